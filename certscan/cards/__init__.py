@@ -1,0 +1,23 @@
+"""Card parsers, registered in one dict: card type → ``"module:function"``, imported on first use."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from certscan.cards.base import CardResult, ScanInput
+from certscan.errors import RecognitionFailed
+
+Parser = Callable[[ScanInput], CardResult]
+
+# Filled in as each family's parser lands; a card type missing here fails its task with 586.
+PARSERS: dict[str, str] = {}
+
+
+def get_parser(card: str) -> Parser:
+    target = PARSERS.get(card)
+    if target is None:
+        raise RecognitionFailed(f"no parser for card type {card!r} yet")
+    module_name, _, func_name = target.partition(":")
+    parser: Parser = getattr(importlib.import_module(module_name), func_name)
+    return parser

@@ -1,0 +1,77 @@
+"""Typed OCR results, doctr-style: a Page of Lines, each with a 4-point box, confidence and per-character
+alternatives from the recogniser's CTC output (so check digits can repair a character)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# A quadrilateral: 4 (x, y) points, clockwise from top-left, in the coordinates of the image read.
+Quad = np.ndarray
+
+
+@dataclass(frozen=True)
+class CharCandidates:
+    """One decoded character position: the chosen char first, then alternatives, best first."""
+
+    chars: tuple[str, ...]
+    probs: tuple[float, ...]
+
+    @property
+    def best(self) -> str:
+        return self.chars[0]
+
+    @property
+    def confidence(self) -> float:
+        return self.probs[0]
+
+
+@dataclass
+class Line:
+    text: str
+    box: Quad
+    confidence: float
+    chars: list[CharCandidates] = field(default_factory=list)
+
+    @property
+    def x0(self) -> float:
+        return float(self.box[:, 0].min())
+
+    @property
+    def x1(self) -> float:
+        return float(self.box[:, 0].max())
+
+    @property
+    def y0(self) -> float:
+        return float(self.box[:, 1].min())
+
+    @property
+    def y1(self) -> float:
+        return float(self.box[:, 1].max())
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+
+@dataclass
+class Page:
+    """What the engine read from one (normalised, upright) image."""
+
+    width: int
+    height: int
+    lines: list[Line] = field(default_factory=list)
+    angle: float = 0.0  # clockwise degrees the input was rotated by; the lines are in upright coordinates
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)

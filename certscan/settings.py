@@ -1,0 +1,58 @@
+"""The one settings class. Values come from ``CERTSCAN_*`` environment variables or a ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from certscan import constants
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CERTSCAN_", env_file=".env", extra="ignore")
+
+    # Service
+    data_dir: Path = Field(Path(".data"), description="Where the SQLite store, accounts and uploads live.")
+    host: str = "127.0.0.1"
+    port: int = 8080
+    public_base_url: str = Field("", description="Externally visible base URL (upload endpoint); "
+                                 "defaults to the address served on.")
+    database_url: str = Field("", description="SQLAlchemy URL; empty = SQLite under data_dir.")
+    queue: str = Field("embedded", description="'embedded' (in-process pool) or 'celery'.")
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    insecure_no_auth: bool = Field(False, description="Development only: accept unsigned requests.")
+
+    # Limits
+    qps_per_account: int = 10
+    result_retention_seconds: int = 4 * 3600
+    sync_scan_budget_seconds: float = constants.SYNC_SCAN_BUDGET_SECONDS
+    auth_clock_skew_seconds: int = 15 * 60
+
+    # Worker
+    workers: int = Field(1, description="Worker processes running OCR (each loads the models once).")
+    worker_threads: int = Field(2, description="ONNX Runtime intra-op threads per worker process.")
+
+    # Image intake
+    download_timeout_seconds: float = constants.DOWNLOAD_BUDGET_SECONDS
+    max_image_bytes: int = constants.MAX_IMAGE_BYTES
+    fetch_allow: str = Field("", description="Comma-separated CIDRs the fetch guard lets through.")
+
+    # Callbacks
+    callback_attempts: int = constants.CALLBACK_ATTEMPTS
+    callback_backoff_base_seconds: float = 1.0
+    callback_backoff_max_seconds: float = 600.0
+    callback_timeout_seconds: float = 5.0
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'certscan.sqlite3').resolve()}"
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()
