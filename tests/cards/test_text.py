@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import pytest
+
+from certscan.cards.text import compact, digits_with_lookalikes, find_dates, normalize, parse_date, to_digits
+
+
+def test_normalize_full_width_and_whitespace() -> None:
+    assert normalize("  ＡＢＣ１２３\u3000 姓名 ") == "ABC123 姓名"
+    assert compact("姓 名\t徐 乐") == "姓名徐乐"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1990年1月2日", "1990-01-02"),
+        ("出生 1990 年 01 月 02 日", "1990-01-02"),
+        ("1990.01.02", "1990-01-02"),
+        ("19900102", "1990-01-02"),
+        ("2020-01-02", "2020-01-02"),
+        ("2020/1/2", "2020-01-02"),
+        ("２０２０．０１．０２", "2020-01-02"),
+        ("1990.13.02", ""),
+        ("no date", ""),
+    ],
+)
+def test_parse_date(text: str, expected: str) -> None:
+    assert parse_date(text) == expected
+
+
+def test_find_dates_validity_period() -> None:
+    assert find_dates("2009.05.14-2029.05.14") == ["2009-05-14", "2029-05-14"]
+    assert find_dates("2009.05.14-长期", long_term=True) == ["2009-05-14", "Long-term"]
+    assert find_dates("2009.05.14-长期") == ["2009-05-14"]
+
+
+def test_digit_lookalikes() -> None:
+    assert to_digits("62O0 l234") == "6200" + "1234"
+    assert digits_with_lookalikes("11010519491231002x") == "11010519491231002X"
