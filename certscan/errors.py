@@ -9,6 +9,7 @@ The hierarchy::
     │   ├── SignatureMismatch            SignatureDoesNotMatch
     │   ├── TimestampExpired             InvalidTimeStamp.Expired
     │   ├── NonceUsed                    SignatureNonceUsed
+    │   ├── IncompleteSignature          IncompleteSignature (no, malformed or unsupported Authorization)
     │   └── BodyDigestMismatch           InvalidContentMD5 / InvalidContentSHA256
     ├── PermissionDenied             596 PERMISSION_DENY
     ├── QuotaExceeded                588 EXCEED_QUOTA
@@ -79,9 +80,19 @@ class NonceUsed(AuthError):
     default_msg = "Specified signature nonce was used already."
 
 
+class IncompleteSignature(AuthError):
+    vendor_code = "IncompleteSignature"
+    default_msg = "The request signature does not conform to the standards: no usable Authorization header."
+
+
 class BodyDigestMismatch(AuthError):
     vendor_code = "InvalidContentMD5"
     default_msg = "Specified content digest is not matched with the body."
+
+    def __init__(self, msg: str | None = None, vendor_code: str = "InvalidContentMD5") -> None:
+        # Which digest failed (Content-MD5 or x-acs-content-sha256) decides the code the SDK sees.
+        super().__init__(msg)
+        self.vendor_code = vendor_code  # type: ignore[misc]
 
 
 class PermissionDenied(CertscanError):
