@@ -1,4 +1,5 @@
-"""Unified Social Credit Code (GB 32100-2015) and the organisation code inside it (GB 11714-1997)."""
+"""Unified Social Credit Code (GB 32100-2015), the organisation code inside it (GB 11714-1997), and the
+15-digit business registration number (注册号) of pre-2015 licenses (GB/T 17710 = ISO/IEC 7064 MOD 11,10)."""
 
 from __future__ import annotations
 
@@ -29,3 +30,17 @@ def is_valid(code: str) -> bool:
 def organization_code(code: str) -> str:
     """Characters 9-17 of a USCC are the organisation code (written ``XXXXXXXX-X`` on old licenses)."""
     return f"{code[8:16]}-{code[16]}" if len(code) == 18 else ""
+
+
+def registration_check_digit(digits: str) -> str:
+    """ISO/IEC 7064 MOD 11,10 check digit (GB/T 17710) of the first 14 digits of a 注册号."""
+    p = 10
+    for c in digits:
+        s = (p + int(c)) % 10 or 10
+        p = (2 * s) % 11
+    return str((11 - p) % 10)
+
+
+def is_valid_registration(number: str) -> bool:
+    """A 15-digit 注册号 whose last digit is its MOD 11,10 check digit."""
+    return len(number) == 15 and number.isdigit() and registration_check_digit(number[:14]) == number[14]

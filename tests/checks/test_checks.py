@@ -20,6 +20,16 @@ def test_uscc_published_example() -> None:
     assert uscc.organization_code("91350100M000100Y43") == "M000100Y-4"
 
 
+def test_registration_number_iso7064_mod11_10_example() -> None:
+    # ISO/IEC 7064:2003 section 10.1.2 example for MOD 11,10: 0794 → check digit 5.
+    assert uscc.registration_check_digit("0794") == "5"
+    assert not uscc.is_valid_registration("07945")  # right digit, but a 注册号 has 15 digits
+    body = "11010500000001"
+    good = body + uscc.registration_check_digit(body)
+    assert uscc.is_valid_registration(good)
+    assert not uscc.is_valid_registration(good[:14] + str((int(good[14]) + 1) % 10))
+
+
 def test_vin_published_example() -> None:
     assert vin.check_char("1M8GDM9AXKP042788") == "X"
     assert vin.is_valid("1M8GDM9AXKP042788")
