@@ -71,15 +71,23 @@ def parse_allowlist(text: str) -> tuple[IPNetwork, ...]:
     return tuple(networks)
 
 
-def _embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
-    embedded: list[ipaddress.IPv4Address] = []
+def _translated_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv4-mapped (``::ffff:a.b.c.d``) or NAT64 address actually reaches."""
     if address.ipv4_mapped is not None:
-        embedded.append(address.ipv4_mapped)
+        return address.ipv4_mapped
+    if address in _NAT64_PREFIX:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """IPv4 addresses tunnelled in 6to4, Teredo or IPv4-compatible forms (refused if any is internal)."""
+    embedded: list[ipaddress.IPv4Address] = []
     if address.sixtofour is not None:
         embedded.append(address.sixtofour)
     if address.teredo is not None:
         embedded.extend(address.teredo)
-    if address in _NAT64_PREFIX or (address in _IPV4_COMPATIBLE and int(address) > 1):
+    if address in _IPV4_COMPATIBLE and int(address) > 1:
         embedded.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
     return embedded
 
@@ -89,6 +97,10 @@ def _kind(address: IPAddress) -> str | None:
     if address in METADATA_ADDRESSES:
         return "cloud metadata"
     if isinstance(address, ipaddress.IPv6Address):
+        translated = _translated_ipv4(address)
+        if translated is not None:  # the connection really goes to this IPv4 address: judge it alone
+            inner_kind = _kind(translated)
+            return None if inner_kind is None else f"{inner_kind} (embedded in IPv6)"
         for inner in _embedded_ipv4(address):
             inner_kind = _kind(inner)
             if inner_kind is not None:
