@@ -135,7 +135,9 @@ def _read_request(conn: socket.socket) -> Request | None:
 
 
 @contextmanager
-def serving(handler: Handler, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> Iterator[LoopbackServer]:
+def serving(
+    handler: Handler, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None
+) -> Iterator[LoopbackServer]:
     server = LoopbackServer(handler, host=host, tls=tls)
     server.start()
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ BODY = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 MB = 1024 * 1024
 
 
-def settings(allow: str = "127.0.0.1/32", **overrides: object) -> Settings:
+def settings(allow: str = "127.0.0.1/32", **overrides: Any) -> Settings:
     return Settings(_env_file=None, fetch_allow=allow, **overrides)  # type: ignore[call-arg]
 
 
@@ -33,7 +34,9 @@ def fetch(url: str, config: Settings) -> bytes:
     return asyncio.run(fetch_image(url, config))
 
 
-def answer(status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> Callable[[Exchange], None]:
+def answer(
+    status: int, body: bytes = b"", headers: dict[str, str] | None = None
+) -> Callable[[Exchange], None]:
     return lambda exchange: exchange.respond(status, body, headers)
 
 
@@ -68,9 +71,8 @@ def test_loopback_refused_with_default_settings_and_no_connection_made(host: str
     ],
 )
 def test_image_server_status_maps_to_vendor_code(status: int, error: type[TaskError], code: int) -> None:
-    with serving(answer(status, b"nope")) as server:
-        with pytest.raises(error) as caught:
-            fetch(server.url(), settings())
+    with serving(answer(status, b"nope")) as server, pytest.raises(error) as caught:
+        fetch(server.url(), settings())
     assert caught.value.code == code
 
 
@@ -188,9 +190,8 @@ def big_body(total: int, declare_length: bool) -> Callable[[Exchange], None]:
 
 
 def test_declared_25mb_body_is_refused_before_reading_it() -> None:
-    with serving(big_body(25 * MB, declare_length=True)) as server:
-        with pytest.raises(ImageTooLarge) as caught:
-            fetch(server.url(), settings())
+    with serving(big_body(25 * MB, declare_length=True)) as server, pytest.raises(ImageTooLarge) as caught:
+        fetch(server.url(), settings())
     assert caught.value.code == 589
     assert server.bytes_sent < 25 * MB
 

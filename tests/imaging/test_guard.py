@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from certscan.errors import UrlNotAllowed
+from certscan.errors import DownloadFailed, UrlNotAllowed
 from certscan.imaging.fetch import fetch_with_client
 from certscan.imaging.guard import (
     IPAddress,
@@ -124,7 +124,8 @@ def make_tls_pair(tmp: Path, hostname: str) -> tuple[ssl.SSLContext, ssl.SSLCont
     leaf = (
         x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hostname)]))
         .issuer_name(ca_name).public_key(leaf_key.public_key()).serial_number(2)
-        .not_valid_before(now - datetime.timedelta(hours=1)).not_valid_after(now + datetime.timedelta(hours=1))
+        .not_valid_before(now - datetime.timedelta(hours=1))
+        .not_valid_after(now + datetime.timedelta(hours=1))
         .add_extension(x509.SubjectAlternativeName([x509.DNSName(hostname)]), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
@@ -179,8 +180,9 @@ def test_https_certificate_for_another_name_is_rejected(tmp_path: Path) -> None:
         async with guarded_client(config, ssl_context=client_tls, resolver=resolver) as client:
             return await fetch_with_client(client, url, config)
 
-    from certscan.errors import DownloadFailed
+    def ok(exchange: Exchange) -> None:
+        exchange.respond(200, b"x")
 
-    with serving(lambda exchange: exchange.respond(200, b"x"), tls=server_tls) as server:
-        with pytest.raises(DownloadFailed):
-            asyncio.run(run(server.url(scheme="https", host="images.example.test")))
+    with serving(ok, tls=server_tls) as server, pytest.raises(DownloadFailed):
+        asyncio.run(run(server.url(scheme="https", host="images.example.test")))
+    assert server.requests == []  # the handshake failed: no request reached the server
