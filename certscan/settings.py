@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     callback_backoff_base_seconds: float = 1.0
     callback_backoff_max_seconds: float = 600.0
     callback_timeout_seconds: float = 5.0
+    callback_poll_seconds: float = Field(1.0, description="How often the callback sender looks for due "
+                                         "deliveries (it is also woken when a task finishes).")
+    callback_concurrency: int = Field(64, description="Callback POSTs in flight at once per server.")
 
     @property
     def sqlalchemy_url(self) -> str:
