@@ -149,6 +149,19 @@ class TaskRepository:
             )
         return int(result.rowcount or 0)
 
+    def release(self, task_ids: Iterable[str], owner: str) -> int:
+        """Hand running tasks back to the queue (shutdown, or a worker process that died under them)."""
+        ids = list(task_ids)
+        if not ids:
+            return 0
+        with self._engine.begin() as conn:
+            result = conn.execute(
+                update(tasks)
+                .where(tasks.c.task_id.in_(ids), tasks.c.status == RUNNING, tasks.c.lease_owner == owner)
+                .values(status=QUEUED, lease_owner=None, lease_until=None)
+            )
+        return int(result.rowcount or 0)
+
     def finish(self, task_id: str, code: int, msg: str, result: dict[str, Any] | None,
                now: float) -> TaskRow | None:
         """Record a task's outcome; when it has a callback, queue its delivery in the same transaction

@@ -1,0 +1,154 @@
+"""The FastAPI application: wiring of store, queue, metrics and routes, and how errors are answered.
+
+Errors reach the SDKs as API.md says: an authentication failure is HTTP 401 with both key spellings; any
+other request-level refusal (malformed body, too many tasks, QPS, disabled key) is HTTP 200 with the
+envelope's ``code``; a bug is HTTP 500 with both spellings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+
+from certscan.api.envelope import error_envelope, internal_error_body
+from certscan.api.routes import router
+from certscan.api.schemas import ImageScanRequest, component_schemas
+from certscan.api.service import ScanService
+from certscan.api.signing import error_body
+from certscan.errors import AuthError, CertscanError
+from certscan.queue.embedded import EmbeddedQueue, ExecutorFactory, FetchImage, ScanImage
+from certscan.queue.metrics import ServiceMetrics
+from certscan.queue.process import scan_in_worker
+from certscan.settings import Settings, get_settings
+from certscan.store import Store
+
+logger = logging.getLogger("certscan.api")
+
+# Operation name per path, for request metrics (anything else is grouped, keeping label cardinality low).
+OPERATIONS = {
+    "/green/image/asyncscan": "ImageAsyncScan",
+    "/green/image/results": "ImageAsyncScanResults",
+    "/green/image/scan": "ImageSyncScan",
+}
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None,
+               fetch: FetchImage | None = None, scan: ScanImage = scan_in_worker,
+               executor_factory: ExecutorFactory | None = None) -> FastAPI:
+    """The service. ``fetch``/``scan``/``executor_factory`` replace the image download, the recognition
+    and the worker pool (tests run them in threads); by default they are the real ones."""
+    settings = settings or get_settings()
+    store = store or Store.from_settings(settings)
+    metrics = ServiceMetrics(store.tasks.counts)
+    callbacks = _callback_dispatcher(store, settings)
+    queue = EmbeddedQueue(store, settings, metrics, fetch=fetch, scan=scan, executor_factory=executor_factory,
+                          on_finished=callbacks.on_task_finished if callbacks is not None else None)
+    service = ScanService(settings, store, queue, metrics)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await queue.start()
+        sender = asyncio.create_task(callbacks.run()) if callbacks is not None else None
+        try:
+            yield
+        finally:
+            await queue.stop()
+            if callbacks is not None and sender is not None:
+                await callbacks.stop()
+                await asyncio.gather(sender, return_exceptions=True)
+            store.close()
+
+    app = FastAPI(
+        title="certscan",
+        version="0.1.0",
+        description="Self-hosted certificate OCR behind the wire format of /green/image (API 2018-05-09). "
+        "Requests are signed as the vendor's SDKs sign them (ACS HMAC-SHA1 or ACS3-HMAC-SHA256).",
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    app.include_router(router)
+    _install_error_handlers(app)
+    _install_request_context(app, metrics)
+    _install_openapi(app)
+    return app
+
+
+def _callback_dispatcher(store: Store, settings: Settings) -> Any:
+    """The callback sender (``certscan.callbacks.dispatcher``), when this installation has it.
+
+    Hook point: it is told about each finished task; the delivery rows it works from are written by
+    ``TaskRepository.finish`` whether or not it exists, so callbacks queue up durably either way.
+    """
+    try:
+        module = importlib.import_module("certscan.callbacks.dispatcher")
+    except ModuleNotFoundError:
+        return None
+    return module.CallbackDispatcher(store, settings)
+
+
+def _request_id(request: Request) -> str:
+    return getattr(request.state, "request_id", None) or str(uuid.uuid4()).upper()
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    async def auth_failed(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, AuthError)
+        # The signature check's message is safe to return (it is what the SDK itself signed); the
+        # secret never takes part in it.
+        logger.info("authentication failed: %s (%s)", exc.vendor_code, request.url.path)
+        return JSONResponse(error_body(exc, _request_id(request)), status_code=401)
+
+    async def refused(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, CertscanError)
+        operation = OPERATIONS.get(request.url.path, "other")
+        app.state.service.metrics.requests_refused.labels(operation=operation, code=str(exc.code)).inc()
+        return JSONResponse(error_envelope(_request_id(request), exc.code, exc.msg), status_code=200)
+
+    async def crashed(request: Request, exc: Exception) -> Response:
+        logger.error("unhandled error on %s", request.url.path, exc_info=exc)
+        return JSONResponse(internal_error_body(_request_id(request)), status_code=500)
+
+    app.add_exception_handler(AuthError, auth_failed)
+    app.add_exception_handler(CertscanError, refused)
+    app.add_exception_handler(Exception, crashed)
+
+
+def _install_request_context(app: FastAPI, metrics: ServiceMetrics) -> None:
+    @app.middleware("http")
+    async def request_context(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        request.state.request_id = str(uuid.uuid4()).upper()
+        request.state.started = time.monotonic()
+        response = await call_next(request)
+        response.headers["x-acs-request-id"] = request.state.request_id
+        operation = OPERATIONS.get(request.url.path)
+        if operation is not None:
+            metrics.request_seconds.labels(operation=operation).observe(
+                time.monotonic() - request.state.started
+            )
+        return response
+
+
+def _install_openapi(app: FastAPI) -> None:
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                                 routes=app.routes)
+            schema.setdefault("components", {}).setdefault("schemas", {}).update(
+                component_schemas(ImageScanRequest)
+            )
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

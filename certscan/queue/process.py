@@ -1,0 +1,38 @@
+"""What runs inside a worker process: recognition of already downloaded image bytes.
+
+Models load once per process (``certscan.ocr.engine.get_engine`` caches them). Every failure is turned
+into a (code, msg) pair here, so an exception never crosses the process boundary and a task's failure
+never takes the worker down.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+from typing import Any
+
+from certscan.errors import CertscanError, code_and_msg
+
+logger = logging.getLogger("certscan.worker")
+
+ScanOutcome = tuple[int, str, "dict[str, Any] | None"]
+
+
+def init_worker_process() -> None:
+    # Ctrl-C reaches the whole process group: the server shuts the pool down itself, so workers must
+    # not die mid-task with a KeyboardInterrupt traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def scan_in_worker(data: bytes, card: str) -> ScanOutcome:
+    """Recognise ``data`` as ``card``: (200, "OK", results element) or (code, msg, None)."""
+    from certscan.pipeline import scan_bytes  # imported here: the parent process never loads models
+
+    try:
+        return 200, "OK", scan_bytes(data, card)
+    except CertscanError as exc:
+        code, msg = code_and_msg(exc)
+        return code, msg, None
+    except Exception:
+        logger.exception("recognition crashed (card %s)", card)
+        return 500, "internal error during recognition", None
