@@ -130,30 +130,60 @@ def cut_at_labels(value: str, stop_labels: Iterable[str]) -> str:
     return strip_punct(value[:cut])
 
 
-def lines_below(source: Page | Lines, anchor: Line, stop_labels: Iterable[str] = (),
-                max_gap: float = 1.2, left_slack: float = 1.0) -> list[Line]:
-    """Continuation lines under ``anchor``'s value column until a stop label or a vertical gap.
+def _bounds(anchor: Line | Sequence[Line]) -> tuple[float, float, float, float]:
+    lines = [anchor] if isinstance(anchor, Line) else list(anchor)
+    return (min(ln.x0 for ln in lines), min(ln.y0 for ln in lines), max(ln.x1 for ln in lines),
+            max(ln.y1 for ln in lines))
 
-    A continuation starts below the anchor's bottom within ``max_gap`` line heights of the previous
-    line, and not left of the anchor's value column by more than ``left_slack`` line heights.
+
+def lines_below(source: Page | Lines, anchor: Line | Sequence[Line], stop_labels: Iterable[str] = (),
+                max_gap: float = 1.2, left_slack: float = 1.0) -> list[Line]:
+    """Continuation lines under an anchor (a line or a row of lines) until a stop label or a gap.
+
+    A continuation starts below the anchor within ``max_gap`` line heights of the previous line, not
+    left of the anchor by more than ``left_slack`` line heights and not right of its end.
     """
     stops = list(stop_labels)
-    lines = sorted((ln for ln in _lines(source) if ln.cy > anchor.y1), key=lambda ln: ln.y0)
+    ax0, _, ax1, ay1 = _bounds(anchor)
+    anchors = [anchor] if isinstance(anchor, Line) else list(anchor)
+    h = max(min(ln.height for ln in anchors), 1.0)
+    lines = sorted((ln for ln in _lines(source) if ln.cy > ay1 and ln not in anchors), key=lambda ln: ln.y0)
     out: list[Line] = []
-    last = anchor
-    h = max(anchor.height, 1.0)
+    bottom = ay1
     for ln in lines:
-        if ln.y0 - last.y1 > max_gap * h:
+        if ln.y0 - bottom > max_gap * h:
             break
         if any(match_label(ln.text, s, 0) is not None for s in stops):
             break
-        if ln.x0 < anchor.x0 - left_slack * h or ln.x1 < anchor.x0:
-            continue  # a line of another column left of the value
-        if ln.x0 > anchor.x1:
-            continue  # a column right of the value (the portrait side's photo area)
+        if ln.x0 < ax0 - left_slack * h or ln.x0 > ax1:
+            continue  # another column: left of the value, or right of it (a portrait, a stamp)
         out.append(ln)
-        last = ln
+        bottom = max(bottom, ln.y1)
     return out
+
+
+def merge_overlap(left: str, right: str) -> str:
+    """Join two texts of overlapping boxes, dropping the longest suffix of ``left`` that starts ``right``.
+
+    Detection sometimes cuts a row into two boxes that share a character (``住址安`` | ``安徽省``).
+    """
+    for k in range(min(len(left), len(right)), 0, -1):
+        if left.endswith(right[:k]):
+            return left + right[k:]
+    return left + right
+
+
+def row_value(source: Page | Lines, hit: LabelHit, stop_labels: Iterable[str] = ()) -> tuple[str, list[Line]]:
+    """The whole value on a label's row: the merged rest plus the boxes right of it, and those lines."""
+    text = hit.rest
+    used = [hit.line]
+    prev = hit.line
+    for ln in right_of(source, hit.line):
+        part = strip_punct(compact(ln.text))
+        text = merge_overlap(text, part) if ln.x0 < prev.x1 else text + part
+        used.append(ln)
+        prev = ln
+    return cut_at_labels(text, stop_labels), used
 
 
 def group_rows(source: Page | Lines, min_overlap: float = 0.5) -> list[list[Line]]:

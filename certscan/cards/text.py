@@ -23,6 +23,8 @@ _DIGIT_LOOKALIKES = str.maketrans({
     "g": "9", "q": "9",
 })
 
+_DATE_LOOKALIKES = str.maketrans("OolI", "0011")
+
 _LONG_TERM_WORDS = ("长期", "長期", "长朝", "长明", "長朝")
 
 
@@ -73,7 +75,7 @@ def find_dates(text: str, long_term: bool = False) -> list[str]:
     Handles 1990年1月2日, 1990.01.02, 1990-01-02, 1990/1/2 and 19900102; impossible dates are skipped.
     """
     s = unicodedata.normalize("NFKC", text)
-    s = s.translate(str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"}))
+    s = s.translate(_DATE_LOOKALIKES)
     found: list[tuple[int, str]] = []
     taken: list[tuple[int, int]] = []
     for pattern in (_DATE_SEP, _DATE_COMPACT):

@@ -31,7 +31,7 @@ class OcrEngine(Protocol):
         """Text-line quadrilaterals in image coordinates, in reading order."""
         ...
 
-    def recognize(self, crops: Sequence[np.ndarray]) -> list[Recognized]:
+    def recognize(self, crops: Sequence[np.ndarray]) -> Sequence[Recognized]:
         """Recognise each line crop (RGB, horizontal text)."""
         ...
 

@@ -71,6 +71,7 @@ class Page:
     height: int
     lines: list[Line] = field(default_factory=list)
     angle: float = 0.0  # clockwise degrees the input was rotated by; the lines are in upright coordinates
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per engine stage (profiling)
 
     @property
     def text(self) -> str:

@@ -1,0 +1,87 @@
+"""The ONNX models certscan runs, loaded from the files shipped inside the ``rapidocr-onnxruntime`` wheel.
+
+Nothing is downloaded: the wheel carries PP-OCRv4 mobile detection and recognition and the v2 0/180
+line classifier. Sessions are built once per process (lazily, thread-safe) with explicit thread
+counts so several worker processes sharing two cores do not oversubscribe them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import onnxruntime as ort
+
+MODEL_FILES: dict[str, str] = {
+    "det": "ch_PP-OCRv4_det_infer.onnx",
+    "rec": "ch_PP-OCRv4_rec_infer.onnx",
+    "cls": "ch_ppocr_mobile_v2.0_cls_infer.onnx",
+}
+
+_lock = threading.Lock()
+_sessions: dict[tuple[str, int], ort.InferenceSession] = {}
+
+
+class ModelNotFound(RuntimeError):
+    """The wheel that ships the models is missing (install ``rapidocr-onnxruntime``)."""
+
+
+@cache
+def models_dir() -> Path:
+    spec = importlib.util.find_spec("rapidocr_onnxruntime")
+    if spec is None or spec.origin is None:
+        raise ModelNotFound("rapidocr-onnxruntime is not installed; it ships the OCR model files")
+    return Path(spec.origin).parent / "models"
+
+
+def model_path(kind: str) -> Path:
+    path = models_dir() / MODEL_FILES[kind]
+    if not path.is_file():
+        raise ModelNotFound(f"model file missing: {path}")
+    return path
+
+
+def session_options(threads: int) -> ort.SessionOptions:
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = max(1, threads)
+    opts.inter_op_num_threads = 1
+    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.enable_cpu_mem_arena = True
+    opts.log_severity_level = 3
+    return opts
+
+
+def session(kind: str, threads: int) -> ort.InferenceSession:
+    """The process-wide session for ``kind`` ("det", "rec", "cls"), built on first use."""
+    key = (kind, threads)
+    found = _sessions.get(key)
+    if found is not None:
+        return found
+    with _lock:
+        if key not in _sessions:
+            _sessions[key] = ort.InferenceSession(
+                str(model_path(kind)), sess_options=session_options(threads),
+                providers=["CPUExecutionProvider"])
+        return _sessions[key]
+
+
+@dataclass(frozen=True)
+class Charset:
+    """The recogniser's output classes: index 0 is the CTC blank, the last one a space."""
+
+    chars: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+
+def charset(rec: ort.InferenceSession) -> Charset:
+    """The character list stored in the recognition model's metadata (as PaddleOCR exports it)."""
+    meta = rec.get_modelmeta().custom_metadata_map
+    if "character" not in meta:
+        raise ModelNotFound("recognition model carries no character list")
+    return Charset(chars=("", *meta["character"].splitlines(), " "))

@@ -1,0 +1,98 @@
+"""Line recognition (PP-OCRv4 mobile rec, CTC) with per-character top-k alternatives.
+
+The recogniser scores every class at every time step; greedy CTC decoding keeps the best class per
+step. For each emitted character we also keep the next best classes at its most confident step, so a
+check digit that fails can be repaired from what the network itself thought plausible.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+import onnxruntime as ort
+
+from certscan.ocr.models import Charset
+from certscan.ocr.types import CharCandidates
+
+REC_HEIGHT = 48
+MIN_RATIO = 320 / 48  # PaddleOCR pads every line to at least 320 px wide
+TOP_K = 5
+
+
+@dataclass
+class Recognition:
+    text: str
+    confidence: float
+    chars: list[CharCandidates] = field(default_factory=list)
+
+
+def crop_quad(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """The quad's content warped to an axis-aligned strip; tall strips are turned to horizontal."""
+    q = quad.astype(np.float32)
+    w = int(max(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[3] - q[2])))
+    h = int(max(np.linalg.norm(q[0] - q[3]), np.linalg.norm(q[1] - q[2])))
+    w, h = max(w, 1), max(h, 1)
+    dst = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+    m = cv2.getPerspectiveTransform(q, dst)
+    crop = cv2.warpPerspective(image, m, (w, h), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
+    if h / w >= 1.5:
+        crop = np.rot90(crop)
+    return np.ascontiguousarray(crop)
+
+
+def _normalise(crop: np.ndarray, width: int) -> np.ndarray:
+    h, w = crop.shape[:2]
+    rw = min(width, max(1, math.ceil(REC_HEIGHT * w / h)))
+    resized = cv2.resize(crop, (rw, REC_HEIGHT), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    out = np.zeros((3, REC_HEIGHT, width), dtype=np.float32)
+    out[:, :, :rw] = (resized.transpose(2, 0, 1) / 255.0 - 0.5) / 0.5
+    return out
+
+
+def decode(probs: np.ndarray, charset: Charset, top_k: int = TOP_K) -> Recognition:
+    """Greedy CTC decode of one line's (T × C) probabilities, with alternatives per emitted char."""
+    best = probs.argmax(axis=1)
+    chars: list[CharCandidates] = []
+    t, n = 0, len(best)
+    while t < n:
+        idx = int(best[t])
+        end = t + 1
+        while end < n and best[end] == idx:
+            end += 1
+        if idx != 0:
+            frame = t + int(probs[t:end, idx].argmax())
+            row = probs[frame]
+            order = np.argpartition(-row, top_k)[: top_k + 1]
+            order = order[np.argsort(-row[order])]
+            alts = [int(i) for i in order if i != 0 and i < len(charset)][:top_k]
+            if idx in alts:
+                alts.remove(idx)
+            alts.insert(0, idx)
+            chars.append(CharCandidates(chars=tuple(charset.chars[i] for i in alts),
+                                        probs=tuple(float(row[i]) for i in alts)))
+        t = end
+    text = "".join(c.best for c in chars)
+    conf = float(np.mean([c.confidence for c in chars])) if chars else 0.0
+    return Recognition(text=text, confidence=conf, chars=chars)
+
+
+def recognize(sess: ort.InferenceSession, charset: Charset, crops: Sequence[np.ndarray],
+              batch_size: int = 8) -> list[Recognition]:
+    """Recognise BGR line crops; batches group lines of similar width to keep padding small."""
+    out: list[Recognition] = [Recognition("", 0.0)] * len(crops)
+    ratios = [c.shape[1] / max(1, c.shape[0]) for c in crops]
+    order = sorted(range(len(crops)), key=lambda i: ratios[i])
+    name = sess.get_inputs()[0].name
+    for start in range(0, len(order), batch_size):
+        batch = order[start:start + batch_size]
+        ratio = max(MIN_RATIO, max(ratios[i] for i in batch))
+        width = int(math.ceil(REC_HEIGHT * ratio / 8) * 8)
+        x = np.stack([_normalise(crops[i], width) for i in batch])
+        probs = sess.run(None, {name: x})[0]
+        for j, i in enumerate(batch):
+            out[i] = decode(probs[j], charset)
+    return out
