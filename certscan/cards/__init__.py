@@ -11,7 +11,9 @@ from certscan.errors import RecognitionFailed
 Parser = Callable[[ScanInput], CardResult]
 
 # Filled in as each family's parser lands; a card type missing here fails its task with 586.
-PARSERS: dict[str, str] = {}
+PARSERS: dict[str, str] = {
+    "id-card-front": "certscan.cards.idcard:parse_front",
+    "id-card-back": "certscan.cards.idcard:parse_back",}
 
 
 def get_parser(card: str) -> Parser:
