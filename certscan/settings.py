@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     # Worker
     workers: int = Field(1, description="Worker processes running OCR (each loads the models once).")
     worker_threads: int = Field(2, description="ONNX Runtime intra-op threads per worker process.")
+    ocr_backend: str = Field("onnx", description="OCR engine: 'onnx' (certscan's own) or 'rapid' (stock).")
     task_concurrency: int = Field(4, description="Tasks in flight at once per server (downloading or "
                                   "waiting for / running in a worker process).")
     task_lease_seconds: float = Field(60.0, description="A running task not renewed for this long is "
