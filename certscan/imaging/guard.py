@@ -222,6 +222,12 @@ class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
+@lru_cache(maxsize=1)
+def default_ssl_context() -> ssl.SSLContext:
+    """Verifying TLS context on certifi's CAs; built once (loading the CA bundle costs ~80 ms)."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 # One fetch at a time per client; no keep-alive, so every hop opens (and checks) its own connection.
 _LIMITS = httpx.Limits(max_connections=4, max_keepalive_connections=0)
 
@@ -237,8 +243,8 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         resolver: Resolver = resolve_host,
         limits: httpx.Limits = _LIMITS,
     ) -> None:
-        super().__init__(trust_env=False, limits=limits)
-        context = ssl_context or ssl.create_default_context(cafile=certifi.where())
+        context = ssl_context or default_ssl_context()
+        super().__init__(verify=context, trust_env=False, limits=limits)
         # httpx offers no public hook for the network backend; the pool it built is replaced by one
         # with the same role. tests/imaging prove the replacement is in effect (loopback refused).
         self._pool = httpcore.AsyncConnectionPool(
