@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
+from certscan.api.envelope import task_element
 from certscan.callbacks import verify
 from certscan.callbacks.dispatcher import CallbackDispatcher
-from certscan.callbacks.payload import dumps, element_json, task_element
+from certscan.callbacks.payload import dumps, element_json
 from certscan.settings import Settings
 from certscan.store import Delivery, NewTask, Store
 from certscan.store.schema import DELIVERY_DELIVERED, DELIVERY_GIVEN_UP
