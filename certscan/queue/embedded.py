@@ -44,10 +44,19 @@ MAX_ATTEMPTS_AFTER_CRASH = 3
 POLL_SECONDS = 1.0  # how often to look for tasks this server was not told about (other servers, leases)
 
 
-def default_fetch() -> FetchImage:
-    from certscan.imaging.fetch import fetch_image
+async def open_shared_fetch(settings: Settings) -> tuple[FetchImage, Callable[[], Awaitable[None]]]:
+    """The image download (``certscan.imaging.fetch``) on one guarded HTTP client for the server's life:
+    building a client loads the CA bundle (tens of ms of CPU), which must not happen per task on the
+    event loop. Returns the fetch function and the client's closer."""
+    from certscan.imaging.fetch import fetch_with_client
+    from certscan.imaging.guard import guarded_client
 
-    return fetch_image
+    client = await asyncio.to_thread(guarded_client, settings)
+
+    async def fetch(url: str, task_settings: Settings) -> bytes:
+        return await fetch_with_client(client, url, task_settings)
+
+    return fetch, client.aclose
 
 
 def process_pool_factory(settings: Settings) -> ExecutorFactory:
@@ -72,6 +81,7 @@ class EmbeddedQueue:
         self._settings = settings
         self._metrics = metrics
         self._fetch = fetch
+        self._close_fetch: Callable[[], Awaitable[None]] | None = None
         self._scan = scan
         self._executor_factory = executor_factory or process_pool_factory(settings)
         self._executor: concurrent.futures.Executor | None = None
@@ -89,6 +99,8 @@ class EmbeddedQueue:
             requeued = await asyncio.to_thread(self._store.tasks.requeue_running)
             if requeued:
                 logger.info("requeued %d task(s) left running by a previous run", requeued)
+        if self._fetch is None:
+            self._fetch, self._close_fetch = await open_shared_fetch(self._settings)
         self._executor = self._executor_factory()
         self._background = [
             asyncio.create_task(self._dispatch_loop(), name="certscan-dispatch"),
@@ -110,6 +122,8 @@ class EmbeddedQueue:
         if self._executor is not None:
             executor, self._executor = self._executor, None
             await asyncio.to_thread(executor.shutdown, True, cancel_futures=True)
+        if self._close_fetch is not None:
+            await self._close_fetch()
 
     def notify(self) -> None:
         """New tasks were stored: look for work now instead of at the next poll."""
@@ -226,11 +240,10 @@ class EmbeddedQueue:
 
     async def _process(self, row: TaskRow) -> ScanOutcome:
         """Download and recognise; every failure but a dead worker process becomes a (code, msg)."""
-        fetch = self._fetch or default_fetch()
         try:
-            data = await fetch(row.url, self._settings)
-            if self._executor is None:
+            if self._fetch is None or self._executor is None:
                 raise RuntimeError("queue is not started")
+            data = await self._fetch(row.url, self._settings)
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(self._executor, self._scan, data, row.card)
         except TaskError as exc:
