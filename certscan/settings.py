@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     task_lease_seconds: float = Field(60.0, description="A running task not renewed for this long is "
                                       "taken over by another server (shared database only).")
     purge_interval_seconds: float = Field(60.0, description="How often expired tasks and nonces are purged.")
+    warm_up_workers: bool = Field(True, description="Load the OCR models in every worker process at "
+                                  "start-up, so the first synchronous scan does not pay for it.")
 
     # Image intake
     download_timeout_seconds: float = constants.DOWNLOAD_BUDGET_SECONDS

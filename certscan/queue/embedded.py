@@ -24,7 +24,7 @@ from typing import Any
 from certscan.errors import TaskError
 from certscan.queue.events import log_task_state
 from certscan.queue.metrics import ServiceMetrics
-from certscan.queue.process import ScanOutcome, init_worker_process, scan_in_worker
+from certscan.queue.process import ScanOutcome, init_worker_process, scan_in_worker, warm_up
 from certscan.settings import Settings
 from certscan.store import Store, TaskRow
 from certscan.store.schema import FINAL_STATUSES
@@ -102,6 +102,10 @@ class EmbeddedQueue:
         if self._fetch is None:
             self._fetch, self._close_fetch = await open_shared_fetch(self._settings)
         self._executor = self._executor_factory()
+        pool = self._executor
+        if self._settings.warm_up_workers and isinstance(pool, concurrent.futures.ProcessPoolExecutor):
+            for _ in range(max(1, self._settings.workers)):  # one per process; results are not awaited
+                pool.submit(warm_up)
         self._background = [
             asyncio.create_task(self._dispatch_loop(), name="certscan-dispatch"),
             asyncio.create_task(self._lease_loop(), name="certscan-leases"),

@@ -24,6 +24,18 @@ def init_worker_process() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def warm_up() -> bool:
+    """Load the OCR models now (runs once in each worker process at start-up)."""
+    from certscan.ocr.engine import get_engine
+
+    try:
+        get_engine()
+    except Exception:
+        logger.exception("loading the OCR models failed; tasks will retry on first use")
+        return False
+    return True
+
+
 def scan_in_worker(data: bytes, card: str) -> ScanOutcome:
     """Recognise ``data`` as ``card``: (200, "OK", results element) or (code, msg, None)."""
     from certscan.pipeline import scan_bytes  # imported here: the parent process never loads models
