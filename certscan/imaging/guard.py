@@ -35,6 +35,7 @@ import socket
 import ssl
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from functools import lru_cache
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 
 import anyio
@@ -228,8 +229,15 @@ def default_ssl_context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=certifi.where())
 
 
-# One fetch at a time per client; no keep-alive, so every hop opens (and checks) its own connection.
-_LIMITS = httpx.Limits(max_connections=4, max_keepalive_connections=0)
+# No keep-alive: every request and redirect hop opens (and checks) its own connection. The connection cap
+# is httpx's default: a client shared by all of a server's tasks must not make downloads queue for it.
+_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=0)
+
+
+def _no_cookies() -> CookieJar:
+    """A jar that stores nothing: a client shared across tasks (and tenants) must not carry cookies one
+    image server set into another task's request."""
+    return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
 
 
 class GuardedTransport(httpx.AsyncHTTPTransport):
@@ -264,13 +272,15 @@ def guarded_client(
     resolver: Resolver = resolve_host,
     **client_options: Any,
 ) -> httpx.AsyncClient:
-    """An ``httpx.AsyncClient`` whose every connection passes the guard (proxies from env ignored)."""
+    """An ``httpx.AsyncClient`` whose every connection passes the guard (proxies from env ignored, no
+    cookies kept). One client may serve many tasks concurrently."""
     transport = GuardedTransport(
         parse_allowlist(settings.fetch_allow), ssl_context=ssl_context, resolver=resolver
     )
     return httpx.AsyncClient(
         transport=transport,
         trust_env=False,
+        cookies=_no_cookies(),
         timeout=httpx.Timeout(timeout if timeout is not None else settings.download_timeout_seconds),
         **client_options,
     )

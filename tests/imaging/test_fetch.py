@@ -18,7 +18,8 @@ from certscan.errors import (
     TaskError,
     UrlNotAllowed,
 )
-from certscan.imaging.fetch import MAX_REDIRECTS, fetch_image, read_local_image
+from certscan.imaging.fetch import MAX_REDIRECTS, fetch_image, fetch_with_client, read_local_image
+from certscan.imaging.guard import guarded_client
 from certscan.settings import Settings
 from tests.imaging.servers import Exchange, closed_port, drip, serving
 
@@ -74,6 +75,37 @@ def test_image_server_status_maps_to_vendor_code(status: int, error: type[TaskEr
     with serving(answer(status, b"nope")) as server, pytest.raises(error) as caught:
         fetch(server.url(), settings())
     assert caught.value.code == code
+
+
+def test_shared_client_keeps_no_cookies_between_fetches() -> None:
+    config = settings()
+
+    async def twice(url: str) -> None:
+        async with guarded_client(config) as client:
+            for _ in range(2):
+                assert await fetch_with_client(client, url, config) == BODY
+
+    with serving(answer(200, BODY, {"Set-Cookie": "session=tenant-a; Path=/"})) as server:
+        asyncio.run(twice(server.url()))
+    assert [r.headers.get("cookie") for r in server.requests] == [None, None]
+
+
+def test_shared_client_serves_concurrent_fetches() -> None:
+    config = settings()
+
+    def slow_ok(exchange: Exchange) -> None:
+        time.sleep(0.3)
+        exchange.respond(200, BODY)
+
+    async def many(url: str) -> list[bytes]:
+        async with guarded_client(config) as client:
+            return await asyncio.gather(*(fetch_with_client(client, url, config) for _ in range(12)))
+
+    with serving(slow_ok) as server:
+        started = time.monotonic()
+        assert asyncio.run(many(server.url())) == [BODY] * 12
+        assert time.monotonic() - started < 2  # in parallel, not queued behind a small connection cap
+    assert server.connections == 12
 
 
 def test_connection_refused_is_download_failed() -> None:
