@@ -47,15 +47,16 @@ REQUEST_HEADERS = {
 
 async def fetch_image(url: str, settings: Settings) -> bytes:
     """The image bytes at ``url``; raises the ``TaskError`` listed in the module docstring."""
-    if url.lower().startswith("oss://"):
-        raise UrlNotAllowed("oss:// urls are read from the upload store, not fetched")
+    _refuse_oss(url)
     parse_fetch_url(url)  # refuse a bad scheme before a client exists
     async with guarded_client(settings) as client:
         return await fetch_with_client(client, url, settings)
 
 
 async def fetch_with_client(client: httpx.AsyncClient, url: str, settings: Settings) -> bytes:
-    """``fetch_image`` on a given client (normally one from ``guard.guarded_client``)."""
+    """``fetch_image`` on a given client (normally one from ``guard.guarded_client``, which may be shared
+    by concurrent fetches)."""
+    _refuse_oss(url)
     budget = settings.download_timeout_seconds
     try:
         with anyio.fail_after(budget):
@@ -81,6 +82,11 @@ async def _follow_redirects(client: httpx.AsyncClient, url: str, max_bytes: int)
             _raise_for_status(response.status_code)
             return await _read_body(response, max_bytes)
     raise DownloadFailed(f"download failed: more than {MAX_REDIRECTS} redirects")
+
+
+def _refuse_oss(url: str) -> None:
+    if url[:6].lower() == "oss://":
+        raise UrlNotAllowed("oss:// urls are read from the upload store, not fetched over the network")
 
 
 def _raise_for_status(status: int) -> None:
