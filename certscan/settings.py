@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     max_image_bytes: int = constants.MAX_IMAGE_BYTES
     fetch_allow: str = Field("", description="Comma-separated CIDRs the fetch guard lets through.")
 
+    # Upload store (oss:// URLs written by the vendor's uploader)
+    upload_bucket: str = Field("certscan-upload", description="Bucket name of the built-in upload store.")
+    upload_credential_ttl_seconds: int = 3600
+    upload_secret: str = Field("", description="Signs upload credentials; set the same value on every "
+                               "server of a scale-out deployment (default: random, kept in data_dir).")
+
     # Callbacks
     callback_attempts: int = constants.CALLBACK_ATTEMPTS
     callback_backoff_base_seconds: float = 1.0
