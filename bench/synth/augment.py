@@ -122,7 +122,11 @@ def _place(card: Image.Image, hmat: np.ndarray, size: tuple[int, int], rng: rand
     if scene:
         return Image.fromarray(warped), "none"
     background, kind = draw.texture(size, rng)
-    shadow = Image.fromarray(alpha).filter(ImageFilter.GaussianBlur(max(2, size[0] // 120)))
+    # The shadow is soft: blur it at a quarter of the size.
+    quarter = (max(1, size[0] // 4), max(1, size[1] // 4))
+    shadow = Image.fromarray(alpha).resize(quarter, Image.Resampling.BILINEAR)
+    shadow = shadow.filter(ImageFilter.GaussianBlur(max(1, size[0] // 480)))
+    shadow = shadow.resize(size, Image.Resampling.BILINEAR)
     offset = max(2, size[0] // 150)
     shadow = ImageOps.expand(shadow, border=(offset, offset, 0, 0)).crop((0, 0, *size))
     background = Image.composite(ImageEnhance.Brightness(background).enhance(0.6), background,
@@ -143,8 +147,11 @@ def _photometric(img: Image.Image, rng: random.Random, rec: dict[str, Any]) -> I
         w, h = img.size
         cx, cy, r = rng.uniform(0.2, 0.8) * w, rng.uniform(0.2, 0.8) * h, rng.uniform(0.08, 0.25) * max(w, h)
         strength = rng.uniform(0.35, 0.7)
-        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-        spot = np.exp(-((xx - cx) ** 2 + (yy - cy) ** 2) / (2 * r * r)) * strength
+        # A Gaussian light spot, computed at a quarter of the size (it is smooth) and upscaled.
+        qw, qh = max(1, w // 4), max(1, h // 4)
+        yy, xx = np.mgrid[0:qh, 0:qw].astype(np.float32) * 4
+        small = np.exp(-((xx - cx) ** 2 + (yy - cy) ** 2) / (2 * r * r)) * strength
+        spot = np.asarray(Image.fromarray(small.astype(np.float32), "F").resize((w, h)), np.float32)
         arr = np.asarray(img, np.float32)
         arr = arr + (255 - arr) * spot[..., None]
         img = Image.fromarray(arr.astype(np.uint8))
@@ -160,9 +167,7 @@ def _photometric(img: Image.Image, rng: random.Random, rec: dict[str, Any]) -> I
         rec["blur"] = round(radius, 2)
     if rng.random() < 0.3:
         sigma = rng.uniform(3, 12)
-        nprng = np.random.default_rng(rng.randrange(2**32))
-        arr = np.asarray(img, np.float32) + nprng.normal(0, sigma, (img.size[1], img.size[0], 1))
-        img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+        img = draw.grain(img, sigma, rng)
         rec["noise"] = round(sigma, 1)
     return img
 
@@ -170,7 +175,7 @@ def _photometric(img: Image.Image, rng: random.Random, rec: dict[str, Any]) -> I
 def _encode(img: Image.Image, rng: random.Random, profile: str, rec: dict[str, Any]) -> tuple[bytes, str]:
     buf = io.BytesIO()
     if profile == "real" and rng.random() < 0.1:
-        img.save(buf, "PNG", optimize=False)
+        img.save(buf, "PNG", compress_level=3)
         rec["format"] = "png"
         return buf.getvalue(), "png"
     quality = 95 if profile == "clean" else rng.randint(25, 90)

@@ -103,13 +103,15 @@ def paper(size: tuple[int, int], rng: random.Random, color: Color, grain: float 
 
 
 def gradient(size: tuple[int, int], start: Color, end: Color, angle_deg: float = 0.0) -> Image.Image:
+    """A linear colour ramp; computed at a quarter of the size and upscaled (a ramp survives that)."""
     w, h = size
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    sw, sh = max(2, w // 4), max(2, h // 4)
+    yy, xx = np.mgrid[0:sh, 0:sw].astype(np.float32)
     a = math.radians(angle_deg)
     t = xx * math.cos(a) + yy * math.sin(a)
     t = (t - t.min()) / max(1e-6, float(t.max() - t.min()))
     arr = np.asarray(start, np.float32) * (1 - t[..., None]) + np.asarray(end, np.float32) * t[..., None]
-    return Image.fromarray(arr.astype(np.uint8), "RGB")
+    return Image.fromarray(arr.astype(np.uint8), "RGB").resize(size, Image.Resampling.BILINEAR)
 
 
 def guilloche(size: tuple[int, int], rng: random.Random, color: Color, alpha: int = 60,
@@ -278,31 +280,47 @@ def rounded_mask(size: tuple[int, int], radius: int) -> Image.Image:
     return mask
 
 
-def texture(size: tuple[int, int], rng: random.Random, kind: str | None = None) -> tuple[Image.Image, str]:
-    """A photographed-looking surface to lay a card on: wood, desk, fabric, paper or a gradient."""
-    kind = kind or rng.choice(["wood", "desk", "fabric", "paper", "gradient"])
-    w, h = size
+def grain(img: Image.Image, sigma: float, rng: random.Random) -> Image.Image:
+    """Add monochrome Gaussian grain: one random tile repeated over the image (fast on large images)."""
+    tile_size = 256
     nprng = np.random.default_rng(rng.randrange(2**32))
+    tile = np.clip(nprng.normal(128, sigma, (tile_size, tile_size)), 0, 255).astype(np.uint8)
+    reps = (img.size[1] // tile_size + 1, img.size[0] // tile_size + 1)
+    noise = np.tile(tile, reps)[: img.size[1], : img.size[0]]
+    rgb = Image.fromarray(noise, "L").convert("RGB")
+    return ImageChops.add(img, rgb, scale=1.0, offset=-128)
+
+
+def texture(size: tuple[int, int], rng: random.Random, kind: str | None = None) -> tuple[Image.Image, str]:
+    """A photographed-looking surface to lay a card on: wood, desk, fabric, paper or a gradient.
+
+    Surfaces are smooth at the scale of a card, so they are computed at a fraction of the size and
+    upscaled; grain is added at full size.
+    """
+    kind = kind or rng.choice(["wood", "desk", "fabric", "paper", "gradient"])
+    factor = 2 if kind == "fabric" else 3
+    w, h = max(8, size[0] // factor), max(8, size[1] // factor)
+    small = (w, h)
     if kind == "wood":
         base = np.asarray(rng.choice([(150, 105, 65), (120, 80, 50), (185, 145, 100)]), np.float32)
-        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-        warp = smooth_noise(size, rng, scale=128) * 40
-        rings = np.sin((yy + warp) / rng.uniform(5, 12)) * 0.5 + 0.5
-        streak = smooth_noise(size, rng, scale=16, octaves=2)
+        yy = np.mgrid[0:h, 0:w][0].astype(np.float32)
+        warp = smooth_noise(small, rng, scale=48) * 14
+        rings = np.sin((yy + warp) / rng.uniform(2, 4)) * 0.5 + 0.5
+        streak = smooth_noise(small, rng, scale=8, octaves=2)
         shade = 0.75 + 0.2 * rings + 0.15 * (streak - 0.5)
         arr = base[None, None, :] * shade[..., None]
     elif kind == "fabric":
         base = np.asarray(rng.choice([(60, 70, 110), (110, 40, 40), (90, 90, 90), (50, 90, 70)]), np.float32)
         yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-        weave = (np.sin(xx * 1.3) * np.sin(yy * 1.3)) * 0.08
-        arr = base[None, None, :] * (0.9 + weave + 0.2 * (smooth_noise(size, rng, 48) - 0.5))[..., None]
+        weave = (np.sin(xx * 2.6) * np.sin(yy * 2.6)) * 0.08
+        arr = base[None, None, :] * (0.9 + weave + 0.2 * (smooth_noise(small, rng, 24) - 0.5))[..., None]
     elif kind == "gradient":
-        a = tuple(rng.randint(40, 230) for _ in range(3))
-        b = tuple(rng.randint(40, 230) for _ in range(3))
-        arr = np.asarray(gradient(size, a, b, rng.uniform(0, 360)), np.float32)  # type: ignore[arg-type]
+        a = (rng.randint(40, 230), rng.randint(40, 230), rng.randint(40, 230))
+        b = (rng.randint(40, 230), rng.randint(40, 230), rng.randint(40, 230))
+        arr = np.asarray(gradient(small, a, b, rng.uniform(0, 360)), np.float32)
     else:  # desk (plain laminate) or paper (white sheet)
         base = np.asarray((225, 222, 215) if kind == "paper" else rng.choice(
             [(200, 200, 195), (60, 60, 62), (230, 230, 228), (170, 160, 150)]), np.float32)
-        arr = base[None, None, :] * (0.9 + 0.15 * (smooth_noise(size, rng, 96) - 0.5))[..., None]
-    arr = arr + nprng.normal(0, 3, arr.shape)
-    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "RGB"), kind
+        arr = base[None, None, :] * (0.9 + 0.15 * (smooth_noise(small, rng, 32) - 0.5))[..., None]
+    img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "RGB").resize(size, Image.Resampling.BICUBIC)
+    return grain(img, 3.0, rng), kind
