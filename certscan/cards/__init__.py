@@ -13,7 +13,11 @@ Parser = Callable[[ScanInput], CardResult]
 # Filled in as each family's parser lands; a card type missing here fails its task with 586.
 PARSERS: dict[str, str] = {
     "id-card-front": "certscan.cards.idcard:parse_front",
-    "id-card-back": "certscan.cards.idcard:parse_back",}
+    "id-card-back": "certscan.cards.idcard:parse_back",
+    "business-license": "certscan.cards.business:parse",
+    "household-head": "certscan.cards.household:parse_head",
+    "household-resident": "certscan.cards.household:parse_resident",
+}
 
 
 def get_parser(card: str) -> Parser:

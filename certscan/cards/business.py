@@ -1,0 +1,205 @@
+"""Business license (营业执照) parser: current (2015+, USCC) and older (注册号) styles.
+
+Decisions on output formats (the contract says "as printed unless a format is given"):
+
+- Dates (establishDate) are YYYY-MM-DD, the project's one date format, whatever the print
+  (``2019年01月01日``). vaildPeriod is the *end* of 营业期限 (the reference documents it as the business
+  expiration date): YYYY-MM-DD, or ``Long-term`` (the reference's own enumerated value, as on ID cards)
+  when the license says 长期 / 永久.
+- Text fields (companyName, capital, address, business, ...) are returned as printed, whitespace removed
+  and full-width forms folded (NFKC), 经营范围 joined across its lines in reading order.
+- creditCode: the 18-char USCC, repaired through its GB 32100 check character only when exactly one
+  look-alike substitution (or OCR alternative) makes it valid; a clearly printed invalid code is kept.
+- organizationCode: printed 组织机构代码, else characters 9-17 of a valid USCC as ``XXXXXXXX-X``.
+  taxCode: printed 税务登记证号, else the USCC itself (三证合一: the USCC replaced the tax number).
+- companySN: the old 15-digit 注册号 (GB/T 17710 MOD 11,10 checked), copy suffixes (``-1/1``) removed.
+- copy: True when the license says 副本; copyId its copy number as ``n-m``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from certscan.cards.base import CardResult, ScanInput
+from certscan.cards.labelled import Fields, LabelSet, pieces
+from certscan.cards.text import compact, find_dates, parse_date
+from certscan.checks import uscc
+from certscan.constants import LONG_TERM, empty_fields
+from certscan.ocr.types import Line, Page
+
+CARD = "business-license"
+
+LABELS = LabelSet({
+    "companyName": ["名称", "企业名称"],
+    "companyType": ["类型", "公司类型", "企业类型", "主体类型"],
+    "legalPerson": ["法定代表人", "法定代表人姓名", "负责人", "经营者", "执行事务合伙人", "投资人"],
+    "capital": ["注册资本", "出资额", "注册资金", "出资总额"],
+    "paidInCapital": ["实收资本"],
+    "establishDate": ["成立日期", "注册日期"],
+    "vaildPeriod": ["营业期限", "经营期限", "合伙期限"],
+    "address": ["住所", "经营场所", "主要经营场所", "营业场所"],
+    "business": ["经营范围", "经营范围及方式"],
+    "composition": ["组成形式"],
+    "organizationCode": ["组织机构代码"],
+    "taxCode": ["税务登记证号", "税务登记号"],
+    "companySN": ["注册号"],
+    "certSN": ["证照编号", "编号"],
+    "creditCode": ["统一社会信用代码"],
+    "copyId": ["副本编号"],
+    # stoppers: printed captions that end the value column above them
+    "_authority": ["登记机关"],
+    "_notice": ["须知", "年度检验情况", "重要提示"],
+})
+
+_ALNUM = re.compile(r"[0-9A-Z]+")
+# Characters OCR swaps inside a USCC (both directions are tried; I, O, S, V, Z are not in its alphabet).
+_USCC_FOLD = str.maketrans({"O": "0", "I": "1", "S": "5", "Z": "2", "V": "U"})
+_USCC_SWAPS: dict[str, str] = {
+    "0": "DQU", "D": "0", "Q": "0", "1": "7LT", "7": "1T", "L": "1", "T": "17Y", "Y": "TX", "X": "YK",
+    "8": "B3", "B": "8", "3": "8", "6": "G", "G": "6", "5": "6", "2": "7", "U": "0W", "W": "U", "M": "N",
+    "N": "MH", "H": "N", "K": "X", "4": "A", "A": "4", "9": "P", "P": "9R", "R": "P",
+}
+
+
+def parse(scan: ScanInput) -> CardResult:
+    page = scan.engine.read(scan.image)
+    return parse_page(page)
+
+
+def parse_page(page: Page) -> CardResult:
+    if not page.lines:
+        return CardResult.empty(CARD)
+    fields = Fields(pieces(page, LABELS))
+    out = empty_fields(CARD)
+    out["companyName"] = fields.value("companyName", multiline=True, max_lines=2)
+    out["companyType"] = fields.value("companyType", multiline=True, max_lines=2)
+    out["legalPerson"] = fields.value("legalPerson")
+    out["capital"] = fields.value("capital")
+    out["paidInCapital"] = fields.value("paidInCapital")
+    out["establishDate"] = parse_date(fields.value("establishDate"))
+    out["vaildPeriod"] = period_end(fields.value("vaildPeriod", multiline=True, max_lines=2))
+    out["address"] = fields.value("address", multiline=True, max_lines=3)
+    out["business"] = fields.value("business", multiline=True, max_lines=14, keep_end=True)
+    out["composition"] = fields.value("composition")
+    out["certSN"] = _code(fields.value("certSN"))
+    reg, reg_copy = registration_number(fields.value("companySN"))
+    out["companySN"] = reg
+    out["creditCode"] = credit_code(page, fields)
+    out["organizationCode"] = _org_code(fields.value("organizationCode"))
+    out["taxCode"] = _code(fields.value("taxCode"))
+    if out["creditCode"] and uscc.is_valid(out["creditCode"]):
+        out["organizationCode"] = out["organizationCode"] or uscc.organization_code(out["creditCode"])
+        out["taxCode"] = out["taxCode"] or out["creditCode"]
+    all_text = compact(page.text)
+    out["copy"] = "副本" in all_text or bool(re.search(r"[(（]副[)）]?", all_text))
+    out["copyId"] = copy_id(page, fields) or reg_copy if out["copy"] else ""
+    confidence = sum(ln.confidence for ln in page.lines) / len(page.lines)
+    return CardResult(card=CARD, fields=out, rate=round(100 * confidence, 2))
+
+
+def period_end(text: str) -> str:
+    """The end of 营业期限: ``2019年01月01日至长期`` → Long-term, ``…至2039年12月31日`` → 2039-12-31."""
+    if not text:
+        return ""
+    if any(word in text for word in ("长期", "永久", "長期", "长朝")):
+        return LONG_TERM
+    dates = find_dates(text)
+    if len(dates) >= 2:
+        return dates[-1]
+    _, sep, tail = text.partition("至")
+    if sep and (tail_dates := find_dates(tail)):
+        return tail_dates[0]
+    return ""
+
+
+def _code(text: str) -> str:
+    return "".join(_ALNUM.findall(compact(text).upper()))
+
+
+def _org_code(text: str) -> str:
+    s = compact(text).upper().replace("—", "-").replace("_", "-")
+    m = re.search(r"([0-9A-Z]{8})-?([0-9X])", s)
+    return f"{m[1]}-{m[2]}" if m else ""
+
+
+def registration_number(text: str) -> tuple[str, str]:
+    """(15-digit 注册号, copy number) from ``410…919-1/1`` or ``410…919（1-1）``."""
+    s = compact(text)
+    m = re.search(r"\d{13,16}", s)
+    if not m:
+        return "", ""
+    number = m[0][:15]
+    rest = s[m.end():]
+    copy = re.search(r"(\d{1,2})\s*[-/－]\s*(\d{1,2})", rest)
+    return number, f"{copy[1]}-{copy[2]}" if copy else ""
+
+
+def copy_id(page: Page, fields: Fields) -> str:
+    """The copy number: 副本编号 n-m, or a bare ``(n-m)`` printed near the title."""
+    text = fields.value("copyId")
+    m = re.search(r"(\d{1,2})\s*[-－—]\s*(\d{1,2})", text)
+    if m:
+        return f"{m[1]}-{m[2]}"
+    for line in page.lines[: max(12, len(page.lines) // 3)]:
+        s = compact(line.text)
+        m = re.fullmatch(r"[(（]?(?:副本)?[(（]?(\d{1,2})[-－—](\d{1,2})[)）]?", s)
+        if m:
+            return f"{m[1]}-{m[2]}"
+    return ""
+
+
+def credit_code(page: Page, fields: Fields) -> str:
+    """The USCC: right of or below its caption, else any 18-char code on the page; check-repaired.
+
+    A code that stays invalid is returned as read only from beside its caption (the print may be wrong).
+    """
+    near: list[tuple[str, Line | None]] = []
+    anchor = fields.label("creditCode")
+    if anchor is not None:
+        for p in fields.value_pieces("creditCode"):
+            near.append((p.text, p.lines[0] if p.lines else None))
+        below = sorted((p for p in fields.parts if p.key is None and p.y0 > anchor.cy
+                        and p.y0 - anchor.y1 < 3 * anchor.height
+                        and abs(p.x0 - anchor.x0) < 4 * anchor.height),
+                       key=lambda p: p.y0)
+        near.extend((p.text, p.lines[0] if p.lines else None) for p in below[:2])
+    fallback = ""
+    for text, line in near:
+        raw = _code(text).translate(_USCC_FOLD)
+        if 16 <= len(raw) <= 20:
+            fixed = repair_uscc(raw, line) if len(raw) == 18 else raw
+            if uscc.is_valid(fixed):
+                return fixed
+            fallback = fallback or fixed
+    for line in page.lines:
+        raw = _code(line.text).translate(_USCC_FOLD)
+        for m in re.finditer(r"(?<![0-9A-Z])[0-9A-Z]{18}(?![0-9A-Z])", raw):
+            fixed = repair_uscc(m[0], line)
+            if uscc.is_valid(fixed):
+                return fixed
+    return fallback
+
+
+def repair_uscc(code: str, line: Line | None = None) -> str:
+    """``code`` if valid; else the one substitution (look-alike or OCR alternative) that makes it valid."""
+    if uscc.is_valid(code):
+        return code
+    # positions 3-8 are the region code: digits only
+    region = code[2:8].translate(str.maketrans("DQUOBGLTZSAI", "000086172541"))
+    code = code[:2] + region + code[8:]
+    if uscc.is_valid(code):
+        return code
+    alternatives: list[set[str]] = [set(_USCC_SWAPS.get(c, "")) for c in code]
+    if line is not None and len(line.chars) == len(compact(line.text)):
+        start = compact(line.text).upper().find(code[:6])
+        if start >= 0:
+            for i, cand in enumerate(line.chars[start:start + 18]):
+                alternatives[i].update(c.upper() for c in cand.chars[1:4])
+    found = set()
+    for i, alts in enumerate(alternatives):
+        for alt in alts:
+            if alt in uscc.ALPHABET:
+                trial = code[:i] + alt + code[i + 1:]
+                if uscc.is_valid(trial):
+                    found.add(trial)
+    return found.pop() if len(found) == 1 else code

@@ -1,0 +1,153 @@
+"""Household register (户口簿) parsers: the head-of-household page and the resident page (常住人口登记卡).
+
+Both pages are ruled tables: every label sits in its own cell and its value in the cell to its right.
+The parser finds the label cells (``certscan.cards.labelled``) and reads each value from the cell right of
+its label on the same table row, up to the next label cell; long values wrapped inside their cell are
+joined. Table rows bound values, so a label further right on a lower row never cuts a value short.
+
+Output formats (the contract says "as printed unless a format is given"):
+- Dates (issueDate, birthday, registerDate) are YYYY-MM-DD, as on business licenses.
+- migrationDate1 (何时由何地迁来本址) and migrationDate2 (何时由何地迁来本市(县)), as the reference
+  defines them, are returned as printed: they carry a date and a place (``2005年03月12日由…迁来``).
+- idNumber: 18 characters, repaired only when one look-alike substitution satisfies its check digit.
+- undertaker: the name in the clerk's red stamp (a trailing 印 dropped). The resident page's 性别 is
+  returned as the extra key ``sex``. ``type`` is the reference's fixed string.
+"""
+
+from __future__ import annotations
+
+import re
+
+from certscan.cards.base import CardResult, ScanInput
+from certscan.cards.labelled import Fields, LabelSet, pieces
+from certscan.cards.text import compact, digits_with_lookalikes, parse_date, strip_punct
+from certscan.checks import idnumber
+from certscan.constants import empty_fields
+from certscan.ocr.types import Page
+
+HEAD = "household-head"
+RESIDENT = "household-resident"
+
+HEAD_LABELS = LabelSet({
+    "householdType": ["户别"],
+    "houseHolder": ["户主姓名"],
+    "householdNumber": ["户号"],
+    "address": ["住址"],
+    "undertaker": ["承办人签章", "承办人签字"],
+    "issueDate": ["签发日期"],
+    "locationNumber": ["地段号"],
+    "community": ["社区", "所属社区"],
+    "_seal": ["户口专用章"],
+})
+
+RESIDENT_LABELS = LabelSet({
+    "name": ["姓名"],
+    "relationTo": ["户主或与户主关系"],
+    "formerName": ["曾用名"],
+    "sex": ["性别"],
+    "birthPlace": ["出生地"],
+    "nation": ["民族"],
+    "hometown": ["籍贯"],
+    "birthday": ["出生日期"],
+    "otherAddress": ["本市(县)其他住址", "本市县其他住址"],
+    "religion": ["宗教信仰"],
+    "idNumber": ["公民身份证件编号", "公民身份证号码"],
+    "height": ["身高"],
+    "bloodType": ["血型"],
+    "education": ["文化程度"],
+    "maritalStatus": ["婚姻状况"],
+    "militaryService": ["兵役状况"],
+    "servicePremises": ["服务处所"],
+    "occupation": ["职业"],
+    "migrationDate2": ["何时由何地迁来本市(县)", "何时由何地迁来本市县"],
+    "migrationDate1": ["何时由何地迁来本址"],
+    "undertaker": ["承办人签章", "承办人签字"],
+    "registerDate": ["登记日期"],
+    "householdNumber": ["户号"],
+})
+
+# Digits OCR swaps inside ID numbers (tried one position at a time against the check digit).
+_ID_SWAPS = {"0": "86", "1": "7", "3": "8", "5": "6", "6": "058", "7": "1", "8": "036", "9": "0", "X": "8"}
+_MULTILINE = {"address", "otherAddress", "servicePremises", "migrationDate1", "migrationDate2", "birthPlace",
+              "hometown"}
+
+
+def parse_head(scan: ScanInput) -> CardResult:
+    return parse_head_page(scan.engine.read(scan.image))
+
+
+def parse_resident(scan: ScanInput) -> CardResult:
+    return parse_resident_page(scan.engine.read(scan.image))
+
+
+def _rate(page: Page) -> float:
+    return round(100 * sum(ln.confidence for ln in page.lines) / max(1, len(page.lines)), 2)
+
+
+def _values(page: Page, labels: LabelSet, card: str) -> dict[str, str]:
+    fields = Fields(pieces(page, labels), bound_depth=0.5)
+    out: dict[str, str] = {}
+    for key in labels.by_label.values():
+        if key.startswith("_") or key in out:
+            continue
+        out[key] = fields.value(key, multiline=key in _MULTILINE, max_lines=2)
+    return out
+
+
+def parse_head_page(page: Page) -> CardResult:
+    if not page.lines:
+        return CardResult.empty(HEAD)
+    v = _values(page, HEAD_LABELS, HEAD)
+    out = empty_fields(HEAD)
+    out.update(
+        householdType=v["householdType"], houseHolder=v["houseHolder"], address=v["address"],
+        householdNumber=_number(v["householdNumber"]), issueDate=parse_date(v["issueDate"]),
+        undertaker=stamp_name(v["undertaker"]), locationNumber=v["locationNumber"], community=v["community"],
+        type=HEAD,
+    )
+    return CardResult(card=HEAD, fields=out, rate=_rate(page))
+
+
+def parse_resident_page(page: Page) -> CardResult:
+    if not page.lines:
+        return CardResult.empty(RESIDENT)
+    v = _values(page, RESIDENT_LABELS, RESIDENT)
+    out = empty_fields(RESIDENT)
+    for key in out:
+        if key in v:
+            out[key] = v[key]
+    out.update(
+        birthday=parse_date(v["birthday"]), registerDate=parse_date(v["registerDate"]),
+        idNumber=id_number(v["idNumber"]), householdNumber=_number(v["householdNumber"]),
+        undertaker=stamp_name(v["undertaker"]), type=RESIDENT,
+    )
+    extra = {"sex": v["sex"][:1] if v["sex"][:1] in ("男", "女") else ""}
+    return CardResult(card=RESIDENT, fields=out, rate=_rate(page), extra=extra)
+
+
+def _number(text: str) -> str:
+    m = re.search(r"\d{5,}", compact(text))
+    return m[0] if m else ""
+
+
+def stamp_name(text: str) -> str:
+    s = re.sub(r"[^\u4e00-\u9fff]", "", compact(text))
+    return s[:-1] if len(s) >= 3 and s.endswith("印") else s
+
+
+def id_number(text: str) -> str:
+    """The 18-char citizen number, check-digit repaired by one look-alike swap when that is unique."""
+    s = digits_with_lookalikes(strip_punct(text))
+    if len(s) != 18 or idnumber.checksum_ok(s):
+        return s
+    found = set()
+    for i, c in enumerate(s):
+        for alt in _ID_SWAPS.get(c, ""):
+            trial = s[:i] + alt + s[i + 1:]
+            if (alt != "X" or i == 17) and idnumber.is_valid(trial):
+                found.add(trial)
+    if i := len(s):  # a misread final X
+        trial = s[:17] + "X"
+        if i == 18 and idnumber.is_valid(trial):
+            found.add(trial)
+    return found.pop() if len(found) == 1 else s

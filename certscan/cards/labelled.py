@@ -1,0 +1,241 @@
+"""Label-anchored field extraction for dense documents (business licenses, household register pages).
+
+Builds on ``certscan.cards.layout``: the page's OCR lines are cut into *pieces*, each either a label
+(a known caption such as 名称 or 经营范围) or value text. OCR returns a printed ``label value`` pair in
+any of three shapes, all handled here:
+
+- one line holding both (``法定代表人陈爱明``): split after the label;
+- a letter-spaced label broken into boxes (``名`` | ``称深圳市…``): fragments that begin a label are joined
+  with the boxes after them on the same row before matching;
+- two columns read as one line (``类型有限责任公司成立日期2021年…``): split again at an exact label of four
+  or more characters, with x positions interpolated along the line.
+
+A label's value is the text after it in its piece, else the next value piece to its right on the row
+(never across another label), plus, for multi-line fields, the value pieces below it in its column.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from certscan.cards.layout import group_rows, match_label
+from certscan.cards.text import compact, strip_punct
+from certscan.ocr.types import Line, Page
+
+_LEADING_PUNCT = re.compile(r"^[\s:：;；,，.。·'\"`_\-]+")
+
+
+@dataclass
+class Piece:
+    text: str  # compact text of the piece (label included for a label piece)
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+    lines: list[Line] = field(default_factory=list)
+    key: str | None = None  # the field a label piece introduces
+    label_len: int = 0  # characters of ``text`` that are the label
+
+    @property
+    def height(self) -> float:
+        return max(1.0, self.y1 - self.y0)
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+    @property
+    def rest(self) -> str:
+        """The value text after the label (leading colons dropped; closing punctuation kept)."""
+        return _LEADING_PUNCT.sub("", self.text[self.label_len:])
+
+
+def _char_width(ch: str) -> float:
+    return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.55
+
+
+def _x_at(text: str, index: int, x0: float, x1: float) -> float:
+    """Interpolated x of character ``index`` of a line's compact text (CJK full width, others ~half)."""
+    total = sum(_char_width(c) for c in text) or 1.0
+    return x0 + (x1 - x0) * sum(_char_width(c) for c in text[:index]) / total
+
+
+class LabelSet:
+    """The captions of one document type: label text → field key, matched longest and most exact first."""
+
+    def __init__(self, labels: Mapping[str, Iterable[str]], fuzzy_min: int = 4) -> None:
+        self.by_label: dict[str, str] = {lab: key for key, labs in labels.items() for lab in labs}
+        self.fuzzy_min = fuzzy_min  # shorter labels must match exactly (2-char captions are common words)
+
+    def match_start(self, text: str) -> tuple[str, str, int] | None:
+        """(key, label, end) of the label that best begins ``text``: fewest edits, then longest label."""
+        best: tuple[int, int, str, str, int] | None = None
+        for label, key in self.by_label.items():
+            for errors in (0, 1) if len(label) >= self.fuzzy_min else (0,):
+                end = match_label(text, label, errors)
+                if end is None or (errors and end < len(label) - 1):
+                    continue
+                rank = (errors, -len(label))
+                if best is None or rank < best[:2]:
+                    best = (errors, -len(label), key, label, end)
+                break
+        return None if best is None else (best[2], best[3], best[4])
+
+    def is_fragment(self, text: str) -> bool:
+        """True when ``text`` is a proper beginning of some label (``名``, ``法定代``) and no label itself."""
+        return bool(text) and any(lab.startswith(text) and lab != text for lab in self.by_label)
+
+    def inner_hits(self, text: str, start: int) -> list[tuple[int, str, str]]:
+        """(position, key, label) of exact labels of ``fuzzy_min``+ chars inside ``text`` after ``start``."""
+        hits: list[tuple[int, str, str]] = []
+        for label, key in self.by_label.items():
+            if len(label) < self.fuzzy_min:
+                continue
+            pos = text.find(label, start)
+            if pos > start and re.search(r"[，。；、,;]", text[:pos]):
+                continue  # a caption's words inside prose (notices on the license), not a caption
+            if pos > start and not any(p <= pos < p + len(lab) for p, _, lab in hits):
+                hits.append((pos, key, label))
+        # keep the longest label at a position (经营范围 vs 经营范围及方式)
+        hits.sort(key=lambda h: (h[0], -len(h[2])))
+        out: list[tuple[int, str, str]] = []
+        for hit in hits:
+            if not out or hit[0] >= out[-1][0] + len(out[-1][2]):
+                out.append(hit)
+        return out
+
+
+def _join_fragments(row: list[Line], labels: LabelSet) -> list[tuple[str, list[Line]]]:
+    """Row lines left to right, with label fragments glued to what follows them."""
+    out: list[tuple[str, list[Line]]] = []
+    pending: tuple[str, list[Line]] | None = None
+    for ln in row:
+        text = compact(ln.text)
+        if pending is not None:
+            text, group = pending[0] + text, [*pending[1], ln]
+            pending = None
+        else:
+            group = [ln]
+        if labels.is_fragment(text):
+            pending = (text, group)
+            continue
+        out.append((text, group))
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
+def split_vertical(line: Line) -> list[Line]:
+    """A box much taller than wide holding several characters is a column of letter-spaced label
+    characters the detector joined across rows (``名`` over ``住``): one line per character."""
+    n = len(compact(line.text))
+    width, height = line.x1 - line.x0, line.height
+    if n < 2 or height < 1.6 * width or height < 1.5 * n * width / 2:
+        return [line]
+    step = height / n
+    out = []
+    for i, ch in enumerate(compact(line.text)):
+        y0 = line.y0 + i * step
+        box = np.array([[line.x0, y0], [line.x1, y0], [line.x1, y0 + step], [line.x0, y0 + step]],
+                       dtype=np.float32)
+        out.append(Line(text=ch, box=box, confidence=line.confidence))
+    return out
+
+
+def pieces(page: Page | Sequence[Line], labels: LabelSet) -> list[Piece]:
+    """The page cut into label and value pieces, rows top to bottom, left to right."""
+    out: list[Piece] = []
+    lines = [part for ln in (page.lines if isinstance(page, Page) else page) for part in split_vertical(ln)]
+    for row in group_rows(lines):
+        for text, group in _join_fragments(row, labels):
+            if not text:
+                continue
+            x0, x1 = min(ln.x0 for ln in group), max(ln.x1 for ln in group)
+            y0, y1 = min(ln.y0 for ln in group), max(ln.y1 for ln in group)
+            start = labels.match_start(text)
+            cuts: list[tuple[int, str | None, int]] = []  # (position, key, label length)
+            if start is not None:
+                cuts.append((0, start[0], start[2]))
+            else:
+                cuts.append((0, None, 0))
+            for pos, inner_key, label in labels.inner_hits(text, cuts[0][2]):
+                cuts.append((pos, inner_key, len(label)))
+            for i, (pos, key, n) in enumerate(cuts):
+                end = cuts[i + 1][0] if i + 1 < len(cuts) else len(text)
+                part = text[pos:end]
+                if part:
+                    px0, px1 = _x_at(text, pos, x0, x1), _x_at(text, end, x0, x1)
+                    out.append(Piece(part, px0, px1, y0, y1, group, key, n))
+    return out
+
+
+def same_row(a: Piece, b: Piece) -> bool:
+    inter = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return inter >= 0.5 * min(a.height, b.height)
+
+
+class Fields:
+    """Values of labelled fields over a list of pieces."""
+
+    def __init__(self, parts: list[Piece], bound_depth: float = 12.0) -> None:
+        self.parts = parts
+        self.labels = [p for p in parts if p.key is not None]
+        # How far below a label (in its line heights) a label further right still ends its value's column:
+        # free-form pages indent whole columns; in a ruled table only the label on the same row does.
+        self.bound_depth = bound_depth
+
+    def label(self, key: str) -> Piece | None:
+        return next((p for p in self.labels if p.key == key), None)
+
+    def right_bound(self, anchor: Piece) -> float:
+        """Where the anchor's value column ends: the nearest label right of it on its rows below."""
+        h = anchor.height
+        xs = [p.x0 for p in self.labels if p is not anchor and p.x0 > anchor.x1 + 2 * h
+              and anchor.y0 - 0.5 * h <= p.cy <= anchor.y1 + self.bound_depth * h]
+        return min(xs, default=float("inf"))
+
+    def value_pieces(self, key: str, multiline: bool = False, max_lines: int = 12) -> list[Piece]:
+        """The value text pieces of ``key``: in its own piece or right of it, then lines below (multiline)."""
+        anchor = self.label(key)
+        if anchor is None:
+            return []
+        bound = self.right_bound(anchor)
+        first: list[Piece] = []
+        if anchor.rest:
+            vx = _x_at(anchor.text, anchor.label_len, anchor.x0, anchor.x1)
+            first.append(Piece(anchor.rest, vx, anchor.x1, anchor.y0, anchor.y1, anchor.lines))
+        else:
+            row = sorted((p for p in self.parts if p.key is None and same_row(anchor, p)
+                          and p.x0 >= anchor.x1 - anchor.height and p.x0 < bound), key=lambda p: p.x0)
+            first.extend(row[:1])
+        if not multiline or not first:
+            return first
+        col_x0, h = first[0].x0, anchor.height
+        column_labels = [p for p in self.labels if p is not anchor and p.cy > anchor.y1
+                         and anchor.x0 - 1.5 * h <= p.x0 < col_x0 + 3 * h]
+        out, last = list(first), first[0]
+        below = sorted((p for p in self.parts if p.cy > last.y1 and p.x0 < bound), key=lambda p: p.y0)
+        for p in below:
+            if len(out) >= max_lines:
+                break
+            if p in column_labels or any(same_row(p, lab) for lab in column_labels):
+                break  # the next label of this column, or the value printed beside it
+            if p.x0 < anchor.x0 - 1.5 * h or p.x1 < col_x0 or p.x0 > col_x0 + 3 * h:
+                continue  # another column further left, or text right of this column's left edge
+            if p.y0 - last.y1 > 1.2 * h:
+                break
+            if p.key is not None:
+                break
+            out.append(p)
+            last = p
+        return out
+
+    def value(self, key: str, multiline: bool = False, max_lines: int = 12, keep_end: bool = False) -> str:
+        """The value's text; ``keep_end`` keeps closing punctuation of the value (经营范围 ends in 。)."""
+        text = "".join(p.text for p in self.value_pieces(key, multiline, max_lines))
+        return _LEADING_PUNCT.sub("", text) if keep_end else strip_punct(text)

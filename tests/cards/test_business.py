@@ -1,0 +1,124 @@
+"""Business license parser: label geometry on hand-built OCR pages, USCC / 注册号 handling, and end to end
+on synthetic renders (slow: loads the OCR models)."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from certscan.cards import business
+from certscan.checks import uscc
+from certscan.constants import LONG_TERM
+from certscan.ocr.types import Line, Page
+
+
+def line(text: str, x0: float, y0: float, x1: float, h: float = 30) -> Line:
+    box = np.array([[x0, y0], [x1, y0], [x1, y0 + h], [x0, y0 + h]], dtype=np.float32)
+    return Line(text=text, box=box, confidence=0.95)
+
+
+def code(first16: str) -> str:
+    first17 = first16 + uscc.org_check_char(first16[8:16])
+    return first17 + uscc.check_char(first17)
+
+
+NEW_STYLE_CODE = code("91110105MA01ABCD")
+
+
+def new_style_page(credit: str = NEW_STYLE_CODE) -> Page:
+    return Page(width=1600, height=1130, lines=[
+        line("统一社会信用代码", 200, 250, 430),
+        line(credit, 200, 300, 510),
+        line("营业执照", 600, 240, 1050, 90),
+        line("（副本）", 750, 370, 900),
+        line("（1-2）", 755, 425, 820),
+        # a letter-spaced caption read as two boxes, the second glued to the value
+        line("名", 205, 480, 235), line("称北京华信科技有限公司", 330, 480, 700),
+        line("注册资本", 900, 480, 1050), line("壹佰万元整", 1080, 480, 1230),
+        # two columns read as one line
+        line("类型有限责任公司（自然人投资或控股）成立日期2019年01月01日", 200, 545, 1290),
+        line("法定代表人张伟", 200, 610, 430),
+        line("营业期限2019年01月01日至长期", 900, 610, 1390),
+        line("经营范围技术开发、技术咨询；", 200, 680, 830),
+        line("住所", 900, 680, 1000), line("北京市朝阳区人民路1号", 1080, 680, 1390),
+        line("销售电子产品。", 380, 725, 600),
+        line("登记机关", 1040, 850, 1210),
+    ])
+
+
+def test_new_style_fields_from_label_geometry() -> None:
+    out = business.parse_page(new_style_page()).fields
+    assert out["companyName"] == "北京华信科技有限公司"
+    assert out["companyType"] == "有限责任公司(自然人投资或控股)"
+    assert out["legalPerson"] == "张伟"
+    assert out["capital"] == "壹佰万元整"
+    assert out["establishDate"] == "2019-01-01"
+    assert out["vaildPeriod"] == LONG_TERM
+    assert out["address"] == "北京市朝阳区人民路1号"
+    assert out["business"] == "技术开发、技术咨询;销售电子产品。"
+    assert out["creditCode"] == NEW_STYLE_CODE
+    assert out["organizationCode"] == uscc.organization_code(NEW_STYLE_CODE)
+    assert out["taxCode"] == NEW_STYLE_CODE
+    assert out["copy"] is True and out["copyId"] == "1-2"
+    assert out["companySN"] == ""
+
+
+def test_credit_code_repaired_only_when_one_lookalike_fits() -> None:
+    misread = NEW_STYLE_CODE.replace("0", "O", 1)  # O is not in the USCC alphabet
+    assert business.parse_page(new_style_page(misread)).fields["creditCode"] == NEW_STYLE_CODE
+    broken = NEW_STYLE_CODE[:12] + ("8" if NEW_STYLE_CODE[12] == "B" else "B") + NEW_STYLE_CODE[13:]
+    repaired = business.repair_uscc(broken)
+    assert repaired == broken or uscc.is_valid(repaired)
+    # a 17-character print is kept as printed, never "fixed"
+    short = NEW_STYLE_CODE[:17]
+    assert business.parse_page(new_style_page(short)).fields["creditCode"] == short
+
+
+def test_old_style_registration_number_and_period() -> None:
+    body = "11010500000001"
+    reg = body + uscc.registration_check_digit(body)
+    page = Page(width=1130, height=1500, lines=[
+        line("企业法人营业执照", 190, 200, 950, 80),
+        line(f"注册号{reg}-1/1", 390, 390, 760),
+        line("名称", 150, 470, 345), line("北京恒通贸易有限公司", 365, 470, 880),
+        line("住所", 150, 530, 345), line("北京市海淀区中山路8号", 365, 530, 900),
+        line("实收资本", 150, 600, 345), line("人民币伍拾万元整", 365, 600, 700),
+        line("营业期限", 150, 660, 345), line("2005年03月01日至2025年02月28日", 365, 660, 900),
+        line("成立日期2005年03月01日", 150, 1250, 600),
+    ])
+    out = business.parse_page(page).fields
+    assert out["companySN"] == reg and uscc.is_valid_registration(out["companySN"])
+    assert out["copy"] is False and out["copyId"] == ""
+    assert out["paidInCapital"] == "人民币伍拾万元整"
+    assert out["vaildPeriod"] == "2025-02-28"
+    assert out["address"] == "北京市海淀区中山路8号"
+    assert out["creditCode"] == "" and out["taxCode"] == "" and out["organizationCode"] == ""
+
+
+def test_period_end() -> None:
+    assert business.period_end("2019年01月01日至长期") == LONG_TERM
+    assert business.period_end("自2000年04月20日至2020年04月19日") == "2020-04-19"
+    assert business.period_end("至2030年1月2日") == "2030-01-02"
+    assert business.period_end("2019年01月01日") == ""
+
+
+def test_empty_page() -> None:
+    result = business.parse_page(Page(width=10, height=10))
+    assert not result.text_found and result.fields["copy"] is False
+
+
+@pytest.mark.slow
+def test_end_to_end_on_renders() -> None:
+    from bench.synth.cards.business import render
+    from certscan.pipeline import scan_array
+
+    hits = total = 0
+    for seed in (1, 4):
+        card = render(random.Random(seed))
+        out = scan_array(np.asarray(card.image), "business-license").fields
+        for key in ("companyName", "legalPerson", "establishDate", "creditCode", "companySN", "copy"):
+            total += 1
+            hits += out[key] == card.label[key]
+    assert hits >= total - 1
