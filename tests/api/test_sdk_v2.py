@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -208,3 +209,29 @@ def test_client_info_reaches_the_signature_with_a_space(live: Live) -> None:
     for algorithm in (ACS3, V2):
         client = tea_client(live.server.port, live.key, algorithm)
         assert call(client, "ImageAsyncScanResults", ["img-none"])["data"][0]["code"] == 404
+
+
+def readme_examples(heading: str) -> list[str]:
+    """The ```python blocks of one README section."""
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = text.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    return [block.split("\n```", 1)[0] for block in section.split("```python\n")[1:]]
+
+
+def test_readme_sdk_examples_run(live: Live, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    examples = readme_examples("Calling certscan from the vendor's SDKs")
+    assert len(examples) == 2
+    monkeypatch.setenv("CERTSCAN_ENDPOINT", f"127.0.0.1:{live.server.port}")
+    monkeypatch.setenv("ACCESS_KEY_ID", live.key["accessKeyId"])
+    monkeypatch.setenv("ACCESS_KEY_SECRET", live.key["accessKeySecret"])
+    monkeypatch.setenv("IMAGE_URL", live.images.url("junk.png"))
+    for example in examples:
+        exec(compile(example, "README.md", "exec"), {})
+        printed = capsys.readouterr().out.strip()
+        assert printed.startswith("img") and len(printed) >= 30, printed
+    # The same second-generation example with signature_algorithm="v2" enabled.
+    v2 = examples[1].replace('# signature_algorithm="v2",', 'signature_algorithm="v2",')
+    assert v2 != examples[1]
+    exec(compile(v2, "README.md", "exec"), {})
+    assert capsys.readouterr().out.strip().startswith("img")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,3 +43,17 @@ def test_verify(crypt: str) -> None:
     assert not verify({"content": CONTENT}, "1234", "seed_1", crypt)
     other = "SM3" if crypt == "SHA256" else "SHA256"
     assert not verify(form, "1234", "seed_1", other)
+
+
+@pytest.mark.parametrize("crypt", ["SHA256", "SM3"])
+def test_readme_receiver_snippet_agrees_with_verify(crypt: str) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Callbacks\n", 1)[1].split("\n## ", 1)[0]
+    snippet = section.split("```python\n", 1)[1].split("\n```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec(compile(snippet, "README.md", "exec"), namespace)
+    verify_callback = namespace["verify_callback"]
+    form = {"checksum": checksum("1234", "seed_1", CONTENT, crypt), "content": CONTENT}
+    assert verify_callback(form, "1234", "seed_1", crypt) is True
+    assert verify_callback({**form, "content": CONTENT + " "}, "1234", "seed_1", crypt) is False
+    assert verify_callback(form, "1234", "seed_9", crypt) is False
