@@ -80,7 +80,7 @@ class ImageServer:
             def do_GET(self) -> None:
                 owner.hits += 1
                 time.sleep(owner.delay)
-                body = owner.files.get(self.path.lstrip("/"))
+                body = owner.files.get(self.path.split("?", 1)[0].lstrip("/"))
                 if body is None:
                     self.send_error(404)
                     return

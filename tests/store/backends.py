@@ -34,9 +34,9 @@ def _postgres_schema_url() -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    if request.param == "sqlite":
+def open_store(backend: str, tmp_path: Path) -> Iterator[Store]:
+    """A fresh store on ``backend`` ("sqlite" or "postgresql"), closed (and its schema dropped) after."""
+    if backend == "sqlite":
         opened = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
         yield opened
         opened.close()
