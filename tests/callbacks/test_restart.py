@@ -10,17 +10,14 @@ from pathlib import Path
 import pytest
 
 from certscan.callbacks import verify
-from tests.callbacks.liveserver import LiveServer, free_port
+from tests.api.support import SdkClient, ServerProcess, free_port, scan_body
 from tests.callbacks.receiver import Receiver
-from tests.callbacks.sdk import async_scan, first_gen_client, poll_raw
 
 FAST_CALLBACKS = {
-    "CERTSCAN_FETCH_ALLOW": "127.0.0.0/8",
     "CERTSCAN_CALLBACK_BACKOFF_BASE_SECONDS": "0.5",
     "CERTSCAN_CALLBACK_BACKOFF_MAX_SECONDS": "1",
     "CERTSCAN_CALLBACK_TIMEOUT_SECONDS": "2",
     "CERTSCAN_CALLBACK_POLL_SECONDS": "0.2",
-    "CERTSCAN_WORKERS": "1",
 }
 
 
@@ -32,20 +29,29 @@ def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
         time.sleep(0.1)
 
 
+def poll_raw(sdk: SdkClient, task_ids: list[str]) -> bytes:
+    """The results operation's response body exactly as the server sent it."""
+    from aliyunsdkgreen.request.v20180509 import ImageAsyncScanResultsRequest
+
+    request = ImageAsyncScanResultsRequest.ImageAsyncScanResultsRequest()
+    request.set_accept_format("JSON")
+    request.set_protocol_type("http")
+    request.set_content(json.dumps(task_ids).encode("utf-8"))
+    raw: bytes = sdk.client.do_action_with_exception(request)
+    return raw
+
+
 @pytest.mark.slow
 def test_kill_9_with_deliveries_pending_then_restart_delivers_all(tmp_path: Path) -> None:
     receiver = Receiver(statuses=[503]).start()
-    server = LiveServer(tmp_path, env=FAST_CALLBACKS)
+    server = ServerProcess(tmp_path / "data", env=FAST_CALLBACKS)
     try:
         key = server.create_key()
         server.start()
-        client = first_gen_client(server.port, key)
+        sdk = SdkClient(server.port, key)
         unreachable = f"http://127.0.0.1:{free_port()}/card.png"  # fails fast: the task still finishes
-        answer = async_scan(client, {
-            "scenes": ["ocr"], "extras": {"card": "id-card-front"}, "callback": receiver.url,
-            "seed": "seed_1", "cryptType": "SM3",
-            "tasks": [{"dataId": f"d{i}", "url": unreachable} for i in range(3)],
-        })
+        answer = sdk.async_scan(scan_body([unreachable] * 3, callback=receiver.url, seed="seed_1",
+                                          cryptType="SM3"))
         task_ids = [element["taskId"] for element in answer["data"]]
         assert len(task_ids) == 3
 
@@ -76,7 +82,7 @@ def test_kill_9_with_deliveries_pending_then_restart_delivers_all(tmp_path: Path
             assert verify(r.form, key["uid"], "seed_1", "SM3")
 
         # Each callback's content is byte for byte the element a poll returns for that task.
-        raw = poll_raw(client, task_ids)
+        raw = poll_raw(sdk, task_ids)
         for task_id, content in delivered.items():
             assert content.encode("utf-8") in raw, f"callback content of {task_id} differs from the poll"
             assert json.loads(content)["code"] == 480
