@@ -1,0 +1,48 @@
+"""Reading ``oss://<bucket>/<object>`` task URLs: the bucket names a store this server knows, never a host.
+
+The built-in upload bucket (``Settings.upload_bucket``) resolves to the upload store. An account may read
+only objects inside its own folders (``<uid>/...``, where its upload credentials write): another account's
+object answers the task's 403 without a byte read; a missing object 404. Any other bucket is refused (401)
+until external buckets are configured. The image intake limits apply to what is read.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import unquote, urlsplit
+
+from certscan.errors import ImageForbidden, ImageNotFound, ImageTooLarge, UrlNotAllowed
+from certscan.settings import Settings
+from certscan.uploads.ossv1 import OssError
+from certscan.uploads.store import UploadStore
+
+SCHEME = "oss"
+
+
+def is_oss_url(url: str) -> bool:
+    return url[:6].lower() == "oss://"
+
+
+def parse_oss_url(url: str) -> tuple[str, str]:
+    """(bucket, decoded object key) of ``oss://<bucket>/<object>``; UrlNotAllowed if malformed."""
+    parts = urlsplit(url)
+    bucket = parts.netloc
+    key = unquote(parts.path.lstrip("/"))
+    if parts.scheme.lower() != SCHEME or not bucket or not key or parts.query or parts.fragment:
+        raise UrlNotAllowed("malformed oss:// url: expected oss://<bucket>/<object>")
+    return bucket, key
+
+
+def read_oss_object(url: str, uid: str, settings: Settings, store: UploadStore) -> bytes:
+    """The bytes of the object ``url`` names, for a task of account ``uid``."""
+    bucket, key = parse_oss_url(url)
+    if bucket != settings.upload_bucket:
+        raise UrlNotAllowed(f"oss bucket {bucket!r} is not configured on this server")
+    if not key.startswith(f"{uid}/"):
+        raise ImageForbidden("the object belongs to another account")
+    try:
+        data = store.read(key, settings.max_image_bytes)
+    except OssError as exc:
+        raise ImageTooLarge(f"object is larger than {settings.max_image_bytes} bytes") from exc
+    if data is None:
+        raise ImageNotFound("no such object in the upload store")
+    return data
