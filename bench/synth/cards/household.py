@@ -123,7 +123,8 @@ def render_head(rng: random.Random) -> RenderedCard:
     paper.text((LEFT + 200, box_bottom - 70), "户口专用章", 30, "serif")
     paper.text((mid + 40, bottom + 80), "承办人签章：", 34, "serif")
     _stamp(paper, rng, mid + 260, bottom + 78, clerk)
-    paper.text((mid + 40, bottom + 300), f"签发日期：{values.cn_date(issue)}", 34, "serif")
+    caption = paper.text((mid + 40, bottom + 300), "签发日期：", 34, "serif")
+    paper.text((caption[2] + 4, bottom + 300), values.cn_date(issue), 34, "serif", field="issueDate")
     paper.seal(rng, LEFT + 330 + rng.uniform(-40, 40), bottom + 230 + rng.uniform(-30, 30),
                rng.uniform(130, 150), authority + "户口专用章")
     return RenderedCard(image=paper.image, label=label, boxes=paper.boxes, extra={"authority": authority})
