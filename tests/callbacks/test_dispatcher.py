@@ -1,12 +1,11 @@
-"""The delivery loop end to end on a real SQLite store and real receivers on 127.0.0.1."""
+"""The delivery loop on a real store (SQLite and PostgreSQL) with real receivers on 127.0.0.1."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -23,13 +22,6 @@ from tests.callbacks.receiver import Receiver
 UID = "1234567890"
 RESULT = {"scene": "ocr", "label": "ocr", "suggestion": "review", "rate": 99.1,
           "idCardInfo": {"name": "张三", "number": "11010519491231002X"}}
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
-    yield opened
-    opened.close()
 
 
 def fast_settings(**overrides: Any) -> Settings:

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from certscan.api.service import INSECURE_ACCOUNT
 from certscan.callbacks import verify
-from tests.api.conftest import ClientFactory, images, service_client  # noqa: F401 (fixtures)
+from tests.api.conftest import ClientFactory
 from tests.api.support import ImageServer, scan_body
 from tests.callbacks.receiver import Receiver
 
@@ -26,7 +26,7 @@ def post(client: TestClient, path: str, body: Any) -> dict[str, Any]:
 
 
 def test_never_200_receiver_gets_16_attempts_and_the_task_stays_pollable(
-        service_client: ClientFactory, images: ImageServer) -> None:  # noqa: F811
+        service_client: ClientFactory, images: ImageServer) -> None:
     receiver = Receiver(statuses=[500]).start()
     try:
         with service_client(**FAST) as client:
@@ -48,7 +48,7 @@ def test_never_200_receiver_gets_16_attempts_and_the_task_stays_pollable(
 
 
 def test_500_three_times_then_200_is_one_delivery_after_4_attempts(
-        service_client: ClientFactory, images: ImageServer) -> None:  # noqa: F811
+        service_client: ClientFactory, images: ImageServer) -> None:
     receiver = Receiver(statuses=[500, 500, 500, 200]).start()
     try:
         with service_client(**FAST) as client:
