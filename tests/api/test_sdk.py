@@ -155,3 +155,18 @@ def test_another_accounts_task_is_404(server: ServerProcess, sdk: SdkClient, ima
     [seen] = other.results([accepted["taskId"]])["data"]
     assert seen["code"] == 404
     assert sdk.poll_until_done([accepted["taskId"]])[accepted["taskId"]]["code"] == 590
+
+
+def test_the_readme_quick_start_runs(server: ServerProcess, key: dict[str, str], images: ImageServer,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    code = quick_start.split("```python\n", 1)[1].split("```", 1)[0]
+    code = (code.replace("127.0.0.1:8080", f"127.0.0.1:{server.port}")
+            .replace("<accessKeyId>", key["accessKeyId"]).replace("<accessKeySecret>", key["accessKeySecret"])
+            .replace("https://files.example.com/id-front.jpg", images.url("idcard.png")))
+    time.sleep(1.0)
+    exec(compile(code, "README.md quick start", "exec"), {})
+    printed = capsys.readouterr().out.split()
+    expected = "200" if "id-card-front" in PARSERS else "586"
+    assert printed[0] == expected
