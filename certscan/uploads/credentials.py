@@ -121,3 +121,22 @@ def verify(access_key_id: str, security_token: str, secret: bytes, now: float) -
     if grant.expires_ms <= now * 1000:
         raise OssError(403, "SecurityTokenExpired", "The security token you provided has expired.")
     return grant
+
+
+def credentials_answer(uid: str, settings: Settings, serving_base_url: str, now: float) -> dict[str, object]:
+    """The ``data`` object of the ``UploadCredentials`` answer, keys as the vendor's uploader reads them.
+
+    ``ossEndpoint`` is ``Settings.public_base_url`` when set (what clients can reach), else the base URL
+    this request arrived on; the internal endpoint is the same store."""
+    minted = mint(uid, upload_secret(settings), now, settings.upload_credential_ttl_seconds)
+    endpoint = (settings.public_base_url or serving_base_url).rstrip("/")
+    return {
+        "accessKeyId": minted.grant.access_key_id,
+        "accessKeySecret": minted.grant.access_key_secret,
+        "securityToken": minted.security_token,
+        "expiredTime": minted.grant.expires_ms,
+        "ossEndpoint": endpoint,
+        "ossInternalEndpoint": endpoint,
+        "uploadBucket": settings.upload_bucket,
+        "uploadFolder": minted.grant.folder,
+    }
