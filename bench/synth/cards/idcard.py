@@ -50,8 +50,7 @@ def render_front(rng: random.Random) -> RenderedCard:
     value_face = rng.choice(["hei", "hei", "sans"])
     lsize, vsize = rng.randint(26, 29), rng.randint(33, 37)
     x_label, x_value = 72 + _jitter(rng), 192 + _jitter(rng)
-    ys = [112, 190, 266, 344]
-    ys = [y + _jitter(rng, 4) for y in ys]
+    ys = [y + _jitter(rng, 4) for y in (112.0, 190.0, 266.0, 344.0)]
     vfont = font(value_face, vsize)
     boxes: dict[str, list[Box]] = {}
 
