@@ -8,7 +8,10 @@ until external buckets are configured. The image intake limits apply to what is 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from urllib.parse import unquote, urlsplit
+
+import anyio
 
 from certscan.errors import ImageForbidden, ImageNotFound, ImageTooLarge, UrlNotAllowed
 from certscan.settings import Settings
@@ -46,3 +49,27 @@ def read_oss_object(url: str, uid: str, settings: Settings, store: UploadStore) 
     if data is None:
         raise ImageNotFound("no such object in the upload store")
     return data
+
+
+def submit_time_problem(url: str, settings: Settings) -> str | None:
+    """Why an ``oss://`` task URL cannot be accepted at submit time (the task's 400 msg), or None."""
+    try:
+        bucket, _key = parse_oss_url(url)
+    except UrlNotAllowed as exc:
+        return exc.msg
+    if bucket != settings.upload_bucket:
+        return f"oss bucket {bucket!r} is not configured on this server"
+    return None
+
+
+async def read_task_image(
+    url: str,
+    uid: str,
+    settings: Settings,
+    fetch: Callable[[str, Settings], Awaitable[bytes]],
+    store: UploadStore,
+) -> bytes:
+    """A task's image bytes: ``oss://`` from the upload store (account ``uid``), else by ``fetch``."""
+    if is_oss_url(url):
+        return await anyio.to_thread.run_sync(read_oss_object, url, uid, settings, store)
+    return await fetch(url, settings)

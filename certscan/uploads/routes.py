@@ -6,7 +6,7 @@
   authenticated by the temporary credentials instead.
 
 Settings come from the API's ``app.state.service.settings``; the store is ``app.state.upload_store`` when
-the app set one, else the file store under the data dir (created on first use).
+the app set one, else ``sqlstore.open_upload_store(settings)`` (created on first use).
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from certscan.settings import Settings
 from certscan.store import Account
 from certscan.uploads import credentials
 from certscan.uploads.endpoint import put_object
-from certscan.uploads.store import UploadStore, default_store
+from certscan.uploads.sqlstore import open_upload_store
+from certscan.uploads.store import UploadStore
 
 router = APIRouter()
 
@@ -38,7 +39,7 @@ def _settings(request: Request) -> Settings:
 def _store(request: Request) -> UploadStore:
     store: UploadStore | None = getattr(request.app.state, "upload_store", None)
     if store is None:
-        store = request.app.state.upload_store = default_store(_settings(request).data_dir)
+        store = request.app.state.upload_store = open_upload_store(_settings(request))
     return store
 
 

@@ -1,24 +1,52 @@
-"""The file-backed upload store and oss:// resolution."""
+"""The upload store (every backend: files, SQLite, PostgreSQL) and oss:// resolution."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, update
 
 from certscan.errors import ImageForbidden, ImageNotFound, UrlNotAllowed
 from certscan.settings import Settings
 from certscan.uploads.ossv1 import OssError
-from certscan.uploads.resolve import parse_oss_url, read_oss_object
-from certscan.uploads.store import FileUploadStore, check_key
+from certscan.uploads.resolve import parse_oss_url, read_oss_object, read_task_image, submit_time_problem
+from certscan.uploads.sqlstore import SqlUploadStore, upload_objects
+from certscan.uploads.store import FileUploadStore, UploadStore, check_key
+from tests.store.backends import _postgres_schema_url
 
 KEY = "1111/2026-11-30/images/a.jpg"
 
 
-def put(store: FileUploadStore, key: str, data: bytes, max_bytes: int = 1000, md5: str | None = None) -> None:
+@pytest.fixture(params=["files", "sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[UploadStore]:
+    if request.param == "files":
+        yield FileUploadStore(tmp_path / "uploads")
+    elif request.param == "sqlite":
+        yield SqlUploadStore(create_engine(f"sqlite:///{tmp_path / 'uploads.sqlite3'}"))
+    else:
+        for url in _postgres_schema_url():
+            engine = create_engine(url)
+            yield SqlUploadStore(engine)
+            engine.dispose()
+
+
+def age(store: UploadStore, key: str, when: float) -> None:
+    """Backdate ``key``'s write time to ``when``."""
+    if isinstance(store, SqlUploadStore):
+        with store.engine.begin() as conn:
+            row = upload_objects.c.object_key == key
+            conn.execute(update(upload_objects).where(row).values(created_at=when))
+    else:
+        assert isinstance(store, FileUploadStore)
+        os.utime(store._path(key), (when, when))
+
+
+def put(store: UploadStore, key: str, data: bytes, max_bytes: int = 1000, md5: str | None = None) -> None:
     writer = store.open_writer(key, max_bytes)
     for start in range(0, len(data), 7):
         writer.write(data[start:start + 7])
@@ -29,39 +57,47 @@ def leftovers(root: Path) -> list[Path]:
     return [path for path in root.rglob("*") if path.is_file()]
 
 
-def test_round_trip_and_overwrite(tmp_path: Path) -> None:
-    store = FileUploadStore(tmp_path)
+def test_round_trip_and_overwrite(store: UploadStore) -> None:
     put(store, KEY, b"first")
     put(store, KEY, b"second version")
     assert store.read(KEY, 1000) == b"second version"
     assert store.read("1111/other.jpg", 1000) is None
-    assert len(leftovers(tmp_path)) == 1
+    with pytest.raises(OssError, match="EntityTooLarge"):  # the read cap holds whatever is stored
+        store.read(KEY, 5)
 
 
-def test_content_md5_is_checked(tmp_path: Path) -> None:
-    store = FileUploadStore(tmp_path)
+def test_content_md5_is_checked(store: UploadStore) -> None:
     good = base64.b64encode(hashlib.md5(b"data").digest()).decode()
     put(store, KEY, b"data", md5=good)
     with pytest.raises(OssError, match="InvalidDigest"):
         put(store, "1111/x.jpg", b"data", md5=base64.b64encode(b"0" * 16).decode())
     assert store.read("1111/x.jpg", 1000) is None
-    assert len(leftovers(tmp_path)) == 1
 
 
-def test_size_cap_stops_the_write_and_stores_nothing(tmp_path: Path) -> None:
-    store = FileUploadStore(tmp_path)
+def test_size_cap_stops_the_write_and_stores_nothing(store: UploadStore) -> None:
     writer = store.open_writer(KEY, 10)
     writer.write(b"0123456789")
     with pytest.raises(OssError, match="EntityTooLarge"):
         writer.write(b"x")
-    assert leftovers(tmp_path) == []
     assert store.read(KEY, 10) is None
 
 
-@pytest.mark.parametrize("key", ["", "/abs", "a/../b", "a//b", "./a", "a/.", "a\0b", "x" * 1024, "\\a"])
+@pytest.mark.parametrize("key", ["", "/abs", "a/../b", "a//b", "./a", "a/.", "a\0b", "\\a",
+                                 pytest.param("x" * 1024, id="too-long")])
 def test_invalid_object_names(key: str) -> None:
     with pytest.raises(OssError, match="InvalidObjectName"):
         check_key(key)
+
+
+def test_file_store_leaves_no_partial_files(tmp_path: Path) -> None:
+    store = FileUploadStore(tmp_path)
+    put(store, KEY, b"kept")
+    with pytest.raises(OssError):
+        put(store, "1111/x.jpg", b"data", md5=base64.b64encode(b"0" * 16).decode())
+    writer = store.open_writer("1111/y.jpg", 3)
+    with pytest.raises(OssError):
+        writer.write(b"toolong")
+    assert [p.read_bytes() for p in leftovers(tmp_path)] == [b"kept"]
 
 
 def test_keys_never_become_paths(tmp_path: Path) -> None:
@@ -71,12 +107,15 @@ def test_keys_never_become_paths(tmp_path: Path) -> None:
     assert len(files) == 1 and files[0].is_relative_to(tmp_path / "store")
 
 
-def test_purge_removes_old_objects_only(tmp_path: Path) -> None:
-    store = FileUploadStore(tmp_path)
+def test_invalid_keys_are_refused_by_every_backend(store: UploadStore) -> None:
+    with pytest.raises(OssError, match="InvalidObjectName"):
+        store.open_writer("1111/../x", 10)
+
+
+def test_purge_removes_old_objects_only(store: UploadStore) -> None:
     put(store, KEY, b"old")
     put(store, "1111/new.jpg", b"new")
-    old_path = next(p for p in leftovers(tmp_path) if p.read_bytes() == b"old")
-    os.utime(old_path, (1000, 1000))
+    age(store, KEY, 1000)
     assert store.purge(older_than=2000) == 1
     assert store.read(KEY, 1000) is None
     assert store.read("1111/new.jpg", 1000) == b"new"
@@ -120,3 +159,30 @@ def test_unknown_buckets_and_malformed_oss_urls_are_refused(url: str, tmp_path: 
 
 def test_oss_url_keys_are_decoded() -> None:
     assert parse_oss_url("oss://b/1111/images/a%20b.jpg") == ("b", "1111/images/a b.jpg")
+
+
+def test_task_images_come_from_the_store_or_the_fetcher(tmp_path: Path) -> None:
+    import asyncio
+
+    store = FileUploadStore(tmp_path)
+    put(store, KEY, b"uploaded")
+    fetched: list[str] = []
+
+    async def fetch(url: str, _settings: Settings) -> bytes:
+        fetched.append(url)
+        return b"downloaded"
+
+    async def both() -> tuple[bytes, bytes]:
+        uploaded = await read_task_image(f"oss://certscan-upload/{KEY}", "1111", settings(), fetch, store)
+        web_url = "https://images.example.test/a.jpg"
+        downloaded = await read_task_image(web_url, "1111", settings(), fetch, store)
+        return uploaded, downloaded
+
+    assert asyncio.run(both()) == (b"uploaded", b"downloaded")
+    assert fetched == ["https://images.example.test/a.jpg"]
+
+
+def test_submit_time_check_of_oss_urls() -> None:
+    assert submit_time_problem(f"oss://certscan-upload/{KEY}", settings()) is None
+    assert "not configured" in (submit_time_problem("oss://elsewhere/1111/a.jpg", settings()) or "")
+    assert submit_time_problem("oss://certscan-upload/", settings())
