@@ -29,13 +29,24 @@ def resident_page(id_text: str = ID) -> Page:
         [("籍贯", 100), ("河北省保定市", 330), ("出生日期", 740), ("1949年12月31日", 1000)],
         [("本市(县)其他住址", 80), ("宗教信仰", 1090)],
         [("公民身份证件编号", 80), (id_text, 420), ("身高", 960), ("175", 1100), ("血型", 1180), ("A", 1300)],
-        [("文化程度", 80), ("大学本科", 330), ("婚姻状况", 580), ("已婚", 780), ("兵役状况", 960), ("未服兵役", 1150)],
+        [
+            ("文化程度", 80),
+            ("大学本科", 330),
+            ("婚姻状况", 580),
+            ("已婚", 780),
+            ("兵役状况", 960),
+            ("未服兵役", 1150),
+        ],
         [("服务处所", 80), ("北京恒通贸易有限公司", 330), ("职业", 960), ("职员", 1100)],
         [("何时由何地迁来本市(县)", 80), ("1990年05月01日由河北省保定市迁来", 480)],
         [("何时由何地迁来本址", 80)],
         [("承办人签章", 80), ("王芳印", 330), ("登记日期", 740), ("2010年06月01日", 1000)],
     ]
-    lines = [line("常住人口登记卡", 560, 40, 940, 56), line("户号", 1100, 70, 1160), line("123456789", 1180, 70, 1400)]
+    lines = [
+        line("常住人口登记卡", 560, 40, 940, 56),
+        line("户号", 1100, 70, 1160),
+        line("123456789", 1180, 70, 1400),
+    ]
     for i, row in enumerate(rows):
         y = 150 + 72 * i
         for text, x in row:
@@ -52,7 +63,11 @@ def test_resident_page_reads_each_cell_beside_its_label() -> None:
     assert out["birthday"] == "1949-12-31" and out["registerDate"] == "2010-06-01"
     assert out["idNumber"] == ID
     assert (out["height"], out["bloodType"]) == ("175", "A")
-    assert (out["education"], out["maritalStatus"], out["militaryService"]) == ("大学本科", "已婚", "未服兵役")
+    assert (out["education"], out["maritalStatus"], out["militaryService"]) == (
+        "大学本科",
+        "已婚",
+        "未服兵役",
+    )
     assert (out["servicePremises"], out["occupation"]) == ("北京恒通贸易有限公司", "职员")
     assert out["migrationDate2"] == "1990年05月01日由河北省保定市迁来" and out["migrationDate1"] == ""
     assert out["otherAddress"] == "" and out["religion"] == ""
@@ -69,20 +84,36 @@ def test_id_number_repaired_by_one_lookalike() -> None:
 
 
 def test_head_page() -> None:
-    page = Page(width=1500, height=1050, lines=[
-        line("户别", 110, 220, 170), line("家庭户", 250, 220, 350), line("户主姓名", 680, 220, 800),
-        line("李明", 880, 220, 950),
-        line("户号", 110, 330, 170), line("00123456", 250, 330, 400), line("住址", 700, 330, 760),
-        line("广东省广州市天河区中山大道1号", 870, 320, 1400, 26), line("2栋301室", 870, 352, 1000, 26),
-        line("承办人签章：", 790, 500, 980), line("陈静", 1000, 500, 1060),
-        line("签发日期：2015年03月12日", 790, 720, 1200),
-        line("户口专用章", 270, 900, 420),
-    ])
+    page = Page(
+        width=1500,
+        height=1050,
+        lines=[
+            line("户别", 110, 220, 170),
+            line("家庭户", 250, 220, 350),
+            line("户主姓名", 680, 220, 800),
+            line("李明", 880, 220, 950),
+            line("户号", 110, 330, 170),
+            line("00123456", 250, 330, 400),
+            line("住址", 700, 330, 760),
+            line("广东省广州市天河区中山大道1号", 870, 320, 1400, 26),
+            line("2栋301室", 870, 352, 1000, 26),
+            line("承办人签章：", 790, 500, 980),
+            line("陈静", 1000, 500, 1060),
+            line("签发日期：2015年03月12日", 790, 720, 1200),
+            line("户口专用章", 270, 900, 420),
+        ],
+    )
     out = household.parse_head_page(page).fields
     assert out == {
-        "locationNumber": "", "issueDate": "2015-03-12", "householdType": "家庭户", "houseHolder": "李明",
-        "address": "广东省广州市天河区中山大道1号2栋301室", "community": "", "householdNumber": "00123456",
-        "undertaker": "陈静", "type": "household-head",
+        "locationNumber": "",
+        "issueDate": "2015-03-12",
+        "householdType": "家庭户",
+        "houseHolder": "李明",
+        "address": "广东省广州市天河区中山大道1号2栋301室",
+        "community": "",
+        "householdNumber": "00123456",
+        "undertaker": "陈静",
+        "type": "household-head",
     }
 
 

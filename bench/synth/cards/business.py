@@ -17,45 +17,126 @@ date or ``Long-term``; new-style licenses carry organizationCode and taxCode der
 from __future__ import annotations
 
 import datetime as dt
-import math
 import random
 
-from PIL import Image, ImageDraw
-
 from bench.synth import values
-from bench.synth.base import Box, RenderedCard, font
+from bench.synth.base import RenderedCard, font
+from bench.synth.cards.paper import Paper
 from certscan.checks import uscc
 from certscan.constants import LONG_TERM, empty_fields
 
-INK = (25, 25, 25)
-RED = (214, 40, 40)
 TODAY = dt.date(2026, 6, 1)
 
-_TRADE_NAMES = ["华信", "恒通", "鑫源", "博远", "中联", "天成", "宏达", "瑞丰", "金桥", "同创", "新锐", "卓越",
-                "嘉禾", "正泰", "永盛", "海纳", "东方", "汇丰", "德润", "云帆", "易达", "锦程", "盛世", "安泰",
-                "启明", "智联", "众鑫", "凯旋", "和美", "远航", "蓝海", "佳兴", "创维", "优品", "星辰", "万象"]
-_INDUSTRIES = ["科技", "信息技术", "电子科技", "网络科技", "贸易", "商贸", "建筑工程", "装饰工程", "餐饮管理",
-               "物业管理", "文化传媒", "广告", "物流", "供应链管理", "医疗器械", "教育咨询", "企业管理咨询",
-               "环保科技", "新能源科技", "机械设备", "生物科技", "食品", "服装", "汽车服务", "房地产经纪"]
+_TRADE_NAMES = [
+    "华信",
+    "恒通",
+    "鑫源",
+    "博远",
+    "中联",
+    "天成",
+    "宏达",
+    "瑞丰",
+    "金桥",
+    "同创",
+    "新锐",
+    "卓越",
+    "嘉禾",
+    "正泰",
+    "永盛",
+    "海纳",
+    "东方",
+    "汇丰",
+    "德润",
+    "云帆",
+    "易达",
+    "锦程",
+    "盛世",
+    "安泰",
+    "启明",
+    "智联",
+    "众鑫",
+    "凯旋",
+    "和美",
+    "远航",
+    "蓝海",
+    "佳兴",
+    "创维",
+    "优品",
+    "星辰",
+    "万象",
+]
+_INDUSTRIES = [
+    "科技",
+    "信息技术",
+    "电子科技",
+    "网络科技",
+    "贸易",
+    "商贸",
+    "建筑工程",
+    "装饰工程",
+    "餐饮管理",
+    "物业管理",
+    "文化传媒",
+    "广告",
+    "物流",
+    "供应链管理",
+    "医疗器械",
+    "教育咨询",
+    "企业管理咨询",
+    "环保科技",
+    "新能源科技",
+    "机械设备",
+    "生物科技",
+    "食品",
+    "服装",
+    "汽车服务",
+    "房地产经纪",
+]
 _SCOPE_PHRASES = [
-    "计算机软硬件技术开发、技术咨询、技术服务", "电子产品、通讯设备的销售", "企业管理咨询", "市场营销策划",
-    "会议及展览服务", "广告设计、制作、代理、发布", "建筑装饰装修工程设计与施工", "日用百货、五金交电的批发零售",
-    "货物进出口、技术进出口", "物业管理", "餐饮服务", "预包装食品销售", "普通货物道路运输", "仓储服务（不含危险化学品）",
-    "机械设备租赁", "医疗器械经营（凭许可证经营）", "教育信息咨询（不含培训）", "环保设备的研发与销售",
-    "新能源技术推广服务", "服装鞋帽、针纺织品的销售", "信息系统集成服务", "数据处理和存储服务",
-    "家用电器、办公用品的销售", "汽车零配件批发", "房地产经纪服务", "文化艺术交流活动策划",
-    "室内外装饰装修工程的设计与施工", "园林绿化工程施工", "农产品初加工", "网络技术服务",
+    "计算机软硬件技术开发、技术咨询、技术服务",
+    "电子产品、通讯设备的销售",
+    "企业管理咨询",
+    "市场营销策划",
+    "会议及展览服务",
+    "广告设计、制作、代理、发布",
+    "建筑装饰装修工程设计与施工",
+    "日用百货、五金交电的批发零售",
+    "货物进出口、技术进出口",
+    "物业管理",
+    "餐饮服务",
+    "预包装食品销售",
+    "普通货物道路运输",
+    "仓储服务（不含危险化学品）",
+    "机械设备租赁",
+    "医疗器械经营（凭许可证经营）",
+    "教育信息咨询（不含培训）",
+    "环保设备的研发与销售",
+    "新能源技术推广服务",
+    "服装鞋帽、针纺织品的销售",
+    "信息系统集成服务",
+    "数据处理和存储服务",
+    "家用电器、办公用品的销售",
+    "汽车零配件批发",
+    "房地产经纪服务",
+    "文化艺术交流活动策划",
+    "室内外装饰装修工程的设计与施工",
+    "园林绿化工程施工",
+    "农产品初加工",
+    "网络技术服务",
 ]
 _SCOPE_TAIL = "（依法须经批准的项目，经相关部门批准后方可开展经营活动）"
 _DIGITS_CN = "零壹贰叁肆伍陆柒捌玖"
 
 # Company types with the label their responsible person goes under.
 _COMPANY_TYPES: list[tuple[str, str, float]] = [
-    ("有限责任公司（自然人投资或控股）", "法定代表人", 5), ("有限责任公司（自然人独资）", "法定代表人", 3),
-    ("有限责任公司（法人独资）", "法定代表人", 1), ("其他有限责任公司", "法定代表人", 1),
+    ("有限责任公司（自然人投资或控股）", "法定代表人", 5),
+    ("有限责任公司（自然人独资）", "法定代表人", 3),
+    ("有限责任公司（法人独资）", "法定代表人", 1),
+    ("其他有限责任公司", "法定代表人", 1),
     ("股份有限公司（非上市、自然人投资或控股）", "法定代表人", 1),
     ("有限责任公司分公司（自然人投资或控股）", "负责人", 1),
-    ("有限合伙企业", "执行事务合伙人", 1), ("个体工商户", "经营者", 3),
+    ("有限合伙企业", "执行事务合伙人", 1),
+    ("个体工商户", "经营者", 3),
 ]
 
 
@@ -112,132 +193,8 @@ def company_name(rng: random.Random, region: values.Region, kind: str, person: s
 
 def registration_number(rng: random.Random, region_code: str) -> str:
     """Old-style 注册号: 6-digit registering authority + 1 type digit + 7-digit serial + check digit."""
-    body = f"{region_code}{rng.choice('0123')}{rng.randrange(10 ** 7):07d}"
+    body = f"{region_code}{rng.choice('0123')}{rng.randrange(10**7):07d}"
     return body + uscc.registration_check_digit(body)
-
-
-class Paper:
-    """An image being drawn and the boxes of the fields drawn on it."""
-
-    def __init__(self, w: int, h: int, tint: tuple[int, int, int]) -> None:
-        self.image = Image.new("RGB", (w, h), tint)
-        self.draw = ImageDraw.Draw(self.image)
-        self.boxes: dict[str, list[Box]] = {}
-
-    def text(self, xy: tuple[float, float], s: str, size: int, face: str = "serif", fill: tuple[int, ...] = INK,
-             field: str | None = None) -> Box:
-        f = font(face, size)
-        box: Box = tuple(float(v) for v in self.draw.textbbox(xy, s, font=f))  # type: ignore[assignment]
-        self.draw.text(xy, s, font=f, fill=fill)
-        if field:
-            self.boxes.setdefault(field, []).append(box)
-        return box
-
-    def spaced(self, xy: tuple[float, float], s: str, width: float, size: int, face: str = "serif-bold") -> Box:
-        """A label spread over ``width`` as licenses print 名　　称 (one char per slot)."""
-        f = font(face, size)
-        while size > 14 and f.getlength(s) > width:  # long labels (法定代表人姓名) shrink to their slot
-            size -= 1
-            f = font(face, size)
-        if len(s) == 1:
-            return self.text(xy, s, size, face)
-        step = (width - f.getlength(s[-1])) / (len(s) - 1)
-        step = max(step, f.getlength(s[0]))
-        for i, ch in enumerate(s):
-            self.draw.text((xy[0] + i * step, xy[1]), ch, font=f, fill=INK)
-        return (xy[0], xy[1], xy[0] + step * (len(s) - 1) + f.getlength(s[-1]), xy[1] + size)
-
-    def wrapped(self, xy: tuple[float, float], s: str, max_w: float, size: int, face: str, field: str,
-                leading: float = 1.45) -> float:
-        """Draw ``s`` wrapped at ``max_w``; returns the y below the last line."""
-        f = font(face, size)
-        line, y = "", xy[1]
-        for ch in s:
-            if line and f.getlength(line + ch) > max_w:
-                self.text((xy[0], y), line, size, face, field=field)
-                line, y = "", y + size * leading
-            line += ch
-        if line:
-            self.text((xy[0], y), line, size, face, field=field)
-            y += size * leading
-        return y
-
-    def seal(self, rng: random.Random, cx: float, cy: float, r: float, text: str) -> None:
-        """A red round seal: ring, star and the authority's name along the upper arc, over the text below."""
-        layer = Image.new("RGBA", self.image.size, (0, 0, 0, 0))
-        d = ImageDraw.Draw(layer)
-        alpha = rng.randint(150, 220)
-        colour = (*RED, alpha)
-        d.ellipse((cx - r, cy - r, cx + r, cy + r), outline=colour, width=max(3, int(r / 22)))
-        star = [(cx + (r * 0.28 if i % 2 == 0 else r * 0.11) * math.cos(math.radians(-90 + 36 * i)),
-                 cy + (r * 0.28 if i % 2 == 0 else r * 0.11) * math.sin(math.radians(-90 + 36 * i)))
-                for i in range(10)]
-        d.polygon(star, fill=colour)
-        span = min(290.0, 22.0 * len(text))
-        arc_per_char = 2 * math.pi * r * 0.75 * span / 360 / len(text)
-        size = max(12, int(min(r * 0.26, arc_per_char * 0.95)))
-        f = font("sans-bold", size)
-        for i, ch in enumerate(text):
-            angle = -90 - span / 2 + span * (i + 0.5) / len(text)
-            glyph = Image.new("RGBA", (size + 4, size + 4), (0, 0, 0, 0))
-            ImageDraw.Draw(glyph).text((2, 0), ch, font=f, fill=colour)
-            glyph = glyph.rotate(-(angle + 90), resample=Image.Resampling.BICUBIC, expand=True)
-            gx = cx + (r * 0.75) * math.cos(math.radians(angle)) - glyph.width / 2
-            gy = cy + (r * 0.75) * math.sin(math.radians(angle)) - glyph.height / 2
-            layer.alpha_composite(glyph, (int(gx), int(gy)))
-        base = self.image.convert("RGBA")
-        base.alpha_composite(layer)
-        self.image = base.convert("RGB")
-        self.draw = ImageDraw.Draw(self.image)
-
-    def border(self, rng: random.Random, margin: int, colour: tuple[int, int, int]) -> None:
-        """A guilloche-like frame: interleaved sine ribbons between two rules."""
-        w, h = self.image.size
-        band = margin * 0.6
-        phase = rng.random() * 6
-        for k in range(3):
-            for side in range(4):
-                pts = []
-                length = w if side % 2 == 0 else h
-                for t in range(0, length, 4):
-                    off = band / 2 + band / 2.4 * math.sin(t / 9.0 + phase + k * 2.1)
-                    if side == 0:
-                        pts.append((t, margin * 0.4 + off))
-                    elif side == 1:
-                        pts.append((w - margin * 0.4 - off, t))
-                    elif side == 2:
-                        pts.append((t, h - margin * 0.4 - off))
-                    else:
-                        pts.append((margin * 0.4 + off, t))
-                self.draw.line(pts, fill=colour, width=2)
-        inner = margin * 0.4 + band + 4
-        self.draw.rectangle((inner, inner, w - inner, h - inner), outline=colour, width=2)
-
-    def emblem(self, cx: float, cy: float, r: float) -> None:
-        self.draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(205, 30, 35), outline=(230, 190, 60), width=4)
-        for i, (dx, dy, s) in enumerate(((0, -0.35, 0.28), (-0.4, -0.05, 0.12), (-0.2, 0.1, 0.12),
-                                         (0.2, 0.1, 0.12), (0.4, -0.05, 0.12))):
-            sx, sy, sr = cx + dx * r, cy + dy * r, s * r
-            star = [(sx + (sr if j % 2 == 0 else sr * 0.4) * math.cos(math.radians(-90 + 36 * j + i)),
-                     sy + (sr if j % 2 == 0 else sr * 0.4) * math.sin(math.radians(-90 + 36 * j + i)))
-                    for j in range(10)]
-            self.draw.polygon(star, fill=(250, 215, 60))
-        self.draw.rectangle((cx - r * 0.5, cy + r * 0.35, cx + r * 0.5, cy + r * 0.6), fill=(250, 215, 60))
-
-    def qr(self, rng: random.Random, x: float, y: float, size: float) -> None:
-        """A QR-like square: random modules plus the three finder patterns."""
-        n = 29
-        cell = size / n
-        for i in range(n):
-            for j in range(n):
-                if rng.random() < 0.5:
-                    self.draw.rectangle((x + i * cell, y + j * cell, x + (i + 1) * cell, y + (j + 1) * cell),
-                                        fill=(10, 10, 10))
-        for fx, fy in ((0, 0), (n - 7, 0), (0, n - 7)):
-            x0, y0 = x + fx * cell, y + fy * cell
-            self.draw.rectangle((x0, y0, x0 + 7 * cell, y0 + 7 * cell), fill=(255, 255, 255))
-            self.draw.rectangle((x0, y0, x0 + 7 * cell, y0 + 7 * cell), outline=(10, 10, 10), width=int(cell))
-            self.draw.rectangle((x0 + 2 * cell, y0 + 2 * cell, x0 + 5 * cell, y0 + 5 * cell), fill=(10, 10, 10))
 
 
 def _draw_fields(rng: random.Random) -> dict[str, object]:
@@ -246,9 +203,15 @@ def _draw_fields(rng: random.Random) -> dict[str, object]:
     kind, person_label, _ = rng.choices(_COMPANY_TYPES, weights=[t[2] for t in _COMPANY_TYPES], k=1)[0]
     owner = values.person(rng, min_age=22, max_age=70)
     est = values.random_date(rng, dt.date(2000, 1, 1), dt.date(2026, 3, 1))
-    return {"region": region, "kind": kind, "person_label": person_label, "person": owner.name,
-            "name": company_name(rng, region, kind, owner.name), "est": est,
-            "address": region.full + values.street_address(rng, region)}
+    return {
+        "region": region,
+        "kind": kind,
+        "person_label": person_label,
+        "person": owner.name,
+        "name": company_name(rng, region, kind, owner.name),
+        "est": est,
+        "address": region.full + values.street_address(rng, region),
+    }
 
 
 def render(rng: random.Random) -> RenderedCard:
@@ -260,7 +223,11 @@ def render(rng: random.Random) -> RenderedCard:
 
 
 def _period_end(rng: random.Random, est: dt.date) -> dt.date | None:
-    return None if rng.random() < 0.55 else values.add_years(est, rng.choice((10, 20, 30, 50))) - dt.timedelta(days=1)
+    return (
+        None
+        if rng.random() < 0.55
+        else values.add_years(est, rng.choice((10, 20, 30, 50))) - dt.timedelta(days=1)
+    )
 
 
 def _render_new(rng: random.Random, facts: dict[str, object]) -> RenderedCard:
@@ -270,14 +237,22 @@ def _render_new(rng: random.Random, facts: dict[str, object]) -> RenderedCard:
     if est < dt.date(2015, 10, 1) and rng.random() < 0.8:  # most current licenses belong to newer firms
         est = values.random_date(rng, dt.date(2015, 10, 1), dt.date(2026, 3, 1))
     w, h = 1600, 1130
-    paper = Paper(w, h, (rng.randint(240, 252), rng.randint(236, 248), rng.randint(220, 236)))
+    paper = Paper(rng, w, h, (rng.randint(240, 252), rng.randint(236, 248), rng.randint(220, 236)))
     paper.border(rng, 110, (rng.randint(150, 175), rng.randint(150, 170), rng.randint(90, 115)))
     label = empty_fields("business-license")
     code = values.credit_code(rng, region.code)
-    label.update(creditCode=code, organizationCode=uscc.organization_code(code), taxCode=code,
-                 companyName=facts["name"], companyType=kind, legalPerson=facts["person"],
-                 establishDate=values.fmt_date(est), address=facts["address"], copy=rng.random() < 0.75)
-    paper.emblem(w / 2, 150, 62)
+    label.update(
+        creditCode=code,
+        organizationCode=uscc.organization_code(code),
+        taxCode=code,
+        companyName=facts["name"],
+        companyType=kind,
+        legalPerson=facts["person"],
+        establishDate=values.fmt_date(est),
+        address=facts["address"],
+        copy=rng.random() < 0.75,
+    )
+    paper.emblem(rng, w / 2, 150, 62)
     tf = font("serif-bold", 96)
     tw = tf.getlength("营 业 执 照")
     title = paper.text(((w - tw) / 2 + 30, 215), "营 业 执 照", 96, "serif-bold")
@@ -290,20 +265,25 @@ def _render_new(rng: random.Random, facts: dict[str, object]) -> RenderedCard:
         paper.text((w / 2 - 55, title[3] + 80), text, 24, "serif", field="copyId")
     x0, y0 = 205, 205
     if rng.random() < 0.6:
-        cert_sn = f"{region.code}{rng.randrange(100):02d}{est.year}{rng.randrange(10 ** 8):08d}"
+        cert_sn = f"{region.code}{rng.randrange(100):02d}{est.year}{rng.randrange(10**8):08d}"
         label["certSN"] = cert_sn
         paper.text((x0, y0), f"{rng.choice(['证照编号', '编号'])}：{cert_sn}", 22, "serif", field="certSN")
     paper.text((x0, y0 + 45), "统一社会信用代码", 28, "serif-bold")
     paper.text((x0, y0 + 90), code, 27, "serif", field="creditCode")
     qx = w - 410
     paper.qr(rng, qx, 250, 130)
-    for i, cap in enumerate(("扫描二维码登录", "'国家企业信用", "信息公示系统'", "了解更多登记、", "备案、许可、监", "管信息。")):
+    for i, cap in enumerate(
+        ("扫描二维码登录", "'国家企业信用", "信息公示系统'", "了解更多登记、", "备案、许可、监", "管信息。")
+    ):
         paper.text((qx + 145, 252 + i * 21), cap, 17, "sans")
     left_x, right_x, size = 205, 900, 34
     face = rng.choice(("serif", "sans", "hei"))
     vsize = rng.choice((26, 28, 30))
-    rows_left: list[tuple[str, str, str]] = [("名称", "companyName", str(facts["name"])),
-                                             ("类型", "companyType", kind), (who, "legalPerson", str(facts["person"]))]
+    rows_left: list[tuple[str, str, str]] = [
+        ("名称", "companyName", str(facts["name"])),
+        ("类型", "companyType", kind),
+        (who, "legalPerson", str(facts["person"])),
+    ]
     rows_right: list[tuple[str, str, str]] = []
     if kind == "个体工商户":
         comp = rng.choice(("个人经营", "家庭经营"))
@@ -337,11 +317,15 @@ def _render_new(rng: random.Random, facts: dict[str, object]) -> RenderedCard:
         paper.text((right_x + 4 * size + 40, y + (size - vsize)), value, vsize, face, field=key)
         y += 68
     label_x = right_x + 4 * size + 40
-    paper.spaced((right_x, y), place_label if len(place_label) <= 4 else place_label, 4 * size + 20, size)
-    paper.wrapped((label_x, y + (size - vsize)), str(facts["address"]), w - 200 - label_x, vsize, face, "address")
+    paper.spaced((right_x, y), place_label, 4 * size + 20, size)
+    paper.wrapped(
+        (label_x, y + (size - vsize)), str(facts["address"]), w - 200 - label_x, vsize, face, "address"
+    )
     reg_day = values.random_date(rng, est, TODAY)
     paper.spaced((1040, 870), "登记机关", 170, 34, "serif")
-    paper.text((1160, 950), f"{reg_day.year}  年  {reg_day.month:02d}  月  {reg_day.day:02d}  日", 30, "serif")
+    paper.text(
+        (1160, 950), f"{reg_day.year}  年  {reg_day.month:02d}  月  {reg_day.day:02d}  日", 30, "serif"
+    )
     authority = f"{region.city_or_province}{rng.choice(['市场监督管理局', '工商行政管理局'])}"
     if region.county.endswith(("区", "县")) and rng.random() < 0.5:
         authority = f"{region.county}市场监督管理局"
@@ -349,8 +333,12 @@ def _render_new(rng: random.Random, facts: dict[str, object]) -> RenderedCard:
     foot = "国家市场监督管理总局监制" if reg_day.year >= 2018 else "国家工商行政管理总局监制"
     paper.text((w - 520, h - 110), foot, 24, "sans")
     paper.text((190, h - 110), "国家企业信用信息公示系统网址：http://www.gsxt.gov.cn", 22, "sans")
-    return RenderedCard(image=paper.image, label=label, boxes=paper.boxes,
-                        extra={"style": "new", "issue_date": values.fmt_date(reg_day), "authority": authority})
+    return RenderedCard(
+        image=paper.image,
+        label=label,
+        boxes=paper.boxes,
+        extra={"style": "new", "issue_date": values.fmt_date(reg_day), "authority": authority},
+    )
 
 
 def _cn_year_date(day: dt.date) -> str:
@@ -373,11 +361,16 @@ def _render_old(rng: random.Random, facts: dict[str, object]) -> RenderedCard:
         est = values.random_date(rng, dt.date(1995, 1, 1), dt.date(2014, 12, 31))
     individual = kind == "个体工商户"
     w, h = 1130, 1500
-    paper = Paper(w, h, (rng.randint(238, 250), rng.randint(238, 250), rng.randint(232, 246)))
+    paper = Paper(rng, w, h, (rng.randint(238, 250), rng.randint(238, 250), rng.randint(232, 246)))
     paper.border(rng, 80, (rng.randint(150, 190), rng.randint(120, 150), rng.randint(90, 120)))
     label = empty_fields("business-license")
-    label.update(companyName=facts["name"], legalPerson=facts["person"], establishDate=values.fmt_date(est),
-                 address=facts["address"], copy=rng.random() < 0.75)
+    label.update(
+        companyName=facts["name"],
+        legalPerson=facts["person"],
+        establishDate=values.fmt_date(est),
+        address=facts["address"],
+        copy=rng.random() < 0.75,
+    )
     title = "个体工商户营业执照" if individual else ("企业法人营业执照" if rng.random() < 0.7 else "营业执照")
     tf = font("serif-bold", 86)
     t_box = paper.text(((w - tf.getlength(title)) / 2, 170), title, 86, "serif-bold")
@@ -387,13 +380,12 @@ def _render_old(rng: random.Random, facts: dict[str, object]) -> RenderedCard:
         y += 70
     reg = registration_number(rng, region.code)
     label["companySN"] = reg
-    reg_text = reg
+    paper.text((w / 2 - 170, y), "注册号", 30, "serif-bold")
+    reg_box = paper.text((w / 2 - 60, y), reg, 30, "serif", field="companySN")
     if label["copy"] and rng.random() < 0.6:
         copy_id = f"1-{rng.randint(1, 2)}"
         label["copyId"] = copy_id
-        reg_text = f"{reg}（{copy_id}）"
-    paper.text((w / 2 - 170, y), "注册号", 30, "serif-bold")
-    paper.text((w / 2 - 60, y), reg_text, 30, "serif", field="companySN")
+        paper.text((reg_box[2] + 4, y), f"（{copy_id}）", 30, "serif", field="copyId")
     y += 80
     lx, size = 150, 38
     face = rng.choice(("serif", "sans", "hei"))
@@ -403,24 +395,35 @@ def _render_old(rng: random.Random, facts: dict[str, object]) -> RenderedCard:
     if individual:
         comp = rng.choice(("个人经营", "家庭经营"))
         label["composition"] = comp
-        rows += [("经营者", "legalPerson", str(facts["person"])), ("经营场所", "address", str(facts["address"])),
-                 ("组成形式", "composition", comp)]
+        rows += [
+            ("经营者", "legalPerson", str(facts["person"])),
+            ("经营场所", "address", str(facts["address"])),
+            ("组成形式", "composition", comp),
+        ]
     else:
         label["companyType"] = kind if "分公司" not in kind and "合伙" not in kind else "有限责任公司"
         wan = rng.choice((10, 30, 50, 100, 200, 500, 1000))
         cap = capital_text(rng, wan)
         paid = cap if rng.random() < 0.7 else capital_text(rng, max(1, wan // 2))
         label.update(capital=cap, paidInCapital=paid)
-        rows += [("住所", "address", str(facts["address"])), ("法定代表人姓名", "legalPerson", str(facts["person"])),
-                 ("注册资本", "capital", cap), ("实收资本", "paidInCapital", paid),
-                 ("公司类型", "companyType", str(label["companyType"]))]
+        rows += [
+            ("住所", "address", str(facts["address"])),
+            ("法定代表人姓名", "legalPerson", str(facts["person"])),
+            ("注册资本", "capital", cap),
+            ("实收资本", "paidInCapital", paid),
+            ("公司类型", "companyType", str(label["companyType"])),
+        ]
     for text, key, value in rows:
         paper.spaced((lx, y), text, 6 * size - 40, size)
-        y = max(y + 62, paper.wrapped((vx, y + (size - vsize) / 2), value, w - 150 - vx, vsize, face, key) + 12)
+        y = max(
+            y + 62, paper.wrapped((vx, y + (size - vsize) / 2), value, w - 150 - vx, vsize, face, key) + 12
+        )
     scope = business_scope(rng, 2, 6)
     label["business"] = scope
     paper.spaced((lx, y), "经营范围及方式" if individual else "经营范围", 6 * size - 40, size)
-    y = max(y + 62, paper.wrapped((vx, y + (size - vsize) / 2), scope, w - 150 - vx, vsize, face, "business") + 12)
+    y = max(
+        y + 62, paper.wrapped((vx, y + (size - vsize) / 2), scope, w - 150 - vx, vsize, face, "business") + 12
+    )
     if not individual and rng.random() < 0.7:
         end = _period_end(rng, est)
         label["vaildPeriod"] = values.fmt_date(end) if end else LONG_TERM
@@ -444,6 +447,12 @@ def _render_old(rng: random.Random, facts: dict[str, object]) -> RenderedCard:
     authority = f"{region.city_or_province}工商行政管理局"
     paper.text((w - 520, h - 260), authority, 32, "serif")
     paper.text((w - 500, h - 200), _cn_year_date(issue), 30, "serif")
-    paper.seal(rng, w - 360 + rng.uniform(-30, 30), h - 240 + rng.uniform(-20, 20), rng.uniform(95, 115), authority)
-    return RenderedCard(image=paper.image, label=label, boxes=paper.boxes,
-                        extra={"style": "old", "issue_date": values.fmt_date(issue), "authority": authority})
+    paper.seal(
+        rng, w - 360 + rng.uniform(-30, 30), h - 240 + rng.uniform(-20, 20), rng.uniform(95, 115), authority
+    )
+    return RenderedCard(
+        image=paper.image,
+        label=label,
+        boxes=paper.boxes,
+        extra={"style": "old", "issue_date": values.fmt_date(issue), "authority": authority},
+    )
