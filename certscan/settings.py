@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     callback_poll_seconds: float = Field(1.0, description="How often the callback sender looks for due "
                                          "deliveries (it is also woken when a task finishes).")
     callback_concurrency: int = Field(64, description="Callback POSTs in flight at once per server.")
+    callback_host_concurrency: int = Field(8, description="Of those, at most this many to one receiver "
+                                           "(host:port), so a slow receiver cannot take every slot.")
 
     @property
     def sqlalchemy_url(self) -> str:

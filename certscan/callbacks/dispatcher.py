@@ -2,8 +2,10 @@
 
 Deliveries live in the store (``certscan_deliveries``): ``TaskRepository.finish`` writes the row in the
 same transaction that finishes a task, so a finished task's callback is never lost. This loop claims due
-rows under a lease, POSTs each one in its own asyncio task (a slow receiver never blocks another, and the
-store's blocking calls run in worker threads so OCR and HTTP serving go on), and records every attempt:
+rows under a lease, POSTs each one in its own asyncio task (the store's blocking calls run in worker
+threads, so OCR and HTTP serving go on), and records every attempt. A slow receiver never blocks another:
+each receiver gets at most ``callback_host_concurrency`` of the ``callback_concurrency`` attempts in flight;
+a delivery past its receiver's share is postponed briefly, without counting an attempt. Outcomes:
 delivered on HTTP 200; otherwise the next attempt is scheduled with back-off, until ``callback_attempts``
 attempts in all, after which the delivery is recorded as given up. A server killed mid-attempt leaves its
 claimed rows to be claimed again when their lease lapses: delivery is at least once.
@@ -22,9 +24,10 @@ import asyncio
 import contextlib
 import logging
 import random
-import threading
 import time
+from collections import Counter
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -39,6 +42,18 @@ log = logging.getLogger(__name__)
 
 # A claimed delivery stays leased for one attempt's timeout plus this margin (store round trips).
 LEASE_MARGIN_SECONDS = 10.0
+# A delivery whose receiver is at its concurrency share is due again after 0.5-1 times this.
+POSTPONE_SECONDS = 1.0
+
+
+def receiver_key(url: str) -> str:
+    """What a receiver's concurrency share is counted by: the scheme, host and port of its URL."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port or ''}"
 
 
 class CallbackDispatcher:
@@ -57,6 +72,7 @@ class CallbackDispatcher:
         self._rand = rand
         self._client_factory = client_factory
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._per_receiver: Counter[str] = Counter()
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping = False
@@ -138,6 +154,15 @@ class CallbackDispatcher:
         except ValueError as exc:  # unknown cryptType: no attempt can ever succeed
             await self._record(delivery, delivered=False, error=str(exc), give_up=True)
             return
+        receiver = receiver_key(row.callback)
+        if self._per_receiver[receiver] >= max(1, self._settings.callback_host_concurrency):
+            # This receiver already has its share of attempts in flight (it may be slow): try again
+            # shortly instead of taking a slot another receiver could use. Not counted as an attempt.
+            now = self._clock()
+            await asyncio.to_thread(self._store.deliveries.postpone, delivery.task_id,
+                                    now + POSTPONE_SECONDS * (0.5 + self._rand() / 2), now)
+            return
+        self._per_receiver[receiver] += 1
         try:
             form = {"checksum": signed, "content": content}
             error = await post_once(client, row.callback, form, self._settings.callback_timeout_seconds)
@@ -145,6 +170,10 @@ class CallbackDispatcher:
             # The guard refuses the receiver's address; retrying cannot change that.
             await self._record(delivery, delivered=False, error=f"url not allowed: {exc.msg}", give_up=True)
             return
+        finally:
+            self._per_receiver[receiver] -= 1
+            if self._per_receiver[receiver] <= 0:
+                del self._per_receiver[receiver]
         await self._record(delivery, delivered=error is None, error=error, give_up=False)
 
     async def _record(self, delivery: Delivery, *, delivered: bool, error: str | None, give_up: bool) -> None:
@@ -161,9 +190,3 @@ class CallbackDispatcher:
         await asyncio.to_thread(self._store.deliveries.record_attempt, delivery.task_id, delivered, error,
                                 next_at, now)
 
-
-def run_in_thread(dispatcher: CallbackDispatcher) -> threading.Thread:
-    """Run ``dispatcher`` on its own event loop in a daemon thread (for processes without one)."""
-    thread = threading.Thread(target=lambda: asyncio.run(dispatcher.run()), name="callbacks", daemon=True)
-    thread.start()
-    return thread

@@ -77,6 +77,17 @@ class DeliveryRepository:
                 )
             )
 
+    def postpone(self, task_id: str, next_attempt_at: float, now: float) -> None:
+        """Hand a claimed delivery back, due again at ``next_attempt_at``, without counting an attempt
+        (its sender chose not to try now: the receiver already has its share of attempts in flight)."""
+        with self._engine.begin() as conn:
+            conn.execute(
+                update(deliveries)
+                .where(deliveries.c.task_id == task_id, deliveries.c.status == DELIVERY_DELIVERING)
+                .values(status=DELIVERY_PENDING, next_attempt_at=next_attempt_at, lease_until=None,
+                        updated_at=now)
+            )
+
     def get(self, task_id: str) -> Delivery | None:
         with self._engine.connect() as conn:
             row = conn.execute(select(deliveries).where(deliveries.c.task_id == task_id)).first()

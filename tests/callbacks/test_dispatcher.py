@@ -169,6 +169,29 @@ def test_slow_receiver_does_not_block_others(store: Store) -> None:
     assert slow_row.status == DELIVERY_GIVEN_UP and slow_row.last_error == "no answer within 1.5 s"
 
 
+def test_one_slow_receiver_cannot_take_every_slot(store: Store) -> None:
+    """Eight deliveries to a slow receiver and 4 slots in all: the fast receiver's delivery, submitted
+    last, still goes out at once, because one receiver gets at most 2 of the 4 slots."""
+    slow = Receiver(delay=3.0).start()
+    fast = Receiver().start()
+    try:
+        for i in range(8):
+            finish_task(store, f"slow{i}", slow.url)
+        finish_task(store, "fast", fast.url)
+        settings = fast_settings(callback_concurrency=4, callback_host_concurrency=2,
+                                 callback_timeout_seconds=1.5, callback_attempts=1)
+        took = run_until(store, settings, settled(store, "fast"))
+        assert took < 1.0, f"the fast receiver waited {took:.2f} s behind the slow one"
+        assert len(slow.received) <= 2  # never more than its share at once
+    finally:
+        slow.stop()
+        fast.stop()
+    rows = [delivery(store, f"slow{i}") for i in range(8)]
+    # Deliveries postponed for the slow receiver's share were not counted as attempts.
+    assert sum(r.attempts for r in rows) <= 2
+    assert any(r.status == "pending" and r.attempts == 0 for r in rows)
+
+
 def test_loopback_receiver_refused_under_default_settings(store: Store) -> None:
     receiver = Receiver().start()
     try:
