@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -53,6 +54,11 @@ class Settings(BaseSettings):
     upload_credential_ttl_seconds: int = 3600
     upload_secret: str = Field("", description="Signs upload credentials; set the same value on every "
                                "server of a scale-out deployment (default: random, kept in data_dir).")
+    oss_buckets: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="External S3/OSS-compatible buckets oss:// URLs may name (JSON): {bucket: {endpoint, "
+        "region, access_key_id, secret_access_key, uids: [account UIDs or '*']}}.",
+    )
 
     # Callbacks
     callback_attempts: int = constants.CALLBACK_ATTEMPTS
