@@ -8,9 +8,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from certscan.api.envelope import lookup_failure, task_element
-from certscan.api.ratelimit import QpsLimiter
+from certscan.api.policy import QpsLimiter, new_task_id, submitted_at
 from certscan.api.signing import verify_request
-from certscan.api.taskids import new_task_id, submitted_at
 from certscan.api.validation import RejectedTask, parse_results_request, parse_scan_request
 from certscan.errors import InvalidAccessKey, PermissionDenied, ProcessingTimeout, QuotaExceeded
 from certscan.queue.embedded import EmbeddedQueue

@@ -7,10 +7,9 @@ exposes one repository per table. All calls are synchronous; async code runs the
 from __future__ import annotations
 
 from certscan.settings import Settings
-from certscan.store.accounts import Account, AccountRepository
+from certscan.store.accounts import Account, AccountRepository, DbNonceStore
 from certscan.store.database import is_sqlite, open_engine
 from certscan.store.deliveries import Delivery, DeliveryRepository
-from certscan.store.nonces import DbNonceStore
 from certscan.store.tasks import NewTask, TaskRepository, TaskRow
 
 __all__ = ["Account", "Delivery", "NewTask", "Store", "TaskRow"]

@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from certscan.api.ratelimit import QpsLimiter
-from certscan.api.taskids import new_task_id, submitted_at
+from certscan.api.policy import QpsLimiter, new_task_id, submitted_at
 from certscan.api.validation import RejectedTask, TaskSpec, parse_results_request, parse_scan_request
 from certscan.errors import BadRequest
 
