@@ -2,8 +2,8 @@
 
 The built-in upload bucket (``Settings.upload_bucket``) resolves to the upload store. An account may read
 only objects inside its own folders (``<uid>/...``, where its upload credentials write): another account's
-object answers the task's 403 without a byte read; a missing object 404. Any other bucket is refused (401)
-until external buckets are configured. The image intake limits apply to what is read.
+object answers the task's 403 without a byte read; a missing object 404. Other buckets must be configured
+(``CERTSCAN_OSS_BUCKETS``, ``external.py``), else 401. The image intake limits apply to what is read.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from urllib.parse import unquote, urlsplit
 
 import anyio
 
-from certscan.errors import ImageForbidden, ImageNotFound, ImageTooLarge, UrlNotAllowed
+from certscan.errors import DownloadTimeout, ImageForbidden, ImageNotFound, ImageTooLarge, UrlNotAllowed
 from certscan.settings import Settings
+from certscan.uploads.external import external_bucket, read_external_object
 from certscan.uploads.ossv1 import OssError
 from certscan.uploads.store import UploadStore
 
@@ -39,7 +40,10 @@ def read_oss_object(url: str, uid: str, settings: Settings, store: UploadStore) 
     """The bytes of the object ``url`` names, for a task of account ``uid``."""
     bucket, key = parse_oss_url(url)
     if bucket != settings.upload_bucket:
-        raise UrlNotAllowed(f"oss bucket {bucket!r} is not configured on this server")
+        external = external_bucket(settings, bucket)
+        if external is None:
+            raise UrlNotAllowed(f"oss bucket {bucket!r} is not configured on this server")
+        return read_external_object(external, key, uid, settings)
     if not key.startswith(f"{uid}/"):
         raise ImageForbidden("the object belongs to another account")
     try:
@@ -57,7 +61,7 @@ def submit_time_problem(url: str, settings: Settings) -> str | None:
         bucket, _key = parse_oss_url(url)
     except UrlNotAllowed as exc:
         return exc.msg
-    if bucket != settings.upload_bucket:
+    if bucket != settings.upload_bucket and external_bucket(settings, bucket) is None:
         return f"oss bucket {bucket!r} is not configured on this server"
     return None
 
@@ -70,6 +74,13 @@ async def read_task_image(
     store: UploadStore,
 ) -> bytes:
     """A task's image bytes: ``oss://`` from the upload store (account ``uid``), else by ``fetch``."""
-    if is_oss_url(url):
-        return await anyio.to_thread.run_sync(read_oss_object, url, uid, settings, store)
-    return await fetch(url, settings)
+    if not is_oss_url(url):
+        return await fetch(url, settings)
+    budget = settings.download_timeout_seconds
+    try:
+        with anyio.fail_after(budget):  # an external bucket may be slow; the store never is
+            return await anyio.to_thread.run_sync(
+                read_oss_object, url, uid, settings, store, abandon_on_cancel=True
+            )
+    except TimeoutError as exc:
+        raise DownloadTimeout(f"reading the object took longer than {budget:g} s") from exc
