@@ -113,7 +113,7 @@ def _geometry(card: Image.Image, rng: random.Random, scene: bool) -> tuple[np.nd
 
 
 def _place(card: Image.Image, hmat: np.ndarray, size: tuple[int, int], rng: random.Random,
-           scene: bool) -> tuple[Image.Image, str]:
+           scene: bool, surface: str | None = None) -> tuple[Image.Image, str]:
     w, h = card.size
     mask = draw.rounded_mask(card.size, 0 if scene else max(2, int(0.035 * min(w, h))))
     warped = cv2.warpPerspective(np.asarray(card), hmat, size, flags=cv2.INTER_AREA if size[0] < w else
@@ -121,7 +121,7 @@ def _place(card: Image.Image, hmat: np.ndarray, size: tuple[int, int], rng: rand
     alpha = cv2.warpPerspective(np.asarray(mask), hmat, size, flags=cv2.INTER_LINEAR)
     if scene:
         return Image.fromarray(warped), "none"
-    background, kind = draw.texture(size, rng)
+    background, kind = draw.texture(size, rng, surface)
     # The shadow is soft: blur it at a quarter of the size.
     quarter = (max(1, size[0] // 4), max(1, size[1] // 4))
     shadow = Image.fromarray(alpha).resize(quarter, Image.Resampling.BILINEAR)
@@ -135,7 +135,8 @@ def _place(card: Image.Image, hmat: np.ndarray, size: tuple[int, int], rng: rand
 
 
 def _photometric(img: Image.Image, rng: random.Random, rec: dict[str, Any]) -> Image.Image:
-    if rng.random() < 0.6:
+    colour_ok = not rec.get("photocopy")  # a photocopy stays grey
+    if rng.random() < 0.6 and colour_ok:
         b, c = rng.uniform(0.7, 1.25), rng.uniform(0.7, 1.3)
         cast = [rng.uniform(0.88, 1.12) for _ in range(3)]
         img = ImageEnhance.Contrast(ImageEnhance.Brightness(img).enhance(b)).enhance(c)
@@ -156,11 +157,6 @@ def _photometric(img: Image.Image, rng: random.Random, rec: dict[str, Any]) -> I
         arr = arr + (255 - arr) * spot[..., None]
         img = Image.fromarray(arr.astype(np.uint8))
         rec["glare"] = {"center": [round(cx), round(cy)], "radius": round(r), "strength": round(strength, 2)}
-    if rng.random() < 0.12:
-        gray = ImageOps.autocontrast(img.convert("L"), cutoff=2)
-        gray = gray.point(lambda v: 255 if v > 170 else int(v * 0.6))
-        img = gray.convert("RGB")
-        rec["photocopy"] = True
     if rng.random() < 0.3:
         radius = rng.uniform(0.4, 1.6)
         img = img.filter(ImageFilter.GaussianBlur(radius))
@@ -170,6 +166,12 @@ def _photometric(img: Image.Image, rng: random.Random, rec: dict[str, Any]) -> I
         img = draw.grain(img, sigma, rng)
         rec["noise"] = round(sigma, 1)
     return img
+
+
+def photocopy(img: Image.Image) -> Image.Image:
+    """Grey and high contrast: the pale ground washes out to white, print goes darker."""
+    gray = ImageOps.autocontrast(img.convert("L"), cutoff=1)
+    return gray.point(lambda v: max(0, min(255, int((v - 50) * 1.45)))).convert("RGB")
 
 
 def _encode(img: Image.Image, rng: random.Random, profile: str, rec: dict[str, Any]) -> tuple[bytes, str]:
@@ -198,12 +200,16 @@ def augment(card: RenderedCard, rng: random.Random, profile: str = "real") -> Au
 
     scene = card.kind == "scene"
     image = image.copy()
+    copied = not scene and rng.random() < 0.12  # a photocopy lies on a white sheet
+    if copied:
+        image = photocopy(image)
+        rec["photocopy"] = True
     if not scene and rng.random() < 0.25:
         occlusion = _occlude(image, card.boxes, rng)
         if occlusion:
             rec["occlusion"] = occlusion
     hmat, size, rec["geometry"], angle = _geometry(image, rng, scene)
-    image, rec["background"] = _place(image, hmat, size, rng, scene)
+    image, rec["background"] = _place(image, hmat, size, rng, scene, "paper" if copied else None)
     boxes = {k: [_apply(hmat, q) for q in v] for k, v in flat_boxes.items()}
     card_quad = _apply(hmat, card_quad)
     card_width = math.dist(card_quad[0], card_quad[1])
