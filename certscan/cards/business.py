@@ -49,6 +49,7 @@ LABELS = LabelSet({
     # stoppers: printed captions that end the value column above them
     "_authority": ["登记机关"],
     "_notice": ["须知", "年度检验情况", "重要提示"],
+    "_footer": ["国家企业信用信息公示系统网址", "国家市场监督管理总局监制", "国家工商行政管理总局监制"],
 })
 
 _ALNUM = re.compile(r"[0-9A-Z]+")

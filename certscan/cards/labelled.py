@@ -7,8 +7,8 @@ any of three shapes, all handled here:
 - one line holding both (``法定代表人陈爱明``): split after the label;
 - a letter-spaced label broken into boxes (``名`` | ``称深圳市…``): fragments that begin a label are joined
   with the boxes after them on the same row before matching;
-- two columns read as one line (``类型有限责任公司成立日期2021年…``): split again at an exact label of four
-  or more characters, with x positions interpolated along the line.
+- two columns read as one line (``类型有限责任公司成立日期2021年…``): split again at an exact label of three
+  or more characters (not after prose punctuation), with x positions interpolated along the line.
 
 A label's value is the text after it in its piece, else the next value piece to its right on the row
 (never across another label), plus, for multi-line fields, the value pieces below it in its column.
@@ -52,7 +52,7 @@ class Piece:
     @property
     def rest(self) -> str:
         """The value text after the label (leading colons dropped; closing punctuation kept)."""
-        return _LEADING_PUNCT.sub("", self.text[self.label_len:])
+        return _LEADING_PUNCT.sub("", self.text[self.label_len :])
 
 
 def _char_width(ch: str) -> float:
@@ -68,15 +68,25 @@ def _x_at(text: str, index: int, x0: float, x1: float) -> float:
 class LabelSet:
     """The captions of one document type: label text → field key, matched longest and most exact first."""
 
-    def __init__(self, labels: Mapping[str, Iterable[str]], fuzzy_min: int = 4) -> None:
+    def __init__(self, labels: Mapping[str, Iterable[str]], fuzzy_min: int = 4, inner_min: int = 3) -> None:
         self.by_label: dict[str, str] = {lab: key for key, labs in labels.items() for lab in labs}
         self.fuzzy_min = fuzzy_min  # shorter labels must match exactly (2-char captions are common words)
+        self.inner_min = inner_min  # shorter labels never split a line (住所 may be part of an address)
 
-    def match_start(self, text: str) -> tuple[str, str, int] | None:
-        """(key, label, end) of the label that best begins ``text``: fewest edits, then longest label."""
+    def match_start(self, text: str, loose: bool = True) -> tuple[str, str, int] | None:
+        """(key, label, end) of the label that best begins ``text``: fewest edits, then longest label.
+
+        ``loose`` allows one edit in a short caption standing alone; the caller turns it off where the
+        text must be a value (right of a label still waiting for its value).
+        """
         best: tuple[int, int, str, str, int] | None = None
         for label, key in self.by_label.items():
-            for errors in (0, 1) if len(label) >= self.fuzzy_min else (0,):
+            # A short caption is matched loosely only when it stands alone (a table's label cell: ``籍贯``
+            # read as ``范贯``); inside running text one wrong char of two would match too much.
+            fuzzy = len(label) >= self.fuzzy_min or (
+                loose and 2 <= len(text) <= len(label) and len(text) >= len(label) - 1
+            )
+            for errors in (0, 1) if fuzzy else (0,):
                 end = match_label(text, label, errors)
                 if end is None or (errors and end < len(label) - 1):
                     continue
@@ -91,10 +101,10 @@ class LabelSet:
         return bool(text) and any(lab.startswith(text) and lab != text for lab in self.by_label)
 
     def inner_hits(self, text: str, start: int) -> list[tuple[int, str, str]]:
-        """(position, key, label) of exact labels of ``fuzzy_min``+ chars inside ``text`` after ``start``."""
+        """(position, key, label) of exact labels of ``inner_min``+ chars inside ``text`` after ``start``."""
         hits: list[tuple[int, str, str]] = []
         for label, key in self.by_label.items():
-            if len(label) < self.fuzzy_min:
+            if len(label) < self.inner_min:
                 continue
             pos = text.find(label, start)
             if pos > start and re.search(r"[，。；、,;]", text[:pos]):
@@ -141,8 +151,9 @@ def split_vertical(line: Line) -> list[Line]:
     out = []
     for i, ch in enumerate(compact(line.text)):
         y0 = line.y0 + i * step
-        box = np.array([[line.x0, y0], [line.x1, y0], [line.x1, y0 + step], [line.x0, y0 + step]],
-                       dtype=np.float32)
+        box = np.array(
+            [[line.x0, y0], [line.x1, y0], [line.x1, y0 + step], [line.x0, y0 + step]], dtype=np.float32
+        )
         out.append(Line(text=ch, box=box, confidence=line.confidence))
     return out
 
@@ -152,12 +163,13 @@ def pieces(page: Page | Sequence[Line], labels: LabelSet) -> list[Piece]:
     out: list[Piece] = []
     lines = [part for ln in (page.lines if isinstance(page, Page) else page) for part in split_vertical(ln)]
     for row in group_rows(lines):
+        waiting = False  # the previous piece on this row is a label without its value yet
         for text, group in _join_fragments(row, labels):
             if not text:
                 continue
             x0, x1 = min(ln.x0 for ln in group), max(ln.x1 for ln in group)
             y0, y1 = min(ln.y0 for ln in group), max(ln.y1 for ln in group)
-            start = labels.match_start(text)
+            start = labels.match_start(text, loose=not waiting)
             cuts: list[tuple[int, str | None, int]] = []  # (position, key, label length)
             if start is not None:
                 cuts.append((0, start[0], start[2]))
@@ -171,6 +183,7 @@ def pieces(page: Page | Sequence[Line], labels: LabelSet) -> list[Piece]:
                 if part:
                     px0, px1 = _x_at(text, pos, x0, x1), _x_at(text, end, x0, x1)
                     out.append(Piece(part, px0, px1, y0, y1, group, key, n))
+            waiting = out[-1].key is not None and not out[-1].rest
     return out
 
 
@@ -195,8 +208,13 @@ class Fields:
     def right_bound(self, anchor: Piece) -> float:
         """Where the anchor's value column ends: the nearest label right of it on its rows below."""
         h = anchor.height
-        xs = [p.x0 for p in self.labels if p is not anchor and p.x0 > anchor.x1 + 2 * h
-              and anchor.y0 - 0.5 * h <= p.cy <= anchor.y1 + self.bound_depth * h]
+        xs = [
+            p.x0
+            for p in self.labels
+            if p is not anchor
+            and p.x0 > anchor.x1 + 2 * h
+            and anchor.y0 - 0.5 * h <= p.cy <= anchor.y1 + self.bound_depth * h
+        ]
         return min(xs, default=float("inf"))
 
     def value_pieces(self, key: str, multiline: bool = False, max_lines: int = 12) -> list[Piece]:
@@ -210,14 +228,26 @@ class Fields:
             vx = _x_at(anchor.text, anchor.label_len, anchor.x0, anchor.x1)
             first.append(Piece(anchor.rest, vx, anchor.x1, anchor.y0, anchor.y1, anchor.lines))
         else:
-            row = sorted((p for p in self.parts if p.key is None and same_row(anchor, p)
-                          and p.x0 >= anchor.x1 - anchor.height and p.x0 < bound), key=lambda p: p.x0)
+            row = sorted(
+                (
+                    p
+                    for p in self.parts
+                    if p.key is None
+                    and same_row(anchor, p)
+                    and p.x0 >= anchor.x1 - anchor.height
+                    and p.x0 < bound
+                ),
+                key=lambda p: p.x0,
+            )
             first.extend(row[:1])
         if not multiline or not first:
             return first
         col_x0, h = first[0].x0, anchor.height
-        column_labels = [p for p in self.labels if p is not anchor and p.cy > anchor.y1
-                         and anchor.x0 - 1.5 * h <= p.x0 < col_x0 + 3 * h]
+        column_labels = [
+            p
+            for p in self.labels
+            if p is not anchor and p.cy > anchor.y1 and anchor.x0 - 1.5 * h <= p.x0 < col_x0 + 3 * h
+        ]
         out, last = list(first), first[0]
         below = sorted((p for p in self.parts if p.cy > last.y1 and p.x0 < bound), key=lambda p: p.y0)
         for p in below:

@@ -216,7 +216,8 @@ def render_resident(rng: random.Random) -> RenderedCard:
     migration_city = f"{values.cn_date(came)}由{origin.full}迁来" if came else ""
     migration_here = ""
     if came and rng.random() < 0.6:
-        migration_here = f"{values.cn_date(came)}由{origin.full}{values.street_address(rng, origin)[:8]}迁来"
+        street = values.street_address(rng, origin).split("号")[0] + "号"  # house number, no flat
+        migration_here = f"{values.cn_date(came)}由{origin.full}{street}迁来"
     company = ""
     if adult and rng.random() < 0.6:
         company = company_name(rng, values.random_region(rng), "有限责任公司", p.name)
