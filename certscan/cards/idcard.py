@@ -8,15 +8,16 @@ card (临时居民身份证) is ``interim_*``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from certscan.cards.base import CardResult, ScanInput
-from certscan.cards.layout import find_label, lines_below, right_of, row_value
+from certscan.cards.layout import find_label, group_rows, match_label, right_of, row_value
 from certscan.cards.readers import char_runs, line_chars, page_rate, read_page
 from certscan.cards.text import compact, find_dates, parse_date, strip_punct
 from certscan.checks import idnumber
 from certscan.checks.repair import repair
-from certscan.constants import empty_fields
+from certscan.constants import LONG_TERM, empty_fields
 from certscan.ocr.types import Line, Page
 
 ID_ALPHABET = "0123456789X"
@@ -56,15 +57,28 @@ def _number_candidates(page: Page) -> list[tuple[Line, list[Any]]]:
     return out
 
 
-def read_number(page: Page) -> tuple[str, bool]:
+def read_number(page: Page) -> tuple[str, bool, Line | None]:
     """The ID number (repaired from alternatives when its checks fail and exactly one fix passes)."""
-    first: str = ""
-    for _line, run in _number_candidates(page):
+    first: tuple[str, bool, Line | None] = ("", False, None)
+    for line, run in _number_candidates(page):
         result = repair(run, number_valid, ID_ALPHABET, max_changes=1)
         if result.valid:
-            return result.text, True
-        first = first or result.text
-    return first, False
+            return result.text, True, line
+        if not first[0]:
+            first = (result.text, False, line)
+    return first
+
+
+# The 56 officially recognised ethnic groups, as the card prints them (without 族).
+ETHNIC_GROUPS: tuple[str, ...] = (
+    "汉", "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜",
+    "满", "侗", "瑶", "白", "土家", "哈尼", "哈萨克", "傣", "黎", "傈僳",
+    "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土",
+    "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米",
+    "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔",
+    "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
+)
+_ROW_LABELS = ("姓名", "性别", "民族", "出生", "住址")
 
 
 def _value(page: Page, label: str, stop: tuple[str, ...] = ()) -> tuple[str, list[Line]]:
@@ -74,58 +88,135 @@ def _value(page: Page, label: str, stop: tuple[str, ...] = ()) -> tuple[str, lis
     return row_value(page, hit, stop)
 
 
-def _nationality(page: Page) -> str:
-    hit = find_label(page, "民族", anywhere=True, max_errors=0)
-    if hit is None:
-        sex = find_label(page, "性别")
-        row = [sex.line, *right_of(page, sex.line)] if sex else []
-        hit = find_label(row, "民族", anywhere=True)
-    if hit is None:
-        return ""
-    value, _ = row_value(page, hit)
-    m = _CJK_NAME.search(value)
-    return m.group(0) if m else ""
+def known_ethnic_suffix(text: str) -> str:
+    """The listed ethnic group ``text`` ends with (``民族汉``, ``民旅汉`` → 汉), or ""."""
+    s = compact(text)
+    for n in (4, 3, 2, 1):
+        if len(s) >= n and s[-n:] in ETHNIC_GROUPS:
+            return s[-n:]  # a bare label 民族 never matches: 族 is no group
+    return ""
 
 
-def _address(page: Page) -> str:
-    hit = find_label(page, "住址")
-    if hit is None:
-        return ""
-    first, row = row_value(page, hit)
-    below = lines_below(page, row, stop_labels=NUMBER_LABELS)
-    return strip_punct(first + "".join(compact(ln.text) for ln in below))
+def ethnic_group(text: str) -> str:
+    """The ethnic group a 民族 value names; an unlisted one is returned as printed (CJK only)."""
+    known = known_ethnic_suffix(text)
+    if known:
+        return known
+    m = _CJK_NAME.findall(_strip_label(text))
+    return m[-1] if m else ""
+
+
+def _strip_label(text: str) -> str:
+    """``text`` without a leading row label read exactly or with one wrong character (``姓老赵佳英``)."""
+    s = compact(text)
+    for label in _ROW_LABELS:
+        end = match_label(s, label, max_errors=0)
+        if end is not None:
+            return strip_punct(s[end:])
+    for label in _ROW_LABELS:
+        if len(s) > 2 and match_label(s[:2], label, max_errors=1) == 2:
+            return strip_punct(s[2:])
+    if len(s) > 2 and s[0] in {label[1] for label in _ROW_LABELS}:
+        return strip_punct(s[1:])  # the label's first character was not read (``名杨振``)
+    return strip_punct(s)
+
+
+@dataclass
+class _Row:
+    lines: list[Line]
+    values: list[str]  # value texts left to right, labels removed
+
+    @property
+    def text(self) -> str:
+        return "".join(self.values)
+
+
+def _card_rows(page: Page, number_line: Line) -> list[_Row]:
+    """Rows above the number, split into label column and values (labels read or not).
+
+    The card's label column starts about half the number's width left of it; a box there with a value
+    box right of it on its row is a label whatever OCR made of it.
+    """
+    nw = number_line.x1 - number_line.x0
+    label_x = number_line.x0 - 0.5 * nw
+    value_x = label_x + 0.15 * nw
+    above = [ln for ln in page.lines if ln.cy < number_line.y0 and ln.x1 > label_x - 0.2 * nw
+             and ln.x0 < number_line.x1 and number_line.y0 - ln.cy < 1.3 * nw]
+    rows: list[_Row] = []
+    for row in group_rows(above, min_overlap=0.5):
+        values: list[str] = []
+        for i, ln in enumerate(row):
+            at_label = ln.x0 < value_x
+            if at_label and i + 1 < len(row) and len(compact(ln.text)) <= 3:
+                continue  # a label box with its value beside it
+            value = _strip_label(ln.text) if at_label or i == 0 else strip_punct(compact(ln.text))
+            if value:
+                values.append(value)
+        if values:
+            rows.append(_Row(lines=row, values=values))
+    return rows
+
+
+def _is_birth_row(row: _Row) -> bool:
+    return bool(re.search(r"(18|19|20)\d\d", row.text)) or ("年" in row.text and "月" in row.text)
+
+
+def _is_sex_row(row: _Row) -> bool:
+    return any(v[:1] in ("男", "女") and len(v) <= 2 for v in row.values) or "民族" in row.text or any(
+        known_ethnic_suffix(v) and len(v) <= 4 for v in row.values[1:])
 
 
 def fill_front(page: Page, fields: dict[str, Any], extra: dict[str, Any]) -> None:
-    name, _ = _value(page, "姓名", ("性别",))
-    m = _CJK_NAME.search(name)
-    fields["name"] = m.group(0) if m else strip_punct(name)
-    sex_text, _ = _value(page, "性别", ("民族",))
-    fields["nationality"] = _nationality(page)
-    number, valid = read_number(page)
+    number, valid, number_line = read_number(page)
     fields["number"], fields["numberValid"] = number, valid
-    birth_text, _ = _value(page, "出生")
-    birth = parse_date(birth_text)
-    if valid and birth != f"{number[6:10]}-{number[10:12]}-{number[12:14]}":
-        # The printed date is the number's by law; a valid number settles a misread or missing date.
-        birth = f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
-    fields["birth"] = birth
-    fields["address"] = _address(page)
-    sex = next((c for c in sex_text if c in "男女"), "")
+    rows = _card_rows(page, number_line) if number_line is not None else []
+    birth_i = next((i for i, r in enumerate(rows) if _is_birth_row(r)), None)
+    sex_i = next((i for i, r in enumerate(rows[: birth_i]) if _is_sex_row(r)), None)
+    if sex_i is None and birth_i is not None and birth_i >= 1:
+        sex_i = birth_i - 1
+    if sex_i is not None:
+        name_i = sex_i - 1 if sex_i >= 1 else None
+    else:
+        name_i = 0 if rows and (birth_i is None or birth_i >= 2) else None
+
+    if name_i is not None:
+        m = _CJK_NAME.search(rows[name_i].text)
+        fields["name"] = m.group(0) if m else rows[name_i].text
+    sex = ""
+    if sex_i is not None:
+        sex_row = rows[sex_i]
+        sex = next((v[0] for v in sex_row.values if v[:1] in ("男", "女")), "")
+        rest = [v for v in sex_row.values if v[:1] not in ("男", "女") or len(v) > 2]
+        fields["nationality"] = ethnic_group(rest[-1]) if rest else ""
+        if not fields["nationality"] and len(sex_row.values[-1]) > 1:
+            fields["nationality"] = ethnic_group(sex_row.values[-1][1:])
+    birth = parse_date(rows[birth_i].text) if birth_i is not None else ""
+    printed = f"{number[6:10]}-{number[10:12]}-{number[12:14]}" if valid else ""
+    # The printed date is the number's by law; a valid number settles a misread or missing date.
+    fields["birth"] = printed or birth
+    if birth_i is not None:
+        fields["address"] = "".join(r.text for r in rows[birth_i + 1:])
     if not sex and valid:
         sex = "男" if int(number[16]) % 2 else "女"
     extra["sex"] = sex
 
 
 def fill_back(page: Page, fields: dict[str, Any]) -> None:
+    """签发机关 and 有效期限 by their labels; unread labels fall back to content (局 / two dates)."""
     authority, _ = _value(page, "签发机关")
-    fields["authority"] = authority
+    if not authority:
+        line = next((ln for ln in page.lines if re.search(r"(公安|分)局$", compact(ln.text))), None)
+        if line is not None:
+            authority = compact(line.text)
+            hit = match_label(authority, "签发机关", max_errors=2)
+            authority = authority[hit:] if hit is not None else authority.lstrip("签发机关")
+    fields["authority"] = strip_punct(authority)
     hit = find_label(page, "有效期限")
     text = row_value(page, hit)[0] if hit else ""
-    if hit is None:  # label unread: the row holding two dates
-        text = next((compact(ln.text) for ln in page.lines if len(find_dates(ln.text, True)) >= 2), "")
+    if not find_dates(text):  # label unread: the row holding the dates
+        text = next((compact(ln.text) for ln in page.lines if find_dates(ln.text)), text)
     dates = find_dates(text, long_term=True)
-    if dates and dates[0] != "Long-term":
+    if dates and dates[0] != LONG_TERM:
         fields["startDate"] = dates[0]
         if len(dates) > 1:
             fields["endDate"] = dates[1]

@@ -28,6 +28,9 @@ class EngineOptions:
     probe_lines: int = 4
     rec_batch: int = 8
     min_line_height: float = 6.0  # in work-image pixels; smaller boxes are specks, not text
+    small_text_height: float = 22.0  # median line height (det input px) below which det zooms in
+    zoom_text_height: float = 40.0
+    zoom_max_side: int = 1280
 
 
 class OnnxEngine:
@@ -62,18 +65,17 @@ class OnnxEngine:
         if det_max_side:
             params = detect.DetParams(**{**params.__dict__, "max_side": det_max_side})
         t0 = time.perf_counter()
-        quads = detect.detect(self._det, work, params)
+        h, w = work.shape[:2]
+        quads = self._detect_zoomed(work, params)
         angle = 0
         if orient.mostly_vertical(quads):
             # Turned by 90 or 270: detect again on the (small) work image turned by 90 so lines are
             # horizontal; the 0/180 step below then tells 90 from 270.
             angle = 90
             turned = orient.rotate_to_upright(work, 90)
-            quads = [orient.from_upright(q, work.shape[1], work.shape[0], 90)
-                     for q in detect.detect(self._det, turned, params)]
+            quads = [orient.from_upright(q, w, h, 90) for q in self._detect_zoomed(turned, params)]
         timings["det"] = time.perf_counter() - t0
 
-        h, w = work.shape[:2]
         t0 = time.perf_counter()
         quads = [q for q in quads if self._line_height(q, w, h, angle) >= self.options.min_line_height]
         if self._upside_down(image, quads, scale, w, h, angle):
@@ -82,16 +84,40 @@ class OnnxEngine:
 
         t0 = time.perf_counter()
         upright_quads = [detect.order_quad(orient.to_upright(q, w, h, angle)) for q in quads]
-        order = sorted(range(len(quads)), key=lambda i: (upright_quads[i][:, 1].min()))
-        crops = [self._crop(image, upright_quads[i], scale, w, h, angle) for i in order]
+        crops = [self._crop(image, q, scale, w, h, angle) for q in upright_quads]
         reads = recognize(self._rec, self._charset, crops, self.options.rec_batch)
         timings["rec"] = time.perf_counter() - t0
 
         uw, uh = orient.upright_size(w, h, angle)
-        lines = [Line(text=r.text, box=upright_quads[i], confidence=r.confidence, chars=r.chars)
-                 for i, r in zip(order, reads, strict=True) if r.text.strip()]
+        skew = orient.skew_degrees(upright_quads)
+        centre = ((uw - 1) / 2, (uh - 1) / 2)
+        lines = [Line(text=r.text, box=orient.rotate_points(q, -skew, centre), confidence=r.confidence,
+                      chars=r.chars)
+                 for q, r in zip(upright_quads, reads, strict=True) if r.text.strip()]
         lines = _reading_order(lines)
-        return Page(width=uw, height=uh, lines=lines, angle=float(angle), timings=timings)
+        return Page(width=uw, height=uh, lines=lines, angle=round((angle + skew) % 360, 1), timings=timings)
+
+    def _detect_zoomed(self, bgr: np.ndarray, params: detect.DetParams) -> list[np.ndarray]:
+        """Detect; when the text came out small (a card far from the camera), detect again on the text's
+        region scaled so lines are ``zoom_text_height`` px high in the detector's input."""
+        quads = detect.detect(self._det, bgr, params)
+        h, w = bgr.shape[:2]
+        det_scale = min(1.0, params.max_side / max(h, w))
+        heights = [min(orient.quad_extent(q)) for q in quads]
+        if not quads or float(np.median(heights)) * det_scale >= self.options.small_text_height:
+            return quads
+        line_h = float(np.median(heights))
+        pts = np.concatenate(quads)
+        margin = 2.5 * line_h
+        x0, y0 = (max(0, int(v - margin)) for v in pts.min(axis=0))
+        x1, y1 = int(min(w, pts[:, 0].max() + margin)), int(min(h, pts[:, 1].max() + margin))
+        region = bgr[y0:y1, x0:x1]
+        zoom = min(self.options.zoom_text_height / line_h, self.options.zoom_max_side / max(region.shape[:2]))
+        if zoom <= det_scale * 1.2:
+            return quads  # the region is most of the image: nothing to gain
+        zoomed = detect.DetParams(**{**params.__dict__, "max_side": int(max(region.shape[:2]) * zoom)})
+        found = detect.detect(self._det, np.ascontiguousarray(region), zoomed)
+        return [q + np.array([x0, y0], dtype=np.float32) for q in found] or quads
 
     # -- helpers ------------------------------------------------------------------------------------
     def _work_image(self, image: np.ndarray) -> tuple[np.ndarray, float]:

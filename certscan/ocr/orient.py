@@ -55,15 +55,20 @@ def quad_extent(q: np.ndarray) -> tuple[float, float]:
 def mostly_vertical(quads: list[np.ndarray]) -> bool:
     """True when the elongated boxes run top-to-bottom: text lines of a card turned by 90 or 270°.
 
-    Each box votes with its long side, so long lines outweigh single characters and specks.
+    Each box votes with the direction of its long side (whatever the corner order), weighted by its
+    length, so long lines outweigh single characters and specks.
     """
     vertical = horizontal = 0.0
     for q in quads:
-        w, h = quad_extent(q)
-        if h > 1.5 * w:
-            vertical += h
-        elif w > 1.5 * h:
-            horizontal += w
+        a, b = q[1] - q[0], q[3] - q[0]
+        la, lb = float(np.hypot(*a)), float(np.hypot(*b))
+        long_edge, long_len, short_len = (a, la, lb) if la >= lb else (b, lb, la)
+        if long_len < 1.5 * short_len:
+            continue
+        if abs(float(long_edge[1])) > abs(float(long_edge[0])):
+            vertical += long_len
+        else:
+            horizontal += long_len
     return vertical > horizontal
 
 
@@ -77,3 +82,37 @@ def pick_probe_quads(quads: list[np.ndarray], count: int) -> list[int]:
     if not scored:
         scored = [(quad_extent(q)[0], i) for i, q in enumerate(quads)]
     return [i for _, i in sorted(scored, reverse=True)[:count]]
+
+
+def skew_degrees(upright_quads: list[np.ndarray], max_skew: float = 30.0) -> float:
+    """Residual clockwise tilt of the text (degrees): the length-weighted median of long lines' slopes."""
+    angles: list[tuple[float, float]] = []
+    for q in upright_quads:
+        w, h = quad_extent(q)
+        if w < 2.5 * h:
+            continue
+        dx, dy = float(q[1][0] - q[0][0]), float(q[1][1] - q[0][1])
+        a = float(np.degrees(np.arctan2(dy, dx)))
+        if abs(a) <= max_skew:
+            angles.append((a, w))
+    if not angles:
+        return 0.0
+    angles.sort()
+    total = sum(wt for _, wt in angles)
+    acc = 0.0
+    for a, wt in angles:
+        acc += wt
+        if acc >= total / 2:
+            return a
+    return angles[-1][0]
+
+
+def rotate_points(points: np.ndarray, degrees: float, centre: tuple[float, float]) -> np.ndarray:
+    """``points`` turned clockwise (image coordinates, y down) by ``degrees`` about ``centre``."""
+    if not degrees:
+        return points.astype(np.float32)
+    t = np.radians(degrees)
+    c, s = np.cos(t), np.sin(t)
+    p = points - np.asarray(centre, dtype=np.float32)
+    out = np.stack([p[:, 0] * c - p[:, 1] * s, p[:, 0] * s + p[:, 1] * c], axis=1)
+    return (out + np.asarray(centre, dtype=np.float32)).astype(np.float32)

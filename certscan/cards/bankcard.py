@@ -1,0 +1,113 @@
+"""Bank card (银行卡): the card number, printed or embossed, grouped or not; bank and kind from its BIN.
+
+The number is the 16-19 digit run on one row (its groups may be separate boxes). Luhn chooses among the
+recogniser's alternatives: a run that fails is repaired only when exactly one single-character change
+among the least confident positions passes (see ``certscan.checks.repair``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from certscan.cards.base import CardResult, ScanInput
+from certscan.cards.layout import group_rows
+from certscan.cards.readers import char_runs, line_chars, page_rate, read_page
+from certscan.checks import luhn
+from certscan.checks.repair import repair
+from certscan.constants import empty_fields
+from certscan.ocr.types import CharCandidates, Line, Page
+
+DIGITS = "0123456789"
+MIN_LEN, MAX_LEN = 16, 19
+_SPACE = CharCandidates(chars=(" ",), probs=(1.0,))
+
+
+@dataclass
+class Candidate:
+    text: str
+    valid: bool
+    confidence: float
+    lines: list[Line]
+
+
+@cache
+def _bins() -> dict[str, tuple[str, str]]:
+    try:
+        text = resources.files("certscan.data").joinpath("bins.tsv").read_text(encoding="utf-8")
+    except (FileNotFoundError, ModuleNotFoundError):
+        return {}
+    table: dict[str, tuple[str, str]] = {}
+    for row in text.splitlines():
+        parts = row.split("\t")
+        if len(parts) >= 2 and parts[0].isdigit():
+            table[parts[0]] = (parts[1], parts[2] if len(parts) > 2 else "")
+    return table
+
+
+def card_kind(product: str) -> str:
+    """借记卡 / 贷记卡 / 准贷记卡 / 预付费卡 from the BIN table's product name ("" when it does not say)."""
+    if "准贷记" in product:
+        return "准贷记卡"
+    if "贷记" in product or "信用" in product:
+        return "贷记卡"
+    if "借记" in product:
+        return "借记卡"
+    if "预付" in product:
+        return "预付费卡"
+    return ""
+
+
+def bin_info(number: str) -> tuple[str, str]:
+    """(bank name, card kind) for the longest listed prefix of ``number`` (8 down to 6 digits)."""
+    table = _bins()
+    for n in (8, 7, 6):
+        found = table.get(number[:n])
+        if found:
+            return found[0], card_kind(found[1])
+    return "", ""
+
+
+def _row_chars(row: list[Line]) -> list[CharCandidates]:
+    out: list[CharCandidates] = []
+    for ln in row:
+        if out:
+            out.append(_SPACE)  # boxes of one row are the number's groups
+        out.extend(line_chars(ln))
+    return out
+
+
+def candidates(page: Page) -> list[Candidate]:
+    found: list[Candidate] = []
+    for row in group_rows(page, min_overlap=0.4):
+        for run in char_runs(_row_chars(row), DIGITS, max_gap=2):
+            if not MIN_LEN <= len(run) <= MAX_LEN:
+                continue
+            fixed = repair(run, luhn.is_valid, DIGITS, max_changes=1)
+            conf = sum(c.confidence for c in run) / len(run)
+            found.append(Candidate(text=fixed.text, valid=fixed.valid, confidence=conf, lines=row))
+    return found
+
+
+def best_number(page: Page) -> Candidate | None:
+    """Luhn-valid runs first; among them a known BIN, then confidence. Else the most confident run."""
+    found = candidates(page)
+    if not found:
+        return None
+    return max(found, key=lambda c: (c.valid, bool(bin_info(c.text)[0]), c.confidence))
+
+
+def parse(scan: ScanInput) -> CardResult:
+    page = read_page(scan)
+    fields = empty_fields(scan.card)
+    if not page.lines:
+        return CardResult(card=scan.card, fields=fields, text_found=False)
+    extra: dict[str, Any] = {"bankName": "", "cardType": ""}
+    best = best_number(page)
+    if best is not None:
+        fields["bankCardNum"] = best.text
+        extra["bankName"], extra["cardType"] = bin_info(best.text)
+    rate = page_rate(page, best.lines) if best else page_rate(page)
+    return CardResult(card=scan.card, fields=fields, rate=rate, extra=extra)
