@@ -2,8 +2,8 @@
 
 Both pages are ruled tables: every label sits in its own cell and its value in the cell to its right.
 The parser finds the label cells (``certscan.cards.labelled``) and reads each value from the cell right of
-its label on the same table row, up to the next label cell; long values wrapped inside their cell are
-joined. Table rows bound values, so a label further right on a lower row never cuts a value short.
+its label: the label's row band (half way to the label rows above and below) between the label and the
+next label on its row, so a value wrapped into two lines inside its cell is read whole, in order.
 
 Output formats (the contract says "as printed unless a format is given"):
 - Dates (issueDate, birthday, registerDate) are YYYY-MM-DD, as on business licenses.
@@ -68,8 +68,6 @@ RESIDENT_LABELS = LabelSet({
 
 # Digits OCR swaps inside ID numbers (tried one position at a time against the check digit).
 _ID_SWAPS = {"0": "86", "1": "7", "3": "8", "5": "6", "6": "058", "7": "1", "8": "036", "9": "0", "X": "8"}
-_MULTILINE = {"address", "otherAddress", "servicePremises", "migrationDate1", "migrationDate2", "birthPlace",
-              "hometown"}
 
 
 def parse_head(scan: ScanInput) -> CardResult:
@@ -85,12 +83,12 @@ def _rate(page: Page) -> float:
 
 
 def _values(page: Page, labels: LabelSet, card: str) -> dict[str, str]:
-    fields = Fields(pieces(page, labels), bound_depth=0.5)
+    fields = Fields(pieces(page, labels))
     out: dict[str, str] = {}
     for key in labels.by_label.values():
         if key.startswith("_") or key in out:
             continue
-        out[key] = fields.value(key, multiline=key in _MULTILINE, max_lines=2)
+        out[key] = fields.cell(key)
     return out
 
 

@@ -265,6 +265,47 @@ class Fields:
             last = p
         return out
 
+    def cell_pieces(self, key: str) -> list[Piece]:
+        """The value of ``key`` in a ruled table: every value piece in the label's row band (half way to
+        the label rows above and below), right of the label and left of the next label on its row,
+        in reading order. A value wrapped inside its cell is one or two lines above and below the
+        label's centre line; neither row order nor line spacing matters."""
+        anchor = self.label(key)
+        if anchor is None:
+            return []
+        h = anchor.height
+        above = [anchor.cy - p.cy for p in self.labels if anchor.cy - p.cy > 0.8 * h]
+        below = [p.cy - anchor.cy for p in self.labels if p.cy - anchor.cy > 0.8 * h]
+        top = anchor.cy - min(min(above, default=3 * h) / 2, 2 * h)
+        bottom = anchor.cy + min(min(below, default=3 * h) / 2, 2 * h)
+        bound = min(
+            (p.x0 for p in self.labels if p is not anchor and same_row(anchor, p) and p.x0 > anchor.x1),
+            default=float("inf"),
+        )
+        out: list[Piece] = []
+        if anchor.rest:
+            vx = _x_at(anchor.text, anchor.label_len, anchor.x0, anchor.x1)
+            out.append(Piece(anchor.rest, vx, anchor.x1, anchor.y0, anchor.y1, anchor.lines))
+        start = out[0].x1 - h if out else anchor.x1 - h
+        for p in self.parts:
+            if (
+                p.key is None
+                and top <= p.cy <= bottom
+                and p.x0 < bound
+                and (p.x0 >= start or (out and not same_row(p, anchor) and p.x0 >= out[0].x0 - h))
+            ):
+                out.append(p)
+        rows: list[list[Piece]] = []
+        for p in sorted(out, key=lambda p: p.cy):
+            if rows and same_row(rows[-1][0], p):
+                rows[-1].append(p)
+            else:
+                rows.append([p])
+        return [p for row in rows for p in sorted(row, key=lambda p: p.x0)]
+
+    def cell(self, key: str) -> str:
+        return strip_punct("".join(p.text for p in self.cell_pieces(key)))
+
     def value(self, key: str, multiline: bool = False, max_lines: int = 12, keep_end: bool = False) -> str:
         """The value's text; ``keep_end`` keeps closing punctuation of the value (经营范围 ends in 。)."""
         text = "".join(p.text for p in self.value_pieces(key, multiline, max_lines))
