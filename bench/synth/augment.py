@@ -17,7 +17,7 @@ from typing import Any
 
 import cv2
 import numpy as np
-from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageOps
+from PIL import Image, ImageChops, ImageDraw, ImageEnhance, ImageFilter, ImageOps
 
 from bench.synth import draw
 from bench.synth.base import Box, RenderedCard
@@ -54,13 +54,18 @@ def _occlude(img: Image.Image, boxes: dict[str, list[Box]], rng: random.Random) 
     w, h = img.size
     keep = [b for bs in boxes.values() for b in bs]
     for _ in range(30):
+        kind = rng.choice(["thumb", "sticker", "scrap"])
         ow, oh = rng.uniform(0.1, 0.22) * w, rng.uniform(0.12, 0.3) * h
-        x0 = rng.choice([rng.uniform(-0.3 * ow, 0.15 * w), rng.uniform(0.6 * w, w - 0.7 * ow)])
-        y0 = rng.uniform(-0.2 * oh, h - 0.8 * oh)
+        if kind == "thumb":  # a holding thumb comes in over an edge
+            edge = rng.choice(["left", "right", "bottom"])
+            x0 = {"left": -0.4 * ow, "right": w - 0.6 * ow}.get(edge, rng.uniform(0, w - ow))
+            y0 = h - 0.6 * oh if edge == "bottom" else rng.uniform(0, h - oh)
+        else:
+            x0 = rng.choice([rng.uniform(-0.3 * ow, 0.15 * w), rng.uniform(0.6 * w, w - 0.7 * ow)])
+            y0 = rng.uniform(-0.2 * oh, h - 0.8 * oh)
         cand = (x0, y0, x0 + ow, y0 + oh)
         if any(not (cand[2] < b[0] or cand[0] > b[2] or cand[3] < b[1] or cand[1] > b[3]) for b in keep):
             continue
-        kind = rng.choice(["thumb", "sticker", "scrap"])
         layer = Image.new("RGBA", img.size, (0, 0, 0, 0))
         d = ImageDraw.Draw(layer)
         if kind == "thumb":
@@ -134,6 +139,14 @@ def _place(card: Image.Image, hmat: np.ndarray, size: tuple[int, int], rng: rand
     return Image.composite(Image.fromarray(warped), background, Image.fromarray(alpha)), kind
 
 
+def _shading(img: Image.Image, rng: random.Random) -> tuple[Image.Image, dict[str, Any]]:
+    """Uneven light across the frame (a lamp to one side, the phone's own shadow): 55-100 % brightness."""
+    low = rng.uniform(0.55, 0.85)
+    dim = int(255 * low)
+    ramp = draw.gradient(img.size, (255, 255, 255), (dim, dim, dim), rng.uniform(0, 360))
+    return ImageChops.multiply(img, ramp), {"low": round(low, 2)}
+
+
 def _photometric(img: Image.Image, rng: random.Random, rec: dict[str, Any]) -> Image.Image:
     colour_ok = not rec.get("photocopy")  # a photocopy stays grey
     if rng.random() < 0.6 and colour_ok:
@@ -157,10 +170,21 @@ def _photometric(img: Image.Image, rng: random.Random, rec: dict[str, Any]) -> I
         arr = arr + (255 - arr) * spot[..., None]
         img = Image.fromarray(arr.astype(np.uint8))
         rec["glare"] = {"center": [round(cx), round(cy)], "radius": round(r), "strength": round(strength, 2)}
+    if rng.random() < 0.35:
+        img, rec["shading"] = _shading(img, rng)
     if rng.random() < 0.3:
         radius = rng.uniform(0.4, 1.6)
         img = img.filter(ImageFilter.GaussianBlur(radius))
         rec["blur"] = round(radius, 2)
+    elif rng.random() < 0.15:  # hand shake: a short linear motion blur
+        length, angle = rng.randint(3, 9), rng.uniform(0, 180)
+        line = np.zeros((length, length), np.float32)
+        line[length // 2, :] = 1.0
+        rot = cv2.getRotationMatrix2D((length / 2 - 0.5, length / 2 - 0.5), angle, 1.0)
+        kernel = np.asarray(cv2.warpAffine(line, rot, (length, length)), np.float32)
+        kernel = kernel / max(1e-6, float(kernel.sum()))
+        img = Image.fromarray(cv2.filter2D(np.asarray(img), -1, kernel))
+        rec["motion_blur"] = {"length": length, "angle": round(angle, 1)}
     if rng.random() < 0.3:
         sigma = rng.uniform(3, 12)
         img = draw.grain(img, sigma, rng)
