@@ -26,13 +26,17 @@ from certscan.api.schemas import ImageScanRequest, component_schemas
 from certscan.api.service import ScanService
 from certscan.api.signing import error_body
 from certscan.errors import AuthError, CertscanError
-from certscan.queue.embedded import EmbeddedQueue, ExecutorFactory, FetchImage, ScanImage
+from certscan.queue import TaskQueue
+from certscan.queue.embedded import EmbeddedQueue, ExecutorFactory, FetchImage, FinishedHook, ScanImage
 from certscan.queue.metrics import ServiceMetrics
 from certscan.queue.process import scan_in_worker
 from certscan.settings import Settings, get_settings
 from certscan.store import Store
 
 logger = logging.getLogger("certscan.api")
+
+# (store, settings, metrics, finished-task hook) → the task runner
+QueueFactory = Callable[[Store, Settings, ServiceMetrics, "FinishedHook | None"], TaskQueue]
 
 # Operation name per path, for request metrics (anything else is grouped, keeping label cardinality low).
 OPERATIONS = {
@@ -44,15 +48,22 @@ OPERATIONS = {
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None,
                fetch: FetchImage | None = None, scan: ScanImage = scan_in_worker,
-               executor_factory: ExecutorFactory | None = None) -> FastAPI:
-    """The service. ``fetch``/``scan``/``executor_factory`` replace the image download, the recognition
-    and the worker pool (tests run them in threads); by default they are the real ones."""
+               executor_factory: ExecutorFactory | None = None,
+               queue_factory: QueueFactory | None = None) -> FastAPI:
+    """The service. ``fetch``/``scan``/``executor_factory`` replace the embedded runner's image download,
+    recognition and worker pool (tests run them in threads); ``queue_factory`` replaces the runner as a
+    whole. By default they are the real, embedded ones."""
     settings = settings or get_settings()
     store = store or Store.from_settings(settings)
     metrics = ServiceMetrics(store.tasks.counts)
     callbacks = _callback_dispatcher(store, settings)
-    queue = EmbeddedQueue(store, settings, metrics, fetch=fetch, scan=scan, executor_factory=executor_factory,
-                          on_finished=callbacks.on_task_finished if callbacks is not None else None)
+    on_finished = callbacks.on_task_finished if callbacks is not None else None
+    queue: TaskQueue
+    if queue_factory is not None:
+        queue = queue_factory(store, settings, metrics, on_finished)
+    else:
+        queue = EmbeddedQueue(store, settings, metrics, fetch=fetch, scan=scan,
+                              executor_factory=executor_factory, on_finished=on_finished)
     service = ScanService(settings, store, queue, metrics)
 
     @asynccontextmanager

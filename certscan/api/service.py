@@ -12,7 +12,7 @@ from certscan.api.policy import QpsLimiter, new_task_id, submitted_at
 from certscan.api.signing import verify_request
 from certscan.api.validation import RejectedTask, parse_results_request, parse_scan_request
 from certscan.errors import InvalidAccessKey, PermissionDenied, ProcessingTimeout, QuotaExceeded
-from certscan.queue.embedded import EmbeddedQueue
+from certscan.queue import TaskQueue
 from certscan.queue.events import log_task_state
 from certscan.queue.metrics import ServiceMetrics
 from certscan.settings import Settings
@@ -24,7 +24,7 @@ INSECURE_ACCOUNT = Account(access_key_id="insecure", access_key_secret="", uid="
 
 
 class ScanService:
-    def __init__(self, settings: Settings, store: Store, queue: EmbeddedQueue,
+    def __init__(self, settings: Settings, store: Store, queue: TaskQueue,
                  metrics: ServiceMetrics) -> None:
         self.settings = settings
         self.store = store
