@@ -254,3 +254,41 @@ def test_insecure_mode_is_off_unless_asked(service_client: ClientFactory) -> Non
     assert {"Code", "Message", "RequestId", "code", "msg", "requestId"} <= set(body)
     assert body["code"] == 401 and body["RequestId"] == body["requestId"]
     assert INSECURE_ACCOUNT.access_key_secret == ""
+
+
+def test_the_service_on_postgresql(tmp_path: Any, images: ImageServer) -> None:
+    import concurrent.futures
+
+    from certscan.api.app import create_app
+    from certscan.settings import Settings
+    from tests.store.backends import open_store
+
+    for store in open_store("postgresql", tmp_path):
+        settings = Settings(data_dir=tmp_path, insecure_no_auth=True, fetch_allow="127.0.0.0/8")
+        app = create_app(settings, store=store,
+                         executor_factory=lambda: concurrent.futures.ThreadPoolExecutor(1))
+        with TestClient(app) as client:
+            answer = post(client, "/green/image/scan", scan_body([images.url("junk.png"), "ftp://x"]))
+            assert [d["code"] for d in answer["data"]] == [590, 400]
+            [accepted] = post(client, "/green/image/asyncscan", scan_body([images.url("junk.png")]))["data"]
+            assert poll(client, [accepted["taskId"]])[accepted["taskId"]]["code"] == 590
+
+
+def test_an_internal_error_is_http_500_with_both_spellings_and_stores_nothing(
+    service_client: ClientFactory, images: ImageServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with service_client() as client:
+        store = client.app.state.service.store  # type: ignore[attr-defined]
+
+        def broken(*args: Any) -> None:
+            raise RuntimeError("disk on fire")
+
+        monkeypatch.setattr(store.tasks, "add", broken)
+        raw = TestClient(client.app, raise_server_exceptions=False)
+        response = raw.post("/green/image/asyncscan", content=json.dumps(scan_body([images.url("junk.png")])))
+        assert response.status_code == 500
+        body = response.json()
+        assert body["Code"] == "InternalError" and body["code"] == 500
+        assert body["RequestId"] == body["requestId"] and "disk on fire" not in response.text
+        monkeypatch.undo()
+        assert store.tasks.counts() == {}
