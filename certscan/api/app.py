@@ -8,7 +8,6 @@ envelope's ``code``; a bug is HTTP 500 with both spellings.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import time
 import uuid
@@ -25,6 +24,7 @@ from certscan.api.routes import router
 from certscan.api.schemas import ImageScanRequest, component_schemas
 from certscan.api.service import ScanService
 from certscan.api.signing import error_body
+from certscan.callbacks.dispatcher import CallbackDispatcher
 from certscan.errors import AuthError, CertscanError
 from certscan.queue import TaskQueue
 from certscan.queue.embedded import EmbeddedQueue, ExecutorFactory, FetchImage, FinishedHook, ScanImage
@@ -56,8 +56,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     settings = settings or get_settings()
     store = store or Store.from_settings(settings)
     metrics = ServiceMetrics(store.tasks.counts)
-    callbacks = _callback_dispatcher(store, settings)
-    on_finished = callbacks.on_task_finished if callbacks is not None else None
+    # Deliveries are written by TaskRepository.finish in the task's own transaction; the dispatcher
+    # sends them, and is told about each finished task so the first attempt goes out at once.
+    callbacks = CallbackDispatcher(store, settings)
+    on_finished = callbacks.on_task_finished
     queue: TaskQueue
     if queue_factory is not None:
         queue = queue_factory(store, settings, metrics, on_finished)
@@ -69,14 +71,13 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await queue.start()
-        sender = asyncio.create_task(callbacks.run()) if callbacks is not None else None
+        sender = asyncio.create_task(callbacks.run(), name="certscan-callbacks")
         try:
             yield
         finally:
             await queue.stop()
-            if callbacks is not None and sender is not None:
-                await callbacks.stop()
-                await asyncio.gather(sender, return_exceptions=True)
+            await callbacks.stop()
+            await asyncio.gather(sender, return_exceptions=True)
             store.close()
 
     app = FastAPI(
@@ -92,19 +93,6 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     _install_request_context(app, metrics)
     _install_openapi(app)
     return app
-
-
-def _callback_dispatcher(store: Store, settings: Settings) -> Any:
-    """The callback sender (``certscan.callbacks.dispatcher``), when this installation has it.
-
-    Hook point: it is told about each finished task; the delivery rows it works from are written by
-    ``TaskRepository.finish`` whether or not it exists, so callbacks queue up durably either way.
-    """
-    try:
-        module = importlib.import_module("certscan.callbacks.dispatcher")
-    except ModuleNotFoundError:
-        return None
-    return module.CallbackDispatcher(store, settings)
 
 
 def _request_id(request: Request) -> str:
