@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from bench.synth.augment import PROFILES
+from bench.synth.base import RENDERERS
 from bench.synth.contact import write_contact_sheet
 from bench.synth.corpus import generate
 
@@ -28,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     types = [t.strip() for t in args.types.split(",") if t.strip()] if args.types else None
     if args.out is None and args.contact is None:
         parser.error("give --out and/or --contact")
+    unknown = sorted(set(types or ()) - set(RENDERERS))
+    if unknown:
+        parser.error(f"unknown card types {unknown}; known: {', '.join(RENDERERS)}")
     failed = 0
     if args.out is not None:
         started = time.perf_counter()
