@@ -57,7 +57,8 @@ def is_long_term(text: str) -> bool:
 
 # Year, month, day with any of the separators cards print (年月日 . - / space) or none (8 digits).
 _DATE_SEP = re.compile(
-    r"(?P<y>(?:1[89]|20)\d{2})\s*(?P<sep>[年.\-/,，·])\s*(?P<m>\d{1,2})\s*[月.\-/,，·]\s*(?P<d>\d{1,2})"
+    r"(?P<y>(?:1[89]|20)\d{2})\s*(?P<sep>[年.\-/,，·])\s*(?P<m>\d{1,2})\s*[月.\-/,，·]\s*"
+    r"(?P<d>\d{1,2})(?!\d)"  # the whole day: never backtrack 17 into 1
     r"(?:\s*日|(?![\u4e00-\u9fff]))"  # a day cut short by a misread (2021.12.2长) is no date
 )
 _DATE_COMPACT = re.compile(r"(?<!\d)(?P<y>(?:1[89]|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)")
