@@ -201,3 +201,11 @@ def group_rows(source: Page | Lines, min_overlap: float = 0.5) -> list[list[Line
 
 def row_text(row: Lines) -> str:
     return "".join(compact(ln.text) for ln in sorted(row, key=lambda ln: ln.x0))
+
+
+def value_below(source: Page | Lines, anchor: Line, max_gap: float = 2.0) -> Line | None:
+    """The nearest line under ``anchor`` starting in its column (labels printed above their values)."""
+    h = max(anchor.height, 1.0)
+    below = [ln for ln in _lines(source) if ln is not anchor and ln.y0 > anchor.cy
+             and ln.y0 - anchor.y1 < max_gap * h and anchor.x0 - 1.5 * h <= ln.x0 <= anchor.x1]
+    return min(below, key=lambda ln: (ln.y0, ln.x0)) if below else None
