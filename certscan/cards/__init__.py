@@ -14,6 +14,8 @@ Parser = Callable[[ScanInput], CardResult]
 PARSERS: dict[str, str] = {
     "id-card-front": "certscan.cards.idcard:parse_front",
     "id-card-back": "certscan.cards.idcard:parse_back",
+    "bank-card": "certscan.cards.bankcard:parse",
+    "passport": "certscan.cards.passport:parse",
     "business-license": "certscan.cards.business:parse",
     "household-head": "certscan.cards.household:parse_head",
     "household-resident": "certscan.cards.household:parse_resident",
