@@ -17,8 +17,8 @@ import random
 
 from PIL import Image, ImageDraw
 
-from bench.synth.base import Box, RenderedCard, font
 from bench.synth import values
+from bench.synth.base import Box, RenderedCard, font
 from bench.synth.values import add_years
 from certscan.constants import LONG_TERM, empty_fields
 

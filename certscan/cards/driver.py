@@ -1,0 +1,214 @@
+"""Driving licence (机动车驾驶证): the main page (front) and the 副页 (back).
+
+Front: 证号 (an ID number), 姓名, 住址 (may wrap onto a second line), 准驾车型, and the validity in either
+generation: ``有效起始日期 D`` + ``有效期限 6年/10年/长期`` (the end date is computed: start + period) or
+``有效期限 D1 至 D2``. Back / 副页: the 12-digit 档案编号, also when the photo shows both pages open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+
+from certscan.cards import layout
+from certscan.cards.base import CardResult, ScanInput
+from certscan.cards.text import compact, find_dates, is_long_term, strip_punct, to_digits
+from certscan.checks import idnumber
+from certscan.constants import LONG_TERM, empty_fields
+from certscan.ocr.types import Line, Page
+
+FRONT_LABELS = ["证号", "姓名", "性别", "国籍", "住址", "出生日期", "初次领证日期", "准驾车型", "有效起始日期",
+                "有效期限"]
+_ENGLISH = re.compile(r"(?i)(name|sex|m&f|nationality|address|birthday|date|class|valid|from|for|period)")
+_CLASS_TOKEN = re.compile(r"[ABC][1-6]|[DEFMNP]")
+_CLASS_DIGIT = str.maketrans({"L": "1", "I": "1", "l": "1", "|": "1", "Z": "2", "S": "5", "G": "6", "O": "0"})
+
+
+def dates_in(text: str, long_term: bool = False) -> list[str]:
+    """``find_dates`` over text whose boxes OCR merged: a value glued to the next label or to 至
+    (``2009-06-17有效期限``, ``2013-12-03至2019-12-03``) still ends its date."""
+    return find_dates(re.sub(r"(\d)(?=[\u4e00-\u9fff])", r"\1 ", text), long_term=long_term)
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """``day`` moved by whole years (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _id_number(page: Page) -> str:
+    """The 18-character 证号: a check-digit-valid one anywhere on the page, else the one after 证号."""
+    fallback = ""
+    for line in page.lines:
+        s = compact(line.text).upper()
+        for m in re.finditer(r"\d{17}[\dX]", s):
+            if idnumber.checksum_ok(m.group()):
+                return m.group()
+            fallback = fallback or m.group()
+    if not fallback:
+        value = layout.value_right_of(page, "证号")
+        fallback = value if re.fullmatch(r"\d{17}[\dXx]", value) else ""
+    return fallback.upper()
+
+
+def _name(page: Page) -> str:
+    value = layout.value_right_of(page, "姓名", stop_labels=["性别", "国籍", "档案编号", "Name"])
+    value = _ENGLISH.split(value)[0] if value else ""
+    return re.sub(r"[^\u4e00-\u9fff·]", "", value)
+
+
+def _address(page: Page) -> str:
+    hit = layout.find_label(page, "住址")
+    if hit is None:
+        return ""
+    first = hit.rest
+    anchor = hit.line
+    if not first:
+        right = layout.right_of(page, hit.line)
+        if not right:
+            return ""
+        anchor, first = right[0], compact(right[0].text)
+    stops = ["出生日期", "初次领证日期", "准驾车型", "Birthday"]
+    below = layout.lines_below(page, anchor, stop_labels=stops)
+    floor = layout.find_label(page, stops)
+    if floor is not None:  # the birth date's value can sit in the address column's path
+        below = [ln for ln in below if ln.cy < floor.line.y0]
+    parts = [first] + [compact(ln.text) for ln in below if not _ENGLISH.fullmatch(compact(ln.text))]
+    text = "".join(parts)
+    return strip_punct(re.sub(r"(?i)address", "", text))
+
+
+def vehicle_class(text: str) -> str:
+    """准驾车型 codes (C1, A2, C1E, A1A2, ...) from OCR text, digits repaired after A/B/C."""
+    s = compact(text).upper()
+    s = re.sub(r"(?i)class", "", s)
+    out = ""
+    i = 0
+    while i < len(s):
+        ch = s[i]
+        if ch in "ABC" and i + 1 < len(s):
+            digit = s[i + 1].translate(_CLASS_DIGIT)
+            if digit in "123456":
+                out += ch + digit
+                i += 2
+                continue
+        if ch in "DEFMNP":
+            out += ch
+        elif out:
+            break
+        i += 1
+    return out if _CLASS_TOKEN.match(out) else ""
+
+
+def _vehicle_type(page: Page) -> str:
+    hit = layout.find_label(page, "准驾车型")
+    if hit is None:
+        return ""
+    value = vehicle_class(hit.rest)
+    for line in layout.right_of(page, hit.line, min_overlap=0.3):
+        if value:
+            break
+        value = vehicle_class(line.text)
+    return value
+
+
+def _text_after(page: Page, labels: list[str]) -> str:
+    """The label's own line after the label plus the lines right of it on its row."""
+    hit = layout.find_label(page, labels)
+    if hit is None:
+        return ""
+    return hit.rest + "".join(compact(ln.text) for ln in layout.right_of(page, hit.line, min_overlap=0.3))
+
+
+def _partial_date(text: str, month_day: str) -> str:
+    """``2009-03-3`` (a digit lost to OCR) completed with the first-issue date's month and day."""
+    m = re.search(r"((?:19|20)\d{2})[-.年/]?(\d{1,2})", text)
+    if not m or not month_day or int(m.group(2)) != int(month_day[:2]):
+        return ""
+    return f"{m.group(1)}-{month_day}"
+
+
+def _validity(page: Page) -> tuple[str, str]:
+    first_issue = dates_in(_text_after(page, ["初次领证日期"]))
+    month_day = first_issue[0][5:] if first_issue else ""
+    start_text = _text_after(page, ["有效起始日期", "有效起始"])
+    period_text = _text_after(page, ["有效期限"])
+    if start_text:  # older card: start date + period
+        dates = dates_in(start_text)
+        start = dates[0] if dates else _partial_date(start_text, month_day)
+        if re.search(r"\d{4}\D\d{1,2}\D\d(?!\d)", start_text) and month_day and start[5:] != month_day:
+            start = _partial_date(start_text, month_day) or start  # a zero-padded day lost its last digit
+        period_text = period_text or start_text
+        if is_long_term(period_text):
+            return start, LONG_TERM if start else ""
+        years = re.search(r"(\d{1,2})\s*年", period_text)
+        if start and years:
+            return start, add_years(dt.date.fromisoformat(start), int(years.group(1))).isoformat()
+        later = [d for d in dates_in(period_text) if d != start]
+        return start, later[0] if later else ""
+    dates = dates_in(period_text, long_term=True)  # newer card: D1 至 D2
+    start = dates[0] if dates else ""
+    end = dates[1] if len(dates) > 1 else ""
+    if start and not end:
+        years = re.search(r"(\d{1,2})\s*年", period_text)
+        end = add_years(dt.date.fromisoformat(start), int(years.group(1))).isoformat() if years else ""
+    return start, end
+
+
+def parse_front(scan: ScanInput) -> CardResult:
+    page = scan.engine.read(without_red(scan.image))
+    fields = empty_fields("driver-license-front")
+    if not page.lines:
+        return CardResult.empty("driver-license-front")
+    start, end = _validity(page)
+    fields.update(name=_name(page), number=_id_number(page), address=_address(page),
+                  vehicleType=_vehicle_type(page), validStartDate=start, validEndDate=end)
+    return CardResult(card="driver-license-front", fields=fields, rate=_rate(page))
+
+
+def without_red(image: np.ndarray) -> np.ndarray:
+    """The red channel as grey: red seals stamped over the printed values vanish, black ink stays."""
+    return np.ascontiguousarray(np.repeat(image[:, :, :1], 3, axis=2))
+
+
+def date_in(text: str) -> str:
+    """The first date in ``text``; also ``2015-0928`` (a separator lost) read as its 8 digits."""
+    dates = dates_in(text)
+    if dates:
+        return dates[0]
+    digits = re.sub(r"\D", "", compact(text))
+    return find_dates(digits[:8])[0] if len(digits) >= 8 and find_dates(digits[:8]) else ""
+
+
+def _rate(page: Page) -> float:
+    return round(100.0 * sum(ln.confidence for ln in page.lines) / max(1, len(page.lines)), 2)
+
+
+def _archive(page: Page) -> str:
+    """档案编号: the 12 digits after its label (merged or on its row), never the barcode's digits."""
+    hit = layout.find_label(page, ["档案编号"], anywhere=True)
+    if hit is not None:
+        candidates: list[Line | str] = [hit.rest, *layout.right_of(page, hit.line, min_overlap=0.3)]
+        for cand in candidates:
+            digits = to_digits(cand if isinstance(cand, str) else cand.text)
+            if len(digits) >= 12:
+                return digits[:12]
+    numbers = [d for ln in page.lines for d in re.findall(r"(?<!\d)\d{12}(?!\d)", compact(ln.text))]
+    ids = [m for ln in page.lines for m in re.findall(r"\d{17}[\dX]", compact(ln.text).upper())]
+    for number in numbers:  # the archive number usually shares the holder's region code
+        if any(number[:4] == i[:4] for i in ids):
+            return number
+    return numbers[0] if len(numbers) == 1 else ""
+
+
+def parse_back(scan: ScanInput) -> CardResult:
+    page = scan.engine.read(without_red(scan.image))
+    if not page.lines:
+        return CardResult.empty("driver-license-back")
+    fields = empty_fields("driver-license-back")
+    fields["archiveNum"] = _archive(page)
+    return CardResult(card="driver-license-back", fields=fields, rate=_rate(page))

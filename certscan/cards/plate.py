@@ -1,0 +1,209 @@
+"""vehicle-num: find the licence plate(s) in a car photo or a plate crop and read them.
+
+The PP-OCR detector finds the plate's characters as one text line (two for double-row plates) and the
+recogniser reads them. Each reading is repaired towards the plate format rules (``certscan.checks.plate``)
+using the recogniser's per-character alternatives and the usual letter/digit confusions, at most two
+changes; the plate's background colour is measured under the line to decide the vehicle type where the
+characters do not (blue small car, yellow large car, green new energy, ...). When the whole-image read
+finds no plate, plate-coloured rectangles are cut out, rectified and read on their own.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from certscan.cards import layout
+from certscan.cards.base import CardResult, ScanInput
+from certscan.cards.text import compact
+from certscan.checks import plate as rules
+from certscan.constants import empty_fields
+from certscan.ocr.types import CharCandidates, Line, Page
+
+# Characters OCR hangs between or around plate characters: the separator dot, rivets, frame edges.
+_NOISE = set("·.•・-_:：'\"*,，。|[]()（）【】 ")
+# Letter/digit look-alikes, both ways: the recogniser confuses them on condensed plate fonts.
+_CONFUSIONS: dict[str, str] = {
+    "0": "DQ", "D": "0", "Q": "0", "O": "0D", "1": "J7", "I": "1J", "L": "1", "J": "1", "2": "Z", "Z": "2",
+    "5": "S", "S": "5", "8": "B", "B": "8", "6": "G", "G": "6", "4": "A", "A": "4", "7": "T", "T": "7",
+    "U": "V0", "V": "U", "C": "0",
+}
+MAX_REPAIRS = 2
+
+
+@dataclass
+class PlateRead:
+    number: str
+    confidence: float  # 0..1
+    height: float  # of the text box, in pixels: the prominence of the plate in the photo
+    box: tuple[float, float, float, float]
+    repairs: int
+
+
+def _options(chars: list[tuple[str, tuple[str, ...]]]) -> list[list[str]]:
+    """Per position: the read char first, then the recogniser's alternatives, then look-alikes."""
+    out = []
+    for best, alts in chars:
+        opts = [best]
+        for c in list(alts) + list(_CONFUSIONS.get(best, "")):
+            c = c.upper()
+            if c not in opts and c.strip():
+                opts.append(c)
+        out.append(opts)
+    return out
+
+
+def repair(chars: list[tuple[str, tuple[str, ...]]]) -> tuple[str, int] | None:
+    """The fewest-changes plate number over a window of the read characters (None when none fits)."""
+    n = len(chars)
+    best: tuple[str, int] | None = None
+    for length in (8, 7):
+        for start in range(0, n - length + 1):
+            opts = _options(chars[start:start + length])
+            for changes in range(0, MAX_REPAIRS + 1):
+                if best is not None and changes >= best[1]:
+                    break
+                found = _first_valid(opts, changes)
+                if found:
+                    best = (found, changes)
+                    break
+    return best
+
+
+def _first_valid(opts: list[list[str]], changes: int) -> str | None:
+    base = [o[0] for o in opts]
+    for positions in itertools.combinations(range(len(opts)), changes):
+        for subs in itertools.product(*(opts[p][1:] for p in positions)):
+            cand = list(base)
+            for p, c in zip(positions, subs, strict=True):
+                cand[p] = c
+            number = "".join(cand)
+            if rules.is_valid(number):
+                return number
+    return None
+
+
+def _line_chars(line: Line) -> list[tuple[str, tuple[str, ...]]]:
+    """The line's characters (upper-cased, separators dropped) with their alternatives when known."""
+    cands: list[CharCandidates] = line.chars if len(line.chars) == len(line.text) else []
+    out = []
+    for i, ch in enumerate(line.text):
+        if ch in _NOISE or not ch.strip():
+            continue
+        alts = tuple(c for c in cands[i].chars[1:]) if cands else ()
+        out.append((compact(ch).upper() or ch, alts))
+    return out
+
+
+def _box(lines: list[Line]) -> tuple[float, float, float, float]:
+    return (min(ln.x0 for ln in lines), min(ln.y0 for ln in lines), max(ln.x1 for ln in lines),
+            max(ln.y1 for ln in lines))
+
+
+def _stacked_pairs(lines: list[Line]) -> list[tuple[Line, Line]]:
+    """(upper, lower) lines of a double-row plate: a short top line right over a taller bottom line."""
+    pairs = []
+    for a, b in itertools.permutations(lines, 2):
+        gap = b.y0 - a.y1
+        overlap = min(a.x1, b.x1) - max(a.x0, b.x0)
+        if -0.3 * b.height < gap < 1.0 * b.height and overlap > 0.5 * (a.x1 - a.x0) and a.height < b.height * 1.1:
+            pairs.append((a, b))
+    return pairs
+
+
+def _row_neighbours(lines: list[Line]) -> list[tuple[Line, Line]]:
+    """(left, right) lines a plate's characters were split into (``皖P·7828`` | ``警``)."""
+    pairs = []
+    for a, b in itertools.permutations(lines, 2):
+        h = max(a.height, b.height)
+        if a.cx < b.cx and -0.5 * h < b.x0 - a.x1 < 0.8 * h and layout.same_row(a, b):
+            pairs.append((a, b))
+    return pairs
+
+
+def read_plates(page: Page) -> list[PlateRead]:
+    """Every plate number the page's lines (and stacked or split line pairs) can be repaired into."""
+    reads: list[PlateRead] = []
+    groups: list[list[Line]] = [[ln] for ln in page.lines] + [list(p) for p in _stacked_pairs(page.lines)]
+    groups += [list(p) for p in _row_neighbours(page.lines)]
+    for group in groups:
+        chars = [c for ln in group for c in _line_chars(ln)]
+        if len(chars) < 7:
+            continue
+        fixed = repair(chars)
+        if fixed is None:
+            continue
+        number, changes = fixed
+        conf = float(np.mean([ln.confidence for ln in group])) * (1.0 - 0.12 * changes)
+        reads.append(PlateRead(number, conf, max(ln.height for ln in group), _box(group), changes))
+    reads.sort(key=lambda r: (r.repairs > 0, -r.height * r.confidence))
+    unique: dict[str, PlateRead] = {}
+    for r in reads:
+        unique.setdefault(r.number, r)
+    return sorted(unique.values(), key=lambda r: -r.height * r.confidence * (1.0 - 0.2 * r.repairs))
+
+
+# OpenCV HSV ranges (H 0-180) of plate backgrounds.
+def plate_colour(image: np.ndarray, box: tuple[float, float, float, float]) -> tuple[str, float]:
+    """The dominant background colour under a plate's text box, and its share of the classified pixels."""
+    x0, y0, x1, y1 = box
+    pad_y = (y1 - y0) * 0.15
+    h, w = image.shape[:2]
+    crop = image[max(0, int(y0 - pad_y)):min(h, int(y1 + pad_y)), max(0, int(x0)):min(w, int(x1))]
+    if crop.size == 0:
+        return "", 0.0
+    hsv = cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2HSV).reshape(-1, 3).astype(np.int32)
+    hue, sat, val = hsv[:, 0], hsv[:, 1], hsv[:, 2]
+    masks = {
+        "blue": (hue >= 95) & (hue <= 130) & (sat >= 80) & (val >= 50),
+        "yellow": (hue >= 12) & (hue < 35) & (sat >= 80) & (val >= 90),
+        "green": (hue >= 35) & (hue < 95) & (sat >= 50) & (val >= 70),
+        "white": (sat < 50) & (val >= 150),
+        "black": val < 70,
+    }
+    counts = {k: int(m.sum()) for k, m in masks.items()}
+    total = sum(counts.values())
+    if total == 0:
+        return "", 0.0
+    colour = max(counts, key=lambda k: counts[k])
+    return colour, counts[colour] / total
+
+
+def _upright(image: np.ndarray, angle: float) -> np.ndarray:
+    """The input turned the way the engine turned it before reading (page coordinates are upright)."""
+    turns = int(round(angle / 90.0)) % 4
+    return np.ascontiguousarray(np.rot90(image, k=-turns)) if turns else image
+
+
+def _result(image: np.ndarray, read: PlateRead) -> dict[str, object]:
+    colour, share = plate_colour(image, read.box)
+    vtype = rules.vehicle_type(read.number, colour)
+    if rules.decided_by_characters(read.number) or (colour == "green" and vtype == "New energy vehicle"):
+        type_conf = read.confidence
+    else:
+        type_conf = share * read.confidence
+    return {"num": read.number, "rate": round(100.0 * read.confidence, 2), "vehicleType": vtype,
+            "vehicleTypeRate": round(100.0 * type_conf, 2)}
+
+
+def parse(scan: ScanInput) -> CardResult:
+    page = scan.engine.read(scan.image)
+    image = _upright(scan.image, page.angle)
+    plates = read_plates(page)
+    if not plates:
+        from certscan.cards.plate_locate import read_located
+
+        plates = read_located(scan.engine, image)
+    if not plates:
+        result = CardResult.empty("vehicle-num")
+        result.text_found = bool(page.lines)
+        result.extra = {"plates": []}
+        return result
+    found = [_result(image, p) for p in plates]
+    fields = empty_fields("vehicle-num")
+    fields.update(found[0])
+    return CardResult(card="vehicle-num", fields=fields, rate=float(found[0]["rate"]),  # type: ignore[arg-type]
+                      extra={"plates": found})

@@ -1,0 +1,125 @@
+"""Vehicle licence (机动车行驶证): the main page (front) and the 副页 (back).
+
+Both pages print ``label value`` cells in rows, two cells to a row for the short ones. Values are read
+right of their label (merged into the label's line or as the next box on the row), cut where the next
+label on the same line starts. The VIN is repaired by its check digit, the plate by the plate rules, the
+dimensions are parsed into integers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from certscan.cards import layout
+from certscan.cards.base import CardResult, ScanInput
+from certscan.cards.driver import date_in, without_red
+from certscan.cards.plate import repair as plate_repair
+from certscan.cards.text import compact, strip_punct, to_digits
+from certscan.cards.vin import repair as vin_repair
+from certscan.constants import empty_fields
+from certscan.ocr.types import Page
+
+FRONT_LABELS = ["号牌号码", "车辆类型", "所有人", "住址", "使用性质", "品牌型号", "车辆识别代号", "发动机号码",
+                "注册日期", "发证日期"]
+BACK_LABELS = ["号牌号码", "档案编号", "核定载人数", "总质量", "整备质量", "核定载质量", "外廓尺寸", "准牵引总质量",
+               "备注", "检验记录"]
+_ENGLISH = re.compile(r"(?i)(plate ?no\.?|vehicle ?type|owner|address|use ?character|model|"
+                      r"vehicle identification number|engine ?no\.?|register ?date|issue ?date)")
+_DIMENSIONS = re.compile(r"(\d{3,5})\D{1,3}?(\d{3,5})\D{1,3}?(\d{3,5})")
+
+
+def _value(page: Page, label: str, labels: list[str]) -> str:
+    stops = [lb for lb in labels if lb != label and label not in lb]
+    value = layout.value_right_of(page, label, stop_labels=stops)
+    if value and any(layout.match_label(value, other, 0) is not None for other in stops):
+        return ""  # the nearest box on the row is the next label: this cell is blank
+    return strip_punct(_ENGLISH.sub("", value))
+
+
+def plate_number(text: str) -> str:
+    s = compact(text).upper()
+    fixed = plate_repair([(c, ()) for c in s if c not in "·.•・-_:：'\"*"])
+    return fixed[0] if fixed else s
+
+
+def vin_number(text: str) -> str:
+    s = re.sub(r"[^A-Z0-9]", "", compact(text).upper()).translate(str.maketrans("IOQ", "100"))
+    if len(s) != 17:
+        return s
+    return vin_repair([(c, (), 1.0) for c in s])[0]
+
+
+def _row_texts(page: Page, label: str) -> list[str]:
+    """What follows a label on its own line, then each box right of it on its row, nearest first."""
+    hit = layout.find_label(page, label)
+    if hit is None:
+        return []
+    return [hit.rest] + [compact(ln.text) for ln in layout.right_of(page, hit.line, min_overlap=0.3)]
+
+
+def _code(page: Page, label: str, min_len: int) -> str:
+    """The first run of Latin letters and digits of at least ``min_len`` after a label (seal remnants,
+    printed in Chinese, are skipped)."""
+    for text in _row_texts(page, label):
+        runs = re.findall(rf"[A-Z0-9]{{{min_len},}}", re.sub(r"[\s·.\-]", "", text.upper()))
+        if runs:
+            return max(runs, key=len)
+    return ""
+
+
+def _date(page: Page, label: str) -> str:
+    for text in _row_texts(page, label):
+        date = date_in(text)
+        if date:
+            return date
+    return ""
+
+
+def _rate(page: Page) -> float:
+    return round(100.0 * sum(ln.confidence for ln in page.lines) / max(1, len(page.lines)), 2)
+
+
+def parse_front(scan: ScanInput) -> CardResult:
+    page = scan.engine.read(without_red(scan.image))
+    if not page.lines:
+        return CardResult.empty("vehicle-license-front")
+    fields = empty_fields("vehicle-license-front")
+    for key, label in (("vehicleType", "车辆类型"), ("owner", "所有人"), ("address", "住址"),
+                       ("useCharacter", "使用性质"), ("model", "品牌型号")):
+        fields[key] = _value(page, label, FRONT_LABELS)
+    fields["plateNum"] = plate_number(_value(page, "号牌号码", FRONT_LABELS))
+    fields["vin"] = vin_number(_code(page, "车辆识别代号", 15))
+    fields["engineNum"] = _code(page, "发动机号码", 4)
+    fields["registerDate"] = _date(page, "注册日期")
+    fields["issueDate"] = _date(page, "发证日期")
+    return CardResult(card="vehicle-license-front", fields=fields, rate=_rate(page))
+
+
+def _mass(text: str) -> str:
+    m = re.search(r"(\d+)\s*[kK][gG]", compact(text))
+    return f"{m.group(1)}kg" if m else ""
+
+
+def dimensions(text: str) -> dict[str, int | str]:
+    """``4546×1710×1427mm`` → {length, width, height} in mm ("" each when unreadable)."""
+    m = _DIMENSIONS.search(compact(text))
+    if not m:
+        return {"length": "", "width": "", "height": ""}
+    return {"length": int(m.group(1)), "width": int(m.group(2)), "height": int(m.group(3))}
+
+
+def parse_back(scan: ScanInput) -> CardResult:
+    page = scan.engine.read(without_red(scan.image))
+    if not page.lines:
+        return CardResult.empty("vehicle-license-back")
+    fields = empty_fields("vehicle-license-back")
+    fields["plateNum"] = plate_number(_value(page, "号牌号码", BACK_LABELS))
+    fields["fileNum"] = to_digits(_value(page, "档案编号", BACK_LABELS))
+    seats = re.match(r"\d+", to_digits(_value(page, "核定载人数", BACK_LABELS).split("人")[0]))
+    fields["appprovedPassengerCapacity"] = int(seats.group()) if seats else ""
+    for key, label in (("grossMass", "总质量"), ("unladenMass", "整备质量"), ("approvedLoad", "核定载质量"),
+                       ("tractionMass", "准牵引总质量")):
+        fields[key] = _mass(_value(page, label, BACK_LABELS))
+    fields["overallDimension"] = dimensions(_value(page, "外廓尺寸", BACK_LABELS))
+    fields["inspectionRecord"] = _value(page, "检验记录", BACK_LABELS)
+    return CardResult(card="vehicle-license-back", fields=fields, rate=_rate(page))
