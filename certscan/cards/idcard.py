@@ -208,8 +208,8 @@ def fill_back(page: Page, fields: dict[str, Any]) -> None:
         line = next((ln for ln in page.lines if re.search(r"(公安|分)局$", compact(ln.text))), None)
         if line is not None:
             authority = compact(line.text)
-            hit = match_label(authority, "签发机关", max_errors=2)
-            authority = authority[hit:] if hit is not None else authority.lstrip("签发机关")
+            end = match_label(authority, "签发机关", max_errors=2)
+            authority = authority[end:] if end is not None else authority.lstrip("签发机关")
     fields["authority"] = strip_punct(authority)
     hit = find_label(page, "有效期限")
     text = row_value(page, hit)[0] if hit else ""

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from certscan.ocr import classify, detect, models, orient
+from certscan.ocr.detect import DetParams
 from certscan.ocr.recognize import Recognition, crop_quad, recognize
 from certscan.ocr.types import Line, Page, Quad
 
@@ -97,7 +98,7 @@ class OnnxEngine:
         lines = _reading_order(lines)
         return Page(width=uw, height=uh, lines=lines, angle=round((angle + skew) % 360, 1), timings=timings)
 
-    def _detect_zoomed(self, bgr: np.ndarray, params: detect.DetParams) -> list[np.ndarray]:
+    def _detect_zoomed(self, bgr: np.ndarray, params: DetParams) -> list[np.ndarray]:
         """Detect; when the text came out small (a card far from the camera), detect again on the text's
         region scaled so lines are ``zoom_text_height`` px high in the detector's input."""
         quads = detect.detect(self._det, bgr, params)

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from certscan.cards.bankcard import bin_info, card_kind, parse
+from certscan.checks import luhn
+from certscan.checks.repair import plain_chars
+from certscan.ocr.types import CharCandidates
+from tests.cards.pages import line, scan
+
+NUMBER = "6222021234567890" [:15]
+NUMBER += luhn.check_digit(NUMBER)
+
+
+def test_grouped_number_across_boxes() -> None:
+    groups = [NUMBER[i:i + 4] for i in range(0, 16, 4)]
+    lines = [line("中国工商银行", 60, 40, 300, 80)] + [
+        line(g, 100 + 150 * i, 300, 220 + 150 * i, 340) for i, g in enumerate(groups)
+    ] + [line("12/28", 300, 380, 380, 410)]
+    result = parse(scan("bank-card", lines))
+    assert result.fields["bankCardNum"] == NUMBER
+    assert set(result.extra) == {"bankName", "cardType"}
+
+
+def test_luhn_chooses_among_alternatives() -> None:
+    wrong = "5" if NUMBER[6] != "5" else "6"
+    bad = NUMBER[:6] + wrong + NUMBER[7:]
+    chars = plain_chars(bad)
+    chars[6] = CharCandidates(chars=(wrong, NUMBER[6]), probs=(0.5, 0.4))
+    result = parse(scan("bank-card", [line(bad, 100, 300, 700, 340, chars)]))
+    assert result.fields["bankCardNum"] == NUMBER
+
+
+def test_no_number_leaves_the_field_empty() -> None:
+    result = parse(scan("bank-card", [line("中国银行", 60, 40, 300, 80), line("12/28", 300, 380, 380, 410)]))
+    assert result.fields["bankCardNum"] == ""
+
+
+def test_card_kind_words() -> None:
+    assert card_kind("牡丹信用卡") == "贷记卡"
+    assert card_kind("灵通卡借记卡") == "借记卡"
+    assert card_kind("准贷记卡") == "准贷记卡"
+    assert card_kind("牡丹灵通卡") == ""
+    assert bin_info("0000000000000000") == ("", "")

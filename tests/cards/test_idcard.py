@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from certscan.cards.idcard import ethnic_group, parse_back, parse_front
+from certscan.checks.idnumber import check_char
+from certscan.checks.repair import plain_chars
+from certscan.ocr.types import CharCandidates
+from tests.cards.pages import line, scan
+
+FIRST17 = "11010519900307123"
+NUMBER = FIRST17 + check_char(FIRST17)
+
+
+def front_lines(number_chars: list[CharCandidates] | None = None, name_label: str = "姓名") -> list:
+    number_text = "".join(c.best for c in number_chars) if number_chars else NUMBER
+    return [
+        line(name_label, 60, 60, 110, 85), line("张明华", 160, 56, 250, 88),
+        line("性别", 60, 130, 110, 155), line("男", 160, 126, 190, 158), line("民族汉", 300, 126, 420, 158),
+        line("出生", 60, 200, 110, 225), line("1990年3月7日", 160, 196, 360, 228),
+        line("住址北京市朝阳区建国路88号", 60, 266, 500, 298), line("院3号楼2单元501室", 160, 306, 420, 338),
+        line("公民身份号码", 60, 440, 230, 465), line(number_text, 300, 434, 760, 472, number_chars),
+    ]
+
+
+def test_front_fields_from_labels_and_rows() -> None:
+    result = parse_front(scan("id-card-front", front_lines()))
+    f = result.fields
+    assert (f["name"], f["nationality"], f["number"], f["birth"]) == ("张明华", "汉", NUMBER, "1990-03-07")
+    assert f["address"] == "北京市朝阳区建国路88号院3号楼2单元501室"
+    assert f["numberValid"] is True and f["type"] == "front"
+    assert result.extra["sex"] == "男"
+    assert f["authority"] == "" and f["startDate"] == ""
+
+
+def test_misread_label_and_repaired_number() -> None:
+    bad = NUMBER[:16] + ("1" if NUMBER[16] != "1" else "2") + NUMBER[17]
+    chars = plain_chars(bad)
+    chars[16] = CharCandidates(chars=(bad[16], NUMBER[16]), probs=(0.5, 0.45))
+    f = parse_front(scan("id-card-front", front_lines(chars, name_label="娃名"))).fields
+    assert f["name"] == "张明华"
+    assert f["number"] == NUMBER and f["numberValid"] is True
+
+
+def test_unrepairable_number_is_returned_as_read_and_invalid() -> None:
+    bad = NUMBER[:16] + ("1" if NUMBER[16] != "1" else "2") + NUMBER[17]
+    f = parse_front(scan("id-card-front", front_lines(plain_chars(bad)))).fields
+    assert f["number"] == bad and f["numberValid"] is False
+    assert f["birth"] == "1990-03-07"  # the printed date
+
+
+def test_back_side_dates_and_long_term() -> None:
+    lines = [line("中华人民共和国", 200, 40, 600, 80), line("居民身份证", 180, 100, 640, 160),
+             line("签发机关", 100, 400, 220, 430), line("北京市公安局朝阳分局", 260, 398, 600, 432),
+             line("有效期限", 100, 470, 220, 500), line("2015.06.01-长期", 260, 468, 560, 502)]
+    f = parse_back(scan("id-card-back", lines)).fields
+    assert (f["authority"], f["startDate"], f["endDate"], f["type"]) == (
+        "北京市公安局朝阳分局", "2015-06-01", "Long-term", "back")
+    lines[-1] = line("2015.06.01-2035.06.01", 260, 468, 600, 502)
+    f = parse_back(scan("id-card-back", lines)).fields
+    assert (f["startDate"], f["endDate"]) == ("2015-06-01", "2035-06-01")
+
+
+def test_ethnic_group_suffix() -> None:
+    assert ethnic_group("民族汉") == "汉"
+    assert ethnic_group("民旅蒙古") == "蒙古"
+    assert ethnic_group("维吾尔") == "维吾尔"

@@ -1,0 +1,55 @@
+"""The engine on a rendered card: loads the shipped models, reads every field, in every orientation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from certscan.cards.base import ScanInput
+from certscan.cards.idcard import parse_front
+from certscan.ocr import models
+from certscan.ocr.onnx_engine import OnnxEngine
+from tests.ocr.cards import FIELDS, id_card_front, on_background, rotated
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def engine() -> OnnxEngine:
+    return OnnxEngine()
+
+
+def test_models_load_from_the_wheel() -> None:
+    for kind in models.MODEL_FILES:
+        assert models.model_path(kind).is_file()
+    charset = models.charset(models.session("rec", 1))
+    assert len(charset) > 6000 and charset.chars[0] == "" and "身" in charset.chars
+
+
+def test_read_gives_lines_with_alternatives(engine: OnnxEngine) -> None:
+    page = engine.read(on_background(id_card_front()))
+    assert page.angle == pytest.approx(0.0, abs=1.0)
+    number_lines = [ln for ln in page.lines if FIELDS["number"] in ln.text]
+    assert number_lines, page.text
+    line = number_lines[0]
+    assert "".join(c.best for c in line.chars) == line.text
+    assert all(len(c.chars) >= 2 and c.probs[0] >= c.probs[1] for c in line.chars)
+
+
+@pytest.mark.parametrize("clockwise", [0, 90, 180, 270])
+def test_rotated_card_reads_the_same(engine: OnnxEngine, clockwise: int) -> None:
+    image = rotated(on_background(id_card_front()), clockwise)
+    result = parse_front(ScanInput(card="id-card-front", image=image, engine=engine))
+    for key, expected in FIELDS.items():
+        assert result.fields[key] == expected, (clockwise, key, result.fields)
+    assert result.fields["numberValid"] is True
+    assert result.extra["sex"] == "男"
+    assert abs((result.fields["angle"] - clockwise + 180) % 360 - 180) < 3, result.fields["angle"]
+
+
+def test_recognize_crops(engine: OnnxEngine) -> None:
+    card = id_card_front()
+    crop = np.ascontiguousarray(card[430:485, 290:780])
+    (read,) = engine.recognize([crop])
+    assert read.text == FIELDS["number"]
+    assert read.confidence > 0.8

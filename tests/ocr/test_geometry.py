@@ -1,0 +1,60 @@
+"""Orientation maths and CTC decoding: no models needed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from certscan.ocr import orient
+from certscan.ocr.detect import order_quad
+from certscan.ocr.models import Charset
+from certscan.ocr.recognize import decode
+
+
+@pytest.mark.parametrize("angle", [0, 90, 180, 270])
+def test_upright_mapping_matches_numpy_rotation(angle: int) -> None:
+    h, w = 5, 8
+    image = np.arange(h * w).reshape(h, w)
+    turned = orient.rotate_to_upright(image, angle)
+    pts = np.array([[x, y] for y in range(h) for x in range(w)], dtype=np.float32)
+    up = orient.to_upright(pts, w, h, angle)
+    for (x, y), (u, v) in zip(pts.astype(int), up.astype(int), strict=True):
+        assert turned[v, u] == image[y, x]
+    assert np.allclose(orient.from_upright(up, w, h, angle), pts)
+    assert orient.upright_size(w, h, angle) == (turned.shape[1], turned.shape[0])
+
+
+def _box(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+
+
+def test_vertical_lines_vote_for_a_quarter_turn() -> None:
+    horizontal = [_box(0, 0, 200, 20), _box(0, 40, 150, 60)]
+    vertical = [_box(0, 0, 20, 200), _box(40, 0, 60, 150), _box(80, 0, 95, 15)]
+    assert not orient.mostly_vertical(horizontal)
+    assert orient.mostly_vertical(vertical)
+
+
+def test_skew_from_long_lines() -> None:
+    quad = order_quad(_box(0, 0, 300, 30))
+    tilted = orient.rotate_points(quad, 10.0, (150, 15))
+    assert orient.skew_degrees([order_quad(tilted)]) == pytest.approx(10.0, abs=0.5)
+    assert orient.skew_degrees([]) == 0.0
+
+
+def test_ctc_decode_collapses_repeats_and_keeps_alternatives() -> None:
+    charset = Charset(chars=("", "1", "7", "8", " "))
+    # frames: 1 1 blank 7(0.6, alt 1 0.3) blank 1 -> "171"
+    probs = np.array([
+        [0.05, 0.90, 0.02, 0.02, 0.01],
+        [0.05, 0.85, 0.05, 0.04, 0.01],
+        [0.90, 0.04, 0.03, 0.02, 0.01],
+        [0.05, 0.30, 0.60, 0.04, 0.01],
+        [0.90, 0.04, 0.03, 0.02, 0.01],
+        [0.05, 0.90, 0.02, 0.02, 0.01],
+    ], dtype=np.float32)
+    read = decode(probs, charset, top_k=3)
+    assert read.text == "171"
+    assert read.chars[1].chars[:2] == ("7", "1")
+    assert read.chars[1].probs[0] == pytest.approx(0.6)
+    assert read.confidence == pytest.approx((0.9 + 0.6 + 0.9) / 3, abs=1e-6)
