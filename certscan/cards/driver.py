@@ -55,8 +55,20 @@ def _id_number(page: Page) -> str:
     return fallback.upper()
 
 
+def _left_of_sex(page: Page) -> str:
+    """The name when its label was not read: the box left of 性别 on its row."""
+    sex = layout.find_label(page, "性别", anywhere=True)
+    if sex is None:
+        return ""
+    left = [ln for ln in page.lines if ln is not sex.line and layout.same_row(ln, sex.line)
+            and ln.x1 <= sex.line.x0 + 0.5 * sex.line.height]
+    return compact(max(left, key=lambda ln: ln.x0).text) if left else ""
+
+
 def _name(page: Page) -> str:
     value = layout.value_right_of(page, "姓名", stop_labels=["性别", "国籍", "档案编号", "Name"])
+    if layout.find_label(page, "姓名") is None:
+        value = _left_of_sex(page)
     value = _ENGLISH.split(value)[0] if value else ""
     return re.sub(r"[^\u4e00-\u9fff·]", "", value)
 
@@ -64,7 +76,7 @@ def _name(page: Page) -> str:
 def _address(page: Page) -> str:
     hit = layout.find_label(page, "住址")
     if hit is None:
-        return ""
+        return _address_band(page)
     first = hit.rest
     anchor = hit.line
     if not first:
@@ -80,6 +92,17 @@ def _address(page: Page) -> str:
     parts = [first] + [compact(ln.text) for ln in below if not _ENGLISH.fullmatch(compact(ln.text))]
     text = "".join(parts)
     return strip_punct(re.sub(r"(?i)address", "", text))
+
+
+def _address_band(page: Page) -> str:
+    """The address when its label was not read: the lines between the 性别 row and 出生日期."""
+    sex = layout.find_label(page, "性别", anywhere=True)
+    birth = layout.find_label(page, ["出生日期", "初次领证日期"])
+    if sex is None or birth is None:
+        return ""
+    band = [ln for ln in page.lines if sex.line.y1 < ln.cy < birth.line.y0 and ln.x1 > sex.line.x0
+            and re.search(r"[\u4e00-\u9fff]{2}", ln.text)]
+    return strip_punct("".join(compact(ln.text) for ln in sorted(band, key=lambda ln: ln.y0)))
 
 
 def vehicle_class(text: str) -> str:
@@ -150,6 +173,8 @@ def _validity(page: Page) -> tuple[str, str]:
             return start, add_years(dt.date.fromisoformat(start), int(years.group(1))).isoformat()
         later = [d for d in dates_in(period_text) if d != start]
         return start, later[0] if later else ""
+    if not period_text:  # labels not read: the line that prints "D1 至 D2"
+        period_text = next((ln.text for ln in page.lines if "至" in ln.text and dates_in(ln.text)), "")
     dates = dates_in(period_text, long_term=True)  # newer card: D1 至 D2
     start = dates[0] if dates else ""
     end = dates[1] if len(dates) > 1 else ""

@@ -11,6 +11,7 @@ finds no plate, plate-coloured rectangles are cut out, rectified and read on the
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 
 import cv2
@@ -21,6 +22,8 @@ from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.text import compact
 from certscan.checks import plate as rules
 from certscan.constants import empty_fields
+from certscan.ocr.engine import OcrEngine
+from certscan.ocr.recognize import crop_quad
 from certscan.ocr.types import CharCandidates, Line, Page
 
 # Characters OCR hangs between or around plate characters: the separator dot, rivets, frame edges.
@@ -81,7 +84,9 @@ def _first_valid(opts: list[list[str]], changes: int) -> str | None:
             for p, c in zip(positions, subs, strict=True):
                 cand[p] = c
             number = "".join(cand)
-            if rules.is_valid(number):
+            plate_kind = rules.kind(number)
+            # Two letters and five digits fit too many misreads: a military plate is taken only as read.
+            if plate_kind is not None and (plate_kind != "military" or changes == 0):
                 return number
     return None
 
@@ -172,14 +177,34 @@ def plate_colour(image: np.ndarray, box: tuple[float, float, float, float]) -> t
     return colour, counts[colour] / total
 
 
-def _upright(image: np.ndarray, angle: float) -> np.ndarray:
-    """The input turned the way the engine turned it before reading (page coordinates are upright)."""
-    turns = int(round(angle / 90.0)) % 4
-    return np.ascontiguousarray(np.rot90(image, k=-turns)) if turns else image
+def _grey_polarity(image: np.ndarray, box: tuple[float, float, float, float]) -> str:
+    """For a colourless (photocopied, night) plate: light characters on dark → blue, dark on light →
+    yellow; the background is the larger Otsu class under the text box."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    crop = image[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+    if crop.size == 0:
+        return ""
+    grey = cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2GRAY)
+    _, binary = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return "yellow" if (binary > 0).mean() > 0.5 else "blue"
+
+
+def _quad(box: tuple[float, float, float, float]) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+
+
+def image_box(page: Page, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """A page-coordinate box as the axis-aligned box it covers in the input image."""
+    pts = page.image_points(_quad(box))
+    return (float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max()))
 
 
 def _result(image: np.ndarray, read: PlateRead) -> dict[str, object]:
     colour, share = plate_colour(image, read.box)
+    if colour in ("white", "black", "") and rules.kind(read.number) == "standard":
+        # A standard civil plate is blue or yellow: white or black here means the colour was lost.
+        colour, share = _grey_polarity(image, read.box), 0.5
     vtype = rules.vehicle_type(read.number, colour)
     if rules.decided_by_characters(read.number) or (colour == "green" and vtype == "New energy vehicle"):
         type_conf = read.confidence
@@ -189,10 +214,37 @@ def _result(image: np.ndarray, read: PlateRead) -> dict[str, object]:
             "vehicleTypeRate": round(100.0 * type_conf, 2)}
 
 
+def _reread_widened(engine: OcrEngine, image: np.ndarray, page: Page) -> list[PlateRead]:
+    """Lines that look like most of a plate (``C41252D``: the province on the yellow-green block was
+    left out of the box) read again from a crop widened to take in the neighbouring characters."""
+    h, w = page.height, page.width
+    suspects = [ln for ln in page.lines if 5 <= len(re.sub(r"[^A-Z0-9]", "", ln.text.upper())) <= 8]
+    crops, boxes = [], []
+    for ln in suspects[:4]:
+        pad_x, pad_y = 0.3 * (ln.x1 - ln.x0), 0.15 * ln.height
+        box = (max(0.0, ln.x0 - pad_x), max(0.0, ln.y0 - pad_y), min(float(w), ln.x1 + pad_x * 0.5),
+               min(float(h), ln.y1 + pad_y))
+        crops.append(crop_quad(image, page.image_points(_quad(box))))
+        boxes.append((box, ln.height))
+    reads = []
+    for rec, (box, height) in zip(engine.recognize(crops), boxes, strict=True):
+        cands = rec.chars if len(rec.chars) == len(rec.text) else []
+        chars = [(compact(ch).upper() or ch, tuple(cands[i].chars[1:]) if cands else ())
+                 for i, ch in enumerate(rec.text) if ch not in _NOISE and ch.strip()]
+        fixed = repair(chars) if len(chars) >= 7 else None
+        if fixed:
+            reads.append(PlateRead(fixed[0], rec.confidence * (1.0 - 0.12 * fixed[1]), height, box, fixed[1]))
+    return reads
+
+
 def parse(scan: ScanInput) -> CardResult:
     page = scan.engine.read(scan.image)
-    image = _upright(scan.image, page.angle)
+    image = scan.image
     plates = read_plates(page)
+    if not plates:
+        plates = _reread_widened(scan.engine, image, page)
+    for read in plates:  # colours are measured in the input image
+        read.box = image_box(page, read.box)
     if not plates:
         from certscan.cards.plate_locate import read_located
 
