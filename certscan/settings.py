@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     database_url: str = Field("", description="SQLAlchemy URL; empty = SQLite under data_dir.")
     queue: str = Field("embedded", description="'embedded' (in-process pool) or 'celery'.")
     redis_url: str = "redis://127.0.0.1:6379/0"
+    celery_queue: str = Field("certscan", description="Celery queue name (scale-out); also names the "
+                              "Redis channel on which workers announce finished tasks.")
+    celery_republish_seconds: float = Field(300.0, description="A queued task handed to the broker but "
+                                            "not taken by a worker for this long is published again.")
     insecure_no_auth: bool = Field(False, description="Development only: accept unsigned requests.")
 
     # Limits

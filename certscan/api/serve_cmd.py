@@ -1,4 +1,5 @@
-"""``certscan serve [--host H] [--port P] [--data-dir D]``: the HTTP service with its embedded workers."""
+"""``certscan serve [--host H] [--port P] [--data-dir D]``: the HTTP service with its embedded workers
+(or, with ``CERTSCAN_QUEUE=celery``, feeding Celery workers: ``certscan worker``)."""
 
 from __future__ import annotations
 
@@ -41,9 +42,20 @@ def run(args: argparse.Namespace) -> int:
     configure_logging(args.log_level.upper())
     if settings.insecure_no_auth:
         logger.warning("CERTSCAN_INSECURE_NO_AUTH is set: requests are NOT authenticated (development only)")
-    app = create_app(settings)
-    logger.info("serving on http://%s:%d (store: %s, %d worker process(es))", settings.host, settings.port,
-                "database URL" if settings.database_url else settings.data_dir.resolve(), settings.workers)
+    if settings.queue == "celery":
+        from certscan.queue.celery_queue import CeleryQueue
+
+        # Tasks go to Celery workers (`certscan worker`) through Redis; this process runs no OCR.
+        app = create_app(settings, queue_factory=CeleryQueue)
+        runner = f"celery queue {settings.celery_queue!r}"
+    elif settings.queue == "embedded":
+        app = create_app(settings)
+        runner = f"{settings.workers} worker process(es)"
+    else:
+        logger.error("CERTSCAN_QUEUE must be 'embedded' or 'celery', not %r", settings.queue)
+        return 2
+    logger.info("serving on http://%s:%d (store: %s, %s)", settings.host, settings.port,
+                "database URL" if settings.database_url else settings.data_dir.resolve(), runner)
     # log_config=None keeps our JSON log lines for uvicorn's own loggers too.
     uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
     return 0
