@@ -24,7 +24,8 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "special": re.compile(f"^[{PROVINCES}]{_L}{_S}{{4}}[挂学警领]$"),
     "standard": re.compile(f"^[{PROVINCES}]{_L}{_S}{{5}}$"),
     "embassy": re.compile("^使[0-9]{6}$"),
-    "military": re.compile("^[A-Z]{2}[0-9]{5}$"),
+    # The 2012 military scheme: a service / theatre letter in red, a unit letter, five digits.
+    "military": re.compile(f"^[VKHBSLJNGCZ]{_L}[0-9]{{5}}$"),
 }
 
 # Where a plate's characters may come from, position by position, per length: used to repair OCR output.
@@ -40,8 +41,8 @@ VEHICLE_TYPES = {
 }
 SUFFIX_TYPES = {"挂": "Trailer", "学": "Coach car", "警": "Police car", "领": "Embassy or consulate vehicle",
                 "港": "Hong Kong or Macao vehicle", "澳": "Hong Kong or Macao vehicle"}
-COLOUR_TYPES = {"blue": "Small car", "yellow": "Large car", "green": "New energy vehicle", "white": "Police car",
-                "black": "Hong Kong or Macao vehicle"}
+COLOUR_TYPES = {"blue": "Small car", "yellow": "Large car", "green": "New energy vehicle",
+                "white": "Police car", "black": "Hong Kong or Macao vehicle"}
 
 
 def kind(number: str) -> str | None:

@@ -1,0 +1,102 @@
+"""Driving licence parser: both validity generations, computed end dates, class codes, the 副页's
+archive number (never the barcode digits), and end to end on synthetic renders (slow)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import numpy as np
+import pytest
+
+from bench.synth.cards import driver as driver_renderer
+from certscan.cards import driver
+from certscan.constants import LONG_TERM
+from certscan.ocr.types import Line, Page
+
+
+def line(text: str, x0: float, y0: float, x1: float, h: float = 30) -> Line:
+    box = np.array([[x0, y0], [x1, y0], [x1, y0 + h], [x0, y0 + h]], dtype=np.float32)
+    return Line(text=text, box=box, confidence=0.95)
+
+
+def front_page(validity: list[Line]) -> Page:
+    return Page(width=880, height=600, lines=[
+        line("中华人民共和国机动车驾驶证", 180, 30, 700, 40),
+        line("证号", 260, 125, 318), line("110101199003071234", 360, 120, 680),
+        line("姓名", 57, 183, 110), line("王小明", 150, 179, 264), line("性别男", 436, 180, 546),
+        line("国籍", 587, 184, 642), line("中国", 694, 181, 761),
+        line("住址", 59, 249, 110), line("北京市东城区建国门内大街18号恒基", 147, 249, 697),
+        line("Address", 58, 280, 114, 18), line("中心1座", 151, 299, 326),
+        line("北京市公安", 64, 363, 215), line("出生日期", 290, 355, 388), line("1990-03-07", 442, 355, 599),
+        line("初次领证日期", 290, 417, 434), line("2010-06-30", 469, 408, 641),
+        line("准驾车型", 289, 478, 388), line("C1", 499, 480, 548),
+        *validity,
+    ])
+
+
+def test_older_card_end_date_is_start_plus_period() -> None:
+    page = front_page([line("有效起始日期2016-06-30", 53, 544, 400), line("有效期限10年", 440, 544, 620)])
+    assert driver._validity(page) == ("2016-06-30", "2026-06-30")
+
+
+def test_older_card_long_term() -> None:
+    page = front_page([line("有效起始日期", 53, 544, 200), line("2016-06-30", 230, 544, 400),
+                       line("有效期限", 440, 544, 540), line("长期", 560, 544, 620)])
+    assert driver._validity(page) == ("2016-06-30", LONG_TERM)
+
+
+def test_newer_card_prints_both_dates() -> None:
+    page = front_page([line("有效期限", 53, 544, 154), line("2020-06-30至2026-06-30", 188, 549, 526)])
+    assert driver._validity(page) == ("2020-06-30", "2026-06-30")
+
+
+def test_start_date_that_lost_its_last_digit_is_completed_from_first_issue() -> None:
+    page = front_page([line("有效起始日期", 3, 544, 95), line("2016-06-3有效期限", 111, 544, 288),
+                       line("6年", 313, 544, 351)])
+    assert driver._validity(page) == ("2016-06-30", "2022-06-30")
+
+
+def test_front_fields_from_labels() -> None:
+    page = front_page([line("有效期限", 53, 544, 154), line("2020-06-30至2026-06-30", 188, 549, 526)])
+    assert driver._name(page) == "王小明"
+    assert driver._address(page) == "北京市东城区建国门内大街18号恒基中心1座"
+    assert driver._vehicle_type(page) == "C1"
+
+
+@pytest.mark.parametrize(("text", "code"), [("C1", "C1"), ("AL", "A1"), ("A1A2", "A1A2"), ("C1E", "C1E"),
+                                            ("B2", "B2"), ("Class", ""), ("D", "D")])
+def test_vehicle_class(text: str, code: str) -> None:
+    assert driver.vehicle_class(text) == code
+
+
+def test_add_years_on_leap_day() -> None:
+    assert driver.add_years(dt.date(2016, 2, 29), 6) == dt.date(2022, 2, 28)
+
+
+def test_archive_number_not_the_barcode() -> None:
+    page = Page(width=1100, height=500, lines=[
+        line("中华人民共和国机动车驾驶证副页", 620, 160, 1050), line("证号412724197108138378", 740, 200, 1000),
+        line("姓名王满堂", 628, 246, 789), line("档案编号", 850, 246, 950), line("412724017579", 955, 246, 1060),
+        line("120007559358", 851, 483, 1067),
+    ])
+    assert driver._archive(page) == "412724017579"
+    merged = Page(width=1100, height=500, lines=[line("李柏池档案编号451401413828", 709, 179, 1056),
+                                                 line("120007559358", 851, 483, 1067)])
+    assert driver._archive(merged) == "451401413828"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("side", ["front", "back"])
+def test_end_to_end_on_synthetic_licences(side: str) -> None:
+    from certscan.pipeline import scan_array
+
+    render = driver_renderer.render_front if side == "front" else driver_renderer.render_back
+    total = correct = 0
+    for seed in range(4):
+        card = render(random.Random(seed))
+        got = scan_array(np.asarray(card.image), f"driver-license-{side}").fields
+        for key, value in card.label.items():
+            total += 1
+            correct += got[key] == value
+    assert correct >= total * 0.9

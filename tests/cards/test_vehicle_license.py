@@ -1,0 +1,87 @@
+"""Vehicle licence parser: row cells on hand-built OCR pages (blank cells, merged label+value), the
+dimension and mass formats, and end to end on synthetic renders (slow: loads the OCR models)."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from bench.synth.cards import vehicle_license as renderer
+from certscan.cards import vehicle_license as parser
+from certscan.checks import vin as vin_check
+from certscan.ocr.types import Line, Page
+
+
+def line(text: str, x0: float, y0: float, x1: float, h: float = 30) -> Line:
+    box = np.array([[x0, y0], [x1, y0], [x1, y0 + h], [x0, y0 + h]], dtype=np.float32)
+    return Line(text=text, box=box, confidence=0.95)
+
+
+VIN = "LFVBA24B2N3083295"
+
+
+def front_page() -> Page:
+    return Page(width=880, height=600, lines=[
+        line("中华人民共和国机动车行驶证", 196, 26, 687, 38),
+        line("号牌号码", 58, 120, 151), line("新M·96036", 172, 117, 310), line("车辆类型", 468, 120, 562),
+        line("轻型厢式货车", 586, 114, 758), line("所有人罗杰飞", 57, 181, 262),
+        line("住址", 58, 241, 106), line("新疆维吾尔自治区和田地区民丰县建设南路918号", 172, 233, 818),
+        line("使用性质", 60, 303, 150), line("非营运", 193, 297, 283), line("品牌型号", 468, 301, 560),
+        line("丰田牌AWJ2998FL", 589, 298, 817), line("车辆识别代号", 60, 363, 192),
+        line(VIN.replace("0", "O"), 271, 357, 541), line("发动机号码", 59, 422, 171), line("安品", 177, 423, 232),
+        line("S6942697", 242, 417, 379), line("注册日期", 58, 483, 150), line("2015-0928", 207, 478, 350),
+        line("发证日期", 468, 482, 561), line("2015-09-28", 592, 479, 745),
+    ])
+
+
+def test_front_cells() -> None:
+    page = front_page()
+    assert parser._value(page, "车辆类型", parser.FRONT_LABELS) == "轻型厢式货车"
+    assert parser._value(page, "所有人", parser.FRONT_LABELS) == "罗杰飞"
+    assert parser.plate_number(parser._value(page, "号牌号码", parser.FRONT_LABELS)) == "新M96036"
+    assert parser.vin_number(parser._code(page, "车辆识别代号", 15)) == VIN
+    assert parser._code(page, "发动机号码", 4) == "S6942697"  # the seal's remnants are skipped
+    assert parser._date(page, "注册日期") == "2015-09-28"  # a lost separator
+    assert parser._date(page, "发证日期") == "2015-09-28"
+
+
+def test_blank_cell_does_not_take_the_next_label() -> None:
+    page = Page(width=880, height=600, lines=[
+        line("整备质量", 60, 195, 180), line("2310kg", 195, 195, 290), line("核定载质量", 460, 195, 580),
+        line("准牵引总质量", 60, 335, 240), line("总质量", 460, 125, 540), line("5775kg", 563, 125, 660),
+    ])
+    assert parser._mass(parser._value(page, "核定载质量", parser.BACK_LABELS)) == ""
+    assert parser._mass(parser._value(page, "准牵引总质量", parser.BACK_LABELS)) == ""
+    assert parser._mass(parser._value(page, "总质量", parser.BACK_LABELS)) == "5775kg"
+    assert parser._mass(parser._value(page, "整备质量", parser.BACK_LABELS)) == "2310kg"
+
+
+@pytest.mark.parametrize(("text", "dims"), [
+    ("4546×1710×1427mm", (4546, 1710, 1427)), ("4546X1710X1427mm", (4546, 1710, 1427)),
+    ("4546x1710x1427 mm", (4546, 1710, 1427)), ("外廓尺寸", ("", "", "")),
+])
+def test_dimensions(text: str, dims: tuple[object, object, object]) -> None:
+    got = parser.dimensions(text)
+    assert (got["length"], got["width"], got["height"]) == dims
+
+
+def test_vin_fixture() -> None:
+    assert vin_check.is_valid(VIN)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("side", ["front", "back"])
+def test_end_to_end_on_synthetic_licences(side: str) -> None:
+    from certscan.pipeline import scan_array
+
+    render = renderer.render_front if side == "front" else renderer.render_back
+    total = correct = 0
+    for seed in range(4):
+        card = render(random.Random(seed))
+        got = scan_array(np.asarray(card.image), f"vehicle-license-{side}").fields
+        for key, value in card.label.items():
+            total += 1
+            correct += got[key] == value
+    assert correct >= total * 0.9
