@@ -32,6 +32,8 @@ from certscan.queue.metrics import ServiceMetrics
 from certscan.queue.process import scan_in_worker
 from certscan.settings import Settings, get_settings
 from certscan.store import Store
+from certscan.uploads.routes import router as uploads_router
+from certscan.uploads.sqlstore import open_upload_store
 
 logger = logging.getLogger("certscan.api")
 
@@ -60,12 +62,14 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
     # sends them, and is told about each finished task so the first attempt goes out at once.
     callbacks = CallbackDispatcher(store, settings)
     on_finished = callbacks.on_task_finished
+    # One upload store for the PUT endpoint and the runner that reads oss:// task URLs back.
+    uploads = open_upload_store(settings)
     queue: TaskQueue
     if queue_factory is not None:
         queue = queue_factory(store, settings, metrics, on_finished)
     else:
         queue = EmbeddedQueue(store, settings, metrics, fetch=fetch, scan=scan,
-                              executor_factory=executor_factory, on_finished=on_finished)
+                              executor_factory=executor_factory, on_finished=on_finished, uploads=uploads)
     service = ScanService(settings, store, queue, metrics)
 
     @asynccontextmanager
@@ -88,7 +92,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
         lifespan=lifespan,
     )
     app.state.service = service
+    app.state.upload_store = uploads
     app.include_router(router)
+    app.include_router(uploads_router)  # last: its PUT /{path} is the OSS-compatible upload endpoint
     _install_error_handlers(app)
     _install_request_context(app, metrics)
     _install_openapi(app)

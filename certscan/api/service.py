@@ -65,7 +65,7 @@ class ScanService:
         answers 581 and can be polled later under its taskId.
         """
         started = started if started is not None else time.monotonic()
-        options, items = parse_scan_request(body)
+        options, items = parse_scan_request(body, self.settings)
         now = time.time()
         accepted: list[NewTask] = []
         answers: list[dict[str, Any]] = []

@@ -3,7 +3,8 @@
 Request-level problems (not JSON, wrong ``scenes``, unknown card, 0 or more than 100 tasks, a bad
 ``callback``/``seed``/``cryptType``) refuse the whole request with ``BadRequest`` (envelope code 400).
 A problem of one task (its ``url`` or ``dataId``) rejects only that task: it gets its own 400 element and
-the other tasks go ahead.
+the other tasks go ahead. A task URL is http(s), or ``oss://<bucket>/<object>`` naming the upload store or a
+configured bucket (``certscan.uploads.resolve``; who may read the object is decided when the task runs).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from urllib.parse import urlsplit
 
 from certscan.constants import CARD_TYPES, CRYPT_TYPES, MAX_SEED_LENGTH, MAX_TASKS_PER_REQUEST, MAX_URL_LENGTH
 from certscan.errors import BadRequest
+from certscan.settings import Settings, get_settings
+from certscan.uploads.resolve import is_oss_url, submit_time_problem
 
 MAX_DATA_ID_LENGTH = 128
 MAX_BIZ_TYPE_LENGTH = 64
@@ -104,7 +107,7 @@ def _options(body: dict[str, Any]) -> ScanOptions:
                        crypt_type=crypt_type)
 
 
-def _task(raw: Any, duplicated: set[str]) -> TaskSpec | RejectedTask:
+def _task(raw: Any, duplicated: set[str], settings: Settings) -> TaskSpec | RejectedTask:
     if not isinstance(raw, dict):
         return RejectedTask({"code": 400, "msg": "each task must be a JSON object"})
     data_id = raw.get("dataId")
@@ -127,16 +130,22 @@ def _task(raw: Any, duplicated: set[str]) -> TaskSpec | RejectedTask:
             return reject("dataId must be unique within the request")
     if not isinstance(url, str) or not url:
         return reject("url is required")
-    if urlsplit(url).scheme.lower() == "oss":
-        return reject("oss:// URLs are not supported by this server yet; pass an http or https URL")
+    if is_oss_url(url):
+        if len(url) > MAX_URL_LENGTH:
+            return reject(f"url is longer than {MAX_URL_LENGTH} characters")
+        problem = submit_time_problem(url, settings)
+        return reject(problem) if problem else TaskSpec(url=url, data_id=data_id)
     problem = _http_url_problem(url, "url")
     if problem:
         return reject(problem)
     return TaskSpec(url=url, data_id=data_id)
 
 
-def parse_scan_request(body: bytes) -> tuple[ScanOptions, list[TaskSpec | RejectedTask]]:
-    """The request's shared options and, in order, each task or its rejection."""
+def parse_scan_request(body: bytes, settings: Settings | None = None,
+                       ) -> tuple[ScanOptions, list[TaskSpec | RejectedTask]]:
+    """The request's shared options and, in order, each task or its rejection. ``settings`` decide which
+    ``oss://`` buckets exist (the process's settings when not given)."""
+    settings = settings or get_settings()
     parsed = _load_json(body)
     if not isinstance(parsed, dict):
         raise BadRequest("the body must be a JSON object")
@@ -153,7 +162,7 @@ def parse_scan_request(body: bytes) -> tuple[ScanOptions, list[TaskSpec | Reject
         data_id = raw.get("dataId") if isinstance(raw, dict) else None
         if isinstance(data_id, str):
             (duplicated if data_id in seen else seen).add(data_id)
-    return options, [_task(raw, duplicated) for raw in raw_tasks]
+    return options, [_task(raw, duplicated, settings) for raw in raw_tasks]
 
 
 def parse_results_request(body: bytes) -> list[str | RejectedTask]:

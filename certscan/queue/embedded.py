@@ -12,31 +12,29 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
-import inspect
 import logging
 import multiprocessing
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
 
-from certscan.errors import TaskError
 from certscan.queue.events import log_task_state
 from certscan.queue.metrics import ServiceMetrics
 from certscan.queue.process import ScanOutcome, init_worker_process, scan_in_worker, warm_up
+from certscan.queue.task_body import FetchImage, FinishedHook, fetch_and_scan, purge_expired, record_outcome
 from certscan.settings import Settings
 from certscan.store import Store, TaskRow
 from certscan.store.schema import FINAL_STATUSES
+from certscan.uploads.sqlstore import open_upload_store
+from certscan.uploads.store import UploadStore
 
 logger = logging.getLogger("certscan.queue")
 
-FetchImage = Callable[[str, Settings], Awaitable[bytes]]
 ScanImage = Callable[[bytes, str], ScanOutcome]
 ExecutorFactory = Callable[[], concurrent.futures.Executor]
-# Told about every finished task after its outcome (and callback delivery row) is stored; the callback
-# dispatcher uses it to send at once instead of at its next poll.
-FinishedHook = Callable[[TaskRow], Any]
+# FinishedHook (task_body): told about every finished task after its outcome (and callback delivery row)
+# is stored; the callback dispatcher uses it to send at once instead of at its next poll.
 
 # A task whose worker process died is retried this many times in all before it fails with 500, so an
 # image that crashes the decoder cannot keep the queue busy forever.
@@ -75,8 +73,10 @@ class EmbeddedQueue:
     def __init__(self, store: Store, settings: Settings, metrics: ServiceMetrics, *,
                  fetch: FetchImage | None = None, scan: ScanImage = scan_in_worker,
                  executor_factory: ExecutorFactory | None = None,
-                 on_finished: FinishedHook | None = None) -> None:
+                 on_finished: FinishedHook | None = None, uploads: UploadStore | None = None) -> None:
         self._store = store
+        # oss:// task URLs are read from here (the app passes the store its upload endpoint writes to).
+        self._uploads = uploads if uploads is not None else open_upload_store(settings)
         self._on_finished = on_finished
         self._settings = settings
         self._metrics = metrics
@@ -218,16 +218,8 @@ class EmbeddedQueue:
                                    msg="worker process died; task requeued")
                     return
                 code, msg, element = 500, "the worker process died while recognising this image", None
-            elapsed = time.time() - started
-            finished = await asyncio.to_thread(self._store.tasks.finish, row.task_id, code, msg, element,
-                                               time.time())
-            self._metrics.task_seconds.labels(card=row.card).observe(elapsed)
-            self._metrics.tasks_finished.labels(card=row.card, code=str(code)).inc()
-            log_task_state("done" if element is not None else "failed", task_id=row.task_id,
-                           request_id=row.request_id, card=row.card, data_id=row.data_id, code=code,
-                           msg=None if element is not None else msg, seconds=elapsed)
-            if finished is not None:
-                await self._after_finish(finished)
+            await record_outcome(self._store, row, (code, msg, element), started, self._metrics,
+                                 self._on_finished)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -243,20 +235,16 @@ class EmbeddedQueue:
             self._wake.set()
 
     async def _process(self, row: TaskRow) -> ScanOutcome:
-        """Download and recognise; every failure but a dead worker process becomes a (code, msg)."""
-        try:
-            if self._fetch is None or self._executor is None:
-                raise RuntimeError("queue is not started")
-            data = await self._fetch(row.url, self._settings)
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._executor, self._scan, data, row.card)
-        except TaskError as exc:
-            return exc.code, exc.msg, None
-        except (BrokenProcessPool, asyncio.CancelledError):
-            raise
-        except Exception:
-            logger.exception("task %s failed unexpectedly", row.task_id)
+        """Download and recognise (``task_body.fetch_and_scan``), recognition in the process pool; every
+        failure but a dead worker process becomes a (code, msg)."""
+        if self._fetch is None or self._executor is None:
+            logger.error("task %s: the queue is not started", row.task_id)
             return 500, "internal error", None
+        return await fetch_and_scan(row, self._settings, self._fetch, self._uploads, self._scan_in_pool)
+
+    async def _scan_in_pool(self, data: bytes, card: str) -> ScanOutcome:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self._scan, data, card)
 
     def _replace_broken_executor(self) -> None:
         executor = self._executor
@@ -268,16 +256,6 @@ class EmbeddedQueue:
         self._executor = self._executor_factory()
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
-
-    async def _after_finish(self, task: TaskRow) -> None:
-        if self._on_finished is None:
-            return
-        try:
-            outcome = self._on_finished(task)
-            if inspect.isawaitable(outcome):
-                await outcome
-        except Exception:
-            logger.exception("finished-task hook failed for task %s", task.task_id)
 
     # -- housekeeping ------------------------------------------------------------------------------
 
@@ -294,13 +272,7 @@ class EmbeddedQueue:
     async def _purge_loop(self) -> None:
         while not self._stopping:
             try:
-                now = time.time()
-                purged = await asyncio.to_thread(
-                    self._store.tasks.purge_created_before, now - self._settings.result_retention_seconds
-                )
-                await asyncio.to_thread(self._store.nonces.purge, now)
-                if purged:
-                    logger.info("purged %d task(s) past retention", purged)
+                await purge_expired(self._store, self._uploads, self._settings)
             except Exception:
                 logger.exception("purging expired tasks failed")
             await asyncio.sleep(self._settings.purge_interval_seconds)

@@ -71,7 +71,7 @@ def test_a_bad_task_gets_its_own_400_and_the_others_run(service_client: ClientFa
     with service_client() as client:
         data = post(client, "/green/image/asyncscan", body)["data"]
         assert [d["code"] for d in data] == [200, 400, 400, 400, 400, 400, 400, 400, 400]
-        assert "oss://" in data[3]["msg"] and "taskId" not in data[3]
+        assert "'bucket' is not configured" in data[3]["msg"] and "taskId" not in data[3]
         assert "unique" in data[5]["msg"] and "unique" in data[6]["msg"]
         store = client.app.state.service.store  # type: ignore[attr-defined]
         row = store.tasks.get(data[0]["taskId"])
