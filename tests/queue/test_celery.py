@@ -17,7 +17,14 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from certscan.constants import empty_fields
-from tests.api.support import ImageServer, SdkClient, ServerProcess, id_number, render_id_card_front, scan_body
+from tests.api.support import (
+    ImageServer,
+    SdkClient,
+    ServerProcess,
+    id_number,
+    render_id_card_front,
+    scan_body,
+)
 from tests.store.backends import _postgres_schema_url
 
 pytestmark = pytest.mark.slow
@@ -104,8 +111,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     data_dir.mkdir(parents=True)
     for database_url in _postgres_schema_url():
         env = {
-            "CERTSCAN_QUEUE": "celery", "CERTSCAN_DATABASE_URL": database_url, "CERTSCAN_REDIS_URL": REDIS_URL,
-            "CERTSCAN_CELERY_QUEUE": queue,
+            "CERTSCAN_QUEUE": "celery", "CERTSCAN_DATABASE_URL": database_url,
+            "CERTSCAN_REDIS_URL": REDIS_URL, "CERTSCAN_CELERY_QUEUE": queue,
             # A dead worker's task is taken back within seconds (production: a minute).
             "CERTSCAN_TASK_LEASE_SECONDS": "3",
             "CERTSCAN_DOWNLOAD_TIMEOUT_SECONDS": "30",
@@ -143,7 +150,8 @@ def test_submit_on_the_api_run_on_a_celery_worker(stack: Stack) -> None:
     try:
         final = sdk.poll_until_done([accepted["taskId"]], timeout=60)[accepted["taskId"]]
     except AssertionError:
-        raise AssertionError(f"worker log:\n{stack.worker.log()}\nserver log:\n{stack.server.log()}") from None
+        logs = f"worker log:\n{stack.worker.log()}\nserver log:\n{stack.server.log()}"
+        raise AssertionError(logs) from None
     assert_reads_the_card(final)
     assert stack.task_row(accepted["taskId"]) == ("done", 1)
 
