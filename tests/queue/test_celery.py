@@ -3,6 +3,7 @@ on a real Redis, driven by the vendor's SDK. A worker killed with SIGKILL mid-ta
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import signal
@@ -25,6 +26,7 @@ from tests.api.support import (
     render_id_card_front,
     scan_body,
 )
+from tests.callbacks.receiver import Receiver
 from tests.store.backends import _postgres_schema_url
 
 pytestmark = pytest.mark.slow
@@ -116,6 +118,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             # A dead worker's task is taken back within seconds (production: a minute).
             "CERTSCAN_TASK_LEASE_SECONDS": "3",
             "CERTSCAN_DOWNLOAD_TIMEOUT_SECONDS": "30",
+            # The callback sender does not poll in these tests: only a worker's announcement wakes it.
+            "CERTSCAN_CALLBACK_POLL_SECONDS": "300",
         }
         server = ServerProcess(data_dir, env=env)
         worker = WorkerProcess(server._environment(), data_dir)
@@ -144,16 +148,28 @@ def assert_reads_the_card(element: dict[str, object]) -> None:
 
 def test_submit_on_the_api_run_on_a_celery_worker(stack: Stack) -> None:
     sdk = SdkClient(stack.server.port, stack.key)
-    answer = sdk.async_scan(scan_body([stack.images.url("idcard.png")]))
-    [accepted] = answer["data"]
-    assert accepted["code"] == 200
+    receiver = Receiver().start()
     try:
-        final = sdk.poll_until_done([accepted["taskId"]], timeout=60)[accepted["taskId"]]
-    except AssertionError:
-        logs = f"worker log:\n{stack.worker.log()}\nserver log:\n{stack.server.log()}"
-        raise AssertionError(logs) from None
-    assert_reads_the_card(final)
-    assert stack.task_row(accepted["taskId"]) == ("done", 1)
+        body = scan_body([stack.images.url("idcard.png")], callback=receiver.url, seed="seed_1")
+        [accepted] = sdk.async_scan(body)["data"]
+        assert accepted["code"] == 200
+        try:
+            final = sdk.poll_until_done([accepted["taskId"]], timeout=60)[accepted["taskId"]]
+        except AssertionError:
+            logs = f"worker log:\n{stack.worker.log()}\nserver log:\n{stack.server.log()}"
+            raise AssertionError(logs) from None
+        assert_reads_the_card(final)
+        assert stack.task_row(accepted["taskId"]) == ("done", 1)
+        # The API server's callback sender was woken by the worker's announcement (it does not poll).
+        deadline = time.monotonic() + 10
+        while not receiver.received:
+            assert time.monotonic() < deadline, "no callback"
+            time.sleep(0.05)
+    finally:
+        receiver.stop()
+    [callback] = receiver.received
+    content = json.loads(callback.form["content"])
+    assert content["taskId"] == accepted["taskId"] and content["code"] == 200
 
     # The synchronous twin: the worker's announcement (Redis pub/sub) answers the waiting request.
     time.sleep(1.0)  # a fresh QPS window
