@@ -19,8 +19,18 @@ from certscan.checks import idnumber
 from certscan.constants import LONG_TERM, empty_fields
 from certscan.ocr.types import Line, Page
 
-FRONT_LABELS = ["证号", "姓名", "性别", "国籍", "住址", "出生日期", "初次领证日期", "准驾车型", "有效起始日期",
-                "有效期限"]
+FRONT_LABELS = [
+    "证号",
+    "姓名",
+    "性别",
+    "国籍",
+    "住址",
+    "出生日期",
+    "初次领证日期",
+    "准驾车型",
+    "有效起始日期",
+    "有效期限",
+]
 _ENGLISH = re.compile(r"(?i)(name|sex|m&f|nationality|address|birthday|date|class|valid|from|for|period)")
 _CLASS_TOKEN = re.compile(r"[ABC][1-6]|[DEFMNP]")
 _CLASS_DIGIT = str.maketrans({"L": "1", "I": "1", "l": "1", "|": "1", "Z": "2", "S": "5", "G": "6", "O": "0"})
@@ -60,8 +70,13 @@ def _left_of_sex(page: Page) -> str:
     sex = layout.find_label(page, "性别", anywhere=True)
     if sex is None:
         return ""
-    left = [ln for ln in page.lines if ln is not sex.line and layout.same_row(ln, sex.line)
-            and ln.x1 <= sex.line.x0 + 0.5 * sex.line.height]
+    left = [
+        ln
+        for ln in page.lines
+        if ln is not sex.line
+        and layout.same_row(ln, sex.line)
+        and ln.x1 <= sex.line.x0 + 0.5 * sex.line.height
+    ]
     return compact(max(left, key=lambda ln: ln.x0).text) if left else ""
 
 
@@ -100,8 +115,13 @@ def _address_band(page: Page) -> str:
     birth = layout.find_label(page, ["出生日期", "初次领证日期"])
     if sex is None or birth is None:
         return ""
-    band = [ln for ln in page.lines if sex.line.y1 < ln.cy < birth.line.y0 and ln.x1 > sex.line.x0
-            and re.search(r"[\u4e00-\u9fff]{2}", ln.text)]
+    band = [
+        ln
+        for ln in page.lines
+        if sex.line.y1 < ln.cy < birth.line.y0
+        and ln.x1 > sex.line.x0
+        and re.search(r"[\u4e00-\u9fff]{2}", ln.text)
+    ]
     return strip_punct("".join(compact(ln.text) for ln in sorted(band, key=lambda ln: ln.y0)))
 
 
@@ -190,8 +210,14 @@ def parse_front(scan: ScanInput) -> CardResult:
     if not page.lines:
         return CardResult.empty("driver-license-front")
     start, end = _validity(page)
-    fields.update(name=_name(page), number=_id_number(page), address=_address(page),
-                  vehicleType=_vehicle_type(page), validStartDate=start, validEndDate=end)
+    fields.update(
+        name=_name(page),
+        number=_id_number(page),
+        address=_address(page),
+        vehicleType=_vehicle_type(page),
+        validStartDate=start,
+        validEndDate=end,
+    )
     return CardResult(card="driver-license-front", fields=fields, rate=_rate(page))
 
 

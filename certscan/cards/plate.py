@@ -30,9 +30,29 @@ from certscan.ocr.types import CharCandidates, Line, Page
 _NOISE = set("·.•・-_:：'\"*,，。|[]()（）【】 ")
 # Letter/digit look-alikes, both ways: the recogniser confuses them on condensed plate fonts.
 _CONFUSIONS: dict[str, str] = {
-    "0": "DQ", "D": "0", "Q": "0", "O": "0D", "1": "J7", "I": "1J", "L": "1", "J": "1", "2": "Z", "Z": "2",
-    "5": "S", "S": "5", "8": "B", "B": "8", "6": "G", "G": "6", "4": "A", "A": "4", "7": "T", "T": "7",
-    "U": "V0", "V": "U", "C": "0",
+    "0": "DQ",
+    "D": "0",
+    "Q": "0",
+    "O": "0D",
+    "1": "J7",
+    "I": "1J",
+    "L": "1",
+    "J": "1",
+    "2": "Z",
+    "Z": "2",
+    "5": "S",
+    "S": "5",
+    "8": "B",
+    "B": "8",
+    "6": "G",
+    "G": "6",
+    "4": "A",
+    "A": "4",
+    "7": "T",
+    "T": "7",
+    "U": "V0",
+    "V": "U",
+    "C": "0",
 }
 MAX_REPAIRS = 2
 
@@ -65,7 +85,7 @@ def repair(chars: list[tuple[str, tuple[str, ...]]]) -> tuple[str, int] | None:
     best: tuple[str, int] | None = None
     for length in (8, 7):
         for start in range(0, n - length + 1):
-            opts = _options(chars[start:start + length])
+            opts = _options(chars[start : start + length])
             for changes in range(0, MAX_REPAIRS + 1):
                 if best is not None and changes >= best[1]:
                     break
@@ -104,8 +124,12 @@ def _line_chars(line: Line) -> list[tuple[str, tuple[str, ...]]]:
 
 
 def _box(lines: list[Line]) -> tuple[float, float, float, float]:
-    return (min(ln.x0 for ln in lines), min(ln.y0 for ln in lines), max(ln.x1 for ln in lines),
-            max(ln.y1 for ln in lines))
+    return (
+        min(ln.x0 for ln in lines),
+        min(ln.y0 for ln in lines),
+        max(ln.x1 for ln in lines),
+        max(ln.y1 for ln in lines),
+    )
 
 
 def _stacked_pairs(lines: list[Line]) -> list[tuple[Line, Line]]:
@@ -114,7 +138,11 @@ def _stacked_pairs(lines: list[Line]) -> list[tuple[Line, Line]]:
     for a, b in itertools.permutations(lines, 2):
         gap = b.y0 - a.y1
         overlap = min(a.x1, b.x1) - max(a.x0, b.x0)
-        if -0.3 * b.height < gap < 1.0 * b.height and overlap > 0.5 * (a.x1 - a.x0) and a.height < b.height * 1.1:
+        if (
+            -0.3 * b.height < gap < 1.0 * b.height
+            and overlap > 0.5 * (a.x1 - a.x0)
+            and a.height < b.height * 1.1
+        ):
             pairs.append((a, b))
     return pairs
 
@@ -157,7 +185,7 @@ def plate_colour(image: np.ndarray, box: tuple[float, float, float, float]) -> t
     x0, y0, x1, y1 = box
     pad_y = (y1 - y0) * 0.15
     h, w = image.shape[:2]
-    crop = image[max(0, int(y0 - pad_y)):min(h, int(y1 + pad_y)), max(0, int(x0)):min(w, int(x1))]
+    crop = image[max(0, int(y0 - pad_y)) : min(h, int(y1 + pad_y)), max(0, int(x0)) : min(w, int(x1))]
     if crop.size == 0:
         return "", 0.0
     hsv = cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2HSV).reshape(-1, 3).astype(np.int32)
@@ -181,7 +209,7 @@ def _grey_polarity(image: np.ndarray, box: tuple[float, float, float, float]) ->
     """For a colourless (photocopied, night) plate: light characters on dark → blue, dark on light →
     yellow; the background is the larger Otsu class under the text box."""
     x0, y0, x1, y1 = (int(v) for v in box)
-    crop = image[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+    crop = image[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)]
     if crop.size == 0:
         return ""
     grey = cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2GRAY)
@@ -210,8 +238,12 @@ def _result(image: np.ndarray, read: PlateRead) -> dict[str, object]:
         type_conf = read.confidence
     else:
         type_conf = share * read.confidence
-    return {"num": read.number, "rate": round(100.0 * read.confidence, 2), "vehicleType": vtype,
-            "vehicleTypeRate": round(100.0 * type_conf, 2)}
+    return {
+        "num": read.number,
+        "rate": round(100.0 * read.confidence, 2),
+        "vehicleType": vtype,
+        "vehicleTypeRate": round(100.0 * type_conf, 2),
+    }
 
 
 def _reread_widened(engine: OcrEngine, image: np.ndarray, page: Page) -> list[PlateRead]:
@@ -222,15 +254,22 @@ def _reread_widened(engine: OcrEngine, image: np.ndarray, page: Page) -> list[Pl
     crops, boxes = [], []
     for ln in suspects[:4]:
         pad_x, pad_y = 0.3 * (ln.x1 - ln.x0), 0.15 * ln.height
-        box = (max(0.0, ln.x0 - pad_x), max(0.0, ln.y0 - pad_y), min(float(w), ln.x1 + pad_x * 0.5),
-               min(float(h), ln.y1 + pad_y))
+        box = (
+            max(0.0, ln.x0 - pad_x),
+            max(0.0, ln.y0 - pad_y),
+            min(float(w), ln.x1 + pad_x * 0.5),
+            min(float(h), ln.y1 + pad_y),
+        )
         crops.append(crop_quad(image, page.image_points(_quad(box))))
         boxes.append((box, ln.height))
     reads = []
     for rec, (box, height) in zip(engine.recognize(crops), boxes, strict=True):
         cands = rec.chars if len(rec.chars) == len(rec.text) else []
-        chars = [(compact(ch).upper() or ch, tuple(cands[i].chars[1:]) if cands else ())
-                 for i, ch in enumerate(rec.text) if ch not in _NOISE and ch.strip()]
+        chars = [
+            (compact(ch).upper() or ch, tuple(cands[i].chars[1:]) if cands else ())
+            for i, ch in enumerate(rec.text)
+            if ch not in _NOISE and ch.strip()
+        ]
         fixed = repair(chars) if len(chars) >= 7 else None
         if fixed:
             reads.append(PlateRead(fixed[0], rec.confidence * (1.0 - 0.12 * fixed[1]), height, box, fixed[1]))
@@ -257,5 +296,9 @@ def parse(scan: ScanInput) -> CardResult:
     found = [_result(image, p) for p in plates]
     fields = empty_fields("vehicle-num")
     fields.update(found[0])
-    return CardResult(card="vehicle-num", fields=fields, rate=float(found[0]["rate"]),  # type: ignore[arg-type]
-                      extra={"plates": found})
+    return CardResult(
+        card="vehicle-num",
+        fields=fields,
+        rate=float(found[0]["rate"]),  # type: ignore[arg-type]
+        extra={"plates": found},
+    )

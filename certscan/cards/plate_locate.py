@@ -39,7 +39,9 @@ def _rectify(image: np.ndarray, rect: tuple[tuple[float, float], tuple[float, fl
     return cv2.warpPerspective(image, cv2.getPerspectiveTransform(src, dst), (out_w, out_h))
 
 
-def plate_regions(image: np.ndarray) -> list[tuple[tuple[tuple[float, float], tuple[float, float], float], str]]:
+def plate_regions(
+    image: np.ndarray,
+) -> list[tuple[tuple[tuple[float, float], tuple[float, float], float], str]]:
     """Plate-shaped rectangles of plate colours, largest first."""
     hsv = cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2HSV)
     area_min = image.shape[0] * image.shape[1] * 0.0008
@@ -57,7 +59,8 @@ def plate_regions(image: np.ndarray) -> list[tuple[tuple[tuple[float, float], tu
                 continue
             fill = cv2.contourArea(c) / (long * short)
             if 1.3 <= long / short <= 6.0 and fill > 0.55:
-                found.append((rect, colour))
+                (cx, cy), (rw, rh), angle = rect
+                found.append((((float(cx), float(cy)), (float(rw), float(rh)), float(angle)), colour))
     found.sort(key=lambda rc: -rc[0][1][0] * rc[0][1][1])
     return found[:_MAX_CANDIDATES]
 
@@ -67,7 +70,7 @@ def read_located(engine: OcrEngine, image: np.ndarray) -> list[PlateRead]:
     for rect, _colour in plate_regions(image):
         crop = _rectify(image, rect)
         double = crop.shape[1] / crop.shape[0] < 2.6
-        crops = [crop[: crop.shape[0] * 2 // 5], crop[crop.shape[0] * 2 // 5:]] if double else [crop]
+        crops = [crop[: crop.shape[0] * 2 // 5], crop[crop.shape[0] * 2 // 5 :]] if double else [crop]
         recs = engine.recognize(crops)
         chars = []
         for rec in recs:

@@ -19,12 +19,34 @@ from certscan.cards.vin import repair as vin_repair
 from certscan.constants import empty_fields
 from certscan.ocr.types import Page
 
-FRONT_LABELS = ["号牌号码", "车辆类型", "所有人", "住址", "使用性质", "品牌型号", "车辆识别代号", "发动机号码",
-                "注册日期", "发证日期"]
-BACK_LABELS = ["号牌号码", "档案编号", "核定载人数", "总质量", "整备质量", "核定载质量", "外廓尺寸", "准牵引总质量",
-               "备注", "检验记录"]
-_ENGLISH = re.compile(r"(?i)(plate ?no\.?|vehicle ?type|owner|address|use ?character|model|"
-                      r"vehicle identification number|engine ?no\.?|register ?date|issue ?date)")
+FRONT_LABELS = [
+    "号牌号码",
+    "车辆类型",
+    "所有人",
+    "住址",
+    "使用性质",
+    "品牌型号",
+    "车辆识别代号",
+    "发动机号码",
+    "注册日期",
+    "发证日期",
+]
+BACK_LABELS = [
+    "号牌号码",
+    "档案编号",
+    "核定载人数",
+    "总质量",
+    "整备质量",
+    "核定载质量",
+    "外廓尺寸",
+    "准牵引总质量",
+    "备注",
+    "检验记录",
+]
+_ENGLISH = re.compile(
+    r"(?i)(plate ?no\.?|vehicle ?type|owner|address|use ?character|model|"
+    r"vehicle identification number|engine ?no\.?|register ?date|issue ?date)"
+)
 _DIMENSIONS = re.compile(r"(\d{3,5})\D{1,3}?(\d{3,5})\D{1,3}?(\d{3,5})")
 
 
@@ -84,8 +106,13 @@ def parse_front(scan: ScanInput) -> CardResult:
     if not page.lines:
         return CardResult.empty("vehicle-license-front")
     fields = empty_fields("vehicle-license-front")
-    for key, label in (("vehicleType", "车辆类型"), ("owner", "所有人"), ("address", "住址"),
-                       ("useCharacter", "使用性质"), ("model", "品牌型号")):
+    for key, label in (
+        ("vehicleType", "车辆类型"),
+        ("owner", "所有人"),
+        ("address", "住址"),
+        ("useCharacter", "使用性质"),
+        ("model", "品牌型号"),
+    ):
         fields[key] = _value(page, label, FRONT_LABELS)
     fields["plateNum"] = plate_number(_value(page, "号牌号码", FRONT_LABELS))
     fields["vin"] = vin_number(_code(page, "车辆识别代号", 15))
@@ -117,8 +144,12 @@ def parse_back(scan: ScanInput) -> CardResult:
     fields["fileNum"] = to_digits(_value(page, "档案编号", BACK_LABELS))
     seats = re.match(r"\d+", to_digits(_value(page, "核定载人数", BACK_LABELS).split("人")[0]))
     fields["appprovedPassengerCapacity"] = int(seats.group()) if seats else ""
-    for key, label in (("grossMass", "总质量"), ("unladenMass", "整备质量"), ("approvedLoad", "核定载质量"),
-                       ("tractionMass", "准牵引总质量")):
+    for key, label in (
+        ("grossMass", "总质量"),
+        ("unladenMass", "整备质量"),
+        ("approvedLoad", "核定载质量"),
+        ("tractionMass", "准牵引总质量"),
+    ):
         fields[key] = _mass(_value(page, label, BACK_LABELS))
     fields["overallDimension"] = dimensions(_value(page, "外廓尺寸", BACK_LABELS))
     fields["inspectionRecord"] = _value(page, "检验记录", BACK_LABELS)

@@ -21,9 +21,28 @@ from certscan.ocr.types import Line, Page
 
 _FORCED = str.maketrans({"I": "1", "O": "0", "Q": "0"})
 _CONFUSIONS = {
-    "0": "DQU", "D": "0", "U": "0V", "V": "UY", "1": "LJT", "L": "1", "J": "1", "T": "17", "7": "T",
-    "5": "S", "S": "5", "8": "B", "B": "8", "2": "Z", "Z": "2", "6": "G", "G": "6C", "C": "G",
-    "4": "A", "A": "4", "3": "8", "9": "P",
+    "0": "DQU",
+    "D": "0",
+    "U": "0V",
+    "V": "UY",
+    "1": "LJT",
+    "L": "1",
+    "J": "1",
+    "T": "17",
+    "7": "T",
+    "5": "S",
+    "S": "5",
+    "8": "B",
+    "B": "8",
+    "2": "Z",
+    "Z": "2",
+    "6": "G",
+    "G": "6C",
+    "C": "G",
+    "4": "A",
+    "A": "4",
+    "3": "8",
+    "9": "P",
 }
 MAX_REPAIRS = 2
 
@@ -38,8 +57,11 @@ def _tokens(line: Line) -> list[list[Char]]:
     for i, raw in enumerate(line.text):
         ch = compact(raw).upper()
         if len(ch) == 1 and re.match(r"[A-Z0-9]", ch):
-            alts = tuple((a.upper(), p) for a, p in zip(cands[i].chars[1:], cands[i].probs[1:], strict=False)) \
-                if cands else ()
+            alts = (
+                tuple((a.upper(), p) for a, p in zip(cands[i].chars[1:], cands[i].probs[1:], strict=False))
+                if cands
+                else ()
+            )
             runs[-1].append((ch.translate(_FORCED), alts, cands[i].probs[0] if cands else 1.0))
         elif ch in ("", " "):
             continue  # spaces inside a VIN (printed in groups) do not end it
@@ -98,7 +120,7 @@ def find_vins(page: Page) -> list[tuple[str, float, int]]:
             if len(run) < 17:
                 continue
             for start in range(len(run) - 16):
-                text, changes = repair(run[start:start + 17])
+                text, changes = repair(run[start : start + 17])
                 found.append((text, line.confidence, changes))
     found.sort(key=lambda f: (f[2] < 0, f[2], -f[1]))
     return found
@@ -115,5 +137,9 @@ def parse(scan: ScanInput) -> CardResult:
     fields = empty_fields("vehicle-vin")
     fields["vin"] = text
     penalty = 0.5 if changes < 0 else 1.0 - 0.1 * changes
-    return CardResult(card="vehicle-vin", fields=fields, rate=round(100.0 * conf * penalty, 2),
-                      extra={"checkDigitValid": changes >= 0})
+    return CardResult(
+        card="vehicle-vin",
+        fields=fields,
+        rate=round(100.0 * conf * penalty, 2),
+        extra={"checkDigitValid": changes >= 0},
+    )

@@ -35,14 +35,27 @@ POSITION_SETS: dict[int, list[str]] = {
 }
 
 VEHICLE_TYPES = {
-    "new-energy-small": "New energy vehicle", "new-energy-large": "New energy vehicle",
-    "hongkong-macao": "Hong Kong or Macao vehicle", "embassy": "Embassy or consulate vehicle",
+    "new-energy-small": "New energy vehicle",
+    "new-energy-large": "New energy vehicle",
+    "hongkong-macao": "Hong Kong or Macao vehicle",
+    "embassy": "Embassy or consulate vehicle",
     "military": "Military vehicle",
 }
-SUFFIX_TYPES = {"挂": "Trailer", "学": "Coach car", "警": "Police car", "领": "Embassy or consulate vehicle",
-                "港": "Hong Kong or Macao vehicle", "澳": "Hong Kong or Macao vehicle"}
-COLOUR_TYPES = {"blue": "Small car", "yellow": "Large car", "green": "New energy vehicle",
-                "white": "Police car", "black": "Hong Kong or Macao vehicle"}
+SUFFIX_TYPES = {
+    "挂": "Trailer",
+    "学": "Coach car",
+    "警": "Police car",
+    "领": "Embassy or consulate vehicle",
+    "港": "Hong Kong or Macao vehicle",
+    "澳": "Hong Kong or Macao vehicle",
+}
+COLOUR_TYPES = {
+    "blue": "Small car",
+    "yellow": "Large car",
+    "green": "New energy vehicle",
+    "white": "Police car",
+    "black": "Hong Kong or Macao vehicle",
+}
 
 
 def kind(number: str) -> str | None:

@@ -14,8 +14,14 @@ from certscan.checks import plate as plate_rules
 from certscan.checks import vin as vin_check
 from certscan.constants import LONG_TERM, VEHICLE_NUM_TYPES, empty_fields
 
-CARDS = ["driver-license-front", "driver-license-back", "vehicle-license-front", "vehicle-license-back",
-         "vehicle-num", "vehicle-vin"]
+CARDS = [
+    "driver-license-front",
+    "driver-license-back",
+    "vehicle-license-front",
+    "vehicle-license-back",
+    "vehicle-num",
+    "vehicle-vin",
+]
 
 
 @pytest.mark.parametrize("card", CARDS)
@@ -41,15 +47,25 @@ def test_plates_follow_the_format_rules_and_types() -> None:
         num = rendered.label["num"]
         assert plate_rules.is_valid(num), num
         assert rendered.label["vehicleType"] in VEHICLE_NUM_TYPES
-        assert rendered.label["vehicleType"] == plate_rules.vehicle_type(num, _colour(rendered.extra["style"]))
+        assert rendered.label["vehicleType"] == plate_rules.vehicle_type(
+            num, _colour(rendered.extra["style"])
+        )
         assert rendered.kind == "scene"
         styles.add(rendered.extra["style"])
     assert {"blue", "green", "police"} <= styles
 
 
 def _colour(style: str) -> str:
-    return {"blue": "blue", "yellow": "yellow", "yellow-double": "yellow", "coach": "yellow",
-            "trailer": "yellow", "green": "green", "green-large": "green", "police": "white"}.get(style, "black")
+    return {
+        "blue": "blue",
+        "yellow": "yellow",
+        "yellow-double": "yellow",
+        "coach": "yellow",
+        "trailer": "yellow",
+        "green": "green",
+        "green-large": "green",
+        "police": "white",
+    }.get(style, "black")
 
 
 @pytest.mark.parametrize("style", list(plate.STYLE_WEIGHTS))

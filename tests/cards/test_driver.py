@@ -21,18 +21,32 @@ def line(text: str, x0: float, y0: float, x1: float, h: float = 30) -> Line:
 
 
 def front_page(validity: list[Line]) -> Page:
-    return Page(width=880, height=600, lines=[
-        line("中华人民共和国机动车驾驶证", 180, 30, 700, 40),
-        line("证号", 260, 125, 318), line("110101199003071234", 360, 120, 680),
-        line("姓名", 57, 183, 110), line("王小明", 150, 179, 264), line("性别男", 436, 180, 546),
-        line("国籍", 587, 184, 642), line("中国", 694, 181, 761),
-        line("住址", 59, 249, 110), line("北京市东城区建国门内大街18号恒基", 147, 249, 697),
-        line("Address", 58, 280, 114, 18), line("中心1座", 151, 299, 326),
-        line("北京市公安", 64, 363, 215), line("出生日期", 290, 355, 388), line("1990-03-07", 442, 355, 599),
-        line("初次领证日期", 290, 417, 434), line("2010-06-30", 469, 408, 641),
-        line("准驾车型", 289, 478, 388), line("C1", 499, 480, 548),
-        *validity,
-    ])
+    return Page(
+        width=880,
+        height=600,
+        lines=[
+            line("中华人民共和国机动车驾驶证", 180, 30, 700, 40),
+            line("证号", 260, 125, 318),
+            line("110101199003071234", 360, 120, 680),
+            line("姓名", 57, 183, 110),
+            line("王小明", 150, 179, 264),
+            line("性别男", 436, 180, 546),
+            line("国籍", 587, 184, 642),
+            line("中国", 694, 181, 761),
+            line("住址", 59, 249, 110),
+            line("北京市东城区建国门内大街18号恒基", 147, 249, 697),
+            line("Address", 58, 280, 114, 18),
+            line("中心1座", 151, 299, 326),
+            line("北京市公安", 64, 363, 215),
+            line("出生日期", 290, 355, 388),
+            line("1990-03-07", 442, 355, 599),
+            line("初次领证日期", 290, 417, 434),
+            line("2010-06-30", 469, 408, 641),
+            line("准驾车型", 289, 478, 388),
+            line("C1", 499, 480, 548),
+            *validity,
+        ],
+    )
 
 
 def test_older_card_end_date_is_start_plus_period() -> None:
@@ -41,8 +55,14 @@ def test_older_card_end_date_is_start_plus_period() -> None:
 
 
 def test_older_card_long_term() -> None:
-    page = front_page([line("有效起始日期", 53, 544, 200), line("2016-06-30", 230, 544, 400),
-                       line("有效期限", 440, 544, 540), line("长期", 560, 544, 620)])
+    page = front_page(
+        [
+            line("有效起始日期", 53, 544, 200),
+            line("2016-06-30", 230, 544, 400),
+            line("有效期限", 440, 544, 540),
+            line("长期", 560, 544, 620),
+        ]
+    )
     assert driver._validity(page) == ("2016-06-30", LONG_TERM)
 
 
@@ -52,8 +72,13 @@ def test_newer_card_prints_both_dates() -> None:
 
 
 def test_start_date_that_lost_its_last_digit_is_completed_from_first_issue() -> None:
-    page = front_page([line("有效起始日期", 3, 544, 95), line("2016-06-3有效期限", 111, 544, 288),
-                       line("6年", 313, 544, 351)])
+    page = front_page(
+        [
+            line("有效起始日期", 3, 544, 95),
+            line("2016-06-3有效期限", 111, 544, 288),
+            line("6年", 313, 544, 351),
+        ]
+    )
     assert driver._validity(page) == ("2016-06-30", "2022-06-30")
 
 
@@ -64,8 +89,10 @@ def test_front_fields_from_labels() -> None:
     assert driver._vehicle_type(page) == "C1"
 
 
-@pytest.mark.parametrize(("text", "code"), [("C1", "C1"), ("AL", "A1"), ("A1A2", "A1A2"), ("C1E", "C1E"),
-                                            ("B2", "B2"), ("Class", ""), ("D", "D")])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("C1", "C1"), ("AL", "A1"), ("A1A2", "A1A2"), ("C1E", "C1E"), ("B2", "B2"), ("Class", ""), ("D", "D")],
+)
 def test_vehicle_class(text: str, code: str) -> None:
     assert driver.vehicle_class(text) == code
 
@@ -75,14 +102,24 @@ def test_add_years_on_leap_day() -> None:
 
 
 def test_archive_number_not_the_barcode() -> None:
-    page = Page(width=1100, height=500, lines=[
-        line("中华人民共和国机动车驾驶证副页", 620, 160, 1050), line("证号412724197108138378", 740, 200, 1000),
-        line("姓名王满堂", 628, 246, 789), line("档案编号", 850, 246, 950), line("412724017579", 955, 246, 1060),
-        line("120007559358", 851, 483, 1067),
-    ])
+    page = Page(
+        width=1100,
+        height=500,
+        lines=[
+            line("中华人民共和国机动车驾驶证副页", 620, 160, 1050),
+            line("证号412724197108138378", 740, 200, 1000),
+            line("姓名王满堂", 628, 246, 789),
+            line("档案编号", 850, 246, 950),
+            line("412724017579", 955, 246, 1060),
+            line("120007559358", 851, 483, 1067),
+        ],
+    )
     assert driver._archive(page) == "412724017579"
-    merged = Page(width=1100, height=500, lines=[line("李柏池档案编号451401413828", 709, 179, 1056),
-                                                 line("120007559358", 851, 483, 1067)])
+    merged = Page(
+        width=1100,
+        height=500,
+        lines=[line("李柏池档案编号451401413828", 709, 179, 1056), line("120007559358", 851, 483, 1067)],
+    )
     assert driver._archive(merged) == "451401413828"
 
 

@@ -25,24 +25,43 @@ def chars(text: str) -> list[tuple[str, tuple[str, ...]]]:
     return [(c, ()) for c in text]
 
 
-@pytest.mark.parametrize(("number", "kind"), [
-    ("皖A195K9", "standard"), ("沪AF71017", "new-energy-small"), ("粤B12345D", "new-energy-large"),
-    ("鄂F8888警", "special"), ("苏E1234学", "special"), ("鲁B1234挂", "special"), ("粤Z1234港", "hongkong-macao"),
-    ("使014578", "embassy"), ("VA12345", "military"),
-])
+@pytest.mark.parametrize(
+    ("number", "kind"),
+    [
+        ("皖A195K9", "standard"),
+        ("沪AF71017", "new-energy-small"),
+        ("粤B12345D", "new-energy-large"),
+        ("鄂F8888警", "special"),
+        ("苏E1234学", "special"),
+        ("鲁B1234挂", "special"),
+        ("粤Z1234港", "hongkong-macao"),
+        ("使014578", "embassy"),
+        ("VA12345", "military"),
+    ],
+)
 def test_valid_plates(number: str, kind: str) -> None:
     assert rules.kind(number) == kind
 
 
-@pytest.mark.parametrize("number", ["皖I195K9", "皖A195O9", "皖A195K", "AA12345", "VI12345", "沪AF710171",
-                                    "皖AA1234警5"])
+@pytest.mark.parametrize(
+    "number", ["皖I195K9", "皖A195O9", "皖A195K", "AA12345", "VI12345", "沪AF710171", "皖AA1234警5"]
+)
 def test_invalid_plates(number: str) -> None:
     assert not rules.is_valid(number)
 
 
 def test_vehicle_types_are_reference_values() -> None:
-    cases = {"皖A195K9": "blue", "皖A195K9 ": "yellow", "沪AF71017": None, "鄂F8888警": "white", "粤Z1234澳": None,
-             "使014578": None, "VA12345": None, "鲁B1234挂": "yellow", "苏E1234学": "yellow"}
+    cases = {
+        "皖A195K9": "blue",
+        "皖A195K9 ": "yellow",
+        "沪AF71017": None,
+        "鄂F8888警": "white",
+        "粤Z1234澳": None,
+        "使014578": None,
+        "VA12345": None,
+        "鲁B1234挂": "yellow",
+        "苏E1234学": "yellow",
+    }
     types = {rules.vehicle_type(n.strip(), c) for n, c in cases.items()}
     assert types <= set(VEHICLE_NUM_TYPES)
     assert rules.vehicle_type("皖A195K9", "yellow") == "Large car"
@@ -62,20 +81,33 @@ def test_military_plate_is_not_made_out_of_a_misread() -> None:
 
 
 def test_read_plates_joins_split_and_stacked_lines() -> None:
-    page = Page(width=800, height=600, lines=[line("皖P·7828", 300, 400, 460), line("警", 462, 402, 480, 36),
-                                              line("POLICE", 300, 100, 500, 30)])
+    page = Page(
+        width=800,
+        height=600,
+        lines=[
+            line("皖P·7828", 300, 400, 460),
+            line("警", 462, 402, 480, 36),
+            line("POLICE", 300, 100, 500, 30),
+        ],
+    )
     assert [r.number for r in plate.read_plates(page)] == ["皖P7828警"]
-    double = Page(width=800, height=600, lines=[line("云P", 340, 380, 420, 30), line("04S7学", 300, 415, 470, 55)])
+    double = Page(
+        width=800, height=600, lines=[line("云P", 340, 380, 420, 30), line("04S7学", 300, 415, 470, 55)]
+    )
     assert plate.read_plates(double)[0].number == "云P04S7学"
 
 
 def test_most_prominent_plate_first() -> None:
-    page = Page(width=800, height=600, lines=[line("京A12345", 50, 50, 120, 15), line("沪B67890", 300, 400, 600, 60)])
+    page = Page(
+        width=800, height=600, lines=[line("京A12345", 50, 50, 120, 15), line("沪B67890", 300, 400, 600, 60)]
+    )
     assert [r.number for r in plate.read_plates(page)] == ["沪B67890", "京A12345"]
 
 
-@pytest.mark.parametrize(("style", "colour"), [("blue", "blue"), ("yellow", "yellow"), ("green", "green"),
-                                               ("police", "white"), ("hongkong", "black")])
+@pytest.mark.parametrize(
+    ("style", "colour"),
+    [("blue", "blue"), ("yellow", "yellow"), ("green", "green"), ("police", "white"), ("hongkong", "black")],
+)
 def test_plate_colour_of_rendered_plates(style: str, colour: str) -> None:
     rng = random.Random(3)
     number, _ = plate_renderer.plate_number(rng, style)

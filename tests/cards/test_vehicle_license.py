@@ -23,17 +23,33 @@ VIN = "LFVBA24B2N3083295"
 
 
 def front_page() -> Page:
-    return Page(width=880, height=600, lines=[
-        line("中华人民共和国机动车行驶证", 196, 26, 687, 38),
-        line("号牌号码", 58, 120, 151), line("新M·96036", 172, 117, 310), line("车辆类型", 468, 120, 562),
-        line("轻型厢式货车", 586, 114, 758), line("所有人罗杰飞", 57, 181, 262),
-        line("住址", 58, 241, 106), line("新疆维吾尔自治区和田地区民丰县建设南路918号", 172, 233, 818),
-        line("使用性质", 60, 303, 150), line("非营运", 193, 297, 283), line("品牌型号", 468, 301, 560),
-        line("丰田牌AWJ2998FL", 589, 298, 817), line("车辆识别代号", 60, 363, 192),
-        line(VIN.replace("0", "O"), 271, 357, 541), line("发动机号码", 59, 422, 171), line("安品", 177, 423, 232),
-        line("S6942697", 242, 417, 379), line("注册日期", 58, 483, 150), line("2015-0928", 207, 478, 350),
-        line("发证日期", 468, 482, 561), line("2015-09-28", 592, 479, 745),
-    ])
+    return Page(
+        width=880,
+        height=600,
+        lines=[
+            line("中华人民共和国机动车行驶证", 196, 26, 687, 38),
+            line("号牌号码", 58, 120, 151),
+            line("新M·96036", 172, 117, 310),
+            line("车辆类型", 468, 120, 562),
+            line("轻型厢式货车", 586, 114, 758),
+            line("所有人罗杰飞", 57, 181, 262),
+            line("住址", 58, 241, 106),
+            line("新疆维吾尔自治区和田地区民丰县建设南路918号", 172, 233, 818),
+            line("使用性质", 60, 303, 150),
+            line("非营运", 193, 297, 283),
+            line("品牌型号", 468, 301, 560),
+            line("丰田牌AWJ2998FL", 589, 298, 817),
+            line("车辆识别代号", 60, 363, 192),
+            line(VIN.replace("0", "O"), 271, 357, 541),
+            line("发动机号码", 59, 422, 171),
+            line("安品", 177, 423, 232),
+            line("S6942697", 242, 417, 379),
+            line("注册日期", 58, 483, 150),
+            line("2015-0928", 207, 478, 350),
+            line("发证日期", 468, 482, 561),
+            line("2015-09-28", 592, 479, 745),
+        ],
+    )
 
 
 def test_front_cells() -> None:
@@ -48,20 +64,33 @@ def test_front_cells() -> None:
 
 
 def test_blank_cell_does_not_take_the_next_label() -> None:
-    page = Page(width=880, height=600, lines=[
-        line("整备质量", 60, 195, 180), line("2310kg", 195, 195, 290), line("核定载质量", 460, 195, 580),
-        line("准牵引总质量", 60, 335, 240), line("总质量", 460, 125, 540), line("5775kg", 563, 125, 660),
-    ])
+    page = Page(
+        width=880,
+        height=600,
+        lines=[
+            line("整备质量", 60, 195, 180),
+            line("2310kg", 195, 195, 290),
+            line("核定载质量", 460, 195, 580),
+            line("准牵引总质量", 60, 335, 240),
+            line("总质量", 460, 125, 540),
+            line("5775kg", 563, 125, 660),
+        ],
+    )
     assert parser._mass(parser._value(page, "核定载质量", parser.BACK_LABELS)) == ""
     assert parser._mass(parser._value(page, "准牵引总质量", parser.BACK_LABELS)) == ""
     assert parser._mass(parser._value(page, "总质量", parser.BACK_LABELS)) == "5775kg"
     assert parser._mass(parser._value(page, "整备质量", parser.BACK_LABELS)) == "2310kg"
 
 
-@pytest.mark.parametrize(("text", "dims"), [
-    ("4546×1710×1427mm", (4546, 1710, 1427)), ("4546X1710X1427mm", (4546, 1710, 1427)),
-    ("4546x1710x1427 mm", (4546, 1710, 1427)), ("外廓尺寸", ("", "", "")),
-])
+@pytest.mark.parametrize(
+    ("text", "dims"),
+    [
+        ("4546×1710×1427mm", (4546, 1710, 1427)),
+        ("4546X1710X1427mm", (4546, 1710, 1427)),
+        ("4546x1710x1427 mm", (4546, 1710, 1427)),
+        ("外廓尺寸", ("", "", "")),
+    ],
+)
 def test_dimensions(text: str, dims: tuple[object, object, object]) -> None:
     got = parser.dimensions(text)
     assert (got["length"], got["width"], got["height"]) == dims

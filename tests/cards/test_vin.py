@@ -40,8 +40,9 @@ def test_recogniser_alternative_repairs_the_check_digit() -> None:
     wrong = VALID[:12] + "B" + VALID[13:]  # 8 read as B
     chars = [CharCandidates((c,), (0.99,)) for c in wrong]
     chars[12] = CharCandidates(("B", "8"), (0.55, 0.4))
-    text, changes = vin.repair([(c.chars[0], tuple(zip(c.chars[1:], c.probs[1:], strict=True)), c.probs[0])
-                                for c in chars])
+    text, changes = vin.repair(
+        [(c.chars[0], tuple(zip(c.chars[1:], c.probs[1:], strict=True)), c.probs[0]) for c in chars]
+    )
     assert (text, changes) == (VALID, 1)
 
 

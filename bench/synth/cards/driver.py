@@ -23,8 +23,28 @@ from bench.synth.values import add_years
 from certscan.constants import LONG_TERM, empty_fields
 
 W, H = 880, 600
-CLASSES = ("C1", "C1", "C1", "C1", "C2", "C1E", "C1D", "B1", "B2", "A1", "A2", "A3", "B2E", "A2E", "D", "E",
-           "A1A2", "B1B2", "C3", "C4")
+CLASSES = (
+    "C1",
+    "C1",
+    "C1",
+    "C1",
+    "C2",
+    "C1E",
+    "C1D",
+    "B1",
+    "B2",
+    "A1",
+    "A2",
+    "A3",
+    "B2E",
+    "A2E",
+    "D",
+    "E",
+    "A1A2",
+    "B1B2",
+    "C3",
+    "C4",
+)
 INK = (30, 30, 30)
 LABEL_INK = (40, 40, 40)
 
@@ -32,15 +52,25 @@ LABEL_INK = (40, 40, 40)
 class Sheet:
     """A page being drawn: image, draw handle and the boxes of the fields drawn on it."""
 
-    def __init__(self, rng: random.Random, w: int = W, h: int = H, tint: tuple[int, int, int] = (206, 232, 214)):
+    def __init__(
+        self, rng: random.Random, w: int = W, h: int = H, tint: tuple[int, int, int] = (206, 232, 214)
+    ):
         self.rng = rng
         self.image = guilloche(rng, w, h, tint)
         self.draw = ImageDraw.Draw(self.image)
         self.boxes: dict[str, list[Box]] = {}
         self.value_font = rng.choice(("hei", "sans", "serif"))
 
-    def text(self, xy: tuple[float, float], s: str, size: int, face: str = "serif", fill: tuple[int, ...] = INK,
-             field: str | None = None, max_w: float | None = None) -> Box:
+    def text(
+        self,
+        xy: tuple[float, float],
+        s: str,
+        size: int,
+        face: str = "serif",
+        fill: tuple[int, ...] = INK,
+        field: str | None = None,
+        max_w: float | None = None,
+    ) -> Box:
         f = font(face, size)
         if max_w is not None:  # squeeze long values into their cell like a printer would
             while size > 12 and f.getlength(s) > max_w:
@@ -58,8 +88,15 @@ class Sheet:
         self.text((xy[0], box[3] + 1), en, max(10, size * 11 // 20), "serif", LABEL_INK)
         return box
 
-    def value(self, xy: tuple[float, float], s: str, size: int, field: str | None = None,
-              max_w: float | None = None, digits: bool = False) -> Box:
+    def value(
+        self,
+        xy: tuple[float, float],
+        s: str,
+        size: int,
+        field: str | None = None,
+        max_w: float | None = None,
+        digits: bool = False,
+    ) -> Box:
         face = "ocrb" if digits and self.rng.random() < 0.4 else self.value_font
         if face == "ocrb":
             size = size * 4 // 5  # OCR-B runs wide: keep the value inside its cell
@@ -79,8 +116,15 @@ def guilloche(rng: random.Random, w: int, h: int, tint: tuple[int, int, int]) ->
     cx, cy, r = rng.uniform(0.3, 0.7) * w, rng.uniform(0.3, 0.7) * h, min(w, h) * 0.35
     for t in range(0, 360, 6):
         a = math.radians(t)
-        draw.ellipse((cx + r / 2 * math.cos(a) - r / 2, cy + r / 2 * math.sin(a) - r / 2,
-                      cx + r / 2 * math.cos(a) + r / 2, cy + r / 2 * math.sin(a) + r / 2), outline=line)
+        draw.ellipse(
+            (
+                cx + r / 2 * math.cos(a) - r / 2,
+                cy + r / 2 * math.sin(a) - r / 2,
+                cx + r / 2 * math.cos(a) + r / 2,
+                cy + r / 2 * math.sin(a) + r / 2,
+            ),
+            outline=line,
+        )
     return image
 
 
@@ -110,8 +154,13 @@ def round_seal(sheet: Sheet, cx: float, cy: float, r: float, ring: str, centre: 
         glyph = glyph.rotate(-math.degrees(a) - 90, resample=Image.Resampling.BICUBIC)
         gx, gy = cx + (r - size * 0.9) * math.cos(a) - size, cy + (r - size * 0.9) * math.sin(a) - size
         layer.alpha_composite(glyph, (int(gx), int(gy)))
-    star = [(cx + (r * 0.25 if k % 2 else r * 0.1) * math.cos(math.radians(-90 + 36 * k)),
-             cy + (r * 0.25 if k % 2 else r * 0.1) * math.sin(math.radians(-90 + 36 * k))) for k in range(10)]
+    star = [
+        (
+            cx + (r * 0.25 if k % 2 else r * 0.1) * math.cos(math.radians(-90 + 36 * k)),
+            cy + (r * 0.25 if k % 2 else r * 0.1) * math.sin(math.radians(-90 + 36 * k)),
+        )
+        for k in range(10)
+    ]
     d.polygon([(cx + (x - cx) * 1.0, cy + (y - cy) * 1.0) for x, y in star], fill=red)
     d.text((cx, cy + r * 0.5), centre, font=font("sans-bold", int(r * 0.18)), fill=red, anchor="mm")
     base = sheet.image.convert("RGBA")
@@ -126,7 +175,10 @@ def portrait(sheet: Sheet, box: tuple[int, int, int, int]) -> None:
     photo = Image.new("RGB", (w, h), rng.choice([(235, 240, 248), (120, 160, 220), (245, 245, 245)]))
     d = ImageDraw.Draw(photo)
     skin = rng.choice([(225, 190, 165), (205, 170, 140), (235, 205, 180)])
-    d.ellipse((w * 0.05, h * 0.72, w * 0.95, h * 1.4), fill=rng.choice([(40, 40, 50), (70, 80, 110), (230, 230, 235)]))
+    d.ellipse(
+        (w * 0.05, h * 0.72, w * 0.95, h * 1.4),
+        fill=rng.choice([(40, 40, 50), (70, 80, 110), (230, 230, 235)]),
+    )
     d.ellipse((w * 0.28, h * 0.2, w * 0.72, h * 0.68), fill=skin)
     d.chord((w * 0.26, h * 0.15, w * 0.74, h * 0.5), 180, 360, fill=(25, 25, 25))
     sheet.image.paste(photo, (x0, y0))
@@ -139,7 +191,11 @@ def wrap(text: str, width: int) -> tuple[str, str]:
 
 def traffic_police(region: values.Region) -> str:
     """The traffic police detachment that issues driving and vehicle licences for a region."""
-    return f"{region.province}{region.city}公安局交通警察支队" if region.city else f"{region.province}公安局交通管理局"
+    return (
+        f"{region.province}{region.city}公安局交通警察支队"
+        if region.city
+        else f"{region.province}公安局交通管理局"
+    )
 
 
 def _dates(rng: random.Random, birth: dt.date) -> tuple[dt.date, dt.date, str, str]:
@@ -150,7 +206,9 @@ def _dates(rng: random.Random, birth: dt.date) -> tuple[dt.date, dt.date, str, s
     """
     today = dt.date(2026, 6, 1)
     latest = min(add_years(birth, 65), today - dt.timedelta(days=30))
-    first = values.random_date(rng, add_years(birth, 18), max(latest, add_years(birth, 18) + dt.timedelta(days=2)))
+    first = values.random_date(
+        rng, add_years(birth, 18), max(latest, add_years(birth, 18) + dt.timedelta(days=2))
+    )
     start, years = first, 6
     while years and add_years(start, years) < today and rng.random() < 0.75:
         start = add_years(start, years)
@@ -168,8 +226,13 @@ def render_front(rng: random.Random) -> RenderedCard:
     s = Sheet(rng)
     title = font("serif-bold", 40)
     s.draw.text((W / 2, 48), "中华人民共和国机动车驾驶证", font=title, fill=INK, anchor="mm")
-    s.draw.text((W / 2, 90), "Driving License of the People's Republic of China", font=font("serif", 20),
-                fill=INK, anchor="mm")
+    s.draw.text(
+        (W / 2, 90),
+        "Driving License of the People's Republic of China",
+        font=font("serif", 20),
+        fill=INK,
+        anchor="mm",
+    )
     s.draw.rectangle((255, 120, 335, 155), fill=(150, 110, 160))
     s.draw.text((263, 122), "证号", font=font("serif", 26), fill=(255, 255, 255))
     s.value((355, 118), person.id_number, 32, "number", digits=True)
@@ -186,8 +249,13 @@ def render_front(rng: random.Random) -> RenderedCard:
         s.value((150, 290), rest, 28, "address")
     authority = traffic_police(person.region)
     per_line = -(-len(authority) // 3)
-    square_seal(s, 55, 345, [authority[i:i + per_line] for i in range(0, len(authority), per_line)],
-                size=30 if per_line <= 5 else 150 // per_line)
+    square_seal(
+        s,
+        55,
+        345,
+        [authority[i : i + per_line] for i in range(0, len(authority), per_line)],
+        size=30 if per_line <= 5 else 150 // per_line,
+    )
     s.label((290, 350), "出生日期", "Date of Birth" if newer else "Birthday")
     s.value((440, 346), person.birth.isoformat(), 30, digits=True)
     s.label((290, 412), "初次领证日期", "Date of First Issue" if newer else "Issue Date")
@@ -207,16 +275,31 @@ def render_front(rng: random.Random) -> RenderedCard:
         s.value((565, 536), period, 30, "validEndDate")
     portrait(s, (650, 300, 840, 555))
     label = empty_fields("driver-license-front")
-    label.update(name=person.name, number=person.id_number, address=person.address, vehicleType=cls,
-                 validStartDate=start.isoformat(), validEndDate=end)
-    return RenderedCard(s.image, label, s.boxes, extra={"generation": "newer" if newer else "older",
-                                                        "period": period, "firstIssue": first.isoformat()})
+    label.update(
+        name=person.name,
+        number=person.id_number,
+        address=person.address,
+        vehicleType=cls,
+        validStartDate=start.isoformat(),
+        validEndDate=end,
+    )
+    return RenderedCard(
+        s.image,
+        label,
+        s.boxes,
+        extra={
+            "generation": "newer" if newer else "older",
+            "period": period,
+            "firstIssue": first.isoformat(),
+        },
+    )
 
 
 def _back_page(rng: random.Random, person: values.Person, archive: str, first: dt.date) -> Sheet:
     s = Sheet(rng)
-    s.draw.text((W / 2 + 30, 50), "中华人民共和国机动车驾驶证副页", font=font("serif-bold", 38), fill=INK,
-                anchor="mm")
+    s.draw.text(
+        (W / 2 + 30, 50), "中华人民共和国机动车驾驶证副页", font=font("serif-bold", 38), fill=INK, anchor="mm"
+    )
     s.draw.rectangle((255, 95, 335, 130), fill=(150, 110, 160))
     s.draw.text((263, 97), "证号", font=font("serif", 26), fill=(255, 255, 255))
     s.value((355, 93), person.id_number, 32, digits=True)
@@ -225,12 +308,17 @@ def _back_page(rng: random.Random, person: values.Person, archive: str, first: d
     s.label((470, 160), "档案编号", "File No.")
     s.value((595, 152), archive, 32, "archiveNum", max_w=270, digits=True)
     s.label((60, 225), "记录", "Record")
-    notes = rng.choice((
-        [f"实习期至{add_years(first, 1):%Y年%m月%d日}。"],
-        [f"请于每年的{first:%m}月提交身体条件证明。", f"请于{add_years(first, 6):%Y年%m月%d日}前九十日内申请",
-         "换领新驾驶证。"],
-        [],
-    ))
+    notes = rng.choice(
+        (
+            [f"实习期至{add_years(first, 1):%Y年%m月%d日}。"],
+            [
+                f"请于每年的{first:%m}月提交身体条件证明。",
+                f"请于{add_years(first, 6):%Y年%m月%d日}前九十日内申请",
+                "换领新驾驶证。",
+            ],
+            [],
+        )
+    )
     for i, note in enumerate(notes):
         s.value((170, 220 + i * 58), note, 28, max_w=660)
     for k in range(4):
@@ -241,8 +329,12 @@ def _back_page(rng: random.Random, person: values.Person, archive: str, first: d
             wbar = rng.choice((2, 3, 5))
             s.draw.rectangle((x, 500, x + wbar - 1, 560), fill=INK)
             x += wbar + rng.choice((2, 3, 4))
-        s.draw.text((420, 564), "*" + "".join(rng.choice("0123456789") for _ in range(12)) + "*",
-                    font=font("ocrb", 18), fill=INK)
+        s.draw.text(
+            (420, 564),
+            "*" + "".join(rng.choice("0123456789") for _ in range(12)) + "*",
+            font=font("ocrb", 18),
+            fill=INK,
+        )
     return s
 
 
@@ -259,7 +351,9 @@ def render_back(rng: random.Random) -> RenderedCard:
         wallet = Image.new("RGB", (2 * W + 3 * gap, H + 2 * gap), (25, 25, 30))
         wallet.paste(front, (gap, gap))
         wallet.paste(back.image, (2 * gap + W, gap))
-        boxes = {k: [(b[0] + 2 * gap + W, b[1] + gap, b[2] + 2 * gap + W, b[3] + gap) for b in v]
-                 for k, v in back.boxes.items()}
+        boxes = {
+            k: [(b[0] + 2 * gap + W, b[1] + gap, b[2] + 2 * gap + W, b[3] + gap) for b in v]
+            for k, v in back.boxes.items()
+        }
         return RenderedCard(wallet, label, boxes, extra={"layout": "wallet"})
     return RenderedCard(back.image, label, back.boxes, extra={"layout": "single"})

@@ -24,14 +24,53 @@ LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # issuing-authority letters and serial let
 SERIAL = LETTERS.replace("Q", "") + "0123456789"
 DIGITS = "0123456789"
 VEHICLE_TYPE = {
-    "blue": "Small car", "yellow": "Large car", "yellow-double": "Large car", "green": "New energy vehicle",
-    "green-large": "New energy vehicle", "police": "Police car", "coach": "Coach car", "trailer": "Trailer",
-    "embassy": "Embassy or consulate vehicle", "consulate": "Embassy or consulate vehicle",
-    "hongkong": "Hong Kong or Macao vehicle", "macao": "Hong Kong or Macao vehicle", "military": "Military vehicle",
+    "blue": "Small car",
+    "yellow": "Large car",
+    "yellow-double": "Large car",
+    "green": "New energy vehicle",
+    "green-large": "New energy vehicle",
+    "police": "Police car",
+    "coach": "Coach car",
+    "trailer": "Trailer",
+    "embassy": "Embassy or consulate vehicle",
+    "consulate": "Embassy or consulate vehicle",
+    "hongkong": "Hong Kong or Macao vehicle",
+    "macao": "Hong Kong or Macao vehicle",
+    "military": "Military vehicle",
 }
-STYLE_WEIGHTS = {"blue": 40, "yellow": 9, "yellow-double": 8, "green": 15, "green-large": 4, "police": 5, "coach": 4,
-                 "trailer": 4, "embassy": 2, "consulate": 2, "hongkong": 2, "macao": 1, "military": 3}
-MILITARY_PREFIX = ["VA", "VB", "VC", "VD", "VE", "KA", "KB", "KC", "KD", "HA", "HB", "BA", "BB", "JA", "NA", "GA"]
+STYLE_WEIGHTS = {
+    "blue": 40,
+    "yellow": 9,
+    "yellow-double": 8,
+    "green": 15,
+    "green-large": 4,
+    "police": 5,
+    "coach": 4,
+    "trailer": 4,
+    "embassy": 2,
+    "consulate": 2,
+    "hongkong": 2,
+    "macao": 1,
+    "military": 3,
+}
+MILITARY_PREFIX = [
+    "VA",
+    "VB",
+    "VC",
+    "VD",
+    "VE",
+    "KA",
+    "KB",
+    "KC",
+    "KD",
+    "HA",
+    "HB",
+    "BA",
+    "BB",
+    "JA",
+    "NA",
+    "GA",
+]
 
 
 def _serial(rng: random.Random, n: int) -> str:
@@ -82,7 +121,7 @@ def _glyph(ch: str, w: int, h: int, colour: tuple[int, int, int], face: str) -> 
     gw = int(min(w, max(natural * 1.05, w * 0.2)))
     mask = mask.resize((max(1, gw), h), Image.Resampling.LANCZOS)
     cell = Image.new("RGBA", (w, h), (0, 0, 0, 0))
-    solid = Image.new("RGBA", mask.size, colour + (255,))
+    solid = Image.new("RGBA", mask.size, (*colour, 255))
     cell.paste(solid, ((w - gw) // 2, 0), mask)
     return cell
 
@@ -127,8 +166,10 @@ def draw_plate(rng: random.Random, num: str, style: str) -> Image.Image:
             plate.alpha_composite(_glyph(ch, 80 * k, 60 * k, colours[i], face), ((110 + i * 140) * k, 15 * k))
         step = (440 - 30) / len(bottom)
         for i, ch in enumerate(bottom):
-            plate.alpha_composite(_glyph(ch, int((step - 10) * k), 110 * k, colours[2 + i], face),
-                                  (int((15 + 5 + i * step) * k), 90 * k))
+            plate.alpha_composite(
+                _glyph(ch, int((step - 10) * k), 110 * k, colours[2 + i], face),
+                (int((15 + 5 + i * step) * k), 90 * k),
+            )
         return plate.convert("RGB")
     cw, gap, dot_gap = (43, 9, 49) if len(num) == 8 else (45, 12, 34)
     x = (w / k - (len(num) * cw + (len(num) - 2) * gap + dot_gap)) / 2
@@ -154,18 +195,31 @@ def _scene(rng: random.Random, plate: Image.Image) -> tuple[Image.Image, tuple[f
         d.line((0, y, W, y), fill=(shade, shade + rng.randint(-2, 2), shade + 8))
     for _ in range(rng.randint(2, 6)):  # buildings, poles, parked cars behind
         x0, y0 = rng.uniform(0, W), rng.uniform(0, H * 0.4)
-        d.rectangle((x0, y0, x0 + rng.uniform(40, 300), y0 + rng.uniform(60, 300)),
-                    fill=tuple(rng.randint(60, 230) for _ in range(3)))
-    body = rng.choice([(20, 20, 24), (235, 235, 238), (150, 152, 158), (120, 20, 25), (25, 45, 110), (200, 200, 205)])
+        d.rectangle(
+            (x0, y0, x0 + rng.uniform(40, 300), y0 + rng.uniform(60, 300)),
+            fill=tuple(rng.randint(60, 230) for _ in range(3)),
+        )
+    body = rng.choice(
+        [(20, 20, 24), (235, 235, 238), (150, 152, 158), (120, 20, 25), (25, 45, 110), (200, 200, 205)]
+    )
     cw, ch = W * rng.uniform(0.78, 0.98), H * rng.uniform(0.45, 0.6)
     cx, top = W / 2 + rng.uniform(-W * 0.08, W * 0.08), H * rng.uniform(0.2, 0.35)
     d.rounded_rectangle((cx - cw / 2, top, cx + cw / 2, top + ch), radius=int(cw * 0.08), fill=body)
-    d.polygon([(cx - cw * 0.38, top), (cx + cw * 0.38, top), (cx + cw * 0.3, top - ch * 0.35),
-               (cx - cw * 0.3, top - ch * 0.35)], fill=(35, 40, 50))
+    d.polygon(
+        [
+            (cx - cw * 0.38, top),
+            (cx + cw * 0.38, top),
+            (cx + cw * 0.3, top - ch * 0.35),
+            (cx - cw * 0.3, top - ch * 0.35),
+        ],
+        fill=(35, 40, 50),
+    )
     for side in (-1, 1):
         lx = cx + side * cw * 0.36
-        d.ellipse((lx - cw * 0.1, top + ch * 0.12, lx + cw * 0.1, top + ch * 0.3),
-                  fill=rng.choice([(240, 240, 230), (200, 40, 30), (230, 120, 40)]))
+        d.ellipse(
+            (lx - cw * 0.1, top + ch * 0.12, lx + cw * 0.1, top + ch * 0.3),
+            fill=rng.choice([(240, 240, 230), (200, 40, 30), (230, 120, 40)]),
+        )
     d.rectangle((cx - cw * 0.22, top + ch * 0.12, cx + cw * 0.22, top + ch * 0.42), fill=(30, 30, 32))
     for k in range(8):
         gx = cx - cw * 0.2 + k * cw * 0.4 / 7
@@ -192,10 +246,15 @@ def render(rng: random.Random) -> RenderedCard:
     label.update(num=num, rate=100.0, vehicleType=vtype, vehicleTypeRate=100.0)
     if rng.random() < 0.25:  # a tight crop, as plate-recognition front ends send them
         margin = rng.randint(8, 40)
-        crop = Image.new("RGB", (plate.width // 2 + 2 * margin, plate.height // 2 + 2 * margin),
-                         tuple(rng.randint(20, 120) for _ in range(3)))
-        crop.paste(plate.resize((plate.width // 2, plate.height // 2), Image.Resampling.LANCZOS), (margin, margin))
-        box = (margin, margin, margin + plate.width / 2, margin + plate.height / 2)
+        crop = Image.new(
+            "RGB",
+            (plate.width // 2 + 2 * margin, plate.height // 2 + 2 * margin),
+            tuple(rng.randint(20, 120) for _ in range(3)),
+        )
+        crop.paste(
+            plate.resize((plate.width // 2, plate.height // 2), Image.Resampling.LANCZOS), (margin, margin)
+        )
+        box = (float(margin), float(margin), margin + plate.width / 2, margin + plate.height / 2)
         return RenderedCard(crop, label, {"num": [box]}, kind="scene", extra={"style": style, "view": "crop"})
     scene, box = _scene(rng, plate)
     scene = scene.filter(ImageFilter.GaussianBlur(rng.uniform(0, 0.8)))

@@ -16,8 +16,16 @@ from bench.synth import values
 from bench.synth.base import RenderedCard, font
 from certscan.constants import empty_fields
 
-MAKERS = ["上汽大众汽车有限公司", "一汽-大众汽车有限公司", "上汽通用汽车有限公司", "广汽本田汽车有限公司",
-          "比亚迪汽车工业有限公司", "浙江吉利汽车有限公司", "长城汽车股份有限公司", "东风汽车有限公司"]
+MAKERS = [
+    "上汽大众汽车有限公司",
+    "一汽-大众汽车有限公司",
+    "上汽通用汽车有限公司",
+    "广汽本田汽车有限公司",
+    "比亚迪汽车工业有限公司",
+    "浙江吉利汽车有限公司",
+    "长城汽车股份有限公司",
+    "东风汽车有限公司",
+]
 
 
 def _metal(rng: random.Random, w: int, h: int, base: int) -> Image.Image:
@@ -38,10 +46,14 @@ def _nameplate(rng: random.Random, vin: str) -> tuple[Image.Image, tuple[float, 
         d.ellipse((x, y, x + 16, y + 16), fill=(120, 120, 125), outline=(60, 60, 60))
     d.text((w / 2, 55), rng.choice(MAKERS), font=font("sans-bold", 34), fill=ink, anchor="mm")
     made = values.random_date(rng, dt.date(2008, 1, 1), dt.date(2026, 4, 1))
-    rows = [("品牌", rng.choice(["大众", "别克", "本田", "比亚迪", "吉利", "哈弗"])),
-            ("整车型号", f"{rng.choice(['SVW', 'SGM', 'HG', 'BYD', 'MR'])}{rng.randint(7100, 7299)}"),
-            ("车辆识别代号", ""), ("发动机型号", f"{rng.choice(['EA', 'LFV', 'BYD', 'JLH'])}{rng.randint(100, 999)}"),
-            ("最大允许总质量", f"{rng.randint(1500, 2600)}kg"), ("制造年月", f"{made.year}年{made.month:02d}月")]
+    rows = [
+        ("品牌", rng.choice(["大众", "别克", "本田", "比亚迪", "吉利", "哈弗"])),
+        ("整车型号", f"{rng.choice(['SVW', 'SGM', 'HG', 'BYD', 'MR'])}{rng.randint(7100, 7299)}"),
+        ("车辆识别代号", ""),
+        ("发动机型号", f"{rng.choice(['EA', 'LFV', 'BYD', 'JLH'])}{rng.randint(100, 999)}"),
+        ("最大允许总质量", f"{rng.randint(1500, 2600)}kg"),
+        ("制造年月", f"{made.year}年{made.month:02d}月"),
+    ]
     box: tuple[float, float, float, float] = (0, 0, 0, 0)
     for i, (k, v) in enumerate(rows):
         y = 110 + i * 62
@@ -70,10 +82,14 @@ def _stamped(rng: random.Random, vin: str) -> tuple[Image.Image, tuple[float, fl
     d.text((x, y), text, font=f, fill=light)
     for _ in range(rng.randint(3, 12)):  # scratches
         x0, y0 = rng.uniform(0, w), rng.uniform(0, h)
-        d.line((x0, y0, x0 + rng.uniform(-200, 200), y0 + rng.uniform(-150, 150)),
-               fill=tuple([rng.randint(40, 200)] * 3), width=rng.randint(1, 3))
+        d.line(
+            (x0, y0, x0 + rng.uniform(-200, 200), y0 + rng.uniform(-150, 150)),
+            fill=tuple([rng.randint(40, 200)] * 3),
+            width=rng.randint(1, 3),
+        )
     return scene.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.2))), tuple(  # type: ignore[return-value]
-        float(c) for c in d.textbbox((x, y), text, font=f))
+        float(c) for c in d.textbbox((x, y), text, font=f)
+    )
 
 
 def _windscreen(rng: random.Random, vin: str) -> tuple[Image.Image, tuple[float, float, float, float]]:
@@ -87,18 +103,20 @@ def _windscreen(rng: random.Random, vin: str) -> tuple[Image.Image, tuple[float,
     size = rng.randint(46, 64)
     f = font(rng.choice(("ocrb", "sans")), size)
     tw = f.getlength(vin)
-    x, y = (w - tw) / 2, h * rng.uniform(0.35, 0.6)
-    strip = (x - 30, y - 20, x + tw + 30, y + size + 25)
+    x, top = (w - tw) / 2, h * rng.uniform(0.35, 0.6)
+    strip = (x - 30, top - 20, x + tw + 30, top + size + 25)
     paper = rng.choice([(225, 225, 220), (200, 205, 210), (20, 20, 20)])
     d.rectangle(strip, fill=paper)
     ink = (240, 240, 240) if paper == (20, 20, 20) else (20, 20, 25)
-    d.text((x, y), vin, font=f, fill=ink)
-    box = d.textbbox((x, y), vin, font=f)
+    d.text((x, top), vin, font=f, fill=ink)
+    box = d.textbbox((x, top), vin, font=f)
     glare = Image.new("L", (w, h), 0)
-    ImageDraw.Draw(glare).polygon([(rng.uniform(0, w), 0), (rng.uniform(0, w), 0), (rng.uniform(0, w), h)],
-                                  fill=rng.randint(30, 90))
-    scene = Image.composite(Image.new("RGB", (w, h), (255, 255, 255)), scene,
-                            glare.filter(ImageFilter.GaussianBlur(30)))
+    ImageDraw.Draw(glare).polygon(
+        [(rng.uniform(0, w), 0), (rng.uniform(0, w), 0), (rng.uniform(0, w), h)], fill=rng.randint(30, 90)
+    )
+    scene = Image.composite(
+        Image.new("RGB", (w, h), (255, 255, 255)), scene, glare.filter(ImageFilter.GaussianBlur(30))
+    )
     return scene, tuple(float(c) for c in box)  # type: ignore[return-value]
 
 
@@ -108,5 +126,6 @@ def render(rng: random.Random) -> RenderedCard:
     image, box = {"nameplate": _nameplate, "stamped": _stamped, "windscreen": _windscreen}[style](rng, vin)
     label = empty_fields("vehicle-vin")
     label["vin"] = vin
-    return RenderedCard(image, label, {"vin": [box]}, kind="card" if style == "nameplate" else "scene",
-                        extra={"style": style})
+    return RenderedCard(
+        image, label, {"vin": [box]}, kind="card" if style == "nameplate" else "scene", extra={"style": style}
+    )
