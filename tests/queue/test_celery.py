@@ -198,3 +198,31 @@ def test_a_worker_killed_mid_task_is_replaced_and_the_task_finishes(stack: Stack
     final = sdk.poll_until_done([task_id], timeout=60)[task_id]
     assert_reads_the_card(final)
     assert stack.task_row(task_id) == ("done", 2)  # run again, once
+
+
+def pool_children(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(c) for c in children]
+
+
+def test_a_pool_process_killed_mid_task_is_replaced_by_its_worker_and_the_task_finishes(stack: Stack) -> None:
+    # The Celery parent survives: it hands the message back (reject_on_worker_lost) and forks a new
+    # pool process, which finds the task still leased to the dead one and leaves it to the sweep.
+    sdk = SdkClient(stack.server.port, stack.key)
+    assert stack.worker.proc is not None and stack.worker.proc.poll() is None
+    stack.images.delay = 10.0
+    try:
+        [accepted] = sdk.async_scan(scan_body([stack.images.url("idcard.png?child")]))["data"]
+        task_id = accepted["taskId"]
+        deadline = time.monotonic() + 30
+        while stack.task_row(task_id)[0] != "running":
+            assert time.monotonic() < deadline, f"never started:\n{stack.worker.log()}"
+            time.sleep(0.1)
+        [child] = pool_children(stack.worker.proc.pid)
+        os.kill(child, signal.SIGKILL)
+    finally:
+        stack.images.delay = 0.0
+    final = sdk.poll_until_done([task_id], timeout=60)[task_id]
+    assert_reads_the_card(final)
+    assert stack.task_row(task_id) == ("done", 2)
+    assert stack.worker.proc.poll() is None  # the same worker went on
