@@ -69,6 +69,7 @@ async def eventually(check: Callable[[], bool], timeout: float = 5.0) -> None:
         await asyncio.sleep(0.05)
 
 
+@pytest.mark.slow  # waits for further publishing rounds
 def test_stored_tasks_are_published_once_and_announcements_reach_the_hook(
     pg_store: Store, settings: Settings
 ) -> None:
@@ -97,6 +98,30 @@ def test_stored_tasks_are_published_once_and_announcements_reach_the_hook(
             await eventually(lambda: bool(finished))
             await asyncio.wait_for(waiting, timeout=5)
             assert [r.task_id for r in finished] == ["t-sync"] and finished[0].status == "done"
+        finally:
+            await queue.stop()
+
+    asyncio.run(go())
+
+
+def test_a_message_the_broker_lost_is_published_again(pg_store: Store, settings: Settings) -> None:
+    import redis
+
+    settings = settings.model_copy(update={"celery_republish_seconds": 0.5})
+
+    async def go() -> None:
+        queue = CeleryQueue(pg_store, settings, ServiceMetrics(pg_store.tasks.counts))
+        await queue.start()
+        try:
+            add(pg_store, "t1", time.time())
+            queue.notify()
+            await eventually(lambda: queued_messages(settings) == 1)
+            client = redis.Redis.from_url(REDIS_URL)  # a broker restart without persistence
+            for key in client.scan_iter(match=f"{settings.celery_queue}*"):
+                client.delete(key)
+            client.close()
+            assert queued_messages(settings) == 0
+            await eventually(lambda: queued_messages(settings) >= 1)  # the store still says queued
         finally:
             await queue.stop()
 
