@@ -27,14 +27,13 @@ from tests.api.support import (
     scan_body,
 )
 from tests.callbacks.receiver import Receiver
+from tests.queue.test_celery_queue import REDIS_URL, forget_queue
 from tests.store.backends import _postgres_schema_url
 
 pytestmark = pytest.mark.slow
 
 ID_NUMBER = id_number("44030419851120271")
 NAME = "李晓红"
-# Not the default db: these tests' keys (queue, channel, kombu bindings) never meet another suite's.
-REDIS_URL = "redis://127.0.0.1:6379/11"
 
 
 @dataclass
@@ -105,8 +104,6 @@ def redis_or_skip() -> None:
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     redis_or_skip()
-    import redis
-
     queue = f"certscan-test-{secrets.token_hex(4)}"
     images = ImageServer(files={"idcard.png": render_id_card_front(NAME, ID_NUMBER)})
     data_dir = tmp_path_factory.mktemp("celery") / "data"
@@ -131,11 +128,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                     yield Stack(server, worker, images, key, database_url)
             finally:
                 worker.stop_all()
-                client = redis.Redis.from_url(REDIS_URL)
-                stale = [k for k in client.scan_iter(match=f"*{queue}*")]
-                if stale:
-                    client.delete(*stale)
-                client.close()
+                forget_queue(queue)
 
 
 def assert_reads_the_card(element: dict[str, object]) -> None:

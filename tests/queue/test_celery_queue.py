@@ -19,7 +19,8 @@ from certscan.settings import Settings
 from certscan.store import NewTask, Store, TaskRow
 from tests.store.backends import open_store
 
-REDIS_URL = "redis://127.0.0.1:6379/11"  # not the default db, as in test_celery.py
+# Not the default db: these tests' keys (queues, channel, kombu bindings) never meet another suite's.
+REDIS_URL = "redis://127.0.0.1:6379/11"
 
 
 @pytest.fixture
@@ -34,15 +35,27 @@ def pg_store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Iterator[Settings]:
-    import redis
-
     queue = f"certscan-test-{secrets.token_hex(4)}"
     yield Settings(data_dir=tmp_path, redis_url=REDIS_URL, celery_queue=queue, purge_interval_seconds=0.2)
+    forget_queue(queue)
+
+
+def forget_queue(queue: str) -> None:
+    """Remove a test queue's keys from Redis, and its messages a killed worker left unacknowledged
+    (kombu would restore those an hour later)."""
+    import redis
+
     client = redis.Redis.from_url(REDIS_URL)
-    stale = list(client.scan_iter(match=f"*{queue}*"))
-    if stale:
-        client.delete(*stale)
-    client.close()
+    try:
+        stale = list(client.scan_iter(match=f"*{queue}*"))
+        if stale:
+            client.delete(*stale)
+        for tag, payload in client.hscan_iter("unacked"):
+            if queue.encode() in payload:
+                client.hdel("unacked", tag)
+                client.zrem("unacked_index", tag)
+    finally:
+        client.close()
 
 
 def add(store: Store, task_id: str, created_at: float, priority: int = 0) -> None:
