@@ -18,6 +18,7 @@ Decisions on output formats (the contract says "as printed unless a format is gi
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from certscan.cards.base import CardResult, ScanInput
@@ -80,7 +81,7 @@ def parse_page(page: Page) -> CardResult:
     out["establishDate"] = parse_date(fields.value("establishDate"))
     out["vaildPeriod"] = period_end(fields.value("vaildPeriod", multiline=True, max_lines=2))
     out["address"] = fields.value("address", multiline=True, max_lines=3)
-    out["business"] = fields.value("business", multiline=True, max_lines=14, keep_end=True)
+    out["business"] = snap_formula(fields.value("business", multiline=True, max_lines=14, keep_end=True))
     out["composition"] = fields.value("composition")
     out["certSN"] = _code(fields.value("certSN"))
     reg, reg_copy = registration_number(fields.value("companySN"))
@@ -111,6 +112,28 @@ def period_end(text: str) -> str:
     if sep and (tail_dates := find_dates(tail)):
         return tail_dates[0]
     return ""
+
+
+# The legal formula most scopes end with (NFKC form, as values are returned): printed identically on every
+# license, so a near match is an OCR misreading of it (部门 read as 部內) and is replaced by the formula.
+SCOPE_FORMULAS = ("(依法须经批准的项目,经相关部门批准后方可开展经营活动)",)
+
+
+def snap_formula(text: str) -> str:
+    """``text`` with a near-verbatim boilerplate formula at its end restored to the printed wording."""
+    for formula in SCOPE_FORMULAS:
+        body = formula.strip("()")
+        start = text.find(body[:3])
+        if start < 0:
+            start = text.find(body[3:7])
+            start = start - 3 if start >= 3 else -1
+        if start < 0:
+            continue
+        tail = text[start:].rstrip(")）")
+        if difflib.SequenceMatcher(None, tail, body).ratio() >= 0.85:
+            head = text[:start].rstrip("(（")
+            return head + formula
+    return text
 
 
 def _code(text: str) -> str:

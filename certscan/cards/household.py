@@ -114,6 +114,9 @@ def parse_resident_page(page: Page) -> CardResult:
     for key in out:
         if key in v:
             out[key] = v[key]
+    for key in ("migrationDate1", "migrationDate2"):  # 何时由何地迁来: a date and a place, never 1-2 chars
+        if not re.search(r"\d", out[key]) and len(out[key]) <= 2:
+            out[key] = ""
     out.update(
         birthday=parse_date(v["birthday"]), registerDate=parse_date(v["registerDate"]),
         idNumber=id_number(v["idNumber"]), householdNumber=_number(v["householdNumber"]),

@@ -27,7 +27,7 @@ from certscan.cards.layout import group_rows, match_label
 from certscan.cards.text import compact, strip_punct
 from certscan.ocr.types import Line, Page
 
-_LEADING_PUNCT = re.compile(r"^[\s:：;；,，.。·'\"`_\-]+")
+_LEADING_PUNCT = re.compile(r"^[\s:：;；,，.。·'\"`_\-」』】》\]|]+")
 
 
 @dataclass
@@ -51,8 +51,12 @@ class Piece:
 
     @property
     def rest(self) -> str:
-        """The value text after the label (leading colons dropped; closing punctuation kept)."""
-        return _LEADING_PUNCT.sub("", self.text[self.label_len :])
+        """The value text after the label (leading colons dropped; closing punctuation kept).
+
+        One or two stray Latin marks after a caption (``经营范围X``: a speck read as a letter) are no value.
+        """
+        rest = _LEADING_PUNCT.sub("", self.text[self.label_len :])
+        return "" if re.fullmatch(r"[A-Za-z|/\\]{1,2}", rest) else rest
 
 
 def _char_width(ch: str) -> float:
@@ -295,13 +299,22 @@ class Fields:
                 and (p.x0 >= start or (out and not same_row(p, anchor) and p.x0 >= out[0].x0 - h))
             ):
                 out.append(p)
+        # Ink that is no value: a faint short read (characters of a seal stamped across the cell), and
+        # text far right of the label with nothing before it (the seal again, or a neighbouring cell).
+        out = [
+            p for p in out if len(p.text) > 2 or min((ln.confidence for ln in p.lines), default=1.0) >= 0.6
+        ]
         rows: list[list[Piece]] = []
         for p in sorted(out, key=lambda p: p.cy):
             if rows and same_row(rows[-1][0], p):
                 rows[-1].append(p)
             else:
                 rows.append([p])
-        return [p for row in rows for p in sorted(row, key=lambda p: p.x0)]
+        ordered = [p for row in rows for p in sorted(row, key=lambda p: p.x0)]
+        cell_right = bound if bound < float("inf") else max((p.x1 for p in self.parts), default=anchor.x1)
+        if ordered and min(p.x0 for p in ordered) - anchor.x1 > max(4 * h, 0.45 * (cell_right - anchor.x1)):
+            return []  # values start at the left of their cell
+        return ordered
 
     def cell(self, key: str) -> str:
         return strip_punct("".join(p.text for p in self.cell_pieces(key)))

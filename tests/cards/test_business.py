@@ -28,24 +28,31 @@ NEW_STYLE_CODE = code("91110105MA01ABCD")
 
 
 def new_style_page(credit: str = NEW_STYLE_CODE) -> Page:
-    return Page(width=1600, height=1130, lines=[
-        line("统一社会信用代码", 200, 250, 430),
-        line(credit, 200, 300, 510),
-        line("营业执照", 600, 240, 1050, 90),
-        line("（副本）", 750, 370, 900),
-        line("（1-2）", 755, 425, 820),
-        # a letter-spaced caption read as two boxes, the second glued to the value
-        line("名", 205, 480, 235), line("称北京华信科技有限公司", 330, 480, 700),
-        line("注册资本", 900, 480, 1050), line("壹佰万元整", 1080, 480, 1230),
-        # two columns read as one line
-        line("类型有限责任公司（自然人投资或控股）成立日期2019年01月01日", 200, 545, 1290),
-        line("法定代表人张伟", 200, 610, 430),
-        line("营业期限2019年01月01日至长期", 900, 610, 1390),
-        line("经营范围技术开发、技术咨询；", 200, 680, 830),
-        line("住所", 900, 680, 1000), line("北京市朝阳区人民路1号", 1080, 680, 1390),
-        line("销售电子产品。", 380, 725, 600),
-        line("登记机关", 1040, 850, 1210),
-    ])
+    return Page(
+        width=1600,
+        height=1130,
+        lines=[
+            line("统一社会信用代码", 200, 250, 430),
+            line(credit, 200, 300, 510),
+            line("营业执照", 600, 240, 1050, 90),
+            line("（副本）", 750, 370, 900),
+            line("（1-2）", 755, 425, 820),
+            # a letter-spaced caption read as two boxes, the second glued to the value
+            line("名", 205, 480, 235),
+            line("称北京华信科技有限公司", 330, 480, 700),
+            line("注册资本", 900, 480, 1050),
+            line("壹佰万元整", 1080, 480, 1230),
+            # two columns read as one line
+            line("类型有限责任公司（自然人投资或控股）成立日期2019年01月01日", 200, 545, 1290),
+            line("法定代表人张伟", 200, 610, 430),
+            line("营业期限2019年01月01日至长期", 900, 610, 1390),
+            line("经营范围技术开发、技术咨询；", 200, 680, 830),
+            line("住所", 900, 680, 1000),
+            line("北京市朝阳区人民路1号", 1080, 680, 1390),
+            line("销售电子产品。", 380, 725, 600),
+            line("登记机关", 1040, 850, 1210),
+        ],
+    )
 
 
 def test_new_style_fields_from_label_geometry() -> None:
@@ -79,15 +86,23 @@ def test_credit_code_repaired_only_when_one_lookalike_fits() -> None:
 def test_old_style_registration_number_and_period() -> None:
     body = "11010500000001"
     reg = body + uscc.registration_check_digit(body)
-    page = Page(width=1130, height=1500, lines=[
-        line("企业法人营业执照", 190, 200, 950, 80),
-        line(f"注册号{reg}-1/1", 390, 390, 760),
-        line("名称", 150, 470, 345), line("北京恒通贸易有限公司", 365, 470, 880),
-        line("住所", 150, 530, 345), line("北京市海淀区中山路8号", 365, 530, 900),
-        line("实收资本", 150, 600, 345), line("人民币伍拾万元整", 365, 600, 700),
-        line("营业期限", 150, 660, 345), line("2005年03月01日至2025年02月28日", 365, 660, 900),
-        line("成立日期2005年03月01日", 150, 1250, 600),
-    ])
+    page = Page(
+        width=1130,
+        height=1500,
+        lines=[
+            line("企业法人营业执照", 190, 200, 950, 80),
+            line(f"注册号{reg}-1/1", 390, 390, 760),
+            line("名称", 150, 470, 345),
+            line("北京恒通贸易有限公司", 365, 470, 880),
+            line("住所", 150, 530, 345),
+            line("北京市海淀区中山路8号", 365, 530, 900),
+            line("实收资本", 150, 600, 345),
+            line("人民币伍拾万元整", 365, 600, 700),
+            line("营业期限", 150, 660, 345),
+            line("2005年03月01日至2025年02月28日", 365, 660, 900),
+            line("成立日期2005年03月01日", 150, 1250, 600),
+        ],
+    )
     out = business.parse_page(page).fields
     assert out["companySN"] == reg and uscc.is_valid_registration(out["companySN"])
     assert out["copy"] is False and out["copyId"] == ""
@@ -122,3 +137,26 @@ def test_end_to_end_on_renders() -> None:
             total += 1
             hits += out[key] == card.label[key]
     assert hits >= total - 1
+
+
+def test_scope_formula_misread_is_restored_and_other_text_kept() -> None:
+    misread = "企业管理咨询;市场营销策划。依法须经批准的项目,经相关部內批准后方可开展经营活动)"
+    assert business.snap_formula(misread) == (
+        "企业管理咨询;市场营销策划。(依法须经批准的项目,经相关部门批准后方可开展经营活动)"
+    )
+    assert business.snap_formula("室内外装饰装修工程的设计与施工(凭资质证经营)。") == (
+        "室内外装饰装修工程的设计与施工(凭资质证经营)。"
+    )
+
+
+def test_a_speck_after_the_scope_caption_is_no_value() -> None:
+    page = Page(
+        width=1600,
+        height=1130,
+        lines=[
+            line("经营范围X", 200, 680, 380),
+            line("技术开发、技术咨询；", 380, 680, 830),
+            line("销售电子产品。", 380, 725, 600),
+        ],
+    )
+    assert business.parse_page(page).fields["business"] == "技术开发、技术咨询;销售电子产品。"

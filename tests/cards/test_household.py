@@ -118,6 +118,14 @@ def test_head_page() -> None:
     }
 
 
+def test_seal_characters_in_an_empty_cell_are_no_value() -> None:
+    page = resident_page()
+    # a character of the round seal stamped over the far right of the empty 迁来本址 cell, read faintly
+    page.lines.append(Line(text="派", box=line("派", 1300, 798, 1330).box, confidence=0.4))
+    page.lines.append(line("出所", 1330, 798, 1390))
+    assert household.parse_resident_page(page).fields["migrationDate1"] == ""
+
+
 def test_stamp_name() -> None:
     assert household.stamp_name("张三印") == "张三"
     assert household.stamp_name("印") == "印"
