@@ -38,6 +38,7 @@ from certscan.uploads.store import UploadStore
 logger = logging.getLogger("certscan.queue")
 
 POLL_SECONDS = 1.0  # store polling of the publish loop and of waiting synchronous scans
+RETRY_SECONDS = 5.0  # after a broker or database failure (not a log line per second while it is down)
 PUBLISH_BATCH = 200
 
 
@@ -103,8 +104,9 @@ class CeleryQueue:
             try:
                 published = await asyncio.to_thread(self._publish_due)
             except Exception:
-                logger.exception("publishing tasks to the broker failed; retrying")
-                published = 0
+                logger.exception("publishing tasks to the broker failed; retrying in %g s", RETRY_SECONDS)
+                await asyncio.sleep(RETRY_SECONDS)
+                continue
             if published == PUBLISH_BATCH:
                 continue  # more may be waiting
             with contextlib.suppress(TimeoutError):
@@ -182,8 +184,8 @@ class CeleryQueue:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                logger.exception("listening for finished tasks failed; reconnecting")
-                await asyncio.sleep(POLL_SECONDS)
+                logger.exception("listening for finished tasks failed; reconnecting in %g s", RETRY_SECONDS)
+                await asyncio.sleep(RETRY_SECONDS)
             finally:
                 await client.aclose()
 
