@@ -31,9 +31,18 @@ async def get_raw_body(request: Request) -> bytes:
     return await request.body()
 
 
+def get_client_info(request: Request) -> str | None:
+    """The ``ClientInfo`` query parameter (``clientInfo`` in some samples): signed like any query
+    parameter, stored with the request's tasks, otherwise ignored."""
+    query = request.query_params
+    value = query.get("ClientInfo")
+    return value if value is not None else query.get("clientInfo")
+
+
 ServiceDep = Annotated[ScanService, Depends(get_service)]
 RequestIdDep = Annotated[str, Depends(get_request_id)]
 RawBodyDep = Annotated[bytes, Depends(get_raw_body)]
+ClientInfoDep = Annotated[str | None, Depends(get_client_info)]
 
 
 async def authenticated_account(request: Request, service: ServiceDep, body: RawBodyDep) -> Account:

@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from certscan.api.dependencies import (
     AsyncScanCaller,
+    ClientInfoDep,
     RawBodyDep,
     RequestIdDep,
     ResultsCaller,
@@ -37,9 +38,9 @@ _RESPONSES: dict[int | str, dict[str, object]] = {
 @router.post("/green/image/asyncscan", tags=["green"], summary="Submit card images for recognition",
              responses=_RESPONSES, openapi_extra=request_body(component_ref(ImageScanRequest)))
 async def image_async_scan(caller: AsyncScanCaller, service: ServiceDep, body: RawBodyDep,
-                           request_id: RequestIdDep) -> JSONResponse:
+                           request_id: RequestIdDep, client_info: ClientInfoDep) -> JSONResponse:
     """Accepts 1-100 image URLs of one card type; answers a taskId per accepted task."""
-    data = await service.submit(caller, body, request_id)
+    data = await service.submit(caller, body, request_id, client_info=client_info)
     return JSONResponse(envelope(request_id, data))
 
 
@@ -55,10 +56,10 @@ async def image_async_scan_results(caller: ResultsCaller, service: ServiceDep, b
 @router.post("/green/image/scan", tags=["green"], summary="Recognise card images synchronously",
              responses=_RESPONSES, openapi_extra=request_body(component_ref(ImageScanRequest)))
 async def image_sync_scan(request: Request, caller: SyncScanCaller, service: ServiceDep, body: RawBodyDep,
-                          request_id: RequestIdDep) -> JSONResponse:
+                          request_id: RequestIdDep, client_info: ClientInfoDep) -> JSONResponse:
     """Same body as asyncscan; answers results inline within the budget (6 s), else 581 per task."""
     data = await service.submit(caller, body, request_id, synchronous=True,
-                                started=getattr(request.state, "started", None))
+                                started=getattr(request.state, "started", None), client_info=client_info)
     return JSONResponse(envelope(request_id, data))
 
 

@@ -7,11 +7,22 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+import anyio
+
 from certscan.api.envelope import lookup_failure, task_element
 from certscan.api.policy import QpsLimiter, new_task_id, submitted_at
 from certscan.api.signing import verify_request
-from certscan.api.validation import RejectedTask, parse_results_request, parse_scan_request
-from certscan.errors import InvalidAccessKey, PermissionDenied, ProcessingTimeout, QuotaExceeded
+from certscan.api.validation import RejectedTask, TaskSpec, parse_results_request, parse_scan_request
+from certscan.errors import (
+    BadRequest,
+    DownloadFailed,
+    InvalidAccessKey,
+    PermissionDenied,
+    ProcessingTimeout,
+    QuotaExceeded,
+    UrlNotAllowed,
+)
+from certscan.imaging.guard import check_url
 from certscan.queue import TaskQueue
 from certscan.queue.events import log_task_state
 from certscan.queue.metrics import ServiceMetrics
@@ -21,6 +32,7 @@ from certscan.store import Account, NewTask, Store
 # The account every request acts as when signatures are switched off (Settings.insecure_no_auth).
 INSECURE_ACCOUNT = Account(access_key_id="insecure", access_key_secret="", uid="insecure-dev",
                            qps=None, enabled=True)
+MAX_CLIENT_INFO_LENGTH = 4096
 
 
 class ScanService:
@@ -58,14 +70,23 @@ class ScanService:
     # -- operations --------------------------------------------------------------------------------
 
     async def submit(self, account: Account, body: bytes, request_id: str, *,
-                     synchronous: bool = False, started: float | None = None) -> list[dict[str, Any]]:
+                     synchronous: bool = False, started: float | None = None,
+                     client_info: str | None = None) -> list[dict[str, Any]]:
         """Accept the valid tasks of a scan request (durably, before answering) and describe each task.
 
         Synchronous: then wait up to the budget and answer with the results; a task still running
-        answers 581 and can be polled later under its taskId.
+        answers 581 and can be polled later under its taskId. A callback URL the fetch guard refuses
+        refuses every task with 401 and stores nothing (it would never be called).
         """
         started = started if started is not None else time.monotonic()
+        if client_info is not None and len(client_info) > MAX_CLIENT_INFO_LENGTH:
+            raise BadRequest(f"ClientInfo is longer than {MAX_CLIENT_INFO_LENGTH} characters")
         options, items = parse_scan_request(body, self.settings)
+        if options.callback is not None:
+            refusal = await self._callback_refusal(options.callback)
+            if refusal is not None:
+                return [item.element if isinstance(item, RejectedTask) else _refused_task(item, refusal)
+                        for item in items]
         now = time.time()
         accepted: list[NewTask] = []
         answers: list[dict[str, Any]] = []
@@ -78,6 +99,7 @@ class ScanService:
                 card=options.card, data_id=item.data_id, biz_type=options.biz_type, extras=options.extras,
                 callback=options.callback, seed=options.seed, crypt_type=options.crypt_type,
                 priority=1 if synchronous else 0,  # someone is waiting on the line for these
+                client_info=client_info,
             )
             accepted.append(task)
             answer: dict[str, Any] = {"code": 200, "msg": "OK"}
@@ -93,6 +115,18 @@ class ScanService:
         if synchronous and accepted:
             return await self._wait_and_answer(account, answers, started)
         return answers
+
+    async def _callback_refusal(self, callback: str) -> str | None:
+        """The task msg when the fetch guard refuses ``callback`` (the sender would never call it)."""
+        try:
+            with anyio.fail_after(self.settings.download_timeout_seconds):
+                await check_url(callback, self.settings)
+        except UrlNotAllowed as exc:
+            return f"callback {exc.msg}"
+        except (DownloadFailed, TimeoutError):
+            # The name does not resolve now: no verdict. The sender re-checks every connection it opens.
+            return None
+        return None
 
     async def _wait_and_answer(self, account: Account, answers: list[dict[str, Any]],
                                started: float) -> list[dict[str, Any]]:
@@ -150,3 +184,11 @@ class ScanService:
         except Exception:
             return False
         return True
+
+
+def _refused_task(task: TaskSpec, msg: str) -> dict[str, Any]:
+    element: dict[str, Any] = {"code": UrlNotAllowed.code, "msg": msg}
+    if task.data_id is not None:
+        element["dataId"] = task.data_id
+    element["url"] = task.url
+    return element

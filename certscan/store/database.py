@@ -6,8 +6,9 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from certscan.store.schema import metadata
 
@@ -21,7 +22,34 @@ def open_engine(url: str) -> Engine:
         # pre_ping: a PostgreSQL restart must not leave the service with dead pooled connections.
         engine = create_engine(url, pool_pre_ping=True, future=True)
     metadata.create_all(engine)
+    add_missing_columns(engine)
     return engine
+
+
+def add_missing_columns(engine: Engine) -> list[str]:
+    """Bring a database made by an earlier version up to date: ``create_all`` creates missing tables
+    but never alters existing ones, so each column added since (always nullable) is added here. Safe when
+    several servers start at once. Returns the ``table.column`` names it added."""
+    added: list[str] = []
+    for table in metadata.sorted_tables:
+        present = {column["name"] for column in inspect(engine).get_columns(table.name)}
+        for column in table.columns:
+            if column.name in present:
+                continue
+            if not column.nullable:
+                raise RuntimeError(f"cannot add NOT NULL column {table.name}.{column.name} to existing rows")
+            ddl_type = column.type.compile(dialect=engine.dialect)
+            guard = " IF NOT EXISTS" if engine.dialect.name == "postgresql" else ""
+            statement = f"ALTER TABLE {table.name} ADD COLUMN{guard} {column.name} {ddl_type}"
+            try:
+                with engine.begin() as conn:
+                    conn.exec_driver_sql(statement)
+            except DBAPIError:
+                # SQLite has no IF NOT EXISTS here: another process may have added it first.
+                if column.name not in {c["name"] for c in inspect(engine).get_columns(table.name)}:
+                    raise
+            added.append(f"{table.name}.{column.name}")
+    return added
 
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:

@@ -71,6 +71,9 @@ tasks = Table(
     Column("finished_at", Float, nullable=True),
     Column("lease_owner", String(64), nullable=True),
     Column("lease_until", Float, nullable=True),
+    # The request's ClientInfo query parameter (a JSON string the vendor's samples send), kept as sent.
+    # Columns added after the first release must be nullable: database.py adds them to old tables.
+    Column("client_info", Text, nullable=True),
     Index("ix_certscan_tasks_claim", "status", "priority", "created_at"),
     Index("ix_certscan_tasks_created", "created_at"),
 )

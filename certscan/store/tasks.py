@@ -36,6 +36,7 @@ class NewTask:
     seed: str | None = None
     crypt_type: str | None = None
     priority: int = 0
+    client_info: str | None = None
 
 
 @dataclass
@@ -60,6 +61,7 @@ class TaskRow:
     created_at: float
     started_at: float | None
     finished_at: float | None
+    client_info: str | None = None
 
     @classmethod
     def from_mapping(cls, row: Any) -> TaskRow:
@@ -70,7 +72,7 @@ class TaskRow:
             callback=m["callback"], seed=m["seed"], crypt_type=m["crypt_type"], status=m["status"],
             priority=m["priority"], attempts=m["attempts"], code=m["code"], msg=m["msg"],
             result=json.loads(m["result"]) if m["result"] else None, created_at=m["created_at"],
-            started_at=m["started_at"], finished_at=m["finished_at"],
+            started_at=m["started_at"], finished_at=m["finished_at"], client_info=m["client_info"],
         )
 
 
@@ -88,7 +90,7 @@ class TaskRepository:
                 "url": t.url, "card": t.card, "biz_type": t.biz_type,
                 "extras": json.dumps(t.extras, ensure_ascii=False), "callback": t.callback,
                 "seed": t.seed, "crypt_type": t.crypt_type, "status": QUEUED, "priority": t.priority,
-                "attempts": 0, "created_at": now,
+                "attempts": 0, "created_at": now, "client_info": t.client_info,
             }
             for t in new_tasks
         ]
