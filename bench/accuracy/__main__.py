@@ -21,7 +21,7 @@ def _fmt(value: float | None, width: int = 6) -> str:
     return f"{value:{width}.1f}" if value is not None else " " * (width - 1) + "-"
 
 
-def format_table(reports: dict[str, CardReport], show_fields: bool = False) -> str:
+def format_table(reports: dict[str, CardReport], show_fields: bool = False, misses: int = 0) -> str:
     head = (f"{'card type':24s} {'imgs':>5s} {'fail':>5s} {'field%':>7s} {'doc%':>6s} {'blank%':>7s} "
             f"{'check%':>7s} {'p50 s':>6s} {'p95 s':>6s}")
     lines = [head, "-" * len(head)]
@@ -41,6 +41,8 @@ def format_table(reports: dict[str, CardReport], show_fields: bool = False) -> s
                 lines.append(f"    {key:30s} {f['right']:4d}/{f['total']:<4d} {_fmt(f['accuracy'])}")
             for key, (passed, total) in s["check_counts"].items():
                 lines.append(f"    check {key:24s} {passed:4d}/{total:<4d} {_fmt(s['check_pass_rate'][key])}")
+        for image, key, want, got in report.misses[:misses]:
+            lines.append(f"    miss {image} {key}: expected {want!r}, got {got!r}")
     lines.append("field% = exact matches over label fields with a value; doc% = images with every field "
                  "right and no value invented where the card shows none (blank%); check% = answers passing "
                  "their check digit where the label's value has one.")
@@ -55,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="at most N images per card type")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     parser.add_argument("--fields", action="store_true", help="per-field and per-check lines in the table")
+    parser.add_argument("--misses", type=int, default=0, metavar="N",
+                        help="list up to N wrong fields per card type (image, expected, got)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     if not args.corpus.is_dir():
@@ -64,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({card: r.summary() for card, r in reports.items()}, ensure_ascii=False, indent=1))
     else:
-        print(format_table(reports, args.fields))
+        print(format_table(reports, args.fields, args.misses))
     return 0
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.accuracy.scoring import DocumentScore, score_document
+from bench.accuracy.scoring import DocumentScore, flatten, score_document
 from bench.synth.validate import applicable_checks
 from certscan.constants import CARD_TYPES, result_key
 
@@ -57,11 +57,16 @@ class CardReport:
     documents: list[int] = field(default_factory=lambda: [0, 0])  # [exact, scored]
     checks: dict[str, list[int]] = field(default_factory=dict)  # check → [answer passes, applicable]
     seconds: list[float] = field(default_factory=list)
+    misses: list[tuple[str, str, Any, Any]] = field(default_factory=list)  # (image, key, expected, got)
 
     def add(self, score: DocumentScore, label: dict[str, Any], answer: dict[str, Any] | None,
-            seconds: float) -> None:
+            seconds: float, image: str = "") -> None:
         self.images += 1
         self.seconds.append(seconds)
+        got = flatten(answer or {})
+        wrong = [k for k, ok in {**score.fields, **score.blanks}.items() if not ok]
+        self.misses += [(image, k, flatten(label).get(k), got.get(k) if answer is not None else None)
+                        for k in wrong]
         for key, ok in score.fields.items():
             hit = self.field_hits.setdefault(key, [0, 0])
             hit[0] += int(ok)
@@ -135,6 +140,7 @@ def evaluate(root: Path, types: list[str] | None = None, scanner: Scanner | None
             report.errors[name] = report.errors.get(name, 0) + 1
             answer = None
         elapsed = time.perf_counter() - started
-        report.add(score_document(item.card, item.fields, answer), item.fields, answer, elapsed)
+        report.add(score_document(item.card, item.fields, answer), item.fields, answer, elapsed,
+                   item.image.name)
     return reports
 

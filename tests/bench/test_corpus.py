@@ -103,10 +103,12 @@ def test_harness_scores_a_perfect_and_a_failing_scanner(generated: Path) -> None
     perfect = evaluate(generated, scanner=oracle)
     assert perfect and all(r.summary()["document_accuracy"] == 100.0 for r in perfect.values())
     assert all(v == 100.0 for r in perfect.values() for v in r.summary()["check_pass_rate"].values())
+    assert not any(r.misses for r in perfect.values())
     failing = evaluate(generated, scanner=broken)
     for report in failing.values():
         summary = report.summary()
         assert summary["field_accuracy"] in (0.0, None) and summary["errors"] == {"RuntimeError": 2}
+        assert all(got is None for _, _, _, got in report.misses)
 
 
 def test_accuracy_harness_end_to_end(generated: Path, capsys: pytest.CaptureFixture[str]) -> None:
