@@ -23,6 +23,7 @@ import re
 
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.labelled import Fields, LabelSet, pieces
+from certscan.cards.places import fix_place_prefix
 from certscan.cards.text import compact, find_dates, parse_date
 from certscan.checks import uscc
 from certscan.constants import LONG_TERM, empty_fields
@@ -80,7 +81,7 @@ def parse_page(page: Page) -> CardResult:
     out["paidInCapital"] = fields.value("paidInCapital")
     out["establishDate"] = parse_date(fields.value("establishDate"))
     out["vaildPeriod"] = period_end(fields.value("vaildPeriod", multiline=True, max_lines=2))
-    out["address"] = fields.value("address", multiline=True, max_lines=3)
+    out["address"] = fix_place_prefix(fields.value("address", multiline=True, max_lines=3))
     out["business"] = snap_formula(fields.value("business", multiline=True, max_lines=14, keep_end=True))
     out["composition"] = fields.value("composition")
     out["certSN"] = _code(fields.value("certSN"))

@@ -20,6 +20,7 @@ import re
 
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.labelled import Fields, LabelSet, pieces
+from certscan.cards.places import fix_place_prefix
 from certscan.cards.text import compact, digits_with_lookalikes, parse_date, strip_punct
 from certscan.checks import idnumber
 from certscan.constants import empty_fields
@@ -28,43 +29,47 @@ from certscan.ocr.types import Page
 HEAD = "household-head"
 RESIDENT = "household-resident"
 
-HEAD_LABELS = LabelSet({
-    "householdType": ["户别"],
-    "houseHolder": ["户主姓名"],
-    "householdNumber": ["户号"],
-    "address": ["住址"],
-    "undertaker": ["承办人签章", "承办人签字"],
-    "issueDate": ["签发日期"],
-    "locationNumber": ["地段号"],
-    "community": ["社区", "所属社区"],
-    "_seal": ["户口专用章"],
-})
+HEAD_LABELS = LabelSet(
+    {
+        "householdType": ["户别"],
+        "houseHolder": ["户主姓名"],
+        "householdNumber": ["户号"],
+        "address": ["住址"],
+        "undertaker": ["承办人签章", "承办人签字"],
+        "issueDate": ["签发日期"],
+        "locationNumber": ["地段号"],
+        "community": ["社区", "所属社区"],
+        "_seal": ["户口专用章"],
+    }
+)
 
-RESIDENT_LABELS = LabelSet({
-    "name": ["姓名"],
-    "relationTo": ["户主或与户主关系"],
-    "formerName": ["曾用名"],
-    "sex": ["性别"],
-    "birthPlace": ["出生地"],
-    "nation": ["民族"],
-    "hometown": ["籍贯"],
-    "birthday": ["出生日期"],
-    "otherAddress": ["本市(县)其他住址", "本市县其他住址"],
-    "religion": ["宗教信仰"],
-    "idNumber": ["公民身份证件编号", "公民身份证号码"],
-    "height": ["身高"],
-    "bloodType": ["血型"],
-    "education": ["文化程度"],
-    "maritalStatus": ["婚姻状况"],
-    "militaryService": ["兵役状况"],
-    "servicePremises": ["服务处所"],
-    "occupation": ["职业"],
-    "migrationDate2": ["何时由何地迁来本市(县)", "何时由何地迁来本市县"],
-    "migrationDate1": ["何时由何地迁来本址"],
-    "undertaker": ["承办人签章", "承办人签字"],
-    "registerDate": ["登记日期"],
-    "householdNumber": ["户号"],
-})
+RESIDENT_LABELS = LabelSet(
+    {
+        "name": ["姓名"],
+        "relationTo": ["户主或与户主关系"],
+        "formerName": ["曾用名"],
+        "sex": ["性别"],
+        "birthPlace": ["出生地"],
+        "nation": ["民族"],
+        "hometown": ["籍贯"],
+        "birthday": ["出生日期"],
+        "otherAddress": ["本市(县)其他住址", "本市县其他住址"],
+        "religion": ["宗教信仰"],
+        "idNumber": ["公民身份证件编号", "公民身份证号码"],
+        "height": ["身高"],
+        "bloodType": ["血型"],
+        "education": ["文化程度"],
+        "maritalStatus": ["婚姻状况"],
+        "militaryService": ["兵役状况"],
+        "servicePremises": ["服务处所"],
+        "occupation": ["职业"],
+        "migrationDate2": ["何时由何地迁来本市(县)", "何时由何地迁来本市县"],
+        "migrationDate1": ["何时由何地迁来本址"],
+        "undertaker": ["承办人签章", "承办人签字"],
+        "registerDate": ["登记日期"],
+        "householdNumber": ["户号"],
+    }
+)
 
 # Digits OCR swaps inside ID numbers (tried one position at a time against the check digit).
 _ID_SWAPS = {"0": "86", "1": "7", "3": "8", "5": "6", "6": "058", "7": "1", "8": "036", "9": "0", "X": "8"}
@@ -98,9 +103,14 @@ def parse_head_page(page: Page) -> CardResult:
     v = _values(page, HEAD_LABELS, HEAD)
     out = empty_fields(HEAD)
     out.update(
-        householdType=v["householdType"], houseHolder=v["houseHolder"], address=v["address"],
-        householdNumber=_number(v["householdNumber"]), issueDate=parse_date(v["issueDate"]),
-        undertaker=stamp_name(v["undertaker"]), locationNumber=v["locationNumber"], community=v["community"],
+        householdType=v["householdType"],
+        houseHolder=v["houseHolder"],
+        address=fix_place_prefix(v["address"]),
+        householdNumber=_number(v["householdNumber"]),
+        issueDate=parse_date(v["issueDate"]),
+        undertaker=stamp_name(v["undertaker"]),
+        locationNumber=v["locationNumber"],
+        community=v["community"],
         type=HEAD,
     )
     return CardResult(card=HEAD, fields=out, rate=_rate(page))
@@ -114,16 +124,38 @@ def parse_resident_page(page: Page) -> CardResult:
     for key in out:
         if key in v:
             out[key] = v[key]
-    for key in ("migrationDate1", "migrationDate2"):  # 何时由何地迁来: a date and a place, never 1-2 chars
-        if not re.search(r"\d", out[key]) and len(out[key]) <= 2:
-            out[key] = ""
+    for key in ("migrationDate1", "migrationDate2"):
+        out[key] = migration(out[key])
+    for key in ("birthPlace", "hometown", "otherAddress"):
+        out[key] = fix_place_prefix(out[key])
     out.update(
-        birthday=parse_date(v["birthday"]), registerDate=parse_date(v["registerDate"]),
-        idNumber=id_number(v["idNumber"]), householdNumber=_number(v["householdNumber"]),
-        undertaker=stamp_name(v["undertaker"]), type=RESIDENT,
+        birthday=parse_date(v["birthday"]),
+        registerDate=parse_date(v["registerDate"]),
+        idNumber=id_number(v["idNumber"]),
+        householdNumber=_number(v["householdNumber"]),
+        undertaker=stamp_name(v["undertaker"]),
+        type=RESIDENT,
     )
     extra = {"sex": v["sex"][:1] if v["sex"][:1] in ("男", "女") else ""}
     return CardResult(card=RESIDENT, fields=out, rate=_rate(page), extra=extra)
+
+
+_MIGRATION = re.compile(
+    r"^(?P<date>\d{4}年\d{1,2}月\d{1,2})[日曰目门]?(?P<by>由)?(?P<place>.*?)(?P<end>[迁送旺]?来)?$"
+)
+
+
+def migration(text: str) -> str:
+    """何时由何地迁来 as printed, ``YYYY年MM月DD日由<place>迁来``, with OCR slips in its fixed words and in
+    the place's division names repaired; a cell holding one or two stray characters (seal ink) is empty."""
+    if not re.search(r"\d", text) and len(text) <= 2:
+        return ""
+    m = _MIGRATION.match(text)
+    if not m or not m["by"]:
+        return text
+    end = "迁来" if m["end"] or text.endswith("迁") else ""
+    place = m["place"].removesuffix("迁") if end else m["place"]
+    return f"{m['date']}日由{fix_place_prefix(place)}{end}"
 
 
 def _number(text: str) -> str:
@@ -144,7 +176,7 @@ def id_number(text: str) -> str:
     found = set()
     for i, c in enumerate(s):
         for alt in _ID_SWAPS.get(c, ""):
-            trial = s[:i] + alt + s[i + 1:]
+            trial = s[:i] + alt + s[i + 1 :]
             if (alt != "X" or i == 17) and idnumber.is_valid(trial):
                 found.add(trial)
     if i := len(s):  # a misread final X

@@ -269,21 +269,41 @@ class Fields:
             last = p
         return out
 
+    def slope(self, anchor: Piece) -> float:
+        """dy/dx of the text rows around ``anchor``: the median direction of the longer lines within a few
+        rows of it. The engine removes the page's rotation; a photo taken at an angle (perspective)
+        still tilts rows differently across the page, and a wide table row needs its own tilt."""
+        seen: set[int] = set()
+        angles = []
+        for p in self.parts:
+            for ln in p.lines:
+                if id(ln) in seen or len(compact(ln.text)) < 4 or abs(ln.cy - anchor.cy) > 4 * anchor.height:
+                    continue
+                seen.add(id(ln))
+                (x0, y0), (x1, y1) = ln.box[0], ln.box[1]
+                if x1 - x0 > 2 * ln.height:
+                    angles.append(float((y1 - y0) / (x1 - x0)))
+        return float(np.median(angles)) if angles else 0.0
+
     def cell_pieces(self, key: str) -> list[Piece]:
         """The value of ``key`` in a ruled table: every value piece in the label's row band (half way to
         the label rows above and below), right of the label and left of the next label on its row,
         in reading order. A value wrapped inside its cell is one or two lines above and below the
-        label's centre line; neither row order nor line spacing matters."""
+        label's centre line; rows are followed along their local tilt (``slope``)."""
         anchor = self.label(key)
         if anchor is None:
             return []
-        h = anchor.height
-        above = [anchor.cy - p.cy for p in self.labels if anchor.cy - p.cy > 0.8 * h]
-        below = [p.cy - anchor.cy for p in self.labels if p.cy - anchor.cy > 0.8 * h]
-        top = anchor.cy - min(min(above, default=3 * h) / 2, 2 * h)
-        bottom = anchor.cy + min(min(below, default=3 * h) / 2, 2 * h)
+        h, k = anchor.height, self.slope(anchor)
+
+        def dy(p: Piece) -> float:  # vertical offset from the anchor's row line at p's centre
+            return p.cy - (anchor.cy + k * ((p.x0 + p.x1) / 2 - (anchor.x0 + anchor.x1) / 2))
+
+        above = [-dy(p) for p in self.labels if -dy(p) > 0.8 * h]
+        below = [dy(p) for p in self.labels if dy(p) > 0.8 * h]
+        top = -min(min(above, default=3 * h) / 2, 2 * h)
+        bottom = min(min(below, default=3 * h) / 2, 2 * h)
         bound = min(
-            (p.x0 for p in self.labels if p is not anchor and same_row(anchor, p) and p.x0 > anchor.x1),
+            (p.x0 for p in self.labels if p is not anchor and abs(dy(p)) < 0.5 * h and p.x0 > anchor.x1),
             default=float("inf"),
         )
         out: list[Piece] = []
@@ -294,9 +314,9 @@ class Fields:
         for p in self.parts:
             if (
                 p.key is None
-                and top <= p.cy <= bottom
+                and top <= dy(p) <= bottom
                 and p.x0 < bound
-                and (p.x0 >= start or (out and not same_row(p, anchor) and p.x0 >= out[0].x0 - h))
+                and (p.x0 >= start or (out and abs(dy(p)) > 0.5 * h and p.x0 >= out[0].x0 - h))
             ):
                 out.append(p)
         # Ink that is no value: a faint short read (characters of a seal stamped across the cell), and
@@ -305,8 +325,8 @@ class Fields:
             p for p in out if len(p.text) > 2 or min((ln.confidence for ln in p.lines), default=1.0) >= 0.6
         ]
         rows: list[list[Piece]] = []
-        for p in sorted(out, key=lambda p: p.cy):
-            if rows and same_row(rows[-1][0], p):
+        for p in sorted(out, key=dy):
+            if rows and abs(dy(p) - dy(rows[-1][0])) < 0.5 * min(p.height, rows[-1][0].height):
                 rows[-1].append(p)
             else:
                 rows.append([p])

@@ -126,6 +126,16 @@ def test_seal_characters_in_an_empty_cell_are_no_value() -> None:
     assert household.parse_resident_page(page).fields["migrationDate1"] == ""
 
 
+def test_migration_cells_keep_their_printed_form_with_fixed_words_repaired() -> None:
+    assert (
+        household.migration("2003年07月31由西藏白治区山南市加查县送来")
+        == "2003年07月31日由西藏自治区山南市加查县迁来"
+    )
+    assert household.migration("1990年05月01日由河北省保定市迁来") == "1990年05月01日由河北省保定市迁来"
+    assert household.migration("地") == ""
+    assert household.migration("出生") == ""
+
+
 def test_stamp_name() -> None:
     assert household.stamp_name("张三印") == "张三"
     assert household.stamp_name("印") == "印"

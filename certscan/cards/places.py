@@ -1,0 +1,72 @@
+"""Administrative place names (GB/T 2260) at the start of an address: OCR slips in them repaired.
+
+Addresses on licenses and household registers begin with province, city and county names from a closed
+list (``certscan.checks.regions``). A name read with one wrong character (``西藏白治区``, ``浙川县``) is
+replaced by the listed name when exactly one name of the right level, under the parent already read,
+differs from the text by one substitution. Anything else (street, village, a name not in the table) is
+left exactly as read.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cache
+
+from certscan.checks.regions import all_codes, region_name
+
+_PLACEHOLDERS = {"", "市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+
+
+@cache
+def _children() -> dict[str, list[str]]:
+    """Parent code ("" for the country) → names of its divisions, by level."""
+    kids: dict[str, set[str]] = defaultdict(set)
+    for code in all_codes():
+        name = region_name(code)
+        if name in _PLACEHOLDERS:
+            continue
+        if code.endswith("0000"):
+            kids[""].add(name)
+        elif code.endswith("00"):
+            kids[code[:2]].add(name)
+        else:
+            kids[code[:4]].add(name)
+            kids[code[:2]].add(name)  # counties directly under a municipality / province-level city
+    return {k: sorted(v) for k, v in kids.items()}
+
+
+@cache
+def _codes_by_name() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for code in all_codes():
+        out[region_name(code)].append(code)
+    return out
+
+
+def _one_off(a: str, b: str) -> bool:
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+def _match(text: str, names: list[str]) -> str | None:
+    """The listed name ``text`` starts with, exactly or (unique, 3+ chars) with one wrong character."""
+    exact = [n for n in names if text.startswith(n)]
+    if exact:
+        return max(exact, key=len)
+    near = {n for n in names if len(n) >= 3 and _one_off(text[: len(n)], n)}
+    return near.pop() if len(near) == 1 else None
+
+
+def fix_place_prefix(text: str) -> str:
+    """``text`` with its leading province / city / county names spelled as listed."""
+    out, rest, parents = "", text, [""]
+    for _level in range(3):
+        names = sorted({n for p in parents for n in _children().get(p, [])})
+        name = _match(rest, names)
+        if name is None:
+            break
+        out, rest = out + name, rest[len(name) :]
+        codes = [c for c in _codes_by_name().get(name, []) if c.endswith("00")]
+        if not codes:
+            break  # a county: nothing below it in the table
+        parents = [c[:2] if c.endswith("0000") else c[:4] for c in codes]
+    return out + rest

@@ -1,0 +1,17 @@
+from certscan.cards.places import fix_place_prefix
+
+
+def test_one_wrong_character_in_a_listed_division_name_is_repaired() -> None:
+    assert fix_place_prefix("西藏白治区山南市加查县迁来") == "西藏自治区山南市加查县迁来"
+    assert (
+        fix_place_prefix("河南省南阳市浙川县白沙街道胜利南路3号") == "河南省南阳市淅川县白沙街道胜利南路3号"
+    )
+
+
+def test_text_outside_the_division_names_is_left_as_read() -> None:
+    assert fix_place_prefix("北京市朝阳区人民路1号") == "北京市朝阳区人民路1号"
+    assert (
+        fix_place_prefix("新疆维吾尔自治区阿克苏地区库率") == "新疆维吾尔自治区阿克苏地区库率"
+    )  # two chars off
+    assert fix_place_prefix("郑州市农业路72号") == "郑州市农业路72号"
+    assert fix_place_prefix("") == ""
