@@ -182,7 +182,9 @@ def draw_plate(rng: random.Random, num: str, style: str) -> Image.Image:
     return plate.convert("RGB")
 
 
-def _scene(rng: random.Random, plate: Image.Image) -> tuple[Image.Image, tuple[float, float, float, float]]:
+def _scene(
+    rng: random.Random, plate: Image.Image, second: Image.Image | None = None
+) -> tuple[Image.Image, tuple[float, float, float, float], bool]:
     """A car front/back in a street: background, body, lights, grille and the plate on the bumper."""
     portrait = rng.random() < 0.4
     W, H = (720, 1100) if portrait else (960, 720)
@@ -230,7 +232,16 @@ def _scene(rng: random.Random, plate: Image.Image) -> tuple[Image.Image, tuple[f
     d.rectangle((px - pw * 0.05, py - ph * 0.08, px + pw * 1.05, py + ph * 1.08), fill=(20, 20, 20))
     small = _tilt(rng, plate.resize((int(pw), int(ph)), Image.Resampling.LANCZOS))
     scene.paste(small, (int(px), int(py)), small.split()[3])
-    return scene, (px, py, px + pw, py + ph)
+    if second is not None:  # a car further away: its plate is smaller, the label stays the near one
+        pw2 = pw * rng.uniform(0.35, 0.5)
+        ph2 = pw2 * second.height / second.width
+        room = top - ch * 0.35 - ph2 - 6
+        if room > H * 0.02:
+            x2, y2 = rng.uniform(W * 0.02, W * 0.98 - pw2), rng.uniform(H * 0.02, room)
+            far = second.resize((int(pw2), int(ph2)), Image.Resampling.LANCZOS)
+            scene.paste(far, (int(x2), int(y2)))
+            return scene, (px, py, px + pw, py + ph), True
+    return scene, (px, py, px + pw, py + ph), False
 
 
 def _tilt(rng: random.Random, plate: Image.Image) -> Image.Image:
@@ -256,6 +267,14 @@ def render(rng: random.Random) -> RenderedCard:
         )
         box = (float(margin), float(margin), margin + plate.width / 2, margin + plate.height / 2)
         return RenderedCard(crop, label, {"num": [box]}, kind="scene", extra={"style": style, "view": "crop"})
-    scene, box = _scene(rng, plate)
+    second, others = None, []
+    if rng.random() < 0.2:
+        far_style = rng.choice(("blue", "blue", "yellow", "green"))
+        far_number, _ = plate_number(rng, far_style)
+        second, others = draw_plate(rng, far_number, far_style), [far_number]
+    scene, box, pasted = _scene(rng, plate, second)
+    others = others if pasted else []
     scene = scene.filter(ImageFilter.GaussianBlur(rng.uniform(0, 0.8)))
-    return RenderedCard(scene, label, {"num": [box]}, kind="scene", extra={"style": style, "view": "scene"})
+    return RenderedCard(
+        scene, label, {"num": [box]}, kind="scene", extra={"style": style, "view": "scene", "others": others}
+    )
