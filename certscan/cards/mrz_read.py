@@ -13,10 +13,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from certscan.cards.layout import group_rows
 from certscan.cards.readers import line_chars
 from certscan.checks import mrz
 from certscan.checks.repair import DIGIT_MAP, plain_chars, repair
+from certscan.ocr.engine import Recognized
 from certscan.ocr.types import CharCandidates, Line, Page
 
 _FILLER_LOOKALIKES = {"«": "<", "‹": "<", "〈": "<", "く": "<", "＜": "<", "(": "<", "{": "<", "[": "<"}
@@ -103,6 +106,22 @@ def _typed(chars: Sequence[CharCandidates], digits: bool) -> list[CharCandidates
     return out
 
 
+def _clean_names(line0: str) -> str:
+    """Fillers after the names are fillers: once ``<<<`` follows the given names, the rest is ``<``.
+
+    (A filler run misread as letters ``<<G4<<GG`` would otherwise become part of the given names.)
+    """
+    names = line0[5:]
+    sep = names.find("<<")
+    if sep < 0:
+        return line0
+    end = names.find("<<", sep + 2)
+    if end < 0:
+        return line0
+    kept = names[:end]
+    return (line0[:5] + kept).ljust(mrz.TD3_LENGTH, "<")[: mrz.TD3_LENGTH]
+
+
 def _validator(name: str, n: int) -> Callable[[str], bool]:
     """Checks ``field + check digit`` of one TD3 line-2 field."""
     if name == "personal":
@@ -115,7 +134,8 @@ def _fix_field(seq: list[CharCandidates], valid: Callable[[str], bool],
     """A field + check digit: as read, else with letter look-alikes read as digits (numbers in
     alphanumeric fields are mostly digits), else repaired from alternatives; (text, repaired)."""
     as_digits = _typed(seq, True)
-    variants = [as_digits] if digits_only else [seq, as_digits]
+    as_letters = [*_typed(seq[:-1], False), as_digits[-1]]
+    variants = [as_digits] if digits_only else [seq, as_digits, as_letters]
     for variant in variants:
         text = "".join(c.best for c in variant)
         if valid(text):
@@ -128,18 +148,72 @@ def _fix_field(seq: list[CharCandidates], valid: Callable[[str], bool],
     return "".join(c.best for c in variants[0]), False
 
 
-def read_mrz(page: Page) -> MrzRead | None:
+Reread = Callable[[Sequence[np.ndarray]], Sequence[Recognized]]
+
+
+def _halves(row: Sequence[Line]) -> list[np.ndarray]:
+    """The row's extent cut at its middle: 22 monospaced characters each, which the recogniser reads
+    far better than one 44-character strip (it drops letters after fillers on such long lines)."""
+    x0, x1 = min(ln.x0 for ln in row), max(ln.x1 for ln in row)
+    y0, y1 = min(ln.y0 for ln in row), max(ln.y1 for ln in row)
+    xm = (x0 + x1) / 2
+    return [np.array([[a, y0], [b, y0], [b, y1], [a, y1]], dtype=np.float32) for a, b in ((x0, xm), (xm, x1))]
+
+
+def _reread_rows(rows: list[list[Line]], reread: Reread) -> list[list[CharCandidates]] | None:
+    quads = [q for row in rows for q in _halves(row)]
+    try:
+        reads = list(reread(quads))
+    except Exception:  # a second opinion only: the first read stands if it cannot be had
+        return None
+    out = []
+    for i in range(len(rows)):
+        chars: list[CharCandidates] = []
+        for r in reads[2 * i: 2 * i + 2]:
+            line = Line(text=r.text, box=quads[0], confidence=r.confidence, chars=list(r.chars))
+            chars.extend(_mrz_chars([line]))
+        out.append(chars)
+    return out
+
+
+def _letters(chars: Sequence[CharCandidates]) -> int:
+    return sum(c.best != "<" for c in chars)
+
+
+def read_mrz(page: Page, reread: Reread | None = None) -> MrzRead | None:
     rows = find_mrz_rows(page)
     if not rows:
         return None
-    upper = _mrz_chars(rows[0]) if len(rows) == 2 else []
-    lower = _mrz_chars(rows[-1])
+    first = read_rows(rows)
+    second = _reread_rows(rows, reread) if reread is not None else None
+    if first is None or second is None:
+        return first
+    upper2 = second[0] if len(rows) == 2 else []
+    alt = read_rows(rows, upper2, second[-1])
+    if alt is None:
+        return first
+    # Line 2: the reading passing more check digits; line 1 (no check digits): the one with more letters.
+    best = alt if sum(alt.checks.values()) >= sum(first.checks.values()) else first
+    if len(rows) == 2 and _letters(upper2) < _letters(_mrz_chars(rows[0])):
+        best.line0 = first.line0
+    elif len(rows) == 2:
+        best.line0 = alt.line0
+    return best
+
+
+def read_rows(rows: list[list[Line]], upper: list[CharCandidates] | None = None,
+              lower: list[CharCandidates] | None = None) -> MrzRead | None:
+    if upper is None:
+        upper = _mrz_chars(rows[0]) if len(rows) == 2 else []
+    if lower is None:
+        lower = _mrz_chars(rows[-1])
     if not upper and lower and lower[0].best == "P":
         return None  # only the names line was found
     line0_chars = fit_length(upper, protect=5) if upper else plain_chars("<" * mrz.TD3_LENGTH)
     line1_chars = fit_length(lower, protect=28)
     line0 = "".join(c.best for c in line0_chars)
     line0 = line0[:5] + "".join(LETTER_MAP.get(ch, ch) for ch in line0[5:])
+    line0 = _clean_names(line0)
     result = MrzRead(line0=line0, line1="", lines=[ln for row in rows for ln in row])
     text1 = list("".join(c.best for c in line1_chars))
     for name, a, b, c in mrz.TD3_FIELDS:

@@ -13,12 +13,12 @@ import re
 from typing import Any
 
 from certscan.cards.base import CardResult, ScanInput
-from certscan.cards.layout import find_label, value_below
+from certscan.cards.layout import find_label, right_of, value_below
 from certscan.cards.mrz_read import MrzRead, mrz_date, read_mrz
 from certscan.cards.readers import page_rate, read_page
 from certscan.cards.text import compact, normalize
 from certscan.constants import empty_fields
-from certscan.ocr.types import Page
+from certscan.ocr.types import Line, Page
 
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
@@ -96,21 +96,89 @@ def _fill_mrz(fields: dict[str, Any], extra: dict[str, Any], read: MrzRead) -> N
     extra["mrzValid"] = read.valid
 
 
+PROVINCES = (
+    "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽",
+    "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州",
+    "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆", "台湾", "香港", "澳门",
+)
+
+
+def _row_text(page: Page, line: Line) -> str:
+    """A value line plus the boxes right next to it on its row (``欣燕`` | ``XINYAN``)."""
+    parts = [line]
+    for other in right_of(page, line):
+        if other.x0 - parts[-1].x1 > 2 * max(line.height, 1.0):
+            break
+        parts.append(other)
+    return " ".join(normalize(ln.text) for ln in parts)
+
+
+def _latin(text: str) -> str:
+    return " ".join(m.strip() for m in _LATIN.findall(text)).upper()
+
+
+def _same_name(mrz_name: str, printed: str) -> bool:
+    """The printed Latin name is the MRZ's, or the MRZ's with at most two letters lost."""
+    if mrz_name == printed:
+        return True
+    if not 0 < len(printed) - len(mrz_name) <= 2:
+        return False
+    it = iter(printed)
+    return all(ch in it for ch in mrz_name)
+
+
+def _chinese_viz(page: Page, fields: dict[str, Any]) -> None:
+    """Chinese data page by content: its labels are small and often misread, its values are not."""
+    rows = [(ln, _row_text(page, ln)) for ln in page.lines]
+    for key in ("surname", "givenName"):
+        target = fields[key].replace(" ", "")
+        for _, text in rows:
+            cjk, latin = "".join(_CJK.findall(text)), _latin(text).replace(" ", "")
+            if target and cjk and len(cjk) <= 4 and _same_name(target, latin):
+                fields["cnName"] += cjk
+                if latin != target:  # the MRZ read dropped a letter the printed name has
+                    fields[key] = latin
+                break
+    fields["name"] = f"{fields['surname']} {fields['givenName']}".strip()
+    if not fields["cnName"]:  # no MRZ names to match: the values under the name labels
+        surname_v, given_v = _viz_value(page, "surname"), _viz_value(page, "given")
+        fields["cnName"] = "".join(_CJK.findall(surname_v)) + "".join(_CJK.findall(given_v))
+        raw = " ".join(p for p in (_latin(surname_v), _latin(given_v)) if p)
+        fields["cnNameRaw"] = raw if fields["cnName"] else ""
+    else:
+        fields["cnNameRaw"] = fields["name"]
+    places = [(ln, text) for ln, text in rows
+              if any("".join(_CJK.findall(text)).startswith(p) for p in PROVINCES) and _latin(text)]
+    places.sort(key=lambda item: (round(item[0].cy / max(item[0].height, 1.0)), item[0].x0))
+    for key, (_, text) in zip(("birthPlace", "issuePlace"), places, strict=False):
+        fields[key] = "".join(_CJK.findall(text))
+        fields[f"{key}Raw"] = _latin(text)
+    for ln, _text in rows:
+        cjk = "".join(_CJK.findall(ln.text))
+        if cjk.endswith("局") and len(cjk) >= 5:
+            fields["authority"] = cjk
+            break
+
+
 def _fill_viz(page: Page, fields: dict[str, Any]) -> None:
     chinese = bool(_CJK.search(page.text))
-    surname_v, given_v = _viz_value(page, "surname"), _viz_value(page, "given")
     if chinese:
-        cn = "".join(_CJK.findall(surname_v)) + "".join(_CJK.findall(given_v))
-        fields["cnName"] = cn
-        raw = " ".join(p for p in (_split_place(surname_v)[1], _split_place(given_v)[1]) if p)
-        fields["cnNameRaw"] = raw or (fields["name"] if cn else "")
+        _chinese_viz(page, fields)
     for key in ("birthPlace", "issuePlace"):
+        if fields[key]:
+            continue
         cjk, latin = _split_place(_viz_value(page, key))
         fields[key] = cjk or latin
         fields[f"{key}Raw"] = latin
-    fields["issueDate"] = printed_date(_viz_value(page, "issueDate"))
-    authority = _viz_value(page, "authority")
-    fields["authority"] = "".join(_CJK.findall(authority)) if _CJK.search(authority) else authority
+    if not fields["authority"]:
+        authority = _viz_value(page, "authority")
+        fields["authority"] = "".join(_CJK.findall(authority)) if _CJK.search(authority) else authority
+    printed = [printed_date(ln.text) for ln in page.lines]
+    known = {fields["birthDate"], fields["expireDate"]}
+    issue = printed_date(_viz_value(page, "issueDate"))
+    others = [d for d in printed if d and d not in known]
+    unique_other = others[0] if len(others) == 1 else issue
+    fields["issueDate"] = issue if issue and issue not in known else unique_other
     for key in ("birthDate", "expireDate"):
         if not fields[key]:  # the MRZ was unreadable: the printed date
             fields[key] = printed_date(_viz_value(page, key))
@@ -127,7 +195,9 @@ def parse(scan: ScanInput) -> CardResult:
     if not page.lines:
         return CardResult(card=scan.card, fields=fields, text_found=False)
     extra: dict[str, Any] = {"passportNumber": "", "mrzValid": False}
-    read = read_mrz(page)
+    regions = getattr(scan.engine, "read_regions", None)
+    reread = (lambda quads: regions(scan.image, page, quads)) if regions is not None else None
+    read = read_mrz(page, reread)
     if read is not None:
         _fill_mrz(fields, extra, read)
     _fill_viz(page, fields)

@@ -96,7 +96,17 @@ class OnnxEngine:
                       chars=r.chars)
                  for q, r in zip(upright_quads, reads, strict=True) if r.text.strip()]
         lines = _reading_order(lines)
-        return Page(width=uw, height=uh, lines=lines, angle=round((angle + skew) % 360, 1), timings=timings)
+        anchors = np.array([[0, 0], [100, 0], [0, 100]], dtype=np.float32)
+        in_image = orient.from_upright(orient.rotate_points(anchors, skew, centre), w, h, angle) * scale
+        to_image = cv2.getAffineTransform(anchors, in_image.astype(np.float32))
+        return Page(width=uw, height=uh, lines=lines, angle=round((angle + skew) % 360, 1), timings=timings,
+                    to_image=to_image)
+
+    def read_regions(self, image: np.ndarray, page: Page, quads: Sequence[np.ndarray]) -> list[Recognition]:
+        """Recognise regions given in ``page`` coordinates, cut from the full-resolution input."""
+        bgr = np.asarray(image[:, :, ::-1])
+        crops = [crop_quad(bgr, page.image_points(q)) for q in quads]
+        return recognize(self._rec, self._charset, crops, self.options.rec_batch) if crops else []
 
     def _detect_zoomed(self, bgr: np.ndarray, params: DetParams) -> list[np.ndarray]:
         """Detect; when the text came out small (a card far from the camera), detect again on the text's

@@ -72,6 +72,16 @@ class Page:
     lines: list[Line] = field(default_factory=list)
     angle: float = 0.0  # clockwise degrees the input was rotated by; the lines are in upright coordinates
     timings: dict[str, float] = field(default_factory=dict)  # seconds per engine stage (profiling)
+    # 2×3 affine map from these (upright, deskewed) coordinates to the input image's pixels, so a parser
+    # can cut any region of the page from the full-resolution input (None: the page is the image).
+    to_image: np.ndarray | None = None
+
+    def image_points(self, points: np.ndarray) -> np.ndarray:
+        """``points`` (N×2, page coordinates) in the input image's pixels."""
+        pts = np.asarray(points, dtype=np.float32)
+        if self.to_image is None:
+            return pts
+        return (pts @ self.to_image[:, :2].T + self.to_image[:, 2]).astype(np.float32)
 
     @property
     def text(self) -> str:
