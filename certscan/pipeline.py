@@ -13,7 +13,7 @@ import numpy as np
 from certscan.cards import get_parser
 from certscan.cards.base import CardResult, ScanInput
 from certscan.constants import result_key
-from certscan.imaging.decode import decode_image
+from certscan.imaging.decode import load_image
 from certscan.ocr.engine import OcrEngine, get_engine
 
 
@@ -24,8 +24,19 @@ def scan_array(image: np.ndarray, card: str, engine: OcrEngine | None = None) ->
 
 def scan_bytes(data: bytes, card: str, engine: OcrEngine | None = None) -> dict[str, Any]:
     """The ``results[0]`` element for one image, as the reference returns it."""
-    image = decode_image(data)
-    return result_element(scan_array(image, card, engine))
+    return scan_bytes_with_hints(data, card, engine)[0]
+
+
+def scan_bytes_with_hints(data: bytes, card: str, engine: OcrEngine | None = None,
+                          ) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """``scan_bytes`` and the decoder's hints for the task's msg (e.g. the image is small)."""
+    decoded = load_image(data)
+    return result_element(scan_array(decoded.array, card, engine)), decoded.hints
+
+
+def ok_message(hints: tuple[str, ...]) -> str:
+    """A finished task's msg: "OK", followed by any hints ("OK; image is small (...)")."""
+    return "; ".join(("OK", *hints))
 
 
 def result_element(result: CardResult) -> dict[str, Any]:

@@ -40,7 +40,8 @@ def task_element(row: TaskRow) -> dict[str, Any]:
     """What the results operation (and a synchronous scan) reports for a stored task."""
     ident = _identity(row.task_id, row.data_id, row.url)
     if row.status == DONE and row.result is not None:
-        return {"code": CODE_OK, "msg": "OK", **ident, "extras": {}, "results": [row.result]}
+        # The stored msg is "OK" or "OK; <hint>" (e.g. a small image).
+        return {"code": CODE_OK, "msg": row.msg or "OK", **ident, "extras": {}, "results": [row.result]}
     if row.status == FAILED:
         return {"code": row.code or 500, "msg": row.msg or "failed", **ident}
     return {"code": CODE_PROCESSING, "msg": "PROCESSING", **ident}

@@ -37,11 +37,14 @@ def warm_up() -> bool:
 
 
 def scan_in_worker(data: bytes, card: str) -> ScanOutcome:
-    """Recognise ``data`` as ``card``: (200, "OK", results element) or (code, msg, None)."""
-    from certscan.pipeline import scan_bytes  # imported here: the parent process never loads models
+    """Recognise ``data`` as ``card``: (200, "OK", results element) or (code, msg, None). The msg of a
+    success carries the decoder's hints: "OK; image is small (...)" (the code stays 200)."""
+    # imported here: the parent process never loads models
+    from certscan.pipeline import ok_message, scan_bytes_with_hints
 
     try:
-        return 200, "OK", scan_bytes(data, card)
+        element, hints = scan_bytes_with_hints(data, card)
+        return 200, ok_message(hints), element
     except CertscanError as exc:
         code, msg = code_and_msg(exc)
         return code, msg, None
