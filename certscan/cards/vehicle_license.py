@@ -9,13 +9,16 @@ dimensions are parsed into integers.
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from certscan.cards import layout
+from certscan.cards import layout, vin
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.driver import date_in, without_red
+from certscan.cards.plate import read_plates
 from certscan.cards.plate import repair as plate_repair
 from certscan.cards.text import compact, strip_punct, to_digits
 from certscan.cards.vin import repair as vin_repair
+from certscan.checks import plate as plate_rules
 from certscan.constants import empty_fields
 from certscan.ocr.types import Page
 
@@ -114,12 +117,54 @@ def parse_front(scan: ScanInput) -> CardResult:
         ("model", "品牌型号"),
     ):
         fields[key] = _value(page, label, FRONT_LABELS)
-    fields["plateNum"] = plate_number(_value(page, "号牌号码", FRONT_LABELS))
-    fields["vin"] = vin_number(_code(page, "车辆识别代号", 15))
+    fields["plateNum"] = _plate(page, _value(page, "号牌号码", FRONT_LABELS))
+    fields["vin"] = _vin(page)
     fields["engineNum"] = _code(page, "发动机号码", 4)
     fields["registerDate"] = _date(page, "注册日期")
     fields["issueDate"] = _date(page, "发证日期")
+    if not fields["registerDate"] or not fields["issueDate"]:
+        fields["registerDate"], fields["issueDate"] = _bottom_dates(
+            page, fields["registerDate"], fields["issueDate"]
+        )
     return CardResult(card="vehicle-license-front", fields=fields, rate=_rate(page))
+
+
+def _plate(page: Page, value: str) -> str:
+    """The plate after its label, else the most prominent plate-shaped text on the page."""
+    number = plate_number(value)
+    if plate_rules.is_valid(number):
+        return number
+    reads = read_plates(page)
+    return reads[0].number if reads else number
+
+
+def _vin(page: Page) -> str:
+    """The VIN on the 车辆识别代号 row (repaired with the recogniser's alternatives), else any
+    check-digit-valid 17-character run on the page (the label was not read)."""
+    hit = layout.find_label(page, "车辆识别代号")
+    if hit is not None:
+        row = [
+            ln
+            for ln in [hit.line, *layout.right_of(page, hit.line, min_overlap=0.3)]
+            if not re.search(r"(?i)vehic|ident|number", ln.text)
+        ]  # the English caption
+        found = vin.find_vins(Page(width=page.width, height=page.height, lines=row))
+        if found:
+            return found[0][0]
+    anywhere = [f for f in vin.find_vins(page) if f[2] >= 0]
+    return anywhere[0][0] if anywhere else ""
+
+
+def _bottom_dates(page: Page, register: str, issue: str) -> tuple[str, str]:
+    """注册日期 and 发证日期 share the last row, register left: used when a label was not read."""
+    dated = [(ln, date_in(ln.text)) for ln in page.lines if date_in(ln.text)]
+    if not dated:
+        return register, issue
+    last = max(dated, key=lambda d: d[0].cy)[0]
+    row = sorted((d for d in dated if layout.same_row(d[0], last)), key=lambda d: d[0].x0)
+    if len(row) == 2:
+        return register or row[0][1], issue or row[1][1]
+    return register, issue
 
 
 def _mass(text: str) -> str:
@@ -130,9 +175,36 @@ def _mass(text: str) -> str:
 def dimensions(text: str) -> dict[str, int | str]:
     """``4546×1710×1427mm`` → {length, width, height} in mm ("" each when unreadable)."""
     m = _DIMENSIONS.search(compact(text))
-    if not m:
-        return {"length": "", "width": "", "height": ""}
-    return {"length": int(m.group(1)), "width": int(m.group(2)), "height": int(m.group(3))}
+    if m:
+        return {"length": int(m.group(1)), "width": int(m.group(2)), "height": int(m.group(3))}
+    # A separator lost to OCR (11182x21832981mm): width and height are 4 digits, the length the rest.
+    digits = re.sub(r"\D", "", compact(text).split("m")[0])
+    if 11 <= len(digits) <= 13:
+        return {"length": int(digits[:-8]), "width": int(digits[-8:-4]), "height": int(digits[-4:])}
+    return {"length": "", "width": "", "height": ""}
+
+
+def _back_fallbacks(page: Page, fields: dict[str, Any]) -> None:
+    """Fields whose label was not read, found by the shape of their value alone."""
+    texts = [compact(ln.text) for ln in page.lines]
+    fields["plateNum"] = _plate(page, fields["plateNum"])
+    if not fields["fileNum"]:
+        twelve = [d for t in texts for d in re.findall(r"(?<!\d)\d{12}(?!\d)", t)]
+        fields["fileNum"] = twelve[0] if len(twelve) == 1 else ""
+    if fields["appprovedPassengerCapacity"] == "":
+        seats = [m.group(1) for t in texts if (m := re.search(r"(?<!\d)(\d{1,2})人", t))]
+        fields["appprovedPassengerCapacity"] = int(seats[0]) if len(seats) == 1 else ""
+    if fields["overallDimension"]["length"] == "":
+        for t in texts:
+            if re.search(r"\d{3,5}\D?\d{4}\D?\d{4}m", t):
+                fields["overallDimension"] = dimensions(t)
+                break
+    record = fields["inspectionRecord"]
+    if not record.startswith("检验有效期至"):
+        found = [t for t in texts if "有效期至" in t]
+        # The record is always printed as 检验有效期至…: a read that lost 检验 is completed.
+        record = "检验有效期至" + found[0].split("有效期至", 1)[1] if found else record
+    fields["inspectionRecord"] = record
 
 
 def parse_back(scan: ScanInput) -> CardResult:
@@ -153,4 +225,5 @@ def parse_back(scan: ScanInput) -> CardResult:
         fields[key] = _mass(_value(page, label, BACK_LABELS))
     fields["overallDimension"] = dimensions(_value(page, "外廓尺寸", BACK_LABELS))
     fields["inspectionRecord"] = _value(page, "检验记录", BACK_LABELS)
+    _back_fallbacks(page, fields)
     return CardResult(card="vehicle-license-back", fields=fields, rate=_rate(page))

@@ -11,6 +11,7 @@ import pytest
 from bench.synth.cards import vehicle_license as renderer
 from certscan.cards import vehicle_license as parser
 from certscan.checks import vin as vin_check
+from certscan.constants import empty_fields
 from certscan.ocr.types import Line, Page
 
 
@@ -88,12 +89,35 @@ def test_blank_cell_does_not_take_the_next_label() -> None:
         ("4546×1710×1427mm", (4546, 1710, 1427)),
         ("4546X1710X1427mm", (4546, 1710, 1427)),
         ("4546x1710x1427 mm", (4546, 1710, 1427)),
+        ("11182x21832981mm", (11182, 2183, 2981)),
         ("外廓尺寸", ("", "", "")),
     ],
 )
 def test_dimensions(text: str, dims: tuple[object, object, object]) -> None:
     got = parser.dimensions(text)
     assert (got["length"], got["width"], got["height"]) == dims
+
+
+def test_back_fields_found_by_their_shape_when_labels_are_misread() -> None:
+    page = Page(
+        width=880,
+        height=600,
+        lines=[
+            line("可号", 60, 55, 120),
+            line("苏Y7F39V", 190, 55, 330),
+            line("320102395802", 590, 55, 800),
+            line("定我人量2人", 60, 125, 260),
+            line("11182x21832981m", 190, 265, 500),
+            line("有效期至2012年01月苏Y", 190, 475, 520),
+        ],
+    )
+    fields = empty_fields("vehicle-license-back")
+    parser._back_fallbacks(page, fields)
+    assert fields["plateNum"] == "苏Y7F39V"
+    assert fields["fileNum"] == "320102395802"
+    assert fields["appprovedPassengerCapacity"] == 2
+    assert fields["overallDimension"] == {"length": 11182, "width": 2183, "height": 2981}
+    assert fields["inspectionRecord"] == "检验有效期至2012年01月苏Y"
 
 
 def test_vin_fixture() -> None:
