@@ -90,6 +90,9 @@ def test_containment_uses_the_scorers_normalisation() -> None:
     assert raw_text_form("ＡＢ 1990年1月2日") == "AB19900102"
     assert containment("id-card-front", label, raw) == (3, 3)  # blank and angle are not text to find
     assert containment("id-card-front", label, "姓名 李四") == (0, 3)
+    plate = {"num": "皖A195K9"}
+    assert containment("vehicle-num", plate, "皖A·195K9") == (0, 1)  # the scorer keeps the dot
+    assert containment("vehicle-num", plate, "皖A·195K9", lenient=True) == (1, 1)
 
 
 def test_peak_rss_is_megabytes() -> None:
@@ -123,6 +126,7 @@ def test_bench_on_two_generated_images(tiny_corpus: Path, capsys: pytest.Capture
         assert sum(stages.values()) == pytest.approx(certscan["seconds_total"] / row["images"], abs=0.01)
         assert 0.0 <= certscan["field_accuracy"] <= 100.0 and certscan["fields_scored"] > 0
         assert stock["contained"][1] > 0 and 0.0 <= stock["containment"] <= 100.0
+        assert stock["contained_lenient"][0] >= stock["contained"][0]
         assert set(stock["engine_seconds_per_image"]) == {"det", "cls", "rec"}
         if card != ALL:
             assert certscan["accuracy"]["images"] == 1  # the harness's own summary, per type
@@ -135,7 +139,8 @@ def test_bench_on_two_generated_images(tiny_corpus: Path, capsys: pytest.Capture
     table = format_tables(summary)
     lines = table.splitlines()
     header = next(line for line in lines if line.startswith("card type"))
-    assert all(col in header for col in ("stock i/s", "certscan i/s", "ratio", "field%", "stock raw%"))
+    columns = ("stock i/s", "certscan i/s", "ratio", "field%", "stock raw%", "lenient", "cs raw%")
+    assert all(col in header for col in columns)
     assert "intra_op_num_threads=1" in table
     stage_header = next(line for line in lines if line.startswith("certscan s/image"))
     assert all(stage in stage_header for stage in STAGES)
