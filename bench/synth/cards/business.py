@@ -303,20 +303,23 @@ def _render_new(rng: random.Random, facts: dict[str, object]) -> RenderedCard:
         rows_right.append(("营业期限", "vaildPeriod", period))
         place_label = "主要经营场所" if "合伙" in kind else ("营业场所" if "分公司" in kind else "住所")
     y = 470
-    for text, key, value in rows_left:
+    value_x = left_x + 4 * size + 40
+    for text, key, value in rows_left:  # long names wrap inside the left column, as printed
         paper.spaced((left_x, y), text, 4 * size + 20, size)
-        paper.text((left_x + 4 * size + 40, y + (size - vsize)), value, vsize, face, field=key)
-        y += 68
-    scope = business_scope(rng)
+        bottom = paper.wrapped((value_x, y + (size - vsize)), value, right_x - 40 - value_x, vsize, face, key)
+        y = max(y + 68, bottom + 68 - vsize * 1.45)
+    lines_free = int((h - 150 - (y + size - vsize)) / (vsize * 1.45))  # down to the footer
+    per_line = int(470 / vsize)
+    scope = business_scope(rng, max_chars=max(per_line, lines_free * per_line - per_line // 2))
     label["business"] = scope
     paper.spaced((left_x, y), "经营范围", 4 * size + 20, size)
     paper.wrapped((left_x + 4 * size + 40, y + (size - vsize)), scope, 470, vsize, face, "business")
     y = 470
+    label_x = right_x + 4 * size + 40
     for text, key, value in rows_right:
         paper.spaced((right_x, y), text, 4 * size + 20, size)
-        paper.text((right_x + 4 * size + 40, y + (size - vsize)), value, vsize, face, field=key)
-        y += 68
-    label_x = right_x + 4 * size + 40
+        bottom = paper.wrapped((label_x, y + (size - vsize)), value, w - 200 - label_x, vsize, face, key)
+        y = max(y + 68, bottom + 68 - vsize * 1.45)
     paper.spaced((right_x, y), place_label, 4 * size + 20, size)
     paper.wrapped(
         (label_x, y + (size - vsize)), str(facts["address"]), w - 200 - label_x, vsize, face, "address"

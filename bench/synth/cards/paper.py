@@ -68,13 +68,18 @@ class Paper:
         field: str,
         leading: float = 1.45,
     ) -> float:
-        """Draw ``s`` wrapped at ``max_w``; returns the y below the last line."""
+        """Draw ``s`` wrapped at ``max_w`` (at a space when the line has one); returns the y below it."""
         f = font(face, size)
         line, y = "", xy[1]
         for ch in s:
             if line and f.getlength(line + ch) > max_w:
+                head, space, tail = line.rpartition(" ")
+                if space and head:  # 2019年03月03日 至 / 2049年…: never split a number
+                    line, carry = head, tail
+                else:
+                    carry = ""
                 self.text((xy[0], y), line, size, face, field=field)
-                line, y = "", y + size * leading
+                line, y = carry, y + size * leading
             line += ch
         if line:
             self.text((xy[0], y), line, size, face, field=field)
