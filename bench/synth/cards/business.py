@@ -307,7 +307,7 @@ def _render_new(rng: random.Random, facts: dict[str, object]) -> RenderedCard:
     for text, key, value in rows_left:  # long names wrap inside the left column, as printed
         paper.spaced((left_x, y), text, 4 * size + 20, size)
         bottom = paper.wrapped((value_x, y + (size - vsize)), value, right_x - 40 - value_x, vsize, face, key)
-        y = max(y + 68, bottom + 68 - vsize * 1.45)
+        y = int(max(y + 68, bottom + 68 - vsize * 1.45))
     lines_free = int((h - 150 - (y + size - vsize)) / (vsize * 1.45))  # down to the footer
     per_line = int(470 / vsize)
     scope = business_scope(rng, max_chars=max(per_line, lines_free * per_line - per_line // 2))
@@ -319,7 +319,7 @@ def _render_new(rng: random.Random, facts: dict[str, object]) -> RenderedCard:
     for text, key, value in rows_right:
         paper.spaced((right_x, y), text, 4 * size + 20, size)
         bottom = paper.wrapped((label_x, y + (size - vsize)), value, w - 200 - label_x, vsize, face, key)
-        y = max(y + 68, bottom + 68 - vsize * 1.45)
+        y = int(max(y + 68, bottom + 68 - vsize * 1.45))
     paper.spaced((right_x, y), place_label, 4 * size + 20, size)
     paper.wrapped(
         (label_x, y + (size - vsize)), str(facts["address"]), w - 200 - label_x, vsize, face, "address"
