@@ -12,11 +12,13 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import numpy as np
+
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.layout import group_rows
 from certscan.cards.readers import char_runs, line_chars, page_rate, read_page
 from certscan.checks import luhn
-from certscan.checks.repair import repair
+from certscan.checks.repair import DIGIT_MAP, repair
 from certscan.constants import empty_fields
 from certscan.ocr.types import CharCandidates, Line, Page
 
@@ -79,10 +81,28 @@ def _row_chars(row: list[Line]) -> list[CharCandidates]:
     return out
 
 
+def drop_one(run: list[CharCandidates], positions: int = 4) -> list[CharCandidates] | None:
+    """``run`` without the one low-confidence position whose removal makes it pass Luhn, when exactly
+    one of the ``positions`` least confident does; else None."""
+    digits = "".join(DIGIT_MAP.get(c.best, c.best) for c in run)
+    unsure = sorted((i for i in range(len(run)) if run[i].confidence < 0.98),
+                    key=lambda i: run[i].confidence)[:positions]
+    passing = {i for i in unsure if luhn.is_valid(digits[:i] + digits[i + 1:])}
+    if len(passing) != 1:
+        return None
+    (i,) = passing
+    return run[:i] + run[i + 1:]
+
+
 def candidates(page: Page) -> list[Candidate]:
     found: list[Candidate] = []
     for row in group_rows(page, min_overlap=0.4):
         for run in char_runs(_row_chars(row), DIGITS, max_gap=2):
+            if len(run) == MAX_LEN + 1:
+                dropped = drop_one(run)  # one spurious character (a stroke of the artwork read as a digit)
+                if dropped is None:
+                    continue
+                run = dropped
             if not MIN_LEN <= len(run) <= MAX_LEN:
                 continue
             fixed = repair(run, luhn.is_valid, DIGITS, max_changes=1)
@@ -99,6 +119,40 @@ def best_number(page: Page) -> Candidate | None:
     return max(found, key=lambda c: (c.valid, bool(bin_info(c.text)[0]), c.confidence))
 
 
+def _digit_count(row: list[Line]) -> int:
+    return sum(len(run) for run in char_runs(_row_chars(row), DIGITS, max_gap=2))
+
+
+def band_quads(page: Page, rows: int = 2) -> list[np.ndarray]:
+    """The rows richest in digits, widened: embossed groups are often missed or split by detection,
+    and one strip across the whole row reads them together."""
+    scored = sorted(((_digit_count(row), row) for row in group_rows(page, min_overlap=0.4)),
+                    key=lambda item: -item[0])
+    quads = []
+    for count, row in scored[:rows]:
+        if count < 4:
+            break
+        h = max(ln.height for ln in row)
+        x0 = max(0.0, min(ln.x0 for ln in row) - 0.5 * h)
+        x1 = min(float(page.width), max(ln.x1 for ln in row) + 4.0 * h)
+        y0 = max(0.0, min(ln.y0 for ln in row) - 0.15 * h)
+        y1 = min(float(page.height), max(ln.y1 for ln in row) + 0.15 * h)
+        quads.append(np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32))
+    return quads
+
+
+def _band_candidates(scan: ScanInput, page: Page) -> list[Candidate]:
+    regions = getattr(scan.engine, "read_regions", None)
+    quads = band_quads(page)
+    if regions is None or not quads:
+        return []
+    found = []
+    for quad, read in zip(quads, regions(scan.image, page, quads), strict=True):
+        box = Line(text=read.text, box=quad, confidence=read.confidence, chars=list(read.chars))
+        found += candidates(Page(width=page.width, height=page.height, lines=[box]))
+    return found
+
+
 def parse(scan: ScanInput) -> CardResult:
     page = read_page(scan)
     fields = empty_fields(scan.card)
@@ -106,6 +160,13 @@ def parse(scan: ScanInput) -> CardResult:
         return CardResult(card=scan.card, fields=fields, text_found=False)
     extra: dict[str, Any] = {"bankName": "", "cardType": ""}
     best = best_number(page)
+    if best is None or not best.valid:
+        # Second opinion only when the first read has no Luhn-valid number: the digit rows as strips.
+        found = _band_candidates(scan, page)
+        if found:
+            second = max(found, key=lambda c: (c.valid, bool(bin_info(c.text)[0]), c.confidence))
+            if best is None or second.valid:
+                best = second
     if best is not None:
         fields["bankCardNum"] = best.text
         extra["bankName"], extra["cardType"] = bin_info(best.text)

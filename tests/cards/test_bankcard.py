@@ -40,3 +40,16 @@ def test_card_kind_words() -> None:
     assert card_kind("准贷记卡") == "准贷记卡"
     assert card_kind("牡丹灵通卡") == ""
     assert bin_info("0000000000000000") == ("", "")
+
+
+def test_one_spurious_digit_is_dropped_only_when_unique() -> None:
+    from certscan.cards.bankcard import drop_one
+
+    number = "6222601310012850053"
+    assert luhn.is_valid(number)
+    noisy = number[:5] + "7" + number[5:]
+    chars = plain_chars(noisy)
+    chars[5] = CharCandidates(chars=("7",), probs=(0.4,))
+    dropped = drop_one(chars)
+    assert dropped is not None and "".join(c.best for c in dropped) == number
+    assert drop_one(plain_chars(noisy)) is None  # no unsure position: nothing is dropped
