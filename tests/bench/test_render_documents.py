@@ -7,7 +7,7 @@ import random
 import pytest
 
 from bench.synth.base import get_renderer
-from bench.synth.cards.business import cn_amount
+from bench.synth.cards.company import cn_amount
 from bench.synth.validate import label_errors
 from certscan.checks import idnumber, uscc
 from certscan.constants import LONG_TERM

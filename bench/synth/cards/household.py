@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 
 from bench.synth import values
 from bench.synth.base import RenderedCard, font
-from bench.synth.cards.business import company_name
+from bench.synth.cards.company import company_name
 from bench.synth.cards.paper import INK, RED, Paper
 from certscan.constants import empty_fields
 
