@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
+from certscan.api.docs import install_offline_docs
 from certscan.api.envelope import error_envelope, internal_error_body
 from certscan.api.routes import router
 from certscan.api.schemas import ImageScanRequest, component_schemas
@@ -90,10 +91,13 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None,
         description="Self-hosted certificate OCR behind the wire format of /green/image (API 2018-05-09). "
         "Requests are signed as the vendor's SDKs sign them (ACS HMAC-SHA1 or ACS3-HMAC-SHA256).",
         lifespan=lifespan,
+        docs_url=None,  # served from local files instead (install_offline_docs): the product runs offline
+        redoc_url=None,
     )
     app.state.service = service
     app.state.upload_store = uploads
     app.include_router(router)
+    install_offline_docs(app)
     app.include_router(uploads_router)  # last: its PUT /{path} is the OSS-compatible upload endpoint
     _install_error_handlers(app)
     _install_request_context(app, metrics)
