@@ -119,7 +119,7 @@ def parse_front(scan: ScanInput) -> CardResult:
         fields[key] = _value(page, label, FRONT_LABELS)
     fields["plateNum"] = _plate(page, _value(page, "号牌号码", FRONT_LABELS))
     fields["vin"] = _vin(page)
-    fields["engineNum"] = _code(page, "发动机号码", 4)
+    fields["engineNum"] = _code(page, "发动机号码", 4) or _code_below_vin(page, fields["vin"])
     fields["registerDate"] = _date(page, "注册日期")
     fields["issueDate"] = _date(page, "发证日期")
     if not fields["registerDate"] or not fields["issueDate"]:
@@ -134,7 +134,8 @@ def _plate(page: Page, value: str) -> str:
     number = plate_number(value)
     if plate_rules.is_valid(number):
         return number
-    reads = read_plates(page)
+    # Military vehicles carry no civil licence: two letters and digits here are an engine number or VIN.
+    reads = [r for r in read_plates(page) if plate_rules.kind(r.number) != "military"]
     return reads[0].number if reads else number
 
 
@@ -153,6 +154,24 @@ def _vin(page: Page) -> str:
             return found[0][0]
     anywhere = [f for f in vin.find_vins(page) if f[2] >= 0]
     return anywhere[0][0] if anywhere else ""
+
+
+def _code_below_vin(page: Page, vin_text: str) -> str:
+    """The engine number when its label was not read: the code on the row right under the VIN."""
+    if not vin_text:
+        return ""
+    rows = layout.group_rows(page)
+    for i, row in enumerate(rows[:-1]):
+        text = re.sub(r"[^A-Z0-9]", "", layout.row_text(row).upper())
+        windows = (text[k : k + 17] for k in range(max(0, len(text) - 16)))
+        if any(sum(a != b for a, b in zip(w, vin_text, strict=False)) <= 3 for w in windows):  # the VIN's row
+            for ln in rows[i + 1]:
+                text = re.sub(r"[\s·.\-]", "", compact(ln.text).upper())
+                runs = [r for r in re.findall(r"[A-Z0-9]{5,}", text) if not date_in(r)]
+                if runs:
+                    return max(runs, key=len)
+            break
+    return ""
 
 
 def _bottom_dates(page: Page, register: str, issue: str) -> tuple[str, str]:
