@@ -21,7 +21,10 @@ from __future__ import annotations
 import difflib
 import re
 
+import numpy as np
+
 from certscan.cards.base import CardResult, ScanInput
+from certscan.cards.ink import drop_red_lines
 from certscan.cards.labelled import Fields, LabelSet, pieces
 from certscan.cards.places import fix_place_prefix
 from certscan.cards.text import compact, find_dates, parse_date
@@ -66,12 +69,15 @@ _USCC_SWAPS: dict[str, str] = {
 
 def parse(scan: ScanInput) -> CardResult:
     page = scan.engine.read(scan.image)
-    return parse_page(page)
+    return parse_page(page, scan.image)
 
 
-def parse_page(page: Page) -> CardResult:
+def parse_page(page: Page, image: np.ndarray | None = None) -> CardResult:
+    """The license's fields from its OCR page; with the image, red seal text is left out first."""
     if not page.lines:
         return CardResult.empty(CARD)
+    if image is not None:
+        page = drop_red_lines(image, page)
     fields = Fields(pieces(page, LABELS))
     out = empty_fields(CARD)
     out["companyName"] = fields.value("companyName", multiline=True, max_lines=2)

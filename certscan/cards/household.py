@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from certscan.cards.base import CardResult, ScanInput
+from certscan.cards.ink import drop_red_lines
 from certscan.cards.labelled import Fields, LabelSet, pieces
 from certscan.cards.places import fix_place_prefix
 from certscan.cards.text import compact, digits_with_lookalikes, parse_date, strip_punct
@@ -76,31 +79,34 @@ _ID_SWAPS = {"0": "86", "1": "7", "3": "8", "5": "6", "6": "058", "7": "1", "8":
 
 
 def parse_head(scan: ScanInput) -> CardResult:
-    return parse_head_page(scan.engine.read(scan.image))
+    return parse_head_page(scan.engine.read(scan.image), scan.image)
 
 
 def parse_resident(scan: ScanInput) -> CardResult:
-    return parse_resident_page(scan.engine.read(scan.image))
+    return parse_resident_page(scan.engine.read(scan.image), scan.image)
 
 
 def _rate(page: Page) -> float:
     return round(100 * sum(ln.confidence for ln in page.lines) / max(1, len(page.lines)), 2)
 
 
-def _values(page: Page, labels: LabelSet, card: str) -> dict[str, str]:
+def _values(page: Page, labels: LabelSet, image: np.ndarray | None) -> dict[str, str]:
+    """Each field's cell text. The clerk's stamp (undertaker) is red ink; every other value is black,
+    so with the image at hand red lines (the round seal across the cells) are kept out of them."""
     fields = Fields(pieces(page, labels))
+    black = Fields(pieces(drop_red_lines(image, page), labels)) if image is not None else fields
     out: dict[str, str] = {}
     for key in labels.by_label.values():
         if key.startswith("_") or key in out:
             continue
-        out[key] = fields.cell(key)
+        out[key] = (fields if key == "undertaker" else black).cell(key)
     return out
 
 
-def parse_head_page(page: Page) -> CardResult:
+def parse_head_page(page: Page, image: np.ndarray | None = None) -> CardResult:
     if not page.lines:
         return CardResult.empty(HEAD)
-    v = _values(page, HEAD_LABELS, HEAD)
+    v = _values(page, HEAD_LABELS, image)
     out = empty_fields(HEAD)
     out.update(
         householdType=v["householdType"],
@@ -116,10 +122,10 @@ def parse_head_page(page: Page) -> CardResult:
     return CardResult(card=HEAD, fields=out, rate=_rate(page))
 
 
-def parse_resident_page(page: Page) -> CardResult:
+def parse_resident_page(page: Page, image: np.ndarray | None = None) -> CardResult:
     if not page.lines:
         return CardResult.empty(RESIDENT)
-    v = _values(page, RESIDENT_LABELS, RESIDENT)
+    v = _values(page, RESIDENT_LABELS, image)
     out = empty_fields(RESIDENT)
     for key in out:
         if key in v:
@@ -150,6 +156,8 @@ def migration(text: str) -> str:
     the place's division names repaired; a cell holding one or two stray characters (seal ink) is empty."""
     if not re.search(r"\d", text) and len(text) <= 2:
         return ""
+    if "迁来" in text:  # the printed text ends there; anything after is a neighbour's ink
+        text = text[: text.index("迁来") + 2]
     m = _MIGRATION.match(text)
     if not m or not m["by"]:
         return text

@@ -1,0 +1,48 @@
+"""Ink colour of OCR lines: tell text stamped by a red seal from the black print it overlaps.
+
+Licenses and household registers carry round red seals across their fields; OCR reads seal characters
+as short lines in the middle of values. The engine reports lines in upright, deskewed page coordinates,
+so a line's box is mapped back to the photo (``certscan.ocr.orient``) and the share of red among its
+ink pixels decides.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from certscan.ocr import orient
+from certscan.ocr.types import Line, Page
+
+
+def to_image_quad(line: Line, page: Page, image_shape: tuple[int, ...]) -> np.ndarray:
+    """``line``'s box in the coordinates of the image the page was read from."""
+    right = round(page.angle / 90.0) % 4 * 90
+    skew = (page.angle - right + 180.0) % 360.0 - 180.0
+    uw, uh = page.width, page.height
+    work_w, work_h = (uh, uw) if right in (90, 270) else (uw, uh)
+    pts = orient.rotate_points(np.asarray(line.box, dtype=np.float32), skew, ((uw - 1) / 2, (uh - 1) / 2))
+    pts = orient.from_upright(pts, work_w, work_h, right)
+    scale = max(image_shape[0], image_shape[1]) / max(1, work_w, work_h)
+    return pts * scale
+
+
+def red_share(image: np.ndarray, page: Page, line: Line) -> float:
+    """Share of the line's ink pixels that are seal red (0..1; 0 when the box holds no ink)."""
+    quad = to_image_quad(line, page, image.shape)
+    h, w = image.shape[:2]
+    x0, y0 = (max(0, int(v)) for v in quad.min(axis=0))
+    x1, y1 = int(min(w, quad[:, 0].max() + 1)), int(min(h, quad[:, 1].max() + 1))
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return 0.0
+    crop = image[y0:y1, x0:x1].astype(np.int16)
+    r, g, b = crop[..., 0], crop[..., 1], crop[..., 2]
+    red = (r - np.maximum(g, b) > 40) & (r > 100)
+    dark = (r + g + b) < 3 * 110
+    ink = int(red.sum() + (dark & ~red).sum())
+    return float(red.sum()) / ink if ink else 0.0
+
+
+def drop_red_lines(image: np.ndarray, page: Page, threshold: float = 0.6) -> Page:
+    """``page`` without the lines mostly printed in seal red."""
+    kept = [ln for ln in page.lines if red_share(image, page, ln) < threshold]
+    return Page(width=page.width, height=page.height, lines=kept, angle=page.angle, timings=page.timings)

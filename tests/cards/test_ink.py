@@ -1,0 +1,23 @@
+import numpy as np
+
+from certscan.cards.ink import drop_red_lines, red_share
+from certscan.ocr.types import Line, Page
+
+
+def _line(text: str, x0: int, y0: int, x1: int, y1: int) -> Line:
+    box = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+    return Line(text=text, box=box, confidence=0.9)
+
+
+def test_red_seal_text_is_told_from_black_print_also_on_a_turned_photo() -> None:
+    image = np.full((200, 400, 3), 235, dtype=np.uint8)
+    image[20:50, 20:200:3] = (20, 20, 20)  # black strokes
+    image[120:150, 220:380:3] = (210, 40, 45)  # red strokes
+    black, red = _line("黑字", 20, 20, 200, 50), _line("印章", 220, 120, 380, 150)
+    page = Page(width=400, height=200, lines=[black, red])
+    assert red_share(image, page, black) < 0.1 and red_share(image, page, red) > 0.9
+    assert [ln.text for ln in drop_red_lines(image, page).lines] == ["黑字"]
+    # the same card photographed upside down: the page's lines are upright, the image is not
+    turned = np.ascontiguousarray(image[::-1, ::-1])
+    page180 = Page(width=400, height=200, lines=[black, red], angle=180.0)
+    assert [ln.text for ln in drop_red_lines(turned, page180).lines] == ["黑字"]
