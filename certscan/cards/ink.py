@@ -26,23 +26,31 @@ def to_image_quad(line: Line, page: Page, image_shape: tuple[int, ...]) -> np.nd
     return pts * scale
 
 
-def red_share(image: np.ndarray, page: Page, line: Line) -> float:
-    """Share of the line's ink pixels that are seal red (0..1; 0 when the box holds no ink)."""
+def redness(image: np.ndarray, page: Page, line: Line) -> float:
+    """Mean red excess (R minus the larger of G and B) of the line's ink pixels: those clearly darker
+    than the paper around them. Black print scores near 0 (more under a warm colour cast), seal red
+    near 100 or more."""
     quad = to_image_quad(line, page, image.shape)
     h, w = image.shape[:2]
     x0, y0 = (max(0, int(v)) for v in quad.min(axis=0))
     x1, y1 = int(min(w, quad[:, 0].max() + 1)), int(min(h, quad[:, 1].max() + 1))
     if x1 - x0 < 2 or y1 - y0 < 2:
         return 0.0
-    crop = image[y0:y1, x0:x1].astype(np.int16)
-    r, g, b = crop[..., 0], crop[..., 1], crop[..., 2]
-    red = (r - np.maximum(g, b) > 40) & (r > 100)
-    dark = (r + g + b) < 3 * 110
-    ink = int(red.sum() + (dark & ~red).sum())
-    return float(red.sum()) / ink if ink else 0.0
+    crop = image[y0:y1, x0:x1].astype(np.float32)
+    luma = crop @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    ink = luma < float(np.median(luma)) - 35
+    if int(ink.sum()) < 4:
+        return 0.0
+    excess = crop[..., 0] - np.maximum(crop[..., 1], crop[..., 2])
+    return float(excess[ink].mean())
 
 
-def drop_red_lines(image: np.ndarray, page: Page, threshold: float = 0.6) -> Page:
-    """``page`` without the lines mostly printed in seal red."""
-    kept = [ln for ln in page.lines if red_share(image, page, ln) < threshold]
+def drop_red_lines(image: np.ndarray, page: Page, margin: float = 45.0) -> Page:
+    """``page`` without the lines inked in seal red: redder than the page's typical line by ``margin``
+    (relative, so a warm colour cast over the whole photo removes nothing)."""
+    if not page.lines:
+        return page
+    scores = [redness(image, page, ln) for ln in page.lines]
+    typical = float(np.median(scores))
+    kept = [ln for ln, r in zip(page.lines, scores, strict=True) if not (r > 50 and r - typical > margin)]
     return Page(width=page.width, height=page.height, lines=kept, angle=page.angle, timings=page.timings)

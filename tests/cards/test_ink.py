@@ -1,6 +1,6 @@
 import numpy as np
 
-from certscan.cards.ink import drop_red_lines, red_share
+from certscan.cards.ink import drop_red_lines, redness
 from certscan.ocr.types import Line, Page
 
 
@@ -15,9 +15,19 @@ def test_red_seal_text_is_told_from_black_print_also_on_a_turned_photo() -> None
     image[120:150, 220:380:3] = (210, 40, 45)  # red strokes
     black, red = _line("黑字", 20, 20, 200, 50), _line("印章", 220, 120, 380, 150)
     page = Page(width=400, height=200, lines=[black, red])
-    assert red_share(image, page, black) < 0.1 and red_share(image, page, red) > 0.9
+    assert redness(image, page, black) < 10 and redness(image, page, red) > 100
     assert [ln.text for ln in drop_red_lines(image, page).lines] == ["黑字"]
     # the same card photographed upside down: the page's lines are upright, the image is not
     turned = np.ascontiguousarray(image[::-1, ::-1])
     page180 = Page(width=400, height=200, lines=[black, red], angle=180.0)
     assert [ln.text for ln in drop_red_lines(turned, page180).lines] == ["黑字"]
+
+
+def test_a_warm_colour_cast_over_the_whole_photo_removes_nothing() -> None:
+    image = np.full((200, 400, 3), (250, 200, 190), dtype=np.uint8)
+    lines = []
+    for i in range(4):
+        image[20 + 40 * i : 40 + 40 * i, 20:300:3] = (120, 60, 55)  # grey print turned reddish
+        lines.append(_line(f"字{i}", 20, 20 + 40 * i, 300, 40 + 40 * i))
+    page = Page(width=400, height=200, lines=lines)
+    assert len(drop_red_lines(image, page).lines) == 4
