@@ -16,7 +16,7 @@ from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.driver import date_in, without_red
 from certscan.cards.plate import read_plates
 from certscan.cards.plate import repair as plate_repair
-from certscan.cards.text import compact, strip_punct, to_digits
+from certscan.cards.text import compact, strip_punct
 from certscan.cards.vin import repair as vin_repair
 from certscan.checks import plate as plate_rules
 from certscan.constants import empty_fields
@@ -80,6 +80,25 @@ def _row_texts(page: Page, label: str) -> list[str]:
     if hit is None:
         return []
     return [hit.rest] + [compact(ln.text) for ln in layout.right_of(page, hit.line, min_overlap=0.3)]
+
+
+def _cell_texts(page: Page, label: str, labels: list[str]) -> list[str]:
+    """``_row_texts`` up to the next label on the row: the texts of this cell only (a speck the
+    detector boxed between label and value is one of them, not the value)."""
+    out = []
+    for text in _row_texts(page, label):
+        if any(other != label and label not in other and text.startswith(other) for other in labels):
+            break
+        out.append(text)
+    return out
+
+
+def _first(texts: list[str], pattern: str) -> str:
+    for text in texts:
+        m = re.search(pattern, text)
+        if m:
+            return m.group(1)
+    return ""
 
 
 def _code(page: Page, label: str, min_len: int) -> str:
@@ -232,16 +251,16 @@ def parse_back(scan: ScanInput) -> CardResult:
         return CardResult.empty("vehicle-license-back")
     fields = empty_fields("vehicle-license-back")
     fields["plateNum"] = plate_number(_value(page, "号牌号码", BACK_LABELS))
-    fields["fileNum"] = to_digits(_value(page, "档案编号", BACK_LABELS))
-    seats = re.match(r"\d+", to_digits(_value(page, "核定载人数", BACK_LABELS).split("人")[0]))
-    fields["appprovedPassengerCapacity"] = int(seats.group()) if seats else ""
+    fields["fileNum"] = _first(_cell_texts(page, "档案编号", BACK_LABELS), r"(?<!\d)(\d{10,14})(?!\d)")
+    seats = _first(_cell_texts(page, "核定载人数", BACK_LABELS), r"(?<!\d)(\d{1,3})人?")
+    fields["appprovedPassengerCapacity"] = int(seats) if seats else ""
     for key, label in (
         ("grossMass", "总质量"),
         ("unladenMass", "整备质量"),
         ("approvedLoad", "核定载质量"),
         ("tractionMass", "准牵引总质量"),
     ):
-        fields[key] = _mass(_value(page, label, BACK_LABELS))
+        fields[key] = next((m for t in _cell_texts(page, label, BACK_LABELS) if (m := _mass(t))), "")
     fields["overallDimension"] = dimensions(_value(page, "外廓尺寸", BACK_LABELS))
     fields["inspectionRecord"] = _value(page, "检验记录", BACK_LABELS)
     _back_fallbacks(page, fields)
