@@ -130,16 +130,26 @@ def _validator(name: str, n: int) -> Callable[[str], bool]:
 
 
 def _fix_field(seq: list[CharCandidates], valid: Callable[[str], bool],
-               digits_only: bool) -> tuple[str, bool]:
+               digits_only: bool, by_majority: bool = False) -> tuple[str, bool]:
     """A field + check digit: as read, else with letter look-alikes read as digits (numbers in
     alphanumeric fields are mostly digits), else repaired from alternatives; (text, repaired)."""
     as_digits = _typed(seq, True)
     as_letters = [*_typed(seq[:-1], False), as_digits[-1]]
     variants = [as_digits] if digits_only else [seq, as_digits, as_letters]
-    for variant in variants:
-        text = "".join(c.best for c in variant)
-        if valid(text):
-            return text, variant is not seq
+    passing = [(v, "".join(c.best for c in v)) for v in variants]
+    passing = [(v, t) for v, t in passing if valid(t)]
+    if passing:
+        if by_majority and len({t for _, t in passing}) > 1:
+            # O/0 swaps can cancel out in the 7-3-1 sum (values 24 and 0 at weights 3 and 7): in the
+            # optional data follow what most of the field is made of; elsewhere the read stands.
+            raw = "".join(c.best for c in seq[:-1])
+            letters = sum(ch.isalpha() for ch in raw) > sum(ch.isdigit() for ch in raw)
+            preferred = as_letters if letters else as_digits
+            for v, t in passing:
+                if v is preferred:
+                    return t, True
+        v, t = passing[0]
+        return t, v is not seq
     alphabet = mrz.DIGITS if digits_only else mrz.ALPHABET
     for variant in variants[::-1]:
         fixed = repair(variant, valid, alphabet, mapping={}, max_changes=1)
@@ -219,7 +229,8 @@ def read_rows(rows: list[list[Line]], upper: list[CharCandidates] | None = None,
     for name, a, b, c in mrz.TD3_FIELDS:
         raw = [*line1_chars[a:b], _typed([line1_chars[c]], True)[0]]
         digits = name in ("birth", "expiry")
-        fixed_text, repaired = _fix_field(raw, _validator(name, b - a), digits)
+        fixed_text, repaired = _fix_field(raw, _validator(name, b - a), digits,
+                                          by_majority=name == "personal")
         if repaired:
             result.repaired.append(name)
         text1[a:b] = list(fixed_text[:-1])

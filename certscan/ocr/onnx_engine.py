@@ -31,7 +31,8 @@ class EngineOptions:
     min_line_height: float = 6.0  # in work-image pixels; smaller boxes are specks, not text
     small_text_height: float = 22.0  # median line height (det input px) below which det zooms in
     zoom_text_height: float = 40.0
-    zoom_max_side: int = 1280
+    zoom_max_side: int = 1600
+    few_lines: int = 5  # fewer small boxes than this: zoom on the whole image, not their extent
 
 
 class OnnxEngine:
@@ -118,10 +119,14 @@ class OnnxEngine:
         if not quads or float(np.median(heights)) * det_scale >= self.options.small_text_height:
             return quads
         line_h = float(np.median(heights))
-        pts = np.concatenate(quads)
-        margin = 2.5 * line_h
-        x0, y0 = (max(0, int(v - margin)) for v in pts.min(axis=0))
-        x1, y1 = int(min(w, pts[:, 0].max() + margin)), int(min(h, pts[:, 1].max() + margin))
+        if len(quads) < self.options.few_lines:
+            # Almost nothing found: the document is small in the frame; look again at the whole image.
+            x0, y0, x1, y1 = 0, 0, w, h
+        else:
+            pts = np.concatenate(quads)
+            margin = 2.5 * line_h
+            x0, y0 = (max(0, int(v - margin)) for v in pts.min(axis=0))
+            x1, y1 = int(min(w, pts[:, 0].max() + margin)), int(min(h, pts[:, 1].max() + margin))
         region = bgr[y0:y1, x0:x1]
         zoom = min(self.options.zoom_text_height / line_h, self.options.zoom_max_side / max(region.shape[:2]))
         if zoom <= det_scale * 1.2:

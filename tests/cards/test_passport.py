@@ -55,3 +55,13 @@ def test_mrz_century_rules() -> None:
 def test_fit_length_stretches_fillers() -> None:
     chars = fit_length(plain_chars("P<UTOA<<B<<<"), protect=5)
     assert len(chars) == 44 and "".join(c.best for c in chars).startswith("P<UTOA<<B<<<<")
+
+
+def test_o_zero_swaps_that_cancel_in_the_check_sum() -> None:
+    from certscan.cards.mrz_read import _fix_field, _validator
+
+    # O (24) at weights 3 and 7 adds 240 ≡ 0: both readings pass, so the field's make-up decides.
+    chars = plain_chars("EBMPNED0FLMM0<2")
+    assert _fix_field(chars, _validator("personal", 14), False, by_majority=True) == ("EBMPNEDOFLMMO<2", True)
+    number = plain_chars("EG25126468")  # G (16) and 6 are one apart by 10: the read stands
+    assert _fix_field(number, _validator("number", 9), False) == ("EG25126468", False)
