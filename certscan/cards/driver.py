@@ -17,6 +17,7 @@ from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.text import compact, find_dates, is_long_term, strip_punct, to_digits
 from certscan.checks import idnumber
 from certscan.constants import LONG_TERM, empty_fields
+from certscan.ocr.recognize import crop_quad
 from certscan.ocr.types import Line, Page
 
 FRONT_LABELS = [
@@ -261,5 +262,22 @@ def parse_back(scan: ScanInput) -> CardResult:
     if not page.lines:
         return CardResult.empty("driver-license-back")
     fields = empty_fields("driver-license-back")
-    fields["archiveNum"] = _archive(page)
+    fields["archiveNum"] = _archive(page) or _archive_zoomed(scan, page)
     return CardResult(card="driver-license-back", fields=fields, rate=_rate(page))
+
+
+def _archive_zoomed(scan: ScanInput, page: Page) -> str:
+    """档案编号 when the whole-page read missed its row: the band under the 副页's 证号 line, cut from
+    the input image and read again on its own (the detector sees it larger)."""
+    anchors = [ln for ln in page.lines if re.search(r"\d{17}[\dXx]", compact(ln.text))]
+    if not anchors:
+        return ""
+    number = max(anchors, key=lambda ln: ln.cx)  # the 副页 is the right-hand page in a wallet photo
+    h = number.height
+    x0, x1 = max(0.0, number.x0 - 6 * h), min(float(page.width), number.x1 + 6 * h)
+    y0, y1 = number.y1, min(float(page.height), number.y1 + 4 * h)
+    if y1 - y0 < h:
+        return ""
+    quad = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+    crop = crop_quad(without_red(scan.image), page.image_points(quad))
+    return _archive(scan.engine.read(crop))
