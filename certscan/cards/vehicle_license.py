@@ -103,9 +103,10 @@ def _first(texts: list[str], pattern: str) -> str:
 
 def _code(page: Page, label: str, min_len: int) -> str:
     """The first run of Latin letters and digits of at least ``min_len`` after a label (seal remnants,
-    printed in Chinese, are skipped)."""
+    printed in Chinese, are skipped; so is the English caption: codes carry digits)."""
     for text in _row_texts(page, label):
         runs = re.findall(rf"[A-Z0-9]{{{min_len},}}", re.sub(r"[\s·.\-]", "", text.upper()))
+        runs = [r for r in runs if sum(c.isdigit() for c in r) >= 3]
         if runs:
             return max(runs, key=len)
     return ""
