@@ -67,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     from bench.speed.workers import pool_throughput
     from certscan.settings import get_settings
 
+    # Settings are cached per process: drop a copy made before --threads changed the environment.
+    get_settings.cache_clear()
     threads = get_settings().worker_threads
 
     def progress(index: int, total: int, item: LabelledImage) -> None:
