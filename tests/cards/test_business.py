@@ -160,3 +160,18 @@ def test_a_speck_after_the_scope_caption_is_no_value() -> None:
         ],
     )
     assert business.parse_page(page).fields["business"] == "技术开发、技术咨询;销售电子产品。"
+
+
+def test_caption_that_lost_its_first_character() -> None:
+    page = Page(
+        width=1600,
+        height=1130,
+        lines=[
+            line("称北京华信科技有限公司", 320, 480, 700),
+            line("型有限责任公司（自然人独资）", 240, 545, 680),
+            line("所北京市朝阳区人民路1号", 1040, 680, 1390),
+        ],
+    )
+    out = business.parse_page(page).fields
+    assert (out["companyName"], out["companyType"]) == ("北京华信科技有限公司", "有限责任公司(自然人独资)")
+    assert out["address"] == "北京市朝阳区人民路1号"
