@@ -20,7 +20,7 @@ from certscan.cards.text import compact, strip_punct
 from certscan.cards.vin import repair as vin_repair
 from certscan.checks import plate as plate_rules
 from certscan.constants import empty_fields
-from certscan.ocr.types import Page
+from certscan.ocr.types import Line, Page
 
 FRONT_LABELS = [
     "号牌号码",
@@ -142,6 +142,11 @@ def parse_front(scan: ScanInput) -> CardResult:
     fields["engineNum"] = _code(page, "发动机号码", 4) or _code_below_vin(page, fields["vin"])
     fields["registerDate"] = _date(page, "注册日期")
     fields["issueDate"] = _date(page, "发证日期")
+    if (
+        fields["vin"]
+        and sum(not fields[k] for k in ("vehicleType", "owner", "address", "useCharacter", "model")) >= 2
+    ):
+        _rows_above_vin(page, fields)
     if not fields["registerDate"] or not fields["issueDate"]:
         fields["registerDate"], fields["issueDate"] = _bottom_dates(
             page, fields["registerDate"], fields["issueDate"]
@@ -192,6 +197,43 @@ def _code_below_vin(page: Page, vin_text: str) -> str:
                     return max(runs, key=len)
             break
     return ""
+
+
+def _near_vin(text: str, vin_text: str) -> bool:
+    """Whether ``text`` holds the VIN (up to 3 characters read differently)."""
+    s = re.sub(r"[^A-Z0-9]", "", text.upper())
+    return any(
+        sum(a != b for a, b in zip(s[k : k + 17], vin_text, strict=False)) <= 3
+        for k in range(max(0, len(s) - 16))
+    )
+
+
+def _rows_above_vin(page: Page, fields: dict[str, Any]) -> None:
+    """Cells whose labels were unreadable (a small, blurred photo), taken by their row's place above
+    the VIN row: plate | type, owner, address, use | model. Only empty fields are filled, and only
+    when the plate row sits where the layout puts it (no row was lost in between)."""
+    rows = layout.group_rows(page)
+    at = next((i for i, row in enumerate(rows) if _near_vin(layout.row_text(row), fields["vin"])), -1)
+    if at < 4 or not fields["plateNum"] or fields["plateNum"][1:] not in layout.row_text(rows[at - 4]):
+        return
+    x0, x1 = min(ln.x0 for ln in page.lines), max(ln.x1 for ln in page.lines)
+    width, mid = x1 - x0, (x0 + x1) / 2
+
+    def cell(row: list[Line], right: bool) -> str:
+        start = x0 + (0.66 if right else 0.2) * width  # values start right of their label column
+        kept = [ln for ln in row if (ln.cx >= mid) == right and ln.x1 > start]
+        return strip_punct("".join(compact(ln.text) for ln in kept))
+
+    wanted = {
+        "vehicleType": cell(rows[at - 4], True),
+        "owner": cell(rows[at - 3], False),
+        "address": cell(rows[at - 2], False) + cell(rows[at - 2], True),
+        "useCharacter": cell(rows[at - 1], False),
+        "model": cell(rows[at - 1], True),
+    }
+    for key, value in wanted.items():
+        if not fields[key] and value:
+            fields[key] = value
 
 
 def _bottom_dates(page: Page, register: str, issue: str) -> tuple[str, str]:
