@@ -2,7 +2,8 @@
 
 Steps (the ``real`` profile draws a random mix; ``clean`` keeps the flat card): occlusion of non-key areas,
 rotation 0/90/180/270 plus up to ±15° skew, perspective warp, placement on a textured background at
-30–90 % of the frame with a soft shadow, low resolution (card ≈ 350 px wide), brightness/contrast/colour
+30–90 % of the frame with a soft shadow, low resolution (an ID card ≈ 350 px wide; larger documents at
+the same pixels per mm, from RenderedCard.width_mm), brightness/contrast/colour
 cast, glare, photocopy look, blur, noise and the file format (JPEG quality 25–90, sometimes PNG).
 Field boxes are carried through the geometry as quadrilaterals.
 """
@@ -20,11 +21,12 @@ import numpy as np
 from PIL import Image, ImageChops, ImageDraw, ImageEnhance, ImageFilter, ImageOps
 
 from bench.synth import draw
-from bench.synth.base import Box, RenderedCard
+from bench.synth.base import ID1_WIDTH_MM, Box, RenderedCard
 
 Point = tuple[float, float]
 Quad = list[Point]
 PROFILES = ("clean", "real")
+MAX_PHOTO_SIDE = 4000  # a phone photo; only documents larger than an ID card get canvases past MAX_SIDE
 MAX_SIDE = 1800  # keeps files and run time reasonable; a 5000-px phone photo is not needed for parsing
 
 
@@ -83,8 +85,8 @@ def _occlude(img: Image.Image, boxes: dict[str, list[Box]], rng: random.Random) 
     return None
 
 
-def _geometry(card: Image.Image, rng: random.Random, scene: bool) -> tuple[np.ndarray, tuple[int, int],
-                                                                          dict[str, Any], float]:
+def _geometry(card: Image.Image, rng: random.Random, scene: bool, max_side: float = MAX_SIDE
+              ) -> tuple[np.ndarray, tuple[int, int], dict[str, Any], float]:
     """Homography from card pixels to a new canvas, the canvas size, the record and the angle."""
     w, h = card.size
     if scene:
@@ -108,7 +110,7 @@ def _geometry(card: Image.Image, rng: random.Random, scene: bool) -> tuple[np.nd
     ox = rng.uniform(0, cw - bw) - min(xs)
     oy = rng.uniform(0, ch - bh) - min(ys)
     dst = [(x + ox, y + oy) for x, y in pts]
-    scale = min(1.0, MAX_SIDE / max(cw, ch))
+    scale = min(1.0, max_side / max(cw, ch))
     dst = [(x * scale, y * scale) for x, y in dst]
     size = (max(1, int(cw * scale)), max(1, int(ch * scale)))
     hmat = cv2.getPerspectiveTransform(np.asarray(src, np.float32), np.asarray(dst, np.float32))
@@ -232,13 +234,17 @@ def augment(card: RenderedCard, rng: random.Random, profile: str = "real") -> Au
         occlusion = _occlude(image, card.boxes, rng)
         if occlusion:
             rec["occlusion"] = occlusion
-    hmat, size, rec["geometry"], angle = _geometry(image, rng, scene)
+    # Documents larger than an ID card keep the pixels per mm a photo of them would have.
+    size_factor = max(1.0, card.width_mm / ID1_WIDTH_MM)
+    hmat, size, rec["geometry"], angle = _geometry(image, rng, scene,
+                                                   min(MAX_PHOTO_SIDE, MAX_SIDE * size_factor))
     image, rec["background"] = _place(image, hmat, size, rng, scene, "paper" if copied else None)
     boxes = {k: [_apply(hmat, q) for q in v] for k, v in flat_boxes.items()}
     card_quad = _apply(hmat, card_quad)
     card_width = math.dist(card_quad[0], card_quad[1])
-    if not scene and rng.random() < 0.2 and card_width > 360:
-        factor = rng.uniform(330, 370) / card_width
+    low_width = rng.uniform(330, 370) * size_factor  # an ID card ≈ 350 px wide, at the same px/mm
+    if not scene and rng.random() < 0.2 and card_width > low_width + 10:
+        factor = low_width / card_width
         image = image.resize((max(1, round(image.size[0] * factor)), max(1, round(image.size[1] * factor))),
                              Image.Resampling.BILINEAR)
         scale = np.diag([factor, factor, 1.0])

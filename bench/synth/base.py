@@ -31,6 +31,8 @@ FONT_FILES: dict[str, tuple[str, int]] = {
     "ocrb": ("/usr/share/fonts/opentype/ocr-b/OCRB.otf", 0),
 }
 
+ID1_WIDTH_MM = 85.6  # ISO/IEC 7810 ID-1: ID cards, bank cards
+
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in the rendered image's pixels
 
 
@@ -50,6 +52,10 @@ class RenderedCard:
     # and mild geometric changes.
     kind: str = "card"
     extra: dict[str, Any] = field(default_factory=dict)  # non-contract truth (sex, bank name, style, ...)
+    # Physical width of the document in mm (ID-1 card = 85.6). Resolution-dependent augmentations (low
+    # resolution, the canvas cap) keep the pixel density per mm a real photo of this document would have,
+    # so an A4 license is never squeezed to an ID card's 350 px.
+    width_mm: float = ID1_WIDTH_MM
 
 
 Renderer = Callable[[random.Random], RenderedCard]

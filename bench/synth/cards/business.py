@@ -179,6 +179,7 @@ def _render_new(rng: random.Random, facts: dict[str, object]) -> RenderedCard:
         label=label,
         boxes=paper.boxes,
         extra={"style": "new", "issue_date": values.fmt_date(reg_day), "authority": authority},
+        width_mm=297.0,  # the 副本 is A4 landscape
     )
 
 
@@ -296,4 +297,5 @@ def _render_old(rng: random.Random, facts: dict[str, object]) -> RenderedCard:
         label=label,
         boxes=paper.boxes,
         extra={"style": "old", "issue_date": values.fmt_date(issue), "authority": authority},
+        width_mm=210.0,  # A4 portrait
     )

@@ -23,6 +23,7 @@ from bench.synth.values import add_years
 from certscan.constants import LONG_TERM, empty_fields
 
 W, H = 880, 600
+LICENCE_WIDTH_MM = 88.0  # 88 × 60 mm booklet page
 CLASSES = (
     "C1",
     "C1",
@@ -355,5 +356,6 @@ def render_back(rng: random.Random) -> RenderedCard:
             k: [(b[0] + 2 * gap + W, b[1] + gap, b[2] + 2 * gap + W, b[3] + gap) for b in v]
             for k, v in back.boxes.items()
         }
-        return RenderedCard(wallet, label, boxes, extra={"layout": "wallet"})
-    return RenderedCard(back.image, label, back.boxes, extra={"layout": "single"})
+        return RenderedCard(wallet, label, boxes, extra={"layout": "wallet"},
+                            width_mm=LICENCE_WIDTH_MM * wallet.width / W)
+    return RenderedCard(back.image, label, back.boxes, extra={"layout": "single"}, width_mm=LICENCE_WIDTH_MM)

@@ -49,6 +49,8 @@ _BLOOD = ["A", "B", "O", "AB", "不明"]
 # One cell: (text, share of the table width, contract key for a value cell / None for a label).
 Cell = tuple[str, float, str | None]
 
+HOUSEHOLD_PAGE_MM = 143.0  # a household register page, landscape
+
 
 def _stamp(paper: Paper, rng: random.Random, x: float, y: float, name: str) -> None:
     """The clerk's red rectangular name stamp."""
@@ -180,7 +182,8 @@ def render_head(rng: random.Random) -> RenderedCard:
         rng.uniform(130, 150),
         authority + "户口专用章",
     )
-    return RenderedCard(image=paper.image, label=label, boxes=paper.boxes, extra={"authority": authority})
+    return RenderedCard(image=paper.image, label=label, boxes=paper.boxes, extra={"authority": authority},
+                        width_mm=HOUSEHOLD_PAGE_MM)
 
 
 def _relation(rng: random.Random, head_age: int, age: int, male: bool) -> str:
@@ -360,5 +363,6 @@ def render_resident(rng: random.Random) -> RenderedCard:
         authority + "户口专用章",
     )
     return RenderedCard(
-        image=paper.image, label=label, boxes=paper.boxes, extra={"sex": p.sex, "authority": authority}
+        image=paper.image, label=label, boxes=paper.boxes, extra={"sex": p.sex, "authority": authority},
+        width_mm=HOUSEHOLD_PAGE_MM,
     )

@@ -246,7 +246,8 @@ def _chinese(rng: random.Random) -> RenderedCard:
         givenName=p.given_pinyin,
     )
     return RenderedCard(
-        page.image, fields, page.boxes, extra={"passportNo": number, "sex": sex, "style": "CHN"}
+        page.image, fields, page.boxes, extra={"passportNo": number, "sex": sex, "style": "CHN"},
+        width_mm=125.0,  # TD3 data page
     )
 
 
@@ -308,7 +309,8 @@ def _foreign(rng: random.Random) -> RenderedCard:
         givenName=given,
     )
     return RenderedCard(
-        page.image, fields, page.boxes, extra={"passportNo": number, "sex": sex, "style": code}
+        page.image, fields, page.boxes, extra={"passportNo": number, "sex": sex, "style": code},
+        width_mm=125.0,  # TD3 data page
     )
 
 
