@@ -37,7 +37,8 @@ def test_vin_published_example() -> None:
 
 
 def test_mrz_icao_specimen() -> None:
-    # ICAO 9303 part 4 specimen: document number L898902C3 check 6, birth 740812 check 2, expiry 120415 check 9.
+    # ICAO 9303 part 4 specimen: document number L898902C3 check 6, birth 740812 check 2,
+    # expiry 120415 check 9.
     assert mrz.check_digit("L898902C3") == "6"
     assert mrz.check_digit("740812") == "2"
     assert mrz.check_digit("120415") == "9"
