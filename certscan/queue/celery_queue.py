@@ -29,7 +29,7 @@ from certscan.queue.celery_store import Publishable, requeue_lapsed, take_unpubl
 from certscan.queue.embedded import MAX_ATTEMPTS_AFTER_CRASH
 from certscan.queue.events import log_task_state
 from certscan.queue.metrics import ServiceMetrics
-from certscan.queue.task_body import FinishedHook, call_finished_hook, purge_expired
+from certscan.queue.task_body import FinishedHook, call_finished_hook, purge_forever
 from certscan.settings import Settings
 from certscan.store import Store
 from certscan.store.schema import FINAL_STATUSES
@@ -201,9 +201,4 @@ class CeleryQueue:
     # -- retention ---------------------------------------------------------------------------------
 
     async def _purge_loop(self) -> None:
-        while not self._stopping:
-            try:
-                await purge_expired(self._store, self._uploads, self._settings)
-            except Exception:
-                logger.exception("purging expired tasks failed")
-            await asyncio.sleep(self._settings.purge_interval_seconds)
+        await purge_forever(self._store, self._uploads, self._settings, lambda: self._stopping)

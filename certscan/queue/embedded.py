@@ -22,7 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from certscan.queue.events import log_task_state
 from certscan.queue.metrics import ServiceMetrics
 from certscan.queue.process import ScanOutcome, init_worker_process, scan_in_worker, warm_up
-from certscan.queue.task_body import FetchImage, FinishedHook, fetch_and_scan, purge_expired, record_outcome
+from certscan.queue.task_body import FetchImage, FinishedHook, fetch_and_scan, purge_forever, record_outcome
 from certscan.settings import Settings
 from certscan.store import Store, TaskRow
 from certscan.store.schema import FINAL_STATUSES
@@ -270,9 +270,4 @@ class EmbeddedQueue:
                 logger.exception("renewing task leases failed")
 
     async def _purge_loop(self) -> None:
-        while not self._stopping:
-            try:
-                await purge_expired(self._store, self._uploads, self._settings)
-            except Exception:
-                logger.exception("purging expired tasks failed")
-            await asyncio.sleep(self._settings.purge_interval_seconds)
+        await purge_forever(self._store, self._uploads, self._settings, lambda: self._stopping)

@@ -92,3 +92,14 @@ async def purge_expired(store: Store, uploads: UploadStore, settings: Settings) 
     await asyncio.to_thread(uploads.purge, cutoff)
     if purged:
         logger.info("purged %d task(s) past retention", purged)
+
+
+async def purge_forever(store: Store, uploads: UploadStore, settings: Settings,
+                        stopping: Callable[[], bool]) -> None:
+    """``purge_expired`` every ``purge_interval_seconds`` until ``stopping()``; a failed round is logged."""
+    while not stopping():
+        try:
+            await purge_expired(store, uploads, settings)
+        except Exception:
+            logger.exception("purging expired tasks failed")
+        await asyncio.sleep(settings.purge_interval_seconds)
