@@ -19,6 +19,7 @@ from PIL import Image, ImageDraw
 
 from bench.synth import values
 from bench.synth.base import Box, RenderedCard, font
+from bench.synth.cards.paper import Paper
 from bench.synth.values import add_years
 from certscan.constants import LONG_TERM, empty_fields
 
@@ -50,38 +51,17 @@ INK = (30, 30, 30)
 LABEL_INK = (40, 40, 40)
 
 
-class Sheet:
-    """A page being drawn: image, draw handle and the boxes of the fields drawn on it."""
+class Sheet(Paper):
+    """A licence page being drawn on a guilloche background, with one value typeface per card."""
+
+    ink = INK
 
     def __init__(
         self, rng: random.Random, w: int = W, h: int = H, tint: tuple[int, int, int] = (206, 232, 214)
     ):
         self.rng = rng
-        self.image = guilloche(rng, w, h, tint)
-        self.draw = ImageDraw.Draw(self.image)
-        self.boxes: dict[str, list[Box]] = {}
+        self._start(guilloche(rng, w, h, tint))
         self.value_font = rng.choice(("hei", "sans", "serif"))
-
-    def text(
-        self,
-        xy: tuple[float, float],
-        s: str,
-        size: int,
-        face: str = "serif",
-        fill: tuple[int, ...] = INK,
-        field: str | None = None,
-        max_w: float | None = None,
-    ) -> Box:
-        f = font(face, size)
-        if max_w is not None:  # squeeze long values into their cell like a printer would
-            while size > 12 and f.getlength(s) > max_w:
-                size -= 1
-                f = font(face, size)
-        box = self.draw.textbbox(xy, s, font=f)
-        self.draw.text(xy, s, font=f, fill=fill)
-        if field:
-            self.boxes.setdefault(field, []).append(tuple(float(v) for v in box))  # type: ignore[arg-type]
-        return tuple(float(v) for v in box)  # type: ignore[return-value]
 
     def label(self, xy: tuple[float, float], zh: str, en: str, size: int = 24) -> Box:
         """A bilingual label: Chinese over a small English line, as both licences print them."""

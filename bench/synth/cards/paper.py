@@ -21,8 +21,13 @@ RED = (214, 40, 40)
 class Paper:
     """An image being drawn and the boxes of the fields drawn on it."""
 
+    ink: tuple[int, int, int] = INK  # default text colour; subclasses print in their document's ink
+
     def __init__(self, rng: random.Random, w: int, h: int, tint: tuple[int, int, int]) -> None:
-        self.image = draw.paper((w, h), rng, tint, grain=6.0)
+        self._start(draw.paper((w, h), rng, tint, grain=6.0))
+
+    def _start(self, image: Image.Image) -> None:
+        self.image = image
         self.draw = ImageDraw.Draw(self.image)
         self.boxes: dict[str, list[Box]] = {}
 
@@ -32,10 +37,16 @@ class Paper:
         s: str,
         size: int,
         face: str = "serif",
-        fill: tuple[int, ...] = INK,
+        fill: tuple[int, ...] | None = None,
         field: str | None = None,
+        max_w: float | None = None,
     ) -> Box:
         f = font(face, size)
+        if max_w is not None:  # squeeze long values into their cell like a printer would
+            while size > 12 and f.getlength(s) > max_w:
+                size -= 1
+                f = font(face, size)
+        fill = self.ink if fill is None else fill
         box: Box = tuple(float(v) for v in self.draw.textbbox(xy, s, font=f))  # type: ignore[assignment]
         self.draw.text(xy, s, font=f, fill=fill)
         if field:
