@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, MetaData, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -21,9 +21,24 @@ def open_engine(url: str) -> Engine:
     else:
         # pre_ping: a PostgreSQL restart must not leave the service with dead pooled connections.
         engine = create_engine(url, pool_pre_ping=True, future=True)
-    metadata.create_all(engine)
+    create_tables(engine, metadata)
     add_missing_columns(engine)
     return engine
+
+
+# Any fixed 64-bit key: it names the advisory lock every certscan process takes to create its tables.
+_SCHEMA_LOCK_KEY = 0x6365727473636E  # "certscn"
+
+
+def create_tables(engine: Engine, tables: MetaData) -> None:
+    """``create_all``, serialised across processes. On a fresh PostgreSQL schema, a server and its
+    workers starting together race on CREATE TABLE (a unique violation in the pg_type catalogue); a
+    transaction-scoped advisory lock makes the later ones wait and then find the tables. SQLite's
+    transactions already begin IMMEDIATE, which serialises them."""
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK_KEY})")
+        tables.create_all(conn)
 
 
 def add_missing_columns(engine: Engine) -> list[str]:

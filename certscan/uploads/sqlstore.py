@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 
 from certscan.settings import Settings
+from certscan.store.database import create_tables
 from certscan.uploads.ossv1 import OssError
 from certscan.uploads.store import StoredObject, UploadStore, check_key, default_store, entity_too_large
 
@@ -85,7 +86,7 @@ class SqlObjectWriter:
 class SqlUploadStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        upload_metadata.create_all(engine)
+        create_tables(engine, upload_metadata)
 
     def open_writer(self, key: str, max_bytes: int) -> SqlObjectWriter:
         check_key(key)
