@@ -12,6 +12,7 @@ import numpy as np
 
 from certscan.cards import get_parser
 from certscan.cards.base import CardResult, ScanInput
+from certscan.cards.evidence import EXTRA_KEY, RecordingEngine, field_details
 from certscan.constants import result_key
 from certscan.imaging.decode import load_image
 from certscan.ocr.engine import OcrEngine, get_engine
@@ -19,7 +20,10 @@ from certscan.ocr.engine import OcrEngine, get_engine
 
 def scan_array(image: np.ndarray, card: str, engine: OcrEngine | None = None) -> CardResult:
     parser = get_parser(card)
-    return parser(ScanInput(card=card, image=image, engine=engine or get_engine()))
+    recorder = RecordingEngine(engine or get_engine(), image)  # keeps the pages for the field details
+    result = parser(ScanInput(card=card, image=image, engine=recorder))
+    result.extra[EXTRA_KEY] = field_details(card, result.fields, result.rate, recorder.sources)
+    return result
 
 
 def scan_bytes(data: bytes, card: str, engine: OcrEngine | None = None) -> dict[str, Any]:

@@ -1,0 +1,363 @@
+"""Finding a parsed field value among the lines the engine read: which characters, how sure, where.
+
+The parsers return values, not positions, and normalise what they read (dates rewritten, separators
+dropped, labels cut off, lines joined, characters repaired from the recogniser's alternatives). This module
+works backwards from the value: it indexes every recognised character of every captured page, then
+
+- dates (``YYYY-MM-DD``) are found by the printed forms a card uses (``2020年1月1日``, ``2020.01.01``,
+  ``20200101``, ``01 JAN 2020`` / ``01 1月/JAN 2020``) and, failing those, as ``YYMMDD`` in an MRZ line;
+  ``Long-term`` is found as 长期;
+- everything else is matched literally, after NFKC, upper-casing, folding OCR look-alikes (O/0, I/1, ...)
+  and dropping spaces and separators on both sides, greedily: the longest run of the value found on one
+  row, then the longest run of the rest, ... so a value joined from several lines is found line by line.
+  A character matches a position when it is the recogniser's best guess there or one of its alternatives
+  (a check-digit repair), and then counts with that guess's probability (a repair lowers the confidence).
+
+A value found only partly (under 75 % of its characters, or any short value not whole) or found equally
+well in two places (nothing says which one the parser used, beyond the field's printed label) is
+not located: no box is better than a wrong one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from certscan.ocr.types import Line, Page
+
+# Characters OCR confuses, folded onto one representative on both sides of a comparison.
+_FOLD = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "|": "1", "Z": "2", "S": "5",
+                       "B": "8", "G": "6"})
+# Spaces and separators the parsers drop or add (plates' ·, grouped bank numbers, MRZ fillers).
+_DROP = frozenset(" \t\u3000·•・.．-—–_/\\:：,，。、;；'\"`()（）[]{}【】<>《》«»‹›〈〉く≤≦&“”‘’√*+=#~")
+_DATE_LOOKALIKES = str.maketrans("OolI", "0011")  # as the parsers read dates
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+_LONG_TERM = re.compile("长期|長期")
+ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_YEAR = r"(?P<y>(?:1[89]|20)\d{2})"
+_SEP = r"(?:\s*[^\d\s]\s*|\s+)"
+# The printed forms of a date, best first; matched on upper-cased text with O/o/l/I read as digits.
+_DATE_FORMS = (
+    re.compile(rf"(?<!\d){_YEAR}{_SEP}(?P<m>\d{{1,2}}){_SEP}(?P<d>\d{{1,2}})(?!\d)"),
+    re.compile(rf"(?<!\d){_YEAR}(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)"),
+    re.compile(rf"(?<!\d){_YEAR}\s*年?\s*(?P<md>\d{{1,2}}\s*月?\s*\d{{1,2}})\s*日"),  # a separator lost
+    re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})\s*(?:\d{{1,2}}\s*月\s*/?\s*)?(?P<mon>[A-Z0-9]{{3}})[A-Z]*\.?\s*/?\s*"
+               rf"{_YEAR}(?!\d)"),
+)
+_MONTH_NUMBERS = {m.translate(_DATE_LOOKALIKES).upper(): i + 1 for i, m in enumerate(_MONTHS)}
+MIN_COVERAGE = 0.75
+MAX_ROW_GAP = 2  # rows between two consecutive parts of one value
+FIRST_SKIPS = 2  # leading characters of a value that may be given up when nothing on the page starts so
+FIRST_TRIES = 3  # first runs tried for each start
+_Run = tuple[tuple[float, ...], int, int, list[float]]  # (rank key, row, offset in the row, probabilities)
+
+
+def _iso(y: str, m: int, d: int) -> str:
+    try:
+        return dt.date(int(y), m, d).isoformat()
+    except ValueError:
+        return ""
+
+
+def _date_values(match: re.Match[str]) -> frozenset[str]:
+    """The dates a printed form can denote (a lost separator leaves the month/day split open)."""
+    groups = match.groupdict()
+    if groups.get("md"):
+        digits = re.sub(r"\D", "", groups["md"])
+        splits = [(digits[:i], digits[i:]) for i in (1, 2) if 0 < len(digits) - i <= 2]
+        return frozenset(v for m, d in splits if (v := _iso(groups["y"], int(m), int(d))))
+    if groups.get("mon"):
+        month = _MONTH_NUMBERS.get(groups["mon"])
+        value = _iso(groups["y"], month, int(groups["d"])) if month else ""
+    else:
+        value = _iso(groups["y"], int(groups["m"]), int(groups["d"]))
+    return frozenset({value} if value else ())
+
+
+def _printed_dates(raws: Sequence[str]) -> list[tuple[int, int, int, frozenset[str]]]:
+    """(row, start, end, dates) of every printed date; a form overlapping a better one is dropped."""
+    out: list[tuple[int, int, int, frozenset[str]]] = []
+    for r, raw in enumerate(raws):
+        taken: list[tuple[int, int]] = []
+        for form in _DATE_FORMS:
+            for m in form.finditer(raw):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                values = _date_values(m)
+                if values:
+                    out.append((r, m.start(), m.end(), values))
+                    taken.append((m.start(), m.end()))
+    return out
+
+
+def canonical(text: str) -> str:
+    """The comparable form of a value or a line: NFKC, upper case, look-alikes folded, separators gone."""
+    s = unicodedata.normalize("NFKC", text).upper().translate(_FOLD)
+    return "".join(ch for ch in s if ch not in _DROP and not ch.isspace())
+
+
+@dataclass(frozen=True)
+class Source:
+    """A page the engine returned during the scan. ``mapped``: its coordinates map to the input image's
+    pixels through ``page.image_points`` (False: read from a crop whose place in the input is unknown, or
+    recognised without any box; values found there get a confidence but no box)."""
+
+    page: Page
+    mapped: bool
+    rows_by_geometry: bool = True  # False: the lines carry no real boxes, each is its own row
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One character position of a row: ``raw`` for date patterns, ``alts`` (canonical char → probability,
+    the recogniser's best guess first) for literal matching. ``line`` is -1 for the gap between lines."""
+
+    raw: str
+    line: int
+    pos: int
+    alts: tuple[tuple[str, float], ...]
+
+    def prob(self, char: str) -> float | None:
+        for c, p in self.alts:
+            if c == char:
+                return p
+        return None
+
+
+@dataclass
+class Found:
+    """Where a value was found: per line index, the first and last character positions used."""
+
+    spans: dict[int, tuple[int, int]]
+    probs: list[float]  # one per character of the value (0.0 for characters not found)
+
+    @property
+    def confidence(self) -> float:
+        return 100.0 * sum(self.probs) / len(self.probs) if self.probs else 0.0
+
+
+def _line_units(line: Line, index: int) -> list[Unit]:
+    aligned = bool(line.chars) and "".join(c.best for c in line.chars) == line.text
+    units = []
+    for pos, ch in enumerate(line.text):
+        if aligned:
+            cand = line.chars[pos]
+            pairs = list(zip(cand.chars, cand.probs, strict=False))
+        else:
+            pairs = [(ch, line.confidence)]
+        alts: dict[str, float] = {}
+        for alt, p in pairs:
+            c = canonical(alt)[:1]
+            if c and alts.get(c, -1.0) < p:
+                alts[c] = float(p)
+        raw = unicodedata.normalize("NFKC", ch) or ch
+        units.append(Unit(raw=raw, line=index, pos=pos, alts=tuple(alts.items())))
+    return units
+
+
+def _rows(lines: Sequence[Line], geometry: bool) -> list[list[Line]]:
+    """Lines sharing a row, left to right; rows top to bottom (as ``OnnxEngine`` orders a page)."""
+    if not geometry:
+        return [[ln] for ln in lines]
+    rows: list[list[Line]] = []
+    for ln in sorted(lines, key=lambda ln: ln.cy):
+        if rows and abs(rows[-1][0].cy - ln.cy) < 0.5 * max(ln.height, rows[-1][0].height, 1.0):
+            rows[-1].append(ln)
+        else:
+            rows.append([ln])
+    return [sorted(row, key=lambda ln: ln.x0) for row in rows]
+
+
+class LineIndex:
+    """Every character of every captured line, by row, ready for both kinds of search."""
+
+    def __init__(self, sources: Sequence[Source]) -> None:
+        self.lines: list[tuple[Line, Source]] = []
+        self.row_source: list[int] = []  # row → source index (rows of one source are consecutive)
+        self.rows: list[list[Unit]] = []  # raw units, lines separated by a gap unit
+        self.atoms: list[list[Unit]] = []  # the units literal matching sees (canonical, no separators)
+        self.raw: list[str] = []
+        self.starts: dict[str, list[tuple[int, int]]] = {}
+        self._dates: list[tuple[int, int, int, frozenset[str]]] | None = None  # found on first use
+        for s_i, source in enumerate(sources):
+            for row in _rows(source.page.lines, source.rows_by_geometry):
+                units: list[Unit] = []
+                for ln in row:
+                    if units:
+                        units.append(Unit(raw=" ", line=-1, pos=-1, alts=()))
+                    self.lines.append((ln, source))
+                    units += _line_units(ln, len(self.lines) - 1)
+                self._add_row(s_i, units)
+
+    def _add_row(self, source_index: int, units: list[Unit]) -> None:
+        r = len(self.rows)
+        atoms = [u for u in units if u.alts]
+        self.row_source.append(source_index)
+        self.rows.append(units)
+        self.atoms.append(atoms)
+        self.raw.append("".join(u.raw[:1] for u in units).translate(_DATE_LOOKALIKES).upper())
+        for o, atom in enumerate(atoms):
+            for c, _ in atom.alts:
+                self.starts.setdefault(c, []).append((r, o))
+
+    def mapped(self, row: int) -> bool:
+        return self.lines[self.atoms[row][0].line][1].mapped if self.atoms[row] else False
+
+    # -- literal values ---------------------------------------------------------------------------------
+    def find_literal(self, value: str, near: Sequence[tuple[int, int]] = ()) -> Found | None:
+        target = canonical(value)
+        m = len(target)
+        best: tuple[tuple[int, int], Found] | None = None
+        for p0 in range(min(FIRST_SKIPS + 1, m)):  # the first characters may be misread
+            firsts = self._runs(target, p0, set(), [], near)
+            if not firsts:
+                continue
+            key, row, o, run = firsts[0]
+            line = self.atoms[row][o].line
+            if len(run) == m and any(k[:3] == key[:3] and self.atoms[r][i].line != line
+                                     for k, r, i, _ in firsts[1:]):
+                return None  # the whole value is printed twice: nothing says which one was used
+            for first in firsts[:FIRST_TRIES]:  # the longest first run may be the wrong one (P<CHN...)
+                found, matched, pieces = self._complete(target, p0, first, near)
+                if found is not None and (best is None or (matched, -pieces) > best[0]):
+                    best = ((matched, -pieces), found)
+            if best is not None and best[0][0] == m:
+                break
+        return best[1] if best else None
+
+    def _complete(self, target: str, p: int, first: _Run, near: Sequence[tuple[int, int]],
+                  ) -> tuple[Found | None, int, int]:
+        """The value found from ``first`` on, each further run the best that continues the previous one;
+        (found or None when too little of it was found, characters matched, runs)."""
+        m = len(target)
+        probs = [0.0] * m
+        spans: dict[int, tuple[int, int]] = {}
+        used: set[tuple[int, int]] = set()
+        segments: list[tuple[int, int, int]] = []  # (row, length, last line)
+        run: _Run | None = first
+        while p < m:
+            if run is None:
+                ranked = self._runs(target, p, used, segments, near)
+                run = ranked[0] if ranked else None
+            if run is None:
+                p += 1
+                continue
+            _, row, o, run_probs = run
+            k = len(run_probs)
+            for j in range(k):
+                used.add((row, o + j))
+                unit = self.atoms[row][o + j]
+                a, b = spans.get(unit.line, (unit.pos, unit.pos))
+                spans[unit.line] = (min(a, unit.pos), max(b, unit.pos))
+            probs[p:p + k] = run_probs
+            segments.append((row, k, self.atoms[row][o + k - 1].line))
+            p += k
+            run = None
+        matched = sum(k for _, k, _ in segments)
+        enough = matched >= max(MIN_COVERAGE * m, min(m, 3))
+        whole_if_short = m > 3 or len(segments) == 1
+        scraps = len(segments) > 1 and matched / len(segments) < 3  # scattered scraps, not the value
+        ok = bool(segments) and enough and whole_if_short and not scraps
+        return (Found(spans=spans, probs=probs) if ok else None), matched, len(segments)
+
+    def _runs(self, target: str, p: int, used: set[tuple[int, int]], segments: list[tuple[int, int, int]],
+              near: Sequence[tuple[int, int]]) -> list[_Run]:
+        """Runs of ``target[p:]`` on one row, best first: longest, then on a mapped page, then on the row
+        nearest the field's label (or the previous run's row), then filling its line (a value box of its
+        own, or after its label), then surest."""
+        m = len(target)
+        ranked: list[_Run] = []
+        for row, o in self.starts.get(target[p], ()):
+            atoms = self.atoms[row]
+            run: list[float] = []
+            while p + len(run) < m and o + len(run) < len(atoms) and (row, o + len(run)) not in used:
+                prob = atoms[o + len(run)].prob(target[p + len(run)])
+                if prob is None:
+                    break
+                run.append(prob)
+            k = len(run)
+            if k == 0:
+                continue
+            if segments and not self._continues(segments[-1], row, atoms[o].line):
+                continue
+            if k < 2 and not (m == 1 or (segments and segments[-1][0] == row)):
+                continue  # a lone character somewhere is no evidence
+            starts_line = o == 0 or atoms[o - 1].line != atoms[o].line
+            ends_line = o + k == len(atoms) or atoms[o + k].line != atoms[o + k - 1].line
+            distance = self._row_gap(segments[-1][0], row) if segments else self.label_distance(row, near)
+            key = (k, self.mapped(row), -distance, starts_line + ends_line, sum(run) / k)
+            ranked.append((key, row, o, run))
+        ranked.sort(key=lambda c: c[0], reverse=True)
+        return ranked
+
+    # -- dates ------------------------------------------------------------------------------------------
+    def find_date(self, iso: str, near: Sequence[tuple[int, int]] = ()) -> Found | None:
+        """A ``YYYY-MM-DD`` value where it is printed in any of the card forms, else in an MRZ line."""
+        if ISO_DATE.fullmatch(iso) is None:
+            return None
+        if self._dates is None:
+            self._dates = _printed_dates(self.raw)
+        hits = [(r, a, b) for r, a, b, values in self._dates if iso in values]
+        if not hits:  # the MRZ: YYMMDD, in a line of fillers
+            yymmdd = iso[2:].replace("-", "")
+            hits = [(r, m.start(), m.end()) for r, raw in enumerate(self.raw) if raw.count("<") >= 3
+                    for m in re.finditer(yymmdd, raw)]
+        return self._pick(hits, near)
+
+    def find_long_term(self, near: Sequence[tuple[int, int]] = ()) -> Found | None:
+        return self._pick([(r, m.start(), m.end()) for r, raw in enumerate(self.raw)
+                           for m in _LONG_TERM.finditer(raw)], near)
+
+    def _pick(self, hits: list[tuple[int, int, int]], near: Sequence[tuple[int, int]]) -> Found | None:
+        """The hit on a mapped page nearest the field's label; none when two are equally placed."""
+        if not hits:
+            return None
+        ranked = sorted(hits, key=lambda h: (not self.mapped(h[0]), self.label_distance(h[0], near)))
+        if len(ranked) > 1:
+            rank = [(self.mapped(r), self.label_distance(r, near)) for r, _, _ in ranked[:2]]
+            if rank[0] == rank[1]:
+                return None  # printed twice, and no label tells them apart
+        row, a, b = ranked[0]
+        units = [u for u in self.rows[row][a:b] if u.alts]
+        spans: dict[int, tuple[int, int]] = {}
+        for u in units:
+            a0, b0 = spans.get(u.line, (u.pos, u.pos))
+            spans[u.line] = (min(a0, u.pos), max(b0, u.pos))
+        return Found(spans=spans, probs=[u.alts[0][1] for u in units]) if units else None
+
+    def _continues(self, previous: tuple[int, int, int], row: int, line: int) -> bool:
+        """Whether a run on ``row`` / ``line`` can carry on a value whose previous run ended on
+        ``previous`` (row, length, line): the same row, or a line wrapped below it (a row or two down,
+        overlapping it horizontally)."""
+        prev_row, _, prev_line = previous
+        if row == prev_row:
+            return True
+        if not 0 < row - prev_row <= MAX_ROW_GAP or self.row_source[row] != self.row_source[prev_row]:
+            return False
+        a, b = self.lines[prev_line][0], self.lines[line][0]
+        return min(a.x1, b.x1) > max(a.x0, b.x0)
+
+    def _row_gap(self, a: int, b: int) -> int:
+        return abs(a - b) if self.row_source[a] == self.row_source[b] else 99
+
+    def label_distance(self, row: int, near: Sequence[tuple[int, int]]) -> int:
+        """Rows between ``row`` and the nearest label row of its page above or on it (values follow their
+        label); 99 when no label was found."""
+        gaps = [row - r for r, s in near if s == self.row_source[row] and row >= r]
+        return min(gaps) if gaps else 99
+
+    # -- labels -----------------------------------------------------------------------------------------
+    def label_rows(self, labels: Sequence[str]) -> list[tuple[int, int]]:
+        """(row, source) of every row printing one of ``labels`` (exactly, after canonical folding)."""
+        wanted = [canonical(label) for label in labels]
+        out = []
+        for r, atoms in enumerate(self.atoms):
+            text = "".join(a.alts[0][0] for a in atoms)
+            if any(w and w in text for w in wanted):
+                out.append((r, self.row_source[r]))
+        return out
+
+
