@@ -61,9 +61,12 @@ _LABELS: dict[str, tuple[str, ...]] = {
     "startDate": ("有效期限",), "endDate": ("有效期限",), "height": ("身高",), "bloodType": ("血型",),
     "relationTo": ("与户主关系",), "appprovedPassengerCapacity": ("核定载人数",), "grossMass": ("总质量",),
     "unladenMass": ("整备质量",), "approvedLoad": ("核定载质量",), "tractionMass": ("准牵引总质量",),
-    "birthPlace": ("出生地点", "Place of birth"), "issuePlace": ("签发地点", "Place of issue"),
+    "birthPlace": ("出生地点", "Place of birth", "出生地"), "issuePlace": ("签发地点", "Place of issue"),
+    "hometown": ("籍贯",), "capital": ("注册资本",), "paidInCapital": ("实收资本",),
+    "surname": ("姓/", "Surname"), "givenName": ("名/", "Given names"),
+    "srcCountry": ("国家码", "Country code"),
     "birthPlaceRaw": ("出生地点", "Place of birth"), "issuePlaceRaw": ("签发地点", "Place of issue"),
-    "vehicleType": ("准驾车型", "车辆类型"), "type": ("类型", "Type"), "srcCountry": ("国籍", "Nationality"),
+    "vehicleType": ("准驾车型", "车辆类型"), "type": ("类型", "Type"),
 }
 
 

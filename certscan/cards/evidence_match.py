@@ -52,6 +52,8 @@ MIN_COVERAGE = 0.75
 MAX_ROW_GAP = 2  # rows between two consecutive parts of one value
 FIRST_SKIPS = 2  # leading characters of a value that may be given up when nothing on the page starts so
 FIRST_TRIES = 3  # first runs tried for each start
+LABEL_GAP = 1  # atoms between a label and its value on one row (a stray colon kept by OCR)
+Label = tuple[int, int, int]  # a printed label: (row, atom offset just past it, its line)
 _Run = tuple[tuple[float, ...], int, int, list[float]]  # (rank key, row, offset in the row, probabilities)
 
 
@@ -149,6 +151,8 @@ def _line_units(line: Line, index: int) -> list[Unit]:
         else:
             pairs = [(ch, line.confidence)]
         alts: dict[str, float] = {}
+        if not canonical(ch):
+            pairs = []  # a separator: no alternative of it is evidence of anything
         for alt, p in pairs:
             c = canonical(alt)[:1]
             if c and alts.get(c, -1.0) < p:
@@ -207,7 +211,7 @@ class LineIndex:
         return self.lines[self.atoms[row][0].line][1].mapped if self.atoms[row] else False
 
     # -- literal values ---------------------------------------------------------------------------------
-    def find_literal(self, value: str, near: Sequence[tuple[int, int]] = ()) -> Found | None:
+    def find_literal(self, value: str, near: Sequence[Label] = ()) -> Found | None:
         target = canonical(value)
         m = len(target)
         best: tuple[tuple[int, int], Found] | None = None
@@ -217,7 +221,7 @@ class LineIndex:
                 continue
             key, row, o, run = firsts[0]
             line = self.atoms[row][o].line
-            if len(run) == m and any(k[:3] == key[:3] and self.atoms[r][i].line != line
+            if len(run) == m and any(k[:4] == key[:4] and self.atoms[r][i].line != line
                                      for k, r, i, _ in firsts[1:]):
                 return None  # the whole value is printed twice: nothing says which one was used
             for first in firsts[:FIRST_TRIES]:  # the longest first run may be the wrong one (P<CHN...)
@@ -228,7 +232,7 @@ class LineIndex:
                 break
         return best[1] if best else None
 
-    def _complete(self, target: str, p: int, first: _Run, near: Sequence[tuple[int, int]],
+    def _complete(self, target: str, p: int, first: _Run, near: Sequence[Label],
                   ) -> tuple[Found | None, int, int]:
         """The value found from ``first`` on, each further run the best that continues the previous one;
         (found or None when too little of it was found, characters matched, runs)."""
@@ -259,42 +263,45 @@ class LineIndex:
         matched = sum(k for _, k, _ in segments)
         enough = matched >= max(MIN_COVERAGE * m, min(m, 3))
         whole_if_short = m > 3 or len(segments) == 1
-        scraps = len(segments) > 1 and matched / len(segments) < 3  # scattered scraps, not the value
+        scraps = len(segments) > 1 and matched / len(segments) < 2  # scattered scraps, not the value
         ok = bool(segments) and enough and whole_if_short and not scraps
         return (Found(spans=spans, probs=probs) if ok else None), matched, len(segments)
 
     def _runs(self, target: str, p: int, used: set[tuple[int, int]], segments: list[tuple[int, int, int]],
-              near: Sequence[tuple[int, int]]) -> list[_Run]:
-        """Runs of ``target[p:]`` on one row, best first: longest, then on a mapped page, then on the row
-        nearest the field's label (or the previous run's row), then filling its line (a value box of its
-        own, or after its label), then surest."""
+              near: Sequence[Label]) -> list[_Run]:
+        """Runs of ``target[p:]`` on one row, best first: longest, then on a mapped page, then with fewest
+        characters taken from the alternatives, then nearest the field's label (or the previous run's
+        row), then filling its line (a value box of its own, or after its label), then surest."""
         m = len(target)
         ranked: list[_Run] = []
         for row, o in self.starts.get(target[p], ()):
             atoms = self.atoms[row]
             run: list[float] = []
+            guesses = 0  # characters taken from the recogniser's alternatives, not its best guess
             while p + len(run) < m and o + len(run) < len(atoms) and (row, o + len(run)) not in used:
-                prob = atoms[o + len(run)].prob(target[p + len(run)])
+                atom, char = atoms[o + len(run)], target[p + len(run)]
+                prob = atom.prob(char)
                 if prob is None:
                     break
+                guesses += atom.alts[0][0] != char
                 run.append(prob)
             k = len(run)
             if k == 0:
                 continue
             if segments and not self._continues(segments[-1], row, atoms[o].line):
                 continue
-            if k < 2 and not (m == 1 or (segments and segments[-1][0] == row)):
-                continue  # a lone character somewhere is no evidence
             starts_line = o == 0 or atoms[o - 1].line != atoms[o].line
             ends_line = o + k == len(atoms) or atoms[o + k].line != atoms[o + k - 1].line
-            distance = self._row_gap(segments[-1][0], row) if segments else self.label_distance(row, near)
-            key = (k, self.mapped(row), -distance, starts_line + ends_line, sum(run) / k)
+            if k < 2 and not (m == 1 or starts_line or (segments and segments[-1][0] == row)):
+                continue  # a lone character inside some other text is no evidence
+            distance = self._row_gap(segments[-1][0], row) if segments else self.label_distance(row, o, near)
+            key = (k, self.mapped(row), -guesses, -distance, starts_line + ends_line, sum(run) / k)
             ranked.append((key, row, o, run))
         ranked.sort(key=lambda c: c[0], reverse=True)
         return ranked
 
     # -- dates ------------------------------------------------------------------------------------------
-    def find_date(self, iso: str, near: Sequence[tuple[int, int]] = ()) -> Found | None:
+    def find_date(self, iso: str, near: Sequence[Label] = ()) -> Found | None:
         """A ``YYYY-MM-DD`` value where it is printed in any of the card forms, else in an MRZ line."""
         if ISO_DATE.fullmatch(iso) is None:
             return None
@@ -307,19 +314,22 @@ class LineIndex:
                     for m in re.finditer(yymmdd, raw)]
         return self._pick(hits, near)
 
-    def find_long_term(self, near: Sequence[tuple[int, int]] = ()) -> Found | None:
+    def find_long_term(self, near: Sequence[Label] = ()) -> Found | None:
         return self._pick([(r, m.start(), m.end()) for r, raw in enumerate(self.raw)
                            for m in _LONG_TERM.finditer(raw)], near)
 
-    def _pick(self, hits: list[tuple[int, int, int]], near: Sequence[tuple[int, int]]) -> Found | None:
+    def _pick(self, hits: list[tuple[int, int, int]], near: Sequence[Label]) -> Found | None:
         """The hit on a mapped page nearest the field's label; none when two are equally placed."""
         if not hits:
             return None
-        ranked = sorted(hits, key=lambda h: (not self.mapped(h[0]), self.label_distance(h[0], near)))
-        if len(ranked) > 1:
-            rank = [(self.mapped(r), self.label_distance(r, near)) for r, _, _ in ranked[:2]]
-            if rank[0] == rank[1]:
-                return None  # printed twice, and no label tells them apart
+        def rank(hit: tuple[int, int, int]) -> tuple[bool, int]:
+            row, a, _ = hit
+            offset = sum(1 for u in self.rows[row][:a] if u.alts)  # raw units → atoms
+            return not self.mapped(row), self.label_distance(row, offset, near)
+
+        ranked = sorted(hits, key=rank)
+        if len(ranked) > 1 and rank(ranked[0]) == rank(ranked[1]):
+            return None  # printed twice, and no label tells them apart
         row, a, b = ranked[0]
         units = [u for u in self.rows[row][a:b] if u.alts]
         spans: dict[int, tuple[int, int]] = {}
@@ -343,21 +353,33 @@ class LineIndex:
     def _row_gap(self, a: int, b: int) -> int:
         return abs(a - b) if self.row_source[a] == self.row_source[b] else 99
 
-    def label_distance(self, row: int, near: Sequence[tuple[int, int]]) -> int:
-        """Rows between ``row`` and the nearest label row of its page above or on it (values follow their
-        label); 99 when no label was found."""
-        gaps = [row - r for r, s in near if s == self.row_source[row] and row >= r]
-        return min(gaps) if gaps else 99
+    def label_distance(self, row: int, offset: int, near: Sequence[Label]) -> int:
+        """How far a value starting at atom ``offset`` of ``row`` lies from the field's printed label:
+        0 right after it on its row, n when n rows below it (and overlapping it horizontally), 99 when
+        no label was read or the value is placed anywhere else."""
+        best = 99
+        atoms = self.atoms[row]
+        line = self.lines[atoms[offset].line][0] if offset < len(atoms) else None
+        for l_row, l_end, l_line in near:
+            if self.row_source[l_row] != self.row_source[row]:
+                continue
+            if row == l_row and 0 <= offset - l_end <= LABEL_GAP:
+                return 0
+            label = self.lines[l_line][0]
+            if line is not None and 0 < row - l_row <= MAX_ROW_GAP + 1 and min(label.x1, line.x1) > max(
+                    label.x0, line.x0):
+                best = min(best, row - l_row)
+        return best
 
-    # -- labels -----------------------------------------------------------------------------------------
-    def label_rows(self, labels: Sequence[str]) -> list[tuple[int, int]]:
-        """(row, source) of every row printing one of ``labels`` (exactly, after canonical folding)."""
-        wanted = [canonical(label) for label in labels]
+    def label_rows(self, labels: Sequence[str]) -> list[Label]:
+        """Every place one of ``labels`` is printed (exactly, after canonical folding): its row, the atom
+        offset just past it, and its line."""
+        wanted = [w for w in (canonical(label) for label in labels) if w]
         out = []
         for r, atoms in enumerate(self.atoms):
             text = "".join(a.alts[0][0] for a in atoms)
-            if any(w and w in text for w in wanted):
-                out.append((r, self.row_source[r]))
+            for w in wanted:
+                at = text.find(w)
+                if at >= 0:
+                    out.append((r, at + len(w), atoms[at + len(w) - 1].line))
         return out
-
-
