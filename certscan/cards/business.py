@@ -82,15 +82,16 @@ def parse_page(page: Page, image: np.ndarray | None = None) -> CardResult:
         page = drop_red_lines(image, page)
     fields = Fields(pieces(page, LABELS))
     out = empty_fields(CARD)
-    out["companyName"] = fields.value("companyName", multiline=True, max_lines=2)
-    out["companyType"] = fields.value("companyType", multiline=True, max_lines=2)
+    out["companyName"] = balance_brackets(fields.value("companyName", multiline=True, max_lines=2))
+    out["companyType"] = balance_brackets(fields.value("companyType", multiline=True, max_lines=2))
     out["legalPerson"] = fields.value("legalPerson")
     out["capital"] = fields.value("capital")
     out["paidInCapital"] = fields.value("paidInCapital")
     out["establishDate"] = parse_date(fields.value("establishDate"))
     out["vaildPeriod"] = period_end(fields.value("vaildPeriod", multiline=True, max_lines=2))
     out["address"] = fix_place_prefix(fields.value("address", multiline=True, max_lines=3))
-    out["business"] = snap_formula(fields.value("business", multiline=True, max_lines=14, keep_end=True))
+    scope = fields.value("business", multiline=True, max_lines=14, keep_end=True)
+    out["business"] = snap_formula(scope_separators(scope))
     out["composition"] = fields.value("composition")
     out["certSN"] = _code(fields.value("certSN"))
     reg, reg_copy = registration_number(fields.value("companySN"))
@@ -140,8 +141,33 @@ def snap_formula(text: str) -> str:
             continue
         tail = text[start:].rstrip(")）")
         if difflib.SequenceMatcher(None, tail, body).ratio() >= 0.85:
-            head = text[:start].rstrip("(（")
+            head = text[:start].rstrip("(（《<")  # 《 and < are misreads of the opening bracket
             return head + formula
+    return text
+
+
+# A colon inside 经营范围 is printed only after a heading (一般项目：… 许可项目：…); elsewhere it is the item
+# separator ；, which OCR often returns as ：.
+_SCOPE_HEADING = re.compile(r"(?:^|[。;])[^。;:,、()]{0,4}项目$")
+
+
+def scope_separators(text: str) -> str:
+    """Colons between scope items restored to the printed ``;`` (headings such as 一般项目: keep theirs)."""
+    out: list[str] = []
+    for ch in text:
+        if ch == ":" and not _SCOPE_HEADING.search("".join(out)):
+            ch = ";"
+        out.append(ch)
+    return "".join(out)
+
+
+def balance_brackets(text: str) -> str:
+    """Brackets as printed: a ``《`` that a ``)`` closes was an opening ``(``, and a value ending inside
+    an open bracket gets its ``)`` back (a wrapped ``有限责任公司（自然人投资或控股`` leaves the lone ``）``
+    on a line of its own, too small for the detector)."""
+    text = re.sub(r"《([^《》()]*\))", r"(\1", text)
+    if text.rfind("(") > text.rfind(")") and not text.endswith("("):
+        text += ")"
     return text
 
 

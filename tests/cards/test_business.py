@@ -175,3 +175,22 @@ def test_caption_that_lost_its_first_character() -> None:
     out = business.parse_page(page).fields
     assert (out["companyName"], out["companyType"]) == ("北京华信科技有限公司", "有限责任公司(自然人独资)")
     assert out["address"] == "北京市朝阳区人民路1号"
+
+
+def test_brackets_balanced_as_printed() -> None:
+    # the lone closing bracket of a wrapped value is too small for the detector
+    assert business.balance_brackets("有限责任公司(自然人投资或控股") == "有限责任公司(自然人投资或控股)"
+    assert business.balance_brackets("有限责任公司《自然人投资或控股)") == "有限责任公司(自然人投资或控股)"
+    assert business.balance_brackets("有限责任公司(法人独资)") == "有限责任公司(法人独资)"
+    assert business.balance_brackets("有限责任公司") == "有限责任公司"
+
+
+def test_scope_colons_are_item_separators_except_after_a_heading() -> None:
+    assert business.scope_separators("物业管理:餐饮服务;广告设计、制作:农产品初加工。") == (
+        "物业管理;餐饮服务;广告设计、制作;农产品初加工。"
+    )
+    heading = "一般项目:技术服务、技术开发;日用百货销售。许可项目:食品经营。"
+    assert business.scope_separators(heading) == heading
+    assert business.snap_formula("企业管理咨询。《(依法须经批准的项目,经相关部门批准后方可开展经营活动)") == (
+        "企业管理咨询。(依法须经批准的项目,经相关部门批准后方可开展经营活动)"
+    )
