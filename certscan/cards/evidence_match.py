@@ -41,7 +41,7 @@ _YEAR = r"(?P<y>(?:1[89]|20)\d{2})"
 _SEP = r"(?:\s*[^\d\s]\s*|\s+)"
 # The printed forms of a date, best first; matched on upper-cased text with O/o/l/I read as digits.
 _DATE_FORMS = (
-    re.compile(rf"(?<!\d){_YEAR}{_SEP}(?P<m>\d{{1,2}}){_SEP}(?P<d>\d{{1,2}})(?!\d)"),
+    re.compile(rf"(?<!\d){_YEAR}{_SEP}(?P<m>\d{{1,2}}){_SEP}(?P<d>\d{{1,2}})(?!\d)(?:\s*日)?"),
     re.compile(rf"(?<!\d){_YEAR}(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)"),
     re.compile(rf"(?<!\d){_YEAR}\s*年?\s*(?P<md>\d{{1,2}}\s*月?\s*\d{{1,2}})\s*日"),  # a separator lost
     re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})\s*(?:\d{{1,2}}\s*月\s*/?\s*)?(?P<mon>[A-Z0-9]{{3}})[A-Z]*\.?\s*/?\s*"
@@ -219,10 +219,8 @@ class LineIndex:
             firsts = self._runs(target, p0, set(), [], near)
             if not firsts:
                 continue
-            key, row, o, run = firsts[0]
-            line = self.atoms[row][o].line
-            if len(run) == m and any(k[:4] == key[:4] and self.atoms[r][i].line != line
-                                     for k, r, i, _ in firsts[1:]):
+            key, _, _, run = firsts[0]
+            if len(run) == m and any(k[:4] == key[:4] for k, _, _, _ in firsts[1:]):
                 return None  # the whole value is printed twice: nothing says which one was used
             for first in firsts[:FIRST_TRIES]:  # the longest first run may be the wrong one (P<CHN...)
                 found, matched, pieces = self._complete(target, p0, first, near)
