@@ -19,7 +19,8 @@ then looks for each non-empty field value among those lines (``certscan.cards.ev
   the text's own top-left corner (on a card turned in the photo that is not the image's upper-left point),
   around the value's characters within its detected line (character positions are interpolated along the
   line, CJK full width, Latin and digits half). A value on several lines (an address) is boxed by their
-  union, and ``lines`` lists each line's part. ``null`` when the value was not found, was found only in a
+  union, and ``lines`` lists each line's part. Fillers and separators at a value's ends are not part of
+  its box (an MRZ line's box ends at its last character that is not ``<``). ``null`` when the value was not found, was found only in a
   re-read crop whose place in the image is unknown, or was printed twice with nothing to tell which one.
 - Keys: every non-empty contract field (nested objects as dotted keys), except what is not printed text:
   booleans, ``angle``, confidences (``rate``, ``vehicleTypeRate``) and values the parser derives
