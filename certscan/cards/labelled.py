@@ -27,6 +27,7 @@ from certscan.cards.layout import group_rows, match_label
 from certscan.cards.text import compact, strip_punct
 from certscan.ocr.types import Line, Page
 
+_NUMBERED = re.compile(r"\d{1,2}[.、](?!\d)")  # a numbered notice item: prose
 _LEADING_PUNCT = re.compile(r"^[\s:：;；,，.。·'\"`_\-」』】》\]|]+")
 
 
@@ -111,8 +112,9 @@ class LabelSet:
             if len(label) < self.inner_min:
                 continue
             pos = text.find(label, start)
-            if pos > start and re.search(r"[，。；、,;]", text[:pos]):
-                continue  # a caption's words inside prose (notices on the license), not a caption
+            prose = re.search(r"[，。；、,;]", text[:pos]) or _NUMBERED.match(text)
+            if pos > start and (prose or text[pos - 1] == "的"):
+                continue  # a caption's words inside prose (1.主体的经营范围…), not a caption
             if pos > start and not any(p <= pos < p + len(lab) for p, _, lab in hits):
                 hits.append((pos, key, label))
         # keep the longest label at a position (经营范围 vs 经营范围及方式)
