@@ -194,3 +194,18 @@ def test_scope_colons_are_item_separators_except_after_a_heading() -> None:
     assert business.snap_formula("企业管理咨询。《(依法须经批准的项目,经相关部门批准后方可开展经营活动)") == (
         "企业管理咨询。(依法须经批准的项目,经相关部门批准后方可开展经营活动)"
     )
+
+
+def test_captions_inside_numbered_notices_are_prose() -> None:
+    # licenses without a printed scope carry a notice box that talks about the scope
+    page = Page(
+        width=1600,
+        height=1130,
+        lines=[
+            line("法定代表人张伟", 200, 610, 430),
+            line("1.商事主体的经营范围由章程确定，经营范围中属于法律", 200, 700, 900),
+            line("2.商事主体经营范围和许可审批项目等有关企业信用事项", 200, 740, 900),
+        ],
+    )
+    out = business.parse_page(page).fields
+    assert out["legalPerson"] == "张伟" and out["business"] == ""
