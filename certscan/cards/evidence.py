@@ -20,8 +20,9 @@ then looks for each non-empty field value among those lines (``certscan.cards.ev
   around the value's characters within its detected line (character positions are interpolated along the
   line, CJK full width, Latin and digits half). A value on several lines (an address) is boxed by their
   union, and ``lines`` lists each line's part. Fillers and separators at a value's ends are not part of
-  its box (an MRZ line's box ends at its last character that is not ``<``). ``null`` when the value was not found, was found only in a
-  re-read crop whose place in the image is unknown, or was printed twice with nothing to tell which one.
+  its box (an MRZ line's box ends at its last character that is not ``<``). ``null`` when the value was
+  not found, was found only in a re-read crop whose place in the image is unknown, or was printed twice
+  with nothing to tell which one.
 - Keys: every non-empty contract field (nested objects as dotted keys), except what is not printed text:
   booleans, ``angle``, confidences (``rate``, ``vehicleTypeRate``) and values the parser derives
   (the ID card's ``type``, the household pages' ``type``, the plate's ``vehicleType``); the passport's
@@ -30,6 +31,8 @@ then looks for each non-empty field value among those lines (``certscan.cards.ev
 
 from __future__ import annotations
 
+import logging
+import math
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
@@ -40,6 +43,8 @@ from certscan.cards.evidence_match import ISO_DATE, Found, LineIndex, Source
 from certscan.constants import LONG_TERM
 from certscan.ocr.engine import OcrEngine, Recognized
 from certscan.ocr.types import Line, Page, Quad
+
+log = logging.getLogger(__name__)
 
 EXTRA_KEY = "fieldDetails"
 _NOT_PRINTED = frozenset({"angle", "rate", "vehicleTypeRate"})
@@ -169,6 +174,15 @@ def _locate(index: LineIndex, key: str, text: str) -> Found | None:
 def field_details(card: str, fields: dict[str, Any], rate: float, sources: Sequence[Source],
                   ) -> dict[str, dict[str, Any]]:
     """``fieldDetails`` for a parser's ``fields``, from the pages the engine read during the scan."""
+    try:
+        return _field_details(card, fields, rate, sources)
+    except Exception:  # an extra must never fail a task whose fields were read
+        log.exception("field details failed for a %s", card)
+        return {}
+
+
+def _field_details(card: str, fields: dict[str, Any], rate: float, sources: Sequence[Source],
+                   ) -> dict[str, dict[str, Any]]:
     index = LineIndex(sources)
     out: dict[str, dict[str, Any]] = {}
     for key, value in _flat(fields):
@@ -184,12 +198,16 @@ def field_details(card: str, fields: dict[str, Any], rate: float, sources: Seque
 
 
 def _entry(index: LineIndex, found: Found) -> dict[str, Any]:
-    entry: dict[str, Any] = {"confidence": round(found.confidence, 2), "box": None}
+    confidence = found.confidence if math.isfinite(found.confidence) else 0.0
+    entry: dict[str, Any] = {"confidence": round(confidence, 2), "box": None}
     parts = [(index.lines[i], span) for i, span in sorted(found.spans.items())]
     if not parts or not all(source.mapped for (_, source), _ in parts):
         return entry
     quads = [(source.page, span_quad(line, *span)) for (line, source), span in parts]
-    entry["box"] = _points(_union(quads))
+    union = _union(quads)
+    if not np.isfinite(union).all():
+        return entry
+    entry["box"] = _points(union)
     if len(quads) > 1:
         entry["lines"] = [_points(page.image_points(q)) for page, q in quads]
     return entry
