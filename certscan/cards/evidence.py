@@ -19,10 +19,10 @@ then looks for each non-empty field value among those lines (``certscan.cards.ev
   the text's own top-left corner (on a card turned in the photo that is not the image's upper-left point),
   around the value's characters within its detected line (character positions are interpolated along the
   line, CJK full width, Latin and digits half). A value on several lines (an address) is boxed by their
-  union, and ``lines`` lists each line's part. Fillers and separators at a value's ends are not part of
-  its box (an MRZ line's box ends at its last character that is not ``<``). ``null`` when the value was
-  not found, was found only in a re-read crop whose place in the image is unknown, or was printed twice
-  with nothing to tell which one.
+  union, and ``lines`` lists each line's part (an MRZ line's box takes in its trailing fillers). ``null``
+  when the value was not found, was found only in a re-read crop whose place in the image is unknown, or
+  was printed twice with nothing to tell which one (the field's printed label tells, when it was read; so
+  does another field with the same value that its label placed).
 - Keys: every non-empty contract field (nested objects as dotted keys), except what is not printed text:
   booleans, ``angle``, confidences (``rate``, ``vehicleTypeRate``) and values the parser derives
   (the ID card's ``type``, the household pages' ``type``, the plate's ``vehicleType``); the passport's
@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from certscan.cards.evidence_match import ISO_DATE, Found, LineIndex, Source
+from certscan.cards.evidence_match import ISO_DATE, Atoms, Found, LineIndex, Source
 from certscan.constants import LONG_TERM
 from certscan.ocr.engine import OcrEngine, Recognized
 from certscan.ocr.types import Line, Page, Quad
@@ -72,7 +72,8 @@ _LABELS: dict[str, tuple[str, ...]] = {
     "surname": ("姓/", "Surname"), "givenName": ("名/", "Given names"),
     "srcCountry": ("国家码", "Country code"),
     "birthPlaceRaw": ("出生地点", "Place of birth"), "issuePlaceRaw": ("签发地点", "Place of issue"),
-    "vehicleType": ("准驾车型", "车辆类型"), "type": ("类型", "Type"),
+    "vehicleType": ("准驾车型", "车辆类型"), "copyId": ("副本编号", "副本"), "name": ("姓名",),
+    "type": ("类型", "Type"),
 }
 
 
@@ -162,13 +163,13 @@ def _wanted(card: str, key: str, value: Any) -> bool:
     return isinstance(value, str) or (isinstance(value, int | float) and float(value).is_integer())
 
 
-def _locate(index: LineIndex, key: str, text: str) -> Found | None:
+def _locate(index: LineIndex, key: str, text: str, exclude: Atoms = frozenset()) -> Found | None:
     near = index.label_rows(_LABELS.get(key.split(".")[-1], ()))
     if text == LONG_TERM:
-        return index.find_long_term(near)
+        return index.find_long_term(near, exclude)
     if ISO_DATE.fullmatch(text):  # never as digits inside another number (the ID number holds the birth date)
-        return index.find_date(text, near)
-    return index.find_literal(text, near)
+        return index.find_date(text, near, exclude)
+    return index.find_literal(text, near, exclude)
 
 
 def field_details(card: str, fields: dict[str, Any], rate: float, sources: Sequence[Source],
@@ -184,13 +185,18 @@ def field_details(card: str, fields: dict[str, Any], rate: float, sources: Seque
 def _field_details(card: str, fields: dict[str, Any], rate: float, sources: Sequence[Source],
                    ) -> dict[str, dict[str, Any]]:
     index = LineIndex(sources)
+    texts = {key: value if isinstance(value, str) else str(int(value)) for key, value in _flat(fields)
+             if key not in _SAME_AS and _wanted(card, key, value)}
+    found = {key: _locate(index, key, text) for key, text in texts.items()}
+    for key, text in texts.items():
+        # Two fields with one value printed twice (birth place and home town): where one field's label
+        # placed it, the other is not; what remains may be the other's.
+        others = [f for k, f in found.items() if f is not None and k != key and texts[k] == text]
+        if found[key] is None and others:
+            found[key] = _locate(index, key, text, frozenset().union(*(index.atoms_of(f) for f in others)))
     out: dict[str, dict[str, Any]] = {}
-    for key, value in _flat(fields):
-        if key in _SAME_AS or not _wanted(card, key, value):
-            continue
-        text = value if isinstance(value, str) else str(int(value))
-        found = _locate(index, key, text)
-        out[key] = _entry(index, found) if found else {"confidence": round(float(rate), 2), "box": None}
+    for key, place in found.items():
+        out[key] = _entry(index, place) if place else {"confidence": round(float(rate), 2), "box": None}
     for key, original in _SAME_AS.items():
         if key in fields and fields[key] and original in out:
             out[key] = out[original]

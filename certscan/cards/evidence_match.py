@@ -43,6 +43,7 @@ _SEP = r"(?:\s*[^\d\s]\s*|\s+)"
 _DATE_FORMS = (
     re.compile(rf"(?<!\d){_YEAR}{_SEP}(?P<m>\d{{1,2}}){_SEP}(?P<d>\d{{1,2}})(?!\d)(?:\s*日)?"),
     re.compile(rf"(?<!\d){_YEAR}(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)"),
+    re.compile(rf"{_YEAR}([.\-/])(?P<m>[01]\d)\2(?P<d>[0-3]\d)"),  # zero-padded, glued to a neighbour
     re.compile(rf"(?<!\d){_YEAR}\s*年?\s*(?P<md>\d{{1,2}}\s*月?\s*\d{{1,2}})\s*日"),  # a separator lost
     re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})\s*(?:\d{{1,2}}\s*月\s*/?\s*)?(?P<mon>[A-Z0-9]{{3}})[A-Z]*\.?\s*/?\s*"
                rf"{_YEAR}(?!\d)"),
@@ -53,6 +54,7 @@ MAX_ROW_GAP = 2  # rows between two consecutive parts of one value
 FIRST_SKIPS = 2  # leading characters of a value that may be given up when nothing on the page starts so
 FIRST_TRIES = 3  # first runs tried for each start
 LABEL_GAP = 1  # atoms between a label and its value on one row (a stray colon kept by OCR)
+Atoms = frozenset[tuple[int, int]] | set[tuple[int, int]]  # (row, offset) of literal-matching atoms
 Label = tuple[int, int, int]  # a printed label: (row, atom offset just past it, its line)
 _Run = tuple[tuple[float, ...], int, int, list[float]]  # (rank key, row, offset in the row, probabilities)
 
@@ -211,33 +213,45 @@ class LineIndex:
         return self.lines[self.atoms[row][0].line][1].mapped if self.atoms[row] else False
 
     # -- literal values ---------------------------------------------------------------------------------
-    def find_literal(self, value: str, near: Sequence[Label] = ()) -> Found | None:
+    def find_literal(self, value: str, near: Sequence[Label] = (), exclude: Atoms = frozenset(),
+                     ) -> Found | None:
+        """``value`` matched character by character (see the module docstring); ``exclude``: atoms that
+        are another field's."""
         target = canonical(value)
         m = len(target)
         best: tuple[tuple[int, int], Found] | None = None
         for p0 in range(min(FIRST_SKIPS + 1, m)):  # the first characters may be misread
-            firsts = self._runs(target, p0, set(), [], near)
+            firsts = self._runs(target, p0, set(exclude), [], near)
             if not firsts:
                 continue
             key, _, _, run = firsts[0]
             if len(run) == m and any(k[:4] == key[:4] for k, _, _, _ in firsts[1:]):
                 return None  # the whole value is printed twice: nothing says which one was used
             for first in firsts[:FIRST_TRIES]:  # the longest first run may be the wrong one (P<CHN...)
-                found, matched, pieces = self._complete(target, p0, first, near)
+                found, matched, pieces = self._complete(target, p0, first, near, exclude)
                 if found is not None and (best is None or (matched, -pieces) > best[0]):
                     best = ((matched, -pieces), found)
             if best is not None and best[0][0] == m:
                 break
+        if best is not None and value.rstrip()[-1:] and not canonical(value.rstrip()[-1]):
+            self._extend_over_fillers(best[1])  # an MRZ line's trailing <<<
         return best[1] if best else None
 
-    def _complete(self, target: str, p: int, first: _Run, near: Sequence[Label],
+    def _extend_over_fillers(self, found: Found) -> None:
+        line = max(found.spans, key=lambda i: found.spans[i][1])
+        a, b = found.spans[line]
+        text = self.lines[line][0].text
+        if b + 1 < len(text) and not canonical(text[b + 1:]):
+            found.spans[line] = (a, len(text) - 1)
+
+    def _complete(self, target: str, p: int, first: _Run, near: Sequence[Label], exclude: Atoms,
                   ) -> tuple[Found | None, int, int]:
         """The value found from ``first`` on, each further run the best that continues the previous one;
         (found or None when too little of it was found, characters matched, runs)."""
         m = len(target)
         probs = [0.0] * m
         spans: dict[int, tuple[int, int]] = {}
-        used: set[tuple[int, int]] = set()
+        used: set[tuple[int, int]] = set(exclude)
         segments: list[tuple[int, int, int]] = []  # (row, length, last line)
         run: _Run | None = first
         while p < m:
@@ -299,7 +313,7 @@ class LineIndex:
         return ranked
 
     # -- dates ------------------------------------------------------------------------------------------
-    def find_date(self, iso: str, near: Sequence[Label] = ()) -> Found | None:
+    def find_date(self, iso: str, near: Sequence[Label] = (), exclude: Atoms = frozenset()) -> Found | None:
         """A ``YYYY-MM-DD`` value where it is printed in any of the card forms, else in an MRZ line."""
         if ISO_DATE.fullmatch(iso) is None:
             return None
@@ -310,14 +324,17 @@ class LineIndex:
             yymmdd = iso[2:].replace("-", "")
             hits = [(r, m.start(), m.end()) for r, raw in enumerate(self.raw) if raw.count("<") >= 3
                     for m in re.finditer(yymmdd, raw)]
-        return self._pick(hits, near)
+        return self._pick(hits, near, exclude)
 
-    def find_long_term(self, near: Sequence[Label] = ()) -> Found | None:
+    def find_long_term(self, near: Sequence[Label] = (), exclude: Atoms = frozenset()) -> Found | None:
         return self._pick([(r, m.start(), m.end()) for r, raw in enumerate(self.raw)
-                           for m in _LONG_TERM.finditer(raw)], near)
+                           for m in _LONG_TERM.finditer(raw)], near, exclude)
 
-    def _pick(self, hits: list[tuple[int, int, int]], near: Sequence[Label]) -> Found | None:
+    def _pick(self, hits: list[tuple[int, int, int]], near: Sequence[Label], exclude: Atoms) -> Found | None:
         """The hit on a mapped page nearest the field's label; none when two are equally placed."""
+        if exclude:
+            hits = [(r, a, b) for r, a, b in hits
+                    if not any((r, o) in exclude for o in self._offsets(r, a, b))]
         if not hits:
             return None
         def rank(hit: tuple[int, int, int]) -> tuple[bool, int]:
@@ -347,6 +364,21 @@ class LineIndex:
             return False
         a, b = self.lines[prev_line][0], self.lines[line][0]
         return min(a.x1, b.x1) > max(a.x0, b.x0)
+
+    def _offsets(self, row: int, a: int, b: int) -> range:
+        """Atom offsets of raw units ``a..b`` of ``row``."""
+        first = sum(1 for u in self.rows[row][:a] if u.alts)
+        return range(first, first + sum(1 for u in self.rows[row][a:b] if u.alts))
+
+    def atoms_of(self, found: Found) -> set[tuple[int, int]]:
+        """The atoms (row, offset) a found value occupies."""
+        out = set()
+        for r, atoms in enumerate(self.atoms):
+            for o, atom in enumerate(atoms):
+                span = found.spans.get(atom.line)
+                if span is not None and span[0] <= atom.pos <= span[1]:
+                    out.add((r, o))
+        return out
 
     def _row_gap(self, a: int, b: int) -> int:
         return abs(a - b) if self.row_source[a] == self.row_source[b] else 99

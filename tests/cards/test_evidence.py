@@ -69,7 +69,7 @@ def test_mrz_name_is_found_inside_the_mrz_line() -> None:
     out = details({"name": "ZHANG SAN", "line0": mrz}, [line(mrz, 0, 600, 880, 630)], card="passport")
     x0, x1 = xs(out["name"]["box"])
     assert 90 <= x0 <= 110 and 280 <= x1 <= 320  # characters 5..14 of 44 monospaced
-    assert xs(out["line0"]["box"]) == (0, 300)  # up to its last character that is not a filler
+    assert xs(out["line0"]["box"]) == (0, 880)  # its fillers included
 
 
 def test_a_value_printed_twice_without_a_label_gets_no_box() -> None:
@@ -81,6 +81,17 @@ def test_a_value_printed_twice_without_a_label_gets_no_box() -> None:
                         line("发证日期2014-01-19", 400, 0, 700, 30)],
                        card="vehicle-license-front")
     assert xs(labelled["registerDate"]["box"])[1] <= 300 < xs(labelled["issueDate"]["box"])[0]
+
+
+def test_two_fields_with_one_value_take_one_place_each_when_one_label_was_read() -> None:
+    lines = [line("出生地", 0, 0, 90, 30), line("重庆市永川区", 100, 0, 300, 30),
+             line("籍", 0, 100, 30, 130), line("重庆市永川区", 100, 100, 300, 130)]  # 籍贯 misread
+    both = {"birthPlace": "重庆市永川区", "hometown": "重庆市永川区"}
+    out = details(both, lines, card="household-resident")
+    assert np.asarray(out["birthPlace"]["box"])[:, 1].max() == 30
+    assert np.asarray(out["hometown"]["box"])[:, 1].min() == 100
+    unlabelled = details(both, lines[1::2], card="household-resident")
+    assert unlabelled["birthPlace"]["box"] is None and unlabelled["hometown"]["box"] is None
 
 
 def test_value_not_on_the_page_keeps_the_card_rate_and_no_box() -> None:
