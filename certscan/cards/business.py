@@ -199,7 +199,12 @@ def copy_id(page: Page, fields: Fields) -> str:
     m = re.search(r"(\d{1,2})\s*[-－—]\s*(\d{1,2})", text)
     if m:
         return f"{m[1]}-{m[2]}"
-    for line in page.lines[: max(12, len(page.lines) // 3)]:
+    if re.fullmatch(r"[1-9]{2}", text):  # 副本编号：1-3 with its small dash lost
+        return f"{text[0]}-{text[1]}"
+    # printed under the title: in the top part of the text (the document may fill only part of the photo)
+    top = min(ln.y0 for ln in page.lines)
+    bottom = max(ln.y1 for ln in page.lines)
+    for line in (ln for ln in page.lines if ln.cy < top + 0.45 * (bottom - top)):
         s = compact(line.text)
         m = re.fullmatch(r"[(（]?(?:副本)?[(（]?(\d{1,2})[-－—](\d{1,2})[)）]?", s)
         if m:

@@ -209,3 +209,14 @@ def test_captions_inside_numbered_notices_are_prose() -> None:
     )
     out = business.parse_page(page).fields
     assert out["legalPerson"] == "张伟" and out["business"] == ""
+
+
+def test_copy_number_lost_dash_and_below_many_lines() -> None:
+    page = new_style_page()
+    page.lines = [ln for ln in page.lines if ln.text != "（1-2）"]
+    page.lines.append(line("副本编号：13", 755, 425, 880))
+    assert business.parse_page(page).fields["copyId"] == "1-3"
+    # the bare (n-m) under the title, after many lines (QR caption, codes) in reading order
+    page = new_style_page()
+    page.lines[4:4] = [line(f"说明{i}", 1300, 250 + i * 15, 1400, 12) for i in range(12)]
+    assert business.parse_page(page).fields["copyId"] == "1-2"
