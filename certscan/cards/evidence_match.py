@@ -26,6 +26,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from certscan.ocr.types import Line, Page
 
 # Characters OCR confuses, folded onto one representative on both sides of a comparison.
@@ -224,8 +226,10 @@ class LineIndex:
             firsts = self._runs(target, p0, set(exclude), [], near)
             if not firsts:
                 continue
-            key, _, _, run = firsts[0]
-            if len(run) == m and any(k[:4] == key[:4] for k, _, _, _ in firsts[1:]):
+            key, row, o, run = firsts[0]
+            line = self.atoms[row][o].line
+            if len(run) == m and any(k[:4] == key[:4] and self._distinct(line, self.atoms[r][i].line, o != i)
+                                     for k, r, i, _ in firsts[1:]):
                 return None  # the whole value is printed twice: nothing says which one was used
             for first in firsts[:FIRST_TRIES]:  # the longest first run may be the wrong one (P<CHN...)
                 found, matched, pieces = self._complete(target, p0, first, near, exclude)
@@ -344,7 +348,10 @@ class LineIndex:
 
         ranked = sorted(hits, key=rank)
         if len(ranked) > 1 and rank(ranked[0]) == rank(ranked[1]):
-            return None  # printed twice, and no label tells them apart
+            (r0, a0, _), (r1, a1, _) = ranked[:2]
+            first, second = self.rows[r0][a0:], self.rows[r1][a1:]
+            if first and second and self._distinct(first[0].line, second[0].line, (r0, a0) != (r1, a1)):
+                return None  # printed twice, and no label tells them apart
         row, a, b = ranked[0]
         units = [u for u in self.rows[row][a:b] if u.alts]
         spans: dict[int, tuple[int, int]] = {}
@@ -364,6 +371,18 @@ class LineIndex:
             return False
         a, b = self.lines[prev_line][0], self.lines[line][0]
         return min(a.x1, b.x1) > max(a.x0, b.x0)
+
+    def _distinct(self, a: int, b: int, elsewhere_on_line: bool) -> bool:
+        """Whether lines ``a`` and ``b`` are two places on the card, not one line read twice (the same
+        image read again by a parser)."""
+        if a == b:
+            return elsewhere_on_line
+        (line_a, source_a), (line_b, source_b) = self.lines[a], self.lines[b]
+        if source_a is source_b or not (source_a.mapped and source_b.mapped):
+            return True
+        pts_a, pts_b = source_a.page.image_points(line_a.box), source_b.page.image_points(line_b.box)
+        height = min(float(np.linalg.norm(pts_a[3] - pts_a[0])), float(np.linalg.norm(pts_b[3] - pts_b[0])))
+        return float(np.linalg.norm(pts_a.mean(axis=0) - pts_b.mean(axis=0))) > 0.5 * max(height, 1.0)
 
     def _offsets(self, row: int, a: int, b: int) -> range:
         """Atom offsets of raw units ``a..b`` of ``row``."""

@@ -94,6 +94,14 @@ def test_two_fields_with_one_value_take_one_place_each_when_one_label_was_read()
     assert unlabelled["birthPlace"]["box"] is None and unlabelled["hometown"]["box"] is None
 
 
+def test_one_line_read_twice_is_not_two_places() -> None:
+    page = Page(width=1000, height=700, lines=[line("京A12345", 0, 0, 200, 30)])
+    again = Page(width=1000, height=700, lines=[line("京A12345", 1, 2, 201, 31)])
+    out = field_details("vehicle-license-front", {"plateNum": "京A12345"}, 90.0,
+                        [Source(page=page, mapped=True), Source(page=again, mapped=True)])
+    assert out["plateNum"]["box"] == [[0, 0], [200, 0], [200, 30], [0, 30]]
+
+
 def test_value_not_on_the_page_keeps_the_card_rate_and_no_box() -> None:
     out = details({"name": "王小明"}, [line("姓名李四", 0, 0, 200, 30)], rate=87.654)
     assert out["name"] == {"confidence": 87.65, "box": None}
