@@ -52,18 +52,21 @@ def _mrz_chars(line_set: Sequence[Line]) -> list[CharCandidates]:
     return out
 
 
-def _mrz_like(text: str) -> bool:
+def mrz_like(text: str) -> bool:
+    """MRZ-looking text: MRZ characters only, with fillers or full length; or (line 2 whose filler run
+    was not detected) a long run of capitals and digits with at least a dozen digits."""
     s = re.sub(r"\s", "", text).upper()
     if len(s) < 20:
         return False
     share = sum(ch in mrz.ALPHABET or ch in _FILLER_LOOKALIKES for ch in s) / len(s)
-    return share >= 0.9 and ("<" in s or len(s) >= 40)
+    digits = sum(ch.isdigit() for ch in s)
+    return share >= 0.9 and ("<" in s or len(s) >= 40 or (len(s) >= 26 and digits >= 12))
 
 
 def find_mrz_rows(page: Page) -> list[list[Line]]:
     """The bottom-most two rows of MRZ-like text, top first."""
     rows = [row for row in group_rows(page, min_overlap=0.5)
-            if _mrz_like("".join(ln.text for ln in row))]
+            if mrz_like("".join(ln.text for ln in row))]
     return rows[-2:]
 
 
@@ -170,7 +173,8 @@ def _halves(row: Sequence[Line]) -> list[np.ndarray]:
     return [np.array([[a, y0], [b, y0], [b, y1], [a, y1]], dtype=np.float32) for a, b in ((x0, xm), (xm, x1))]
 
 
-def _reread_rows(rows: list[list[Line]], reread: Reread) -> list[list[CharCandidates]] | None:
+def _reread_rows(rows: Sequence[Sequence[Line]], reread: Reread) -> list[list[CharCandidates]] | None:
+    """Each row re-read from the full-resolution image in two halves (None when that fails)."""
     quads = [q for row in rows for q in _halves(row)]
     try:
         reads = list(reread(quads))
@@ -190,24 +194,43 @@ def _letters(chars: Sequence[CharCandidates]) -> int:
     return sum(c.best != "<" for c in chars)
 
 
-def read_mrz(page: Page, reread: Reread | None = None) -> MrzRead | None:
+NamesCheck = Callable[[MrzRead], bool]
+
+
+def read_mrz(page: Page, reread: Reread | None = None, names_ok: NamesCheck | None = None) -> MrzRead | None:
+    """The MRZ from the page read, re-reading (in halves, at the recogniser's best scale) only the rows
+    that need it: line 2 when a check digit still fails after repair, line 1 (no check digits) unless
+    ``names_ok`` confirms its names against the visual zone. (Re-reading every row cost a passport
+    about a quarter of its recognition time, and a line 2 that passes every check never improved.)"""
     rows = find_mrz_rows(page)
     if not rows:
         return None
     first = read_rows(rows)
-    second = _reread_rows(rows, reread) if reread is not None else None
-    if first is None or second is None:
+    if first is None or reread is None:
         return first
-    upper2 = second[0] if len(rows) == 2 else []
-    alt = read_rows(rows, upper2, second[-1])
+    two = len(rows) == 2
+    redo_upper = two and not (names_ok is not None and names_ok(first))
+    redo_lower = not first.valid
+    todo = ([rows[0]] if redo_upper else []) + ([rows[-1]] if redo_lower else [])
+    if not todo:
+        return first
+    second = _reread_rows(todo, reread)
+    if second is None:
+        return first
+    upper2 = second[0] if redo_upper else None
+    lower2 = second[-1] if redo_lower else None
+    alt = read_rows(rows, upper2, lower2)
     if alt is None:
         return first
-    # Line 2: the reading passing more check digits; line 1 (no check digits): the one with more letters.
+    # Line 2: the reading passing more check digits.
     best = alt if sum(alt.checks.values()) >= sum(first.checks.values()) else first
-    if len(rows) == 2 and _letters(upper2) < _letters(_mrz_chars(rows[0])):
+    # Line 1 (no check digits): the one the visual zone confirms, else the one with more letters.
+    if upper2 is not None:
+        alt_ok = names_ok is not None and names_ok(alt)
+        keep_first = not alt_ok and _letters(upper2) < _letters(_mrz_chars(rows[0]))
+        best.line0 = first.line0 if keep_first else alt.line0
+    else:
         best.line0 = first.line0
-    elif len(rows) == 2:
-        best.line0 = alt.line0
     return best
 
 

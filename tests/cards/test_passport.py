@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
+
+from certscan.cards.base import ScanInput
 from certscan.cards.mrz_read import fit_length, mrz_date
 from certscan.cards.passport import parse, printed_date
 from certscan.checks.repair import plain_chars
-from tests.cards.pages import line, scan
+from certscan.ocr.recognize import Recognition
+from certscan.ocr.types import Line, Page
+from tests.cards.pages import FixedEngine, line, scan
 
 # ICAO Doc 9303 part 4 specimen.
 LINE0 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
@@ -65,3 +72,83 @@ def test_o_zero_swaps_that_cancel_in_the_check_sum() -> None:
     assert _fix_field(chars, _validator("personal", 14), False, by_majority=True) == ("EBMPNEDOFLMMO<2", True)
     number = plain_chars("EG25126468")  # G (16) and 6 are one apart by 10: the read stands
     assert _fix_field(number, _validator("number", 9), False) == ("EG25126468", False)
+
+
+class _RereadEngine(FixedEngine):
+    """A fixed page whose regions re-read as ``halves`` (in order), recording what was asked."""
+
+    def __init__(self, page: Page, halves: list[str]) -> None:
+        super().__init__(page)
+        self.halves = halves
+        self.asked: list[int] = []
+
+    def read_regions(self, image: np.ndarray, page: Page, quads: Sequence[np.ndarray]) -> list[Recognition]:
+        self.asked.append(len(quads))
+        return [Recognition(text, 0.99, plain_chars(text)) for text in self.halves[: len(quads)]]
+
+
+def _passport_scan(lines: list[Line], halves: list[str]) -> tuple[ScanInput, _RereadEngine]:
+    engine = _RereadEngine(Page(width=1000, height=700, lines=lines), halves)
+    return ScanInput(card="passport", image=np.zeros((10, 10, 3), np.uint8), engine=engine), engine
+
+
+VIZ = [line("Surname", 400, 100, 500, 120), line("ERIKSSON", 400, 125, 520, 150),
+       line("Given names", 400, 160, 520, 180), line("ANNA MARIA", 400, 185, 560, 210),
+       line("Passport No.", 700, 40, 820, 60), line("L898902C3", 700, 65, 830, 90),
+       line("UTO", 560, 65, 600, 90)]
+
+
+def test_an_mrz_the_visual_zone_confirms_is_read_once() -> None:
+    mrz_lines = [line(LINE0, 50, 560, 950, 590), line(LINE1, 50, 610, 950, 640)]
+    scan_input, engine = _passport_scan([*VIZ, *mrz_lines], [])
+    f = parse(scan_input).fields
+    assert engine.asked == [] and (f["line0"], f["line1"]) == (LINE0, LINE1)
+
+
+def test_only_the_rows_that_need_it_are_read_again() -> None:
+    garbled0 = "P<UTOERIKSSON<<ANA<<<<<<<<<<<"  # given names the visual zone does not print
+    bad1 = LINE1[:19] + "7" + LINE1[20:]  # the birth date's check digit misread, no alternatives
+    halves = [LINE0[:22], LINE0[22:], LINE1[:22], LINE1[22:]]
+    rows = [line(garbled0, 50, 560, 950, 590), line(bad1, 50, 610, 950, 640)]
+    scan_input, engine = _passport_scan([*VIZ, *rows], halves)
+    f = parse(scan_input).fields
+    assert engine.asked == [4] and (f["line0"], f["line1"]) == (LINE0, LINE1)
+    rows = [line(LINE0, 50, 560, 950, 590), line(bad1, 50, 610, 950, 640)]
+    scan_input, engine = _passport_scan([*VIZ, *rows], [LINE1[:22], LINE1[22:]])
+    f = parse(scan_input).fields
+    assert engine.asked == [2] and f["line1"] == LINE1
+
+
+def test_a_number_swap_the_check_sum_cannot_see_follows_the_printed_number() -> None:
+    swapped = "LB9B902C3" + LINE1[9:]  # B/8 twice: the same check digit, the same composite
+    lines = [*VIZ, line(LINE0, 50, 560, 950, 590), line(swapped, 50, 610, 950, 640)]
+    result = parse(scan("passport", lines))
+    assert result.fields["line1"] == LINE1
+    assert result.extra["passportNumber"] == "L898902C3"
+
+
+def test_a_line_2_without_its_filler_run_is_still_the_mrz() -> None:
+    cut = LINE1[:28]  # the detector missed the filler run and the last digits
+    f = parse(scan("passport", [line(LINE0, 50, 560, 950, 590), line(cut, 50, 610, 560, 640)])).fields
+    assert (f["birthDate"], f["expireDate"], f["srcCountry"]) == ("1974-08-12", "2012-04-15", "UTO")
+
+
+def test_given_names_the_mrz_read_lost_come_from_the_row_under_the_surname() -> None:
+    line0 = "P<CHNWANG<<" + "<" * 33
+    line1 = "E123456782CHN8001014F3001019<<<<<<<<<<<<<<08"
+    lines = [
+        line("姓/Surname", 400, 100, 520, 125), line("王WANG", 400, 130, 520, 160),
+        line("名/Given names", 400, 170, 560, 195),
+        line("欣燕", 400, 200, 460, 230), line("XINYAN", 470, 200, 600, 230),
+        line("性别/Sex", 400, 240, 480, 265), line("女/F", 400, 270, 460, 300),
+        line(line0, 50, 560, 950, 590), line(line1, 50, 610, 950, 640),
+    ]
+    f = parse(scan("passport", lines)).fields
+    assert (f["cnName"], f["givenName"], f["name"]) == ("王欣燕", "XINYAN", "WANG XINYAN")
+    assert f["line0"] == "P<CHNWANG<<XINYAN".ljust(44, "<")
+
+
+def test_printed_dates_with_a_day_ending_in_zero_and_o_read_as_zero() -> None:
+    assert printed_date("10MAR2023") == "2023-03-10"
+    assert printed_date("1111月/N0V2024") == "2024-11-11"
+    assert printed_date("150CT2019") == "2019-10-15"
