@@ -20,7 +20,6 @@ not located: no box is better than a wrong one.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -28,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from certscan.cards.evidence_dates import DATE_LOOKALIKES, ISO_DATE, LONG_TERM_WORDS, printed_dates
 from certscan.ocr.types import Line, Page
 
 # Characters OCR confuses, folded onto one representative on both sides of a comparison.
@@ -35,22 +35,6 @@ _FOLD = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "|": "1
                        "B": "8", "G": "6"})
 # Spaces and separators the parsers drop or add (plates' ·, grouped bank numbers, MRZ fillers).
 _DROP = frozenset(" \t\u3000·•・.．-—–_/\\:：,，。、;；'\"`()（）[]{}【】<>《》«»‹›〈〉く≤≦&“”‘’√*+=#~")
-_DATE_LOOKALIKES = str.maketrans("OolI", "0011")  # as the parsers read dates
-_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
-_LONG_TERM = re.compile("长期|長期")
-ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_YEAR = r"(?P<y>(?:1[89]|20)\d{2})"
-_SEP = r"(?:\s*[^\d\s]\s*|\s+)"
-# The printed forms of a date, best first; matched on upper-cased text with O/o/l/I read as digits.
-_DATE_FORMS = (
-    re.compile(rf"(?<!\d){_YEAR}{_SEP}(?P<m>\d{{1,2}}){_SEP}(?P<d>\d{{1,2}})(?!\d)(?:\s*日)?"),
-    re.compile(rf"(?<!\d){_YEAR}(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)"),
-    re.compile(rf"{_YEAR}([.\-/])(?P<m>[01]\d)\2(?P<d>[0-3]\d)"),  # zero-padded, glued to a neighbour
-    re.compile(rf"(?<!\d){_YEAR}\s*年?\s*(?P<md>\d{{1,2}}\s*月?\s*\d{{1,2}})\s*日"),  # a separator lost
-    re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})\s*(?:\d{{1,2}}\s*月\s*/?\s*)?(?P<mon>[A-Z0-9]{{3}})[A-Z]*\.?\s*/?\s*"
-               rf"{_YEAR}(?!\d)"),
-)
-_MONTH_NUMBERS = {m.translate(_DATE_LOOKALIKES).upper(): i + 1 for i, m in enumerate(_MONTHS)}
 MIN_COVERAGE = 0.75
 MAX_ROW_GAP = 2  # rows between two consecutive parts of one value
 FIRST_SKIPS = 2  # leading characters of a value that may be given up when nothing on the page starts so
@@ -59,44 +43,6 @@ LABEL_GAP = 1  # atoms between a label and its value on one row (a stray colon k
 Atoms = frozenset[tuple[int, int]] | set[tuple[int, int]]  # (row, offset) of literal-matching atoms
 Label = tuple[int, int, int]  # a printed label: (row, atom offset just past it, its line)
 _Run = tuple[tuple[float, ...], int, int, list[float]]  # (rank key, row, offset in the row, probabilities)
-
-
-def _iso(y: str, m: int, d: int) -> str:
-    try:
-        return dt.date(int(y), m, d).isoformat()
-    except ValueError:
-        return ""
-
-
-def _date_values(match: re.Match[str]) -> frozenset[str]:
-    """The dates a printed form can denote (a lost separator leaves the month/day split open)."""
-    groups = match.groupdict()
-    if groups.get("md"):
-        digits = re.sub(r"\D", "", groups["md"])
-        splits = [(digits[:i], digits[i:]) for i in (1, 2) if 0 < len(digits) - i <= 2]
-        return frozenset(v for m, d in splits if (v := _iso(groups["y"], int(m), int(d))))
-    if groups.get("mon"):
-        month = _MONTH_NUMBERS.get(groups["mon"])
-        value = _iso(groups["y"], month, int(groups["d"])) if month else ""
-    else:
-        value = _iso(groups["y"], int(groups["m"]), int(groups["d"]))
-    return frozenset({value} if value else ())
-
-
-def _printed_dates(raws: Sequence[str]) -> list[tuple[int, int, int, frozenset[str]]]:
-    """(row, start, end, dates) of every printed date; a form overlapping a better one is dropped."""
-    out: list[tuple[int, int, int, frozenset[str]]] = []
-    for r, raw in enumerate(raws):
-        taken: list[tuple[int, int]] = []
-        for form in _DATE_FORMS:
-            for m in form.finditer(raw):
-                if any(a < m.end() and m.start() < b for a, b in taken):
-                    continue
-                values = _date_values(m)
-                if values:
-                    out.append((r, m.start(), m.end(), values))
-                    taken.append((m.start(), m.end()))
-    return out
 
 
 def canonical(text: str) -> str:
@@ -206,7 +152,7 @@ class LineIndex:
         self.row_source.append(source_index)
         self.rows.append(units)
         self.atoms.append(atoms)
-        self.raw.append("".join(u.raw[:1] for u in units).translate(_DATE_LOOKALIKES).upper())
+        self.raw.append("".join(u.raw[:1] for u in units).translate(DATE_LOOKALIKES).upper())
         for o, atom in enumerate(atoms):
             for c, _ in atom.alts:
                 self.starts.setdefault(c, []).append((r, o))
@@ -322,7 +268,7 @@ class LineIndex:
         if ISO_DATE.fullmatch(iso) is None:
             return None
         if self._dates is None:
-            self._dates = _printed_dates(self.raw)
+            self._dates = printed_dates(self.raw)
         hits = [(r, a, b) for r, a, b, values in self._dates if iso in values]
         if not hits:  # the MRZ: YYMMDD, in a line of fillers
             yymmdd = iso[2:].replace("-", "")
@@ -332,7 +278,7 @@ class LineIndex:
 
     def find_long_term(self, near: Sequence[Label] = (), exclude: Atoms = frozenset()) -> Found | None:
         return self._pick([(r, m.start(), m.end()) for r, raw in enumerate(self.raw)
-                           for m in _LONG_TERM.finditer(raw)], near, exclude)
+                           for m in LONG_TERM_WORDS.finditer(raw)], near, exclude)
 
     def _pick(self, hits: list[tuple[int, int, int]], near: Sequence[Label], exclude: Atoms) -> Found | None:
         """The hit on a mapped page nearest the field's label; none when two are equally placed."""

@@ -43,6 +43,14 @@ def test_compact_and_dotted_dates_and_never_digits_inside_a_number() -> None:
     assert number_only["birth"] == {"confidence": 90.0, "box": None}  # the card rate, no box
 
 
+def test_passport_dates_with_month_words() -> None:
+    lines = [line("出生日期/Date of birth", 0, 0, 300, 30), line("192月/FEB1969", 0, 40, 200, 70),
+             line("签发日期/Date of issue", 0, 100, 300, 130), line("04 Jul 2016", 0, 140, 200, 170)]
+    out = details({"birthDate": "1969-02-19", "issueDate": "2016-07-04"}, lines, card="passport")
+    assert np.asarray(out["birthDate"]["box"])[:, 1].tolist() == [40, 40, 70, 70]
+    assert np.asarray(out["issueDate"]["box"])[:, 1].tolist() == [140, 140, 170, 170]
+
+
 def test_long_term_is_found_as_printed() -> None:
     out = details({"endDate": "Long-term"}, [line("2010.01.01-长期", 100, 100, 400, 130)],
                   card="id-card-back")
