@@ -134,6 +134,9 @@ def _same_name(mrz_name: str, printed: str) -> bool:
     """The printed Latin name is the MRZ's, or the MRZ's with at most two letters lost."""
     if mrz_name == printed:
         return True
+    if len(printed) == len(mrz_name) and printed.isalpha():
+        # a name holds letters only: a digit the MRZ read put in it (9ONG) is the printed letter
+        return all(m == p or not m.isalpha() for m, p in zip(mrz_name, printed, strict=True))
     if not 0 < len(printed) - len(mrz_name) <= 2:
         return False
     it = iter(printed)
@@ -162,18 +165,26 @@ def _chinese_viz(page: Page, fields: dict[str, Any]) -> None:
             (m for m in named if _same_name(target, m[2].replace(" ", ""))), None)
         if match is not None:
             found[key] = match
-    if "surname" in found and "givenName" not in found:
-        # Given names the MRZ read lost entirely: the name row printed right under the surname's.
-        top = found["surname"][0]
-        h = max(top.height, 1.0)
-        under = [m for m in named if m[0].y0 > top.y1 and m[0].y0 - top.y1 < 3.5 * h
-                 and abs(m[0].x0 - top.x0) < 2 * h and m[2]]
-        if under:
-            found["givenName"] = min(under, key=lambda m: m[0].y0)
-    for key, (_, cjk, latin) in found.items():
+    if len(found) == 1:
+        # One name row matched: the other is the name row printed right under (or above) it, its Chinese
+        # part taken; its Latin part only where the MRZ read lost the name entirely.
+        (key, (ln, _, _)), = found.items()
+        h = max(ln.height, 1.0)
+        below = key == "surname"
+        near = [m for m in named if m[0] is not ln and abs(m[0].x0 - ln.x0) < 2 * h and m[2]
+                and 0 < (m[0].y0 - ln.y1 if below else ln.y0 - m[0].y1) < 3.5 * h]
+        if near:
+            other = "givenName" if below else "surname"
+            found[other] = min(near, key=lambda m: abs(m[0].cy - ln.cy))
+    for key in ("surname", "givenName"):
+        if key not in found:
+            continue
+        _, cjk, latin = found[key]
         fields["cnName"] += cjk
-        if latin.replace(" ", "") != fields[key].replace(" ", ""):  # the MRZ read lost letters the print has
-            fields[key] = latin
+        mrz_name = fields[key].replace(" ", "")
+        printed = latin.replace(" ", "")
+        if printed != mrz_name and (not mrz_name or _same_name(mrz_name, printed)):
+            fields[key] = latin  # the MRZ read lost (or misread) letters the print has
             corrected = True
     if corrected and fields["line0"]:
         fields["line0"] = line0_with_names(fields["line0"], fields["surname"], fields["givenName"])
@@ -187,7 +198,7 @@ def _chinese_viz(page: Page, fields: dict[str, Any]) -> None:
         fields["cnNameRaw"] = fields["name"]
     places = [(ln, text) for ln, text in rows
               if any("".join(_CJK.findall(text)).startswith(p) for p in PROVINCES) and _latin(text)]
-    places.sort(key=lambda item: (round(item[0].cy / max(item[0].height, 1.0)), item[0].x0))
+    places.sort(key=lambda item: item[0].cy)  # birth place a row above the place of issue
     for key, (_, text) in zip(("birthPlace", "issuePlace"), places, strict=False):
         fields[key] = "".join(_CJK.findall(text))
         fields[f"{key}Raw"] = _latin(text)
@@ -281,6 +292,23 @@ def cross_check_number(page: Page, read: MrzRead) -> None:
             return
 
 
+def repair_header(read: MrzRead, runs: set[str]) -> None:
+    """Line 1 whose issuing state lost or gained a character (``P<HNLIN<<LI``) shifts every name: when the
+    holder's nationality is printed in the visual zone, try it as the state with the names starting
+    1-4 characters on, and keep the first variant whose names the visual zone confirms."""
+    nationality = read.line1[10:13]
+    state = read.line0[2:5]
+    if (names_confirmed(read, runs) or not re.fullmatch(r"[A-Z]{3}", nationality) or nationality not in runs
+            or state == nationality or state.replace("<", "") in runs):
+        return
+    rest = read.line0[2:]
+    for k in range(1, 5):  # the smallest shift the visual zone confirms
+        variant = (read.line0[:2] + nationality + rest[k:]).ljust(44, "<")[:44]
+        if variant != read.line0 and names_confirmed(MrzRead(line0=variant, line1=read.line1), runs):
+            read.line0 = variant
+            return
+
+
 def parse(scan: ScanInput) -> CardResult:
     page = read_page(scan)
     fields = empty_fields(scan.card)
@@ -293,6 +321,7 @@ def parse(scan: ScanInput) -> CardResult:
     read = read_mrz(page, reread, lambda r: names_confirmed(r, runs))
     if read is not None:
         cross_check_number(page, read)
+        repair_header(read, runs)
         _fill_mrz(fields, extra, read)
     _fill_viz(page, fields)
     rate = page_rate(page, read.lines) if read and read.lines else page_rate(page)

@@ -152,3 +152,9 @@ def test_printed_dates_with_a_day_ending_in_zero_and_o_read_as_zero() -> None:
     assert printed_date("10MAR2023") == "2023-03-10"
     assert printed_date("1111月/N0V2024") == "2024-11-11"
     assert printed_date("150CT2019") == "2019-10-15"
+
+
+def test_an_issuing_state_that_lost_a_letter_is_realigned_on_the_printed_names() -> None:
+    shifted = "P<TOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<<"  # U dropped: every name one place left
+    lines = [*VIZ, line(shifted, 50, 560, 950, 590), line(LINE1, 50, 610, 950, 640)]
+    assert parse(scan("passport", lines)).fields["line0"] == LINE0
