@@ -105,7 +105,7 @@ class OnnxEngine:
 
     def read_regions(self, image: np.ndarray, page: Page, quads: Sequence[np.ndarray]) -> list[Recognition]:
         """Recognise regions given in ``page`` coordinates, cut from the full-resolution input."""
-        bgr = np.asarray(image[:, :, ::-1])
+        bgr = np.asarray(image[:, :, ::-1])  # a view: crop_quad copies only each region's pixels
         crops = [crop_quad(bgr, page.image_points(q)) for q in quads]
         return recognize(self._rec, self._charset, crops, self.options.rec_batch) if crops else []
 
@@ -156,7 +156,7 @@ class OnnxEngine:
               angle: int) -> np.ndarray:
         """BGR strip of one line, cut from the full-resolution original (sharper than the work image)."""
         pts = orient.from_upright(upright_quad, w, h, angle) * scale
-        return crop_quad(np.asarray(image[:, :, ::-1]), pts)
+        return crop_quad(np.asarray(image[:, :, ::-1]), pts)  # a view: see crop_quad
 
     def _upside_down(self, image: np.ndarray, quads: list[np.ndarray], scale: float, w: int, h: int,
                      angle: int) -> bool:

@@ -58,3 +58,28 @@ def test_ctc_decode_collapses_repeats_and_keeps_alternatives() -> None:
     assert read.chars[1].chars[:2] == ("7", "1")
     assert read.chars[1].probs[0] == pytest.approx(0.6)
     assert read.confidence == pytest.approx((0.9 + 0.6 + 0.9) / 3, abs=1e-6)
+
+
+def test_crop_of_a_flipped_view_matches_a_crop_of_the_whole_copied_image() -> None:
+    """crop_quad reads only the quad's bounding box; the strip is the one a whole-image warp gives."""
+    import cv2
+
+    from certscan.ocr.recognize import crop_quad
+
+    rng = np.random.default_rng(3)
+    rgb = cv2.GaussianBlur(rng.integers(0, 255, (300, 400, 3), dtype=np.uint8), (0, 0), 2)
+    view = rgb[:, :, ::-1]
+    for quad in (np.array([[50.4, 40.2], [250.1, 52.7], [248.5, 82.2], [49.8, 70.1]], np.float32),
+                 np.array([[-5, 280], [60, 280], [60, 310], [-5, 310]], np.float32),  # past the border
+                 np.array([[300, 20], [330, 20], [330, 200], [300, 200]], np.float32)):  # tall: turned
+        q = quad.astype(np.float32)
+        w = int(max(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[3] - q[2])))
+        h = int(max(np.linalg.norm(q[0] - q[3]), np.linalg.norm(q[1] - q[2])))
+        dst = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+        whole = cv2.warpPerspective(np.ascontiguousarray(view), cv2.getPerspectiveTransform(q, dst), (w, h),
+                                    borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
+        if h / w >= 1.5:
+            whole = np.rot90(whole)
+        got = crop_quad(view, quad)
+        assert got.shape == whole.shape
+        assert int(np.abs(got.astype(int) - whole).max()) <= 1
