@@ -14,6 +14,7 @@ import numpy as np
 
 from certscan.cards import layout
 from certscan.cards.base import CardResult, ScanInput
+from certscan.cards.places import fix_place_prefix
 from certscan.cards.text import compact, find_dates, is_long_term, strip_punct, to_digits
 from certscan.checks import idnumber
 from certscan.constants import LONG_TERM, empty_fields
@@ -82,9 +83,16 @@ def _left_of_sex(page: Page) -> str:
 
 
 def _name(page: Page) -> str:
-    value = layout.value_right_of(page, "姓名", stop_labels=["性别", "国籍", "档案编号", "Name"])
-    if layout.find_label(page, "姓名") is None:
+    stops = ["性别", "国籍", "档案编号", "Name"]
+    hit = layout.find_label(page, "姓名")
+    if hit is None:
         value = _left_of_sex(page)
+    else:
+        value = layout.cut_at_labels(hit.rest, stops)
+        right = layout.right_of(page, hit.line)
+        # a misread label (姓书) matches as 姓 + a one-character "name": the box on its right is the name
+        if right and len(re.sub(r"[^\u4e00-\u9fff]", "", value)) < 2:
+            value = layout.cut_at_labels(strip_punct(compact(right[0].text)), stops)
     value = _ENGLISH.split(value)[0] if value else ""
     return re.sub(r"[^\u4e00-\u9fff·]", "", value)
 
@@ -105,9 +113,19 @@ def _address(page: Page) -> str:
     floor = layout.find_label(page, stops)
     if floor is not None:  # the birth date's value can sit in the address column's path
         below = [ln for ln in below if ln.cy < floor.line.y0]
-    parts = [first] + [compact(ln.text) for ln in below if not _ENGLISH.fullmatch(compact(ln.text))]
-    text = "".join(parts)
-    return strip_punct(re.sub(r"(?i)address", "", text))
+    parts = [first]
+    for ln in below:
+        text = compact(ln.text)
+        if _next_row(text, stops):
+            break
+        if not _ENGLISH.fullmatch(text):
+            parts.append(text)
+    return fix_place_prefix(strip_punct(re.sub(r"(?i)address", "", "".join(parts))))
+
+
+def _next_row(text: str, labels: list[str]) -> bool:
+    """A line of the row under the address (a date, or a misread 出生日期 label), never part of it."""
+    return bool(dates_in(text)) or any(layout.match_label(text, label) is not None for label in labels)
 
 
 def _address_band(page: Page) -> str:
@@ -116,14 +134,22 @@ def _address_band(page: Page) -> str:
     birth = layout.find_label(page, ["出生日期", "初次领证日期"])
     if sex is None or birth is None:
         return ""
-    band = [
-        ln
-        for ln in page.lines
-        if sex.line.y1 < ln.cy < birth.line.y0
-        and ln.x1 > sex.line.x0
-        and re.search(r"[\u4e00-\u9fff]{2}", ln.text)
+    band = sorted(
+        (
+            ln
+            for ln in page.lines
+            if sex.line.y1 < ln.cy < birth.line.y0 and re.search(r"[\u4e00-\u9fff]{2}", ln.text)
+        ),
+        key=lambda ln: ln.y0,
+    )
+    first = next((ln for ln in band if ln.x1 > sex.line.x0), None)
+    if first is None:
+        return ""
+    # continuation lines start where the first line starts (a short last line ends left of 性别)
+    lines = [
+        ln for ln in band if ln is first or (ln.y0 > first.cy and abs(ln.x0 - first.x0) < 1.5 * first.height)
     ]
-    return strip_punct("".join(compact(ln.text) for ln in sorted(band, key=lambda ln: ln.y0)))
+    return fix_place_prefix(strip_punct("".join(compact(ln.text) for ln in lines)))
 
 
 def vehicle_class(text: str) -> str:
@@ -149,7 +175,7 @@ def vehicle_class(text: str) -> str:
 
 
 def _vehicle_type(page: Page) -> str:
-    hit = layout.find_label(page, "准驾车型")
+    hit = layout.find_label(page, "准驾车型") or layout.find_label(page, "车型", max_errors=0, anywhere=True)
     if hit is None:
         return ""
     value = vehicle_class(hit.rest)
@@ -168,6 +194,16 @@ def _text_after(page: Page, labels: list[str]) -> str:
     return hit.rest + "".join(compact(ln.text) for ln in layout.right_of(page, hit.line, min_overlap=0.3))
 
 
+def _row_left_of(page: Page, label: str) -> str:
+    """The text left of ``label`` on its row, when it holds a date (the older card's start date)."""
+    hit = layout.find_label(page, label)
+    if hit is None:
+        return ""
+    row = [ln for ln in page.lines if layout.same_row(ln, hit.line, 0.3) and ln.cx < hit.line.x0]
+    text = "".join(compact(ln.text) for ln in sorted(row, key=lambda ln: ln.x0))
+    return text if dates_in(text) else ""
+
+
 def _partial_date(text: str, month_day: str) -> str:
     """``2009-03-3`` (a digit lost to OCR) completed with the first-issue date's month and day."""
     m = re.search(r"((?:19|20)\d{2})[-.年/]?(\d{1,2})", text)
@@ -181,6 +217,8 @@ def _validity(page: Page) -> tuple[str, str]:
     month_day = first_issue[0][5:] if first_issue else ""
     start_text = _text_after(page, ["有效起始日期", "有效起始"])
     period_text = _text_after(page, ["有效期限"])
+    if not start_text and "至" not in period_text and re.search(r"年|长|長", period_text):
+        start_text = _row_left_of(page, "有效期限")  # older card whose 有效起始日期 label was misread
     if start_text:  # older card: start date + period
         dates = dates_in(start_text)
         start = dates[0] if dates else _partial_date(start_text, month_day)

@@ -43,16 +43,34 @@ def _codes_by_name() -> dict[str, list[str]]:
     return out
 
 
+_STREET_ENDS = set("路街道巷弄镇乡村号大")
+
+
 def _one_off(a: str, b: str) -> bool:
-    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    """One substitution apart, the read text not ending like a street (解放路 is no misread 解放区)."""
+    return (
+        len(a) == len(b)
+        and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+        and not (a[-1] != b[-1] and a[-1] in _STREET_ENDS)
+    )
 
 
-def _match(text: str, names: list[str]) -> str | None:
-    """The listed name ``text`` starts with, exactly or (unique, 3+ chars) with one wrong character."""
+def _one_dropped(read: str, name: str) -> bool:
+    """``read`` is ``name`` with one character before its suffix lost (蕉岭县 read as 蕉县)."""
+    return len(read) == len(name) - 1 and read[-1] == name[-1] and any(
+        name[:i] + name[i + 1 :] == read for i in range(len(name) - 1)
+    )
+
+
+def _match(text: str, names: list[str]) -> tuple[str, int] | None:
+    """The listed name ``text`` starts with and how many characters of ``text`` it replaces: exactly,
+    or (unique, 3+ chars) with one wrong character, or with one character dropped before the suffix."""
     exact = [n for n in names if text.startswith(n)]
     if exact:
-        return max(exact, key=len)
-    near = {n for n in names if len(n) >= 3 and _one_off(text[: len(n)], n)}
+        name = max(exact, key=len)
+        return name, len(name)
+    near = {(n, len(n)) for n in names if len(n) >= 3 and _one_off(text[: len(n)], n)}
+    near |= {(n, len(n) - 1) for n in names if len(n) >= 3 and _one_dropped(text[: len(n) - 1], n)}
     return near.pop() if len(near) == 1 else None
 
 
@@ -61,10 +79,11 @@ def fix_place_prefix(text: str) -> str:
     out, rest, parents = "", text, [""]
     for _level in range(3):
         names = sorted({n for p in parents for n in _children().get(p, [])})
-        name = _match(rest, names)
-        if name is None:
+        found = _match(rest, names)
+        if found is None:
             break
-        out, rest = out + name, rest[len(name) :]
+        name, used = found
+        out, rest = out + name, rest[used:]
         codes = [c for c in _codes_by_name().get(name, []) if c.endswith("00")]
         if not codes:
             break  # a county: nothing below it in the table

@@ -89,6 +89,40 @@ def test_front_fields_from_labels() -> None:
     assert driver._vehicle_type(page) == "C1"
 
 
+def replaced(page: Page, old: str, *new: Line) -> Page:
+    """``page`` with the line reading ``old`` replaced by ``new`` (misread or split lines)."""
+    lines = [ln for ln in page.lines if ln.text != old]
+    return Page(width=page.width, height=page.height, lines=lines + list(new))
+
+
+def test_misread_name_label_does_not_eat_the_name() -> None:
+    page = front_page([])
+    assert driver._name(replaced(page, "姓名", line("姓书", 57, 183, 110))) == "王小明"
+
+
+def test_vehicle_class_under_a_half_read_label() -> None:
+    page = replaced(front_page([]), "准驾车型", line("##车型", 289, 478, 388))
+    assert driver._vehicle_type(page) == "C1"
+
+
+def test_older_card_start_date_left_of_the_period_when_its_label_was_misread() -> None:
+    page = front_page([line("存政起拍日用", 53, 544, 200), line("2016-06-30", 230, 544, 400),
+                       line("有效期长期", 440, 544, 620)])
+    assert driver._validity(page) == ("2016-06-30", LONG_TERM)
+
+
+def test_address_stops_at_the_birth_row_even_when_its_label_is_misread() -> None:
+    page = replaced(front_page([]), "出生日期", line("营生日期", 290, 330, 388))
+    page = replaced(page, "1990-03-07", line("1990-03-07", 150, 330, 300))
+    assert driver._address(page) == "北京市东城区建国门内大街18号恒基中心1座"
+
+
+def test_address_without_its_label_keeps_a_short_last_line() -> None:
+    page = replaced(front_page([]), "住址")
+    page = replaced(page, "Address")
+    assert driver._address(page) == "北京市东城区建国门内大街18号恒基中心1座"
+
+
 @pytest.mark.parametrize(
     ("text", "code"),
     [("C1", "C1"), ("AL", "A1"), ("A1A2", "A1A2"), ("C1E", "C1E"), ("B2", "B2"), ("Class", ""), ("D", "D")],

@@ -15,3 +15,13 @@ def test_text_outside_the_division_names_is_left_as_read() -> None:
     )  # two chars off
     assert fix_place_prefix("郑州市农业路72号") == "郑州市农业路72号"
     assert fix_place_prefix("") == ""
+
+
+def test_a_character_dropped_inside_a_county_name_is_restored() -> None:
+    assert fix_place_prefix("广东省梅州市蕉县双河乡白沙村6号") == "广东省梅州市蕉岭县双河乡白沙村6号"
+    assert fix_place_prefix("河南省许昌市陵县张家镇") == "河南省许昌市鄢陵县张家镇"
+
+
+def test_a_dropped_suffix_is_not_invented() -> None:
+    # 解放区 is a district of 焦作: a street named 解放路 right after the city keeps its own name
+    assert fix_place_prefix("河南省焦作市解放路8号") == "河南省焦作市解放路8号"
