@@ -226,8 +226,8 @@ def render_front(rng: random.Random) -> RenderedCard:
     s.label((60, 245), "住址", "Address")
     first_line, rest = wrap(person.address, 21)
     s.value((150, 240), first_line, 28, "address")
-    if rest:
-        s.value((150, 290), rest, 28, "address")
+    if rest:  # the second line ends left of the portrait (x 650, from y 300), squeezed if need be
+        s.value((150, 290), rest, 28, "address", max_w=490)
     authority = traffic_police(person.region)
     per_line = -(-len(authority) // 3)
     square_seal(
