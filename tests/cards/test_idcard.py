@@ -63,3 +63,21 @@ def test_ethnic_group_suffix() -> None:
     assert ethnic_group("民族汉") == "汉"
     assert ethnic_group("民旅蒙古") == "蒙古"
     assert ethnic_group("维吾尔") == "维吾尔"
+
+
+def test_back_side_caption_misreads_and_partial_validity() -> None:
+    lines = [line("中华人民共和国", 150, 60, 310, 100), line("签发机美射阳县公安局", 120, 210, 330, 235),
+             line("有效期限2016.11.04长期", 120, 240, 330, 262)]
+    f = parse_back(scan("id-card-back", lines)).fields
+    assert (f["authority"], f["startDate"], f["endDate"]) == ("射阳县公安局", "2016-11-04", "Long-term")
+    lines = [line("家务平阳县公安局", 80, 190, 220, 215), line(".14-2029.05.14", 80, 220, 230, 240)]
+    f = parse_back(scan("id-card-back", lines)).fields
+    assert (f["authority"], f["startDate"], f["endDate"]) == ("平阳县公安局", "", "2029-05-14")
+
+
+def test_authority_place_names_one_character_off_the_division_table() -> None:
+    from certscan.cards.idcard import corrected_authority
+
+    assert corrected_authority("社丹江市公安局西安区分局") == "牡丹江市公安局西安区分局"
+    assert corrected_authority("射阳县公安局") == "射阳县公安局"
+    assert corrected_authority("阳离县公安局") == "阳离县公安局"  # several listed names fit: left as read
