@@ -25,7 +25,7 @@ import numpy as np
 
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.ink import drop_red_lines
-from certscan.cards.labelled import Fields, LabelSet, pieces
+from certscan.cards.labelled import Fields, LabelSet, Piece, pieces
 from certscan.cards.places import fix_place_prefix
 from certscan.cards.text import compact, find_dates, parse_date
 from certscan.checks import uscc
@@ -91,7 +91,8 @@ def parse_page(page: Page, image: np.ndarray | None = None) -> CardResult:
     out["vaildPeriod"] = period_end(fields.value("vaildPeriod", multiline=True, max_lines=2))
     out["address"] = fix_place_prefix(fields.value("address", multiline=True, max_lines=3))
     scope = fields.value("business", multiline=True, max_lines=14, keep_end=True)
-    out["business"] = snap_formula(scope_separators(scope))
+    scope_lines = fields.value_pieces("business", multiline=True, max_lines=14)
+    out["business"] = snap_formula(scope_separators(wrapped_full_stop(scope, scope_lines)))
     out["composition"] = fields.value("composition")
     out["certSN"] = _code(fields.value("certSN"))
     reg, reg_copy = registration_number(fields.value("companySN"))
@@ -144,6 +145,15 @@ def snap_formula(text: str) -> str:
             head = text[:start].rstrip("(（《<")  # 《 and < are misreads of the opening bracket
             return head + formula
     return text
+
+
+def wrapped_full_stop(scope: str, lines: list[Piece]) -> str:
+    """``scope`` with its closing 。 when its last line is full: the 。 then wrapped onto a line of its own,
+    too small for the detector (the column's edge is where the lines above it end)."""
+    if not scope or scope[-1] in "。.)）" or len(lines) < 2:
+        return scope
+    edge = max(p.x1 for p in lines[:-1])
+    return scope + "。" if lines[-1].x1 >= edge - lines[0].height else scope
 
 
 # A colon inside 经营范围 is printed only after a heading (一般项目：… 许可项目：…); elsewhere it is the item

@@ -220,3 +220,18 @@ def test_copy_number_lost_dash_and_below_many_lines() -> None:
     page = new_style_page()
     page.lines[4:4] = [line(f"说明{i}", 1300, 250 + i * 15, 1400, 12) for i in range(12)]
     assert business.parse_page(page).fields["copyId"] == "1-2"
+
+
+def test_full_stop_wrapped_onto_a_line_of_its_own() -> None:
+    def scope_page(last: str, last_x1: float) -> Page:
+        return Page(width=1600, height=1130, lines=[
+            line("经营范围技术开发、技术咨询；", 200, 680, 830),
+            line("销售电子产品；销售日用百货", 380, 725, 830),
+            line(last, 380, 770, last_x1),
+        ])
+    # the last line reaches the column's edge: its 。 wrapped and was not detected
+    full = scope_page("计算机软硬件技术开发与服务", 828)
+    assert business.parse_page(full).fields["business"].endswith("开发与服务。")
+    # a short last line ends where the text ends: nothing is added
+    short = scope_page("计算机服务", 520)
+    assert business.parse_page(short).fields["business"].endswith("计算机服务")
