@@ -147,3 +147,15 @@ def test_bench_on_two_generated_images(tiny_corpus: Path, capsys: pytest.Capture
     for card in (*TYPES, ALL):
         assert sum(line.startswith(card + " ") for line in lines) == 2  # one row in each table
     assert any(line.split()[:2] == ["1", "2"] for line in lines)  # the 1-worker row: 1 process, 2 images
+
+
+def test_http_bench_serves_the_image_it_is_given() -> None:
+    import httpx
+
+    from bench.speed.http import image_server
+
+    with image_server(b"\x89PNG fake", "image/png") as url:
+        response = httpx.get(url, timeout=5)
+    assert response.status_code == 200
+    assert response.content == b"\x89PNG fake"
+    assert response.headers["content-type"] == "image/png"
