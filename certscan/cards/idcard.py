@@ -167,6 +167,56 @@ def _is_sex_row(row: _Row) -> bool:
         known_ethnic_suffix(v) and len(v) <= 4 for v in row.values[1:])
 
 
+_PLACEHOLDER_NAMES = {"", "市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+_DIVISION_SUFFIXES = set("省市县区州旗盟")
+
+
+def _edits(a: str, b: str) -> list[tuple[str, str]]:
+    """The edit script between ``a`` and ``b`` (pairs of differing chars, "" for a missing one)."""
+    n, m = len(a), len(b)
+    d = [[i + j if i * j == 0 else 0 for j in range(m + 1)] for i in range(n + 1)]
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+    out, i, j = [], n, m
+    while i or j:
+        if i and j and d[i][j] == d[i - 1][j - 1] + (a[i - 1] != b[j - 1]):
+            if a[i - 1] != b[j - 1]:
+                out.append((a[i - 1], b[j - 1]))
+            i, j = i - 1, j - 1
+        elif i and d[i][j] == d[i - 1][j] + 1:
+            out.append((a[i - 1], ""))
+            i -= 1
+        else:
+            out.append(("", b[j - 1]))
+            j -= 1
+    return out
+
+
+def address_with_region_names(address: str, code: str) -> str:
+    """The address's leading province / city / county as the holder's number names them (GB/T 2260), when
+    the read differs from those names by one or two misread or lost characters (``无铜市`` → 无锡市).
+
+    A division suffix (省市县区州旗盟) is never changed: an address printed after a county became a
+    district keeps what it says."""
+    from certscan.checks.regions import region_name
+
+    names = [region_name(code[:2] + "0000"), region_name(code[:4] + "00"), region_name(code)]
+    expected = "".join(n for n in names if n not in _PLACEHOLDER_NAMES)
+    if len(expected) < 4 or address.startswith(expected):
+        return address
+    best: tuple[int, int] | None = None  # (edits, prefix length)
+    for length in range(len(expected) - 2, len(expected) + 3):
+        edits = _edits(address[:length], expected)
+        if any(x in _DIVISION_SUFFIXES or y in _DIVISION_SUFFIXES for x, y in edits):
+            continue
+        if best is None or len(edits) < best[0]:
+            best = (len(edits), length)
+    if best is None or best[0] > 2 or len(address) <= best[1]:
+        return address
+    return expected + address[best[1]:]
+
+
 def fill_front(page: Page, fields: dict[str, Any], extra: dict[str, Any]) -> None:
     number, valid, number_line = read_number(page)
     fields["number"], fields["numberValid"] = number, valid
@@ -197,6 +247,8 @@ def fill_front(page: Page, fields: dict[str, Any], extra: dict[str, Any]) -> Non
     fields["birth"] = printed or birth
     if birth_i is not None:
         fields["address"] = "".join(r.text for r in rows[birth_i + 1:])
+        if valid:
+            fields["address"] = address_with_region_names(fields["address"], number[:6])
     if not sex and valid:
         sex = "男" if int(number[16]) % 2 else "女"
     extra["sex"] = sex

@@ -81,3 +81,14 @@ def test_authority_place_names_one_character_off_the_division_table() -> None:
     assert corrected_authority("社丹江市公安局西安区分局") == "牡丹江市公安局西安区分局"
     assert corrected_authority("射阳县公安局") == "射阳县公安局"
     assert corrected_authority("阳离县公安局") == "阳离县公安局"  # several listed names fit: left as read
+
+
+def test_address_division_names_follow_the_number_region() -> None:
+    from certscan.cards.idcard import address_with_region_names
+
+    # 320213: 江苏省 无锡市 梁溪区
+    assert address_with_region_names("江苏省无铜市梁溪区新华路1号", "320213") == "江苏省无锡市梁溪区新华路1号"
+    assert address_with_region_names("江苏省无锡市梁溪区新华路1号", "320213") == "江苏省无锡市梁溪区新华路1号"
+    # a division suffix is never changed, and an address elsewhere is left alone
+    assert address_with_region_names("江苏省无锡市梁溪县新华路1号", "320213") == "江苏省无锡市梁溪县新华路1号"
+    assert address_with_region_names("北京市朝阳区新华路1号", "320213") == "北京市朝阳区新华路1号"
