@@ -264,16 +264,25 @@ def repair_uscc(code: str, line: Line | None = None) -> str:
     if uscc.is_valid(code):
         return code
     alternatives: list[set[str]] = [set(_USCC_SWAPS.get(c, "")) for c in code]
+    odds: dict[tuple[int, str], float] = {}  # the recogniser's probability of an alternative at a position
     if line is not None and len(line.chars) == len(compact(line.text)):
         start = compact(line.text).upper().find(code[:6])
         if start >= 0:
             for i, cand in enumerate(line.chars[start:start + 18]):
-                alternatives[i].update(c.upper() for c in cand.chars[1:4])
-    found = set()
+                for c, p in zip(cand.chars[1:4], cand.probs[1:4], strict=False):
+                    alternatives[i].add(c.upper())
+                    odds[(i, c.upper())] = max(odds.get((i, c.upper()), 0.0), p)
+    found: dict[str, float] = {}
     for i, alts in enumerate(alternatives):
         for alt in alts:
             if alt in uscc.ALPHABET:
                 trial = code[:i] + alt + code[i + 1:]
                 if uscc.is_valid(trial):
-                    found.add(trial)
-    return found.pop() if len(found) == 1 else code
+                    found[trial] = max(found.get(trial, 0.0), odds.get((i, alt), 0.0))
+    if len(found) == 1:
+        return next(iter(found))
+    # Several single changes fit the check character: the one the recogniser itself clearly found likely.
+    ranked = sorted(found.items(), key=lambda kv: -kv[1])
+    if len(ranked) > 1 and ranked[0][1] >= 0.05 and ranked[0][1] >= 5 * ranked[1][1]:
+        return ranked[0][0]
+    return code

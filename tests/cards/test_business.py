@@ -235,3 +235,22 @@ def test_full_stop_wrapped_onto_a_line_of_its_own() -> None:
     # a short last line ends where the text ends: nothing is added
     short = scope_page("计算机服务", 520)
     assert business.parse_page(short).fields["business"].endswith("计算机服务")
+
+
+def test_uscc_repair_prefers_the_alternative_the_recogniser_found_likely() -> None:
+    from certscan.ocr.types import CharCandidates
+
+    true = NEW_STYLE_CODE
+    wrong_check = next(c for c in "0123456789" if c != true[17])
+    read = true[:17] + wrong_check
+    # another single change (at position 10) also fits the check character, but nothing saw it there
+    other = next(c for c in uscc.ALPHABET if uscc.is_valid(read[:10] + c + read[11:]))
+    chars = [CharCandidates((c,), (0.99,)) for c in read]
+    chars[17] = CharCandidates((wrong_check, true[17], "#"), (0.6, 0.25, 0.01))
+    chars[10] = CharCandidates((read[10], other), (0.98, 0.001))
+    box = np.array([[0, 0], [300, 0], [300, 30], [0, 30]], dtype=np.float32)
+    assert business.repair_uscc(read, Line(read, box, 0.9, chars)) == true
+    # with no such evidence, two fits are ambiguous: the read is kept
+    chars[17] = CharCandidates((wrong_check, true[17]), (0.6, 0.01))
+    chars[10] = CharCandidates((read[10], other), (0.98, 0.01))
+    assert business.repair_uscc(read, Line(read, box, 0.9, chars)) == read
