@@ -57,6 +57,10 @@ _DERIVED: dict[str, frozenset[str]] = {
     "vehicle-num": frozenset({"vehicleType"}),
 }
 _SAME_AS = {"birthDay": "birthDate", "expireDay": "expireDate"}
+# Fields that are one printed item when their values agree (a new licence's one code serves as both;
+# the passport's name is its Latin name).
+_ALIASES = {frozenset({"creditCode", "taxCode"}), frozenset({"name", "cnNameRaw"}),
+            frozenset({"creditCode", "companySN"}), frozenset({"taxCode", "companySN"})}
 # The labels printed before values that a card may print twice (dates) or that are short: they decide
 # between equally good matches, never more.
 _LABELS: dict[str, tuple[str, ...]] = {
@@ -195,6 +199,7 @@ def _field_details(card: str, fields: dict[str, Any], rate: float, sources: Sequ
         others = [f for k, f in found.items() if f is not None and k != key and texts[k] == text]
         if found[key] is None and others:
             found[key] = _locate(index, key, text, frozenset().union(*(index.atoms_of(f) for f in others)))
+    _settle_shared_places(index, texts, found)
     out: dict[str, dict[str, Any]] = {}
     for key, place in found.items():
         out[key] = _entry(index, place) if place else {"confidence": round(float(rate), 2), "box": None}
@@ -202,6 +207,25 @@ def _field_details(card: str, fields: dict[str, Any], rate: float, sources: Sequ
         if key in fields and fields[key] and original in out:
             out[key] = out[original]
     return out
+
+
+def _settle_shared_places(index: LineIndex, texts: dict[str, str], found: dict[str, Found | None]) -> None:
+    """Two fields with one value found at one place (the birth place read only in pinyin, its Chinese
+    found where the issue place is printed): the place is the field's whose label is nearer; with no
+    label to tell, neither's. Fields that are one printed item (``_ALIASES``) share it."""
+    atoms = {k: index.atoms_of(f) for k, f in found.items() if f is not None}
+    keys = list(atoms)
+    losers: set[str] = set()
+    for i, a in enumerate(keys):
+        for b in keys[i + 1:]:
+            if texts[a] != texts[b] or frozenset((a, b)) in _ALIASES or not atoms[a] & atoms[b]:
+                continue
+            row, offset = min(atoms[a] & atoms[b])
+            da, db = (index.label_distance(row, offset, index.label_rows(_LABELS.get(k.split(".")[-1], ())))
+                      for k in (a, b))
+            losers |= {a, b} if da == db else ({b} if da < db else {a})
+    for key in losers:
+        found[key] = None
 
 
 def _entry(index: LineIndex, found: Found) -> dict[str, Any]:

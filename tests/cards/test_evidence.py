@@ -102,6 +102,19 @@ def test_two_fields_with_one_value_take_one_place_each_when_one_label_was_read()
     assert unlabelled["birthPlace"]["box"] is None and unlabelled["hometown"]["box"] is None
 
 
+def test_one_place_is_not_given_to_two_fields_that_are_two_printed_items() -> None:
+    lines = [line("出生地点/Place of birth", 0, 0, 300, 30), line("HUNAN", 100, 40, 200, 70),  # no 湖南 read
+             line("签发地点", 0, 100, 100, 130), line("湖南", 100, 100, 160, 130)]
+    places = {"birthPlace": "湖南", "issuePlace": "湖南"}
+    out = details(places, lines, card="passport")
+    assert out["birthPlace"]["box"] is None and out["issuePlace"]["box"] is not None
+    unlabelled = details(places, [line("湖南", 100, 100, 160, 130)], card="passport")
+    assert unlabelled["birthPlace"]["box"] is None and unlabelled["issuePlace"]["box"] is None
+    one_item = details({"creditCode": "91110000600001760P", "taxCode": "91110000600001760P"},
+                       [line("91110000600001760P", 0, 0, 300, 30)], card="business-license")
+    assert one_item["creditCode"]["box"] == one_item["taxCode"]["box"] is not None
+
+
 def test_one_line_read_twice_is_not_two_places() -> None:
     page = Page(width=1000, height=700, lines=[line("京A12345", 0, 0, 200, 30)])
     again = Page(width=1000, height=700, lines=[line("京A12345", 1, 2, 201, 31)])
