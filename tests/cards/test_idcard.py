@@ -92,3 +92,9 @@ def test_address_division_names_follow_the_number_region() -> None:
     # a division suffix is never changed, and an address elsewhere is left alone
     assert address_with_region_names("江苏省无锡市梁溪县新华路1号", "320213") == "江苏省无锡市梁溪县新华路1号"
     assert address_with_region_names("北京市朝阳区新华路1号", "320213") == "北京市朝阳区新华路1号"
+
+
+def test_a_name_merged_with_its_label_read_one_character_wrong() -> None:
+    lines = front_lines()
+    lines[:2] = [line("姓者张明华", 60, 58, 250, 88)]
+    assert parse_front(scan("id-card-front", lines)).fields["name"] == "张明华"
