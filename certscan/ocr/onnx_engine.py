@@ -68,14 +68,17 @@ class OnnxEngine:
             params = detect.DetParams(**{**params.__dict__, "max_side": det_max_side})
         t0 = time.perf_counter()
         h, w = work.shape[:2]
-        quads = self._detect_zoomed(work, params)
+        first = detect.detect(self._det, work, params)
         angle = 0
-        if orient.mostly_vertical(quads):
+        if orient.mostly_vertical(first):
             # Turned by 90 or 270: detect again on the (small) work image turned by 90 so lines are
-            # horizontal; the 0/180 step below then tells 90 from 270.
+            # horizontal; the 0/180 step below then tells 90 from 270. The box shapes of the plain
+            # detection decide, so the zoomed re-detection runs once, in the upright frame only.
             angle = 90
             turned = orient.rotate_to_upright(work, 90)
             quads = [orient.from_upright(q, w, h, 90) for q in self._detect_zoomed(turned, params)]
+        else:
+            quads = self._detect_zoomed(work, params, first)
         timings["det"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -109,10 +112,12 @@ class OnnxEngine:
         crops = [crop_quad(bgr, page.image_points(q)) for q in quads]
         return recognize(self._rec, self._charset, crops, self.options.rec_batch) if crops else []
 
-    def _detect_zoomed(self, bgr: np.ndarray, params: DetParams) -> list[np.ndarray]:
-        """Detect; when the text came out small (a card far from the camera), detect again on the text's
-        region scaled so lines are ``zoom_text_height`` px high in the detector's input."""
-        quads = detect.detect(self._det, bgr, params)
+    def _detect_zoomed(self, bgr: np.ndarray, params: DetParams,
+                       found_first: list[np.ndarray] | None = None) -> list[np.ndarray]:
+        """Detect (or take ``found_first``, a plain detection of ``bgr``); when the text came out small (a
+        card far from the camera), detect again on the text's region scaled so lines are
+        ``zoom_text_height`` px high in the detector's input."""
+        quads = detect.detect(self._det, bgr, params) if found_first is None else found_first
         h, w = bgr.shape[:2]
         det_scale = min(1.0, params.max_side / max(h, w))
         heights = [min(orient.quad_extent(q)) for q in quads]
