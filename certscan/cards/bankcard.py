@@ -72,12 +72,17 @@ def bin_info(number: str) -> tuple[str, str]:
     return "", ""
 
 
+_SPECKS = set(".,·:;'`")
+
+
 def _row_chars(row: list[Line]) -> list[CharCandidates]:
+    """The row's characters, its boxes joined by a space (boxes of one row are the number's groups);
+    a dot or comma between digits is a speck of the card's print or of dirt, read as a gap."""
     out: list[CharCandidates] = []
     for ln in row:
         if out:
-            out.append(_SPACE)  # boxes of one row are the number's groups
-        out.extend(line_chars(ln))
+            out.append(_SPACE)
+        out.extend(_SPACE if c.best in _SPECKS else c for c in line_chars(ln))
     return out
 
 

@@ -53,3 +53,9 @@ def test_one_spurious_digit_is_dropped_only_when_unique() -> None:
     dropped = drop_one(chars)
     assert dropped is not None and "".join(c.best for c in dropped) == number
     assert drop_one(plain_chars(noisy)) is None  # no unsure position: nothing is dropped
+
+
+def test_a_speck_read_as_a_dot_between_digits_is_a_gap() -> None:
+    text = f"{NUMBER[:4]} {NUMBER[4:8]}.{NUMBER[8:]}"
+    result = parse(scan("bank-card", [line(text, 100, 300, 700, 340)]))
+    assert result.fields["bankCardNum"] == NUMBER
