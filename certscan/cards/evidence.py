@@ -33,14 +33,13 @@ from __future__ import annotations
 
 import logging
 import math
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from certscan.cards.evidence_dates import ISO_DATE
-from certscan.cards.evidence_match import Atoms, Found, LineIndex, Source
+from certscan.cards.evidence_match import Atoms, Found, LineIndex, Source, span_quad
 from certscan.constants import LONG_TERM
 from certscan.ocr.engine import OcrEngine, Recognized
 from certscan.ocr.types import Line, Page, Quad
@@ -242,21 +241,6 @@ def _entry(index: LineIndex, found: Found) -> dict[str, Any]:
     if len(quads) > 1:
         entry["lines"] = [_points(page.image_points(q)) for page, q in quads]
     return entry
-
-
-def span_quad(line: Line, first: int, last: int) -> np.ndarray:
-    """The part of ``line``'s quad holding characters ``first..last``, by their typical widths."""
-    widths = [_char_width(ch) for ch in line.text] or [1.0]
-    total = sum(widths)
-    f0, f1 = sum(widths[:first]) / total, sum(widths[: last + 1]) / total
-    tl, tr, br, bl = (np.asarray(p, dtype=np.float64) for p in line.box[:4])
-    return np.array([tl + (tr - tl) * f0, tl + (tr - tl) * f1, bl + (br - bl) * f1, bl + (br - bl) * f0])
-
-
-def _char_width(ch: str) -> float:
-    if ch.isspace():
-        return 0.35
-    return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.55
 
 
 def _union(quads: list[tuple[Page, np.ndarray]]) -> np.ndarray:

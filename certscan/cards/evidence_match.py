@@ -173,8 +173,8 @@ class LineIndex:
             if not firsts:
                 continue
             key, row, o, run = firsts[0]
-            line = self.atoms[row][o].line
-            if len(run) == m and any(k[:4] == key[:4] and self._distinct(line, self.atoms[r][i].line, o != i)
+            first_atom = self.atoms[row][o]
+            if len(run) == m and any(k[:4] == key[:4] and self._distinct(first_atom, self.atoms[r][i])
                                      for k, r, i, _ in firsts[1:]):
                 return None  # the whole value is printed twice: nothing says which one was used
             for first in firsts[:FIRST_TRIES]:  # the longest first run may be the wrong one (P<CHN...)
@@ -296,7 +296,8 @@ class LineIndex:
         if len(ranked) > 1 and rank(ranked[0]) == rank(ranked[1]):
             (r0, a0, _), (r1, a1, _) = ranked[:2]
             first, second = self.rows[r0][a0:], self.rows[r1][a1:]
-            if first and second and self._distinct(first[0].line, second[0].line, (r0, a0) != (r1, a1)):
+            first, second = [u for u in first if u.alts], [u for u in second if u.alts]
+            if first and second and self._distinct(first[0], second[0]):
                 return None  # printed twice, and no label tells them apart
         row, a, b = ranked[0]
         units = [u for u in self.rows[row][a:b] if u.alts]
@@ -318,17 +319,18 @@ class LineIndex:
         a, b = self.lines[prev_line][0], self.lines[line][0]
         return min(a.x1, b.x1) > max(a.x0, b.x0)
 
-    def _distinct(self, a: int, b: int, elsewhere_on_line: bool) -> bool:
-        """Whether lines ``a`` and ``b`` are two places on the card, not one line read twice (the same
-        image read again by a parser)."""
-        if a == b:
-            return elsewhere_on_line
-        (line_a, source_a), (line_b, source_b) = self.lines[a], self.lines[b]
+    def _distinct(self, a: Unit, b: Unit) -> bool:
+        """Whether characters ``a`` and ``b`` are two places on the card, not one place read twice (the
+        image or a part of a line read again by the parser)."""
+        if a.line == b.line:
+            return a.pos != b.pos
+        (line_a, source_a), (line_b, source_b) = self.lines[a.line], self.lines[b.line]
         if source_a is source_b or not (source_a.mapped and source_b.mapped):
             return True
-        pts_a, pts_b = source_a.page.image_points(line_a.box), source_b.page.image_points(line_b.box)
+        pts_a = source_a.page.image_points(span_quad(line_a, a.pos, a.pos))
+        pts_b = source_b.page.image_points(span_quad(line_b, b.pos, b.pos))
         height = min(float(np.linalg.norm(pts_a[3] - pts_a[0])), float(np.linalg.norm(pts_b[3] - pts_b[0])))
-        return float(np.linalg.norm(pts_a.mean(axis=0) - pts_b.mean(axis=0))) > 0.5 * max(height, 1.0)
+        return float(np.linalg.norm(pts_a.mean(axis=0) - pts_b.mean(axis=0))) > max(height, 1.0)
 
     def _offsets(self, row: int, a: int, b: int) -> range:
         """Atom offsets of raw units ``a..b`` of ``row``."""
@@ -378,3 +380,18 @@ class LineIndex:
                 if at >= 0:
                     out.append((r, at + len(w), atoms[at + len(w) - 1].line))
         return out
+
+
+def span_quad(line: Line, first: int, last: int) -> np.ndarray:
+    """The part of ``line``'s quad holding characters ``first..last``, by their typical widths."""
+    widths = [_char_width(ch) for ch in line.text] or [1.0]
+    total = sum(widths)
+    f0, f1 = sum(widths[:first]) / total, sum(widths[: last + 1]) / total
+    tl, tr, br, bl = (np.asarray(p, dtype=np.float64) for p in line.box[:4])
+    return np.array([tl + (tr - tl) * f0, tl + (tr - tl) * f1, bl + (br - bl) * f1, bl + (br - bl) * f0])
+
+
+def _char_width(ch: str) -> float:
+    if ch.isspace():
+        return 0.35
+    return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.55
