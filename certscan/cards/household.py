@@ -17,6 +17,7 @@ Output formats (the contract says "as printed unless a format is given"):
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -24,6 +25,7 @@ from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.ink import drop_red_lines
 from certscan.cards.labelled import Fields, LabelSet, pieces
 from certscan.cards.places import fix_place_prefix
+from certscan.cards.table import find_grid, grid_values
 from certscan.cards.text import compact, digits_with_lookalikes, parse_date, strip_punct
 from certscan.checks import idnumber
 from certscan.constants import empty_fields
@@ -74,6 +76,22 @@ RESIDENT_LABELS = LabelSet(
     }
 )
 
+# The 常住人口登记卡's rows as printed (label, value, label, value ...): places values whose label cells are
+# unreadable (a small, blurred photo) when the ruled table has exactly this shape.
+RESIDENT_ROWS = (
+    ("name", "relationTo"),
+    ("formerName", "sex"),
+    ("birthPlace", "nation"),
+    ("hometown", "birthday"),
+    ("otherAddress", "religion"),
+    ("idNumber", "height", "bloodType"),
+    ("education", "maritalStatus", "militaryService"),
+    ("servicePremises", "occupation"),
+    ("migrationDate2",),
+    ("migrationDate1",),
+    ("undertaker", "registerDate"),
+)
+
 # Digits OCR swaps inside ID numbers (tried one position at a time against the check digit).
 _ID_SWAPS = {"0": "86", "1": "7", "3": "8", "5": "6", "6": "058", "7": "1", "8": "036", "9": "0", "X": "8"}
 
@@ -90,16 +108,30 @@ def _rate(page: Page) -> float:
     return round(100 * sum(ln.confidence for ln in page.lines) / max(1, len(page.lines)), 2)
 
 
-def _values(page: Page, labels: LabelSet, image: np.ndarray | None) -> dict[str, str]:
+def _values(page: Page, labels: LabelSet, image: np.ndarray | None,
+            template: Sequence[Sequence[str]] = ()) -> dict[str, str]:
     """Each field's cell text. The clerk's stamp (undertaker) is red ink; every other value is black,
-    so with the image at hand red lines (the round seal across the cells) are kept out of them."""
+    so with the image at hand red lines (the round seal across the cells) are kept out of them.
+
+    With the image, the table's ruling lines give the cells (``certscan.cards.table``); a field whose
+    cell they do not settle is read by the label geometry of ``Fields.cell``."""
     fields = Fields(pieces(page, labels))
-    black = Fields(pieces(drop_red_lines(image, page), labels)) if image is not None else fields
+    black_page = drop_red_lines(image, page) if image is not None else page
+    black = Fields(pieces(black_page, labels)) if image is not None else fields
+    table: dict[str, str] = {}
+    stamp: dict[str, str] = {}
+    grid = find_grid(image, page) if image is not None else None
+    if grid is not None:
+        table = grid_values(grid, black_page.lines, labels, template)
+        grid.clear()
+        stamp = grid_values(grid, page.lines, labels, template)
     out: dict[str, str] = {}
     for key in labels.by_label.values():
         if key.startswith("_") or key in out:
             continue
-        out[key] = (fields if key == "undertaker" else black).cell(key)
+        found = stamp if key == "undertaker" else table
+        out[key] = strip_punct(found[key]) if key in found else (
+            fields if key == "undertaker" else black).cell(key)
     return out
 
 
@@ -125,7 +157,7 @@ def parse_head_page(page: Page, image: np.ndarray | None = None) -> CardResult:
 def parse_resident_page(page: Page, image: np.ndarray | None = None) -> CardResult:
     if not page.lines:
         return CardResult.empty(RESIDENT)
-    v = _values(page, RESIDENT_LABELS, image)
+    v = _values(page, RESIDENT_LABELS, image, RESIDENT_ROWS)
     out = empty_fields(RESIDENT)
     for key in out:
         if key in v:
@@ -142,6 +174,7 @@ def parse_resident_page(page: Page, image: np.ndarray | None = None) -> CardResu
         undertaker=stamp_name(v["undertaker"]),
         type=RESIDENT,
     )
+    out["bloodType"] = blood_type(out["bloodType"])
     extra = {"sex": v["sex"][:1] if v["sex"][:1] in ("男", "女") else ""}
     return CardResult(card=RESIDENT, fields=out, rate=_rate(page), extra=extra)
 
@@ -164,6 +197,15 @@ def migration(text: str) -> str:
     end = "迁来" if m["end"] or text.endswith("迁") else ""
     place = m["place"].removesuffix("迁") if end else m["place"]
     return f"{m['date']}日由{fix_place_prefix(place)}{end}"
+
+
+_BLOOD_TYPES = ("A", "B", "O", "AB")
+
+
+def blood_type(text: str) -> str:
+    """A, B, O or AB with digit look-alikes fixed (O read as 0, B as 8); anything else as read (不明)."""
+    s = compact(text).upper().translate(str.maketrans("08", "OB"))
+    return s if s in _BLOOD_TYPES else text
 
 
 def _number(text: str) -> str:
