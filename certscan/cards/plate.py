@@ -147,6 +147,18 @@ def _stacked_pairs(lines: list[Line]) -> list[tuple[Line, Line]]:
     return pairs
 
 
+def _stacked_rows(lines: list[Line]) -> list[list[Line]]:
+    """A double-row plate whose top row was boxed as several lines (``新`` | ``N`` over ``B0874``):
+    the top lines left to right, then the bottom line."""
+    pairs = _stacked_pairs(lines)
+    groups = []
+    for b in lines:
+        tops = sorted((a for a, lower in pairs if lower is b), key=lambda ln: ln.x0)
+        if len(tops) >= 2 and all(layout.same_row(tops[0], a) for a in tops[1:]):
+            groups.append([*tops, b])
+    return groups
+
+
 def _row_neighbours(lines: list[Line]) -> list[tuple[Line, Line]]:
     """(left, right) lines a plate's characters were split into (``皖P·7828`` | ``警``)."""
     pairs = []
@@ -161,7 +173,7 @@ def read_plates(page: Page) -> list[PlateRead]:
     """Every plate number the page's lines (and stacked or split line pairs) can be repaired into."""
     reads: list[PlateRead] = []
     groups: list[list[Line]] = [[ln] for ln in page.lines] + [list(p) for p in _stacked_pairs(page.lines)]
-    groups += [list(p) for p in _row_neighbours(page.lines)]
+    groups += [list(p) for p in _row_neighbours(page.lines)] + _stacked_rows(page.lines)
     for group in groups:
         chars = [c for ln in group for c in _line_chars(ln)]
         if len(chars) < 7:

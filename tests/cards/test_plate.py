@@ -95,6 +95,12 @@ def test_read_plates_joins_split_and_stacked_lines() -> None:
         width=800, height=600, lines=[line("云P", 340, 380, 420, 30), line("04S7学", 300, 415, 470, 55)]
     )
     assert plate.read_plates(double)[0].number == "云P04S7学"
+    split_top = Page(
+        width=800,
+        height=600,
+        lines=[line("新", 360, 380, 390, 30), line("N", 420, 380, 445, 30), line("B0874", 300, 415, 470, 55)],
+    )
+    assert plate.read_plates(split_top)[0].number == "新NB0874"
 
 
 def test_most_prominent_plate_first() -> None:
