@@ -230,7 +230,13 @@ class Fields:
             return []
         bound = self.right_bound(anchor)
         first: list[Piece] = []
-        if anchor.rest:
+        # A caption's box that swallowed the first character of the value box beside it (``注册资本壹`` |
+        # ``壹拾万元整``): that value box is the value, not the character.
+        overlapped = anchor.rest and len(anchor.rest) <= 2 and any(
+            p.key is None and same_row(anchor, p) and anchor.x1 - 2 * anchor.height < p.x0 < anchor.x1
+            for p in self.parts
+        )
+        if anchor.rest and not overlapped:
             vx = _x_at(anchor.text, anchor.label_len, anchor.x0, anchor.x1)
             first.append(Piece(anchor.rest, vx, anchor.x1, anchor.y0, anchor.y1, anchor.lines))
         else:
