@@ -36,16 +36,17 @@ CARD = "business-license"
 
 # A letter-spaced 2-char caption (名　　称) often loses its lone first character in OCR and arrives as
 # ``称深圳市…``: the second character alone stands for the caption (no name, type or address starts so).
+# Likewise 法定代表人 and 经营范围 that lost their first characters (``代表人郭燕``, ``范围服装鞋帽…``).
 LABELS = LabelSet({
     "companyName": ["名称", "企业名称", "称"],
     "companyType": ["类型", "公司类型", "企业类型", "主体类型", "型"],
-    "legalPerson": ["法定代表人", "法定代表人姓名", "负责人", "经营者", "执行事务合伙人", "投资人"],
+    "legalPerson": ["法定代表人", "法定代表人姓名", "负责人", "经营者", "执行事务合伙人", "投资人", "代表人"],
     "capital": ["注册资本", "出资额", "注册资金", "出资总额"],
     "paidInCapital": ["实收资本"],
     "establishDate": ["成立日期", "注册日期"],
     "vaildPeriod": ["营业期限", "经营期限", "合伙期限"],
     "address": ["住所", "经营场所", "主要经营场所", "营业场所", "所"],
-    "business": ["经营范围", "经营范围及方式"],
+    "business": ["经营范围", "经营范围及方式", "范围"],
     "composition": ["组成形式"],
     "organizationCode": ["组织机构代码"],
     "taxCode": ["税务登记证号", "税务登记号"],

@@ -254,3 +254,24 @@ def test_uscc_repair_prefers_the_alternative_the_recogniser_found_likely() -> No
     chars[17] = CharCandidates((wrong_check, true[17]), (0.6, 0.01))
     chars[10] = CharCandidates((read[10], other), (0.98, 0.01))
     assert business.repair_uscc(read, Line(read, box, 0.9, chars)) == read
+
+
+def test_caption_box_that_swallowed_the_values_first_character() -> None:
+    page = Page(width=1130, height=1500, lines=[
+        line("注册资本壹", 230, 527, 415),
+        line("壹拾万元整", 396, 526, 519),
+        line("公司粪型有", 232, 626, 415),
+        line("有限责任公司（自然人独资）", 397, 622, 682),
+    ])
+    out = business.parse_page(page).fields
+    assert (out["capital"], out["companyType"]) == ("壹拾万元整", "有限责任公司(自然人独资)")
+
+
+def test_captions_that_lost_their_first_characters() -> None:
+    page = Page(width=1600, height=1130, lines=[
+        line("代表人郭燕", 415, 867, 484, 21),
+        line("范围服装鞋帽、针纺织品的销售；物业管", 411, 895, 637, 21),
+        line("理。", 455, 918, 480, 21),
+    ])
+    out = business.parse_page(page).fields
+    assert (out["legalPerson"], out["business"]) == ("郭燕", "服装鞋帽、针纺织品的销售;物业管理。")
