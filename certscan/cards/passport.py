@@ -161,8 +161,9 @@ def _chinese_viz(page: Page, fields: dict[str, Any]) -> None:
         if not target:
             continue
         # The printed name spelled as in the MRZ first; else one the MRZ read lost a letter or two of.
-        match = next((m for m in named if m[2].replace(" ", "") == target), None) or next(
-            (m for m in named if _same_name(target, m[2].replace(" ", ""))), None)
+        free = [m for m in named if all(m[0] is not f[0] for f in found.values())]  # LI LI: two rows
+        match = next((m for m in free if m[2].replace(" ", "") == target), None) or next(
+            (m for m in free if _same_name(target, m[2].replace(" ", ""))), None)
         if match is not None:
             found[key] = match
     if len(found) == 1:

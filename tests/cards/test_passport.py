@@ -158,3 +158,11 @@ def test_an_issuing_state_that_lost_a_letter_is_realigned_on_the_printed_names()
     shifted = "P<TOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<<"  # U dropped: every name one place left
     lines = [*VIZ, line(shifted, 50, 560, 950, 590), line(LINE1, 50, 610, 950, 640)]
     assert parse(scan("passport", lines)).fields["line0"] == LINE0
+
+
+def test_a_given_name_spelled_like_the_surname_is_read_from_its_own_row() -> None:
+    line0 = "P<CHNLI<<LI".ljust(44, "<")
+    line1 = "E123456782CHN8001014F3001019<<<<<<<<<<<<<<08"
+    lines = [line("李LI", 400, 130, 520, 160), line("丽LI", 400, 200, 520, 230),
+             line(line0, 50, 560, 950, 590), line(line1, 50, 610, 950, 640)]
+    assert parse(scan("passport", lines)).fields["cnName"] == "李丽"
