@@ -119,6 +119,12 @@ class Grid:
         return [c for c in self.cells if c is not cell and c.x0 >= cell.x0 and c.x1 <= cell.x1
                 and c.y0 >= cell.y0 and c.y1 <= cell.y1]
 
+    def spans_rows(self, cell: Cell) -> bool:
+        """True for a cell much taller than the table's typical cell: a lost rule merged it with the
+        cells above or below, and its text is more than one value."""
+        typical = float(np.median([c.height for c in self.cells]))
+        return cell.height > 1.6 * typical
+
     def by_index(self, index: int) -> Cell:
         return next(c for c in self.cells if c.index == index)
 
@@ -346,7 +352,7 @@ def grid_values(grid: Grid, lines: list[Line], labels: LabelSet,
         right = grid.right_of(cell)
         if rest:
             values[key] = rest
-        elif right is not None and right.index not in hits:
+        elif right is not None and right.index not in hits and not grid.spans_rows(right):
             values[key] = _value_text(grid, right)
             owner.setdefault(right.index, []).append(key)
     for keys in owner.values():
@@ -358,18 +364,43 @@ def grid_values(grid: Grid, lines: list[Line], labels: LabelSet,
     return values
 
 
+def _align(counts: Sequence[int], wanted: Sequence[int]) -> list[tuple[int, int]]:
+    """Longest order-keeping pairing of table rows with template rows of the same cell count (a row the
+    rules split or merged wrongly is skipped, not allowed to shift every row after it)."""
+    n, m = len(counts), len(wanted)
+    best = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            same = best[i + 1][j + 1] + 1 if counts[i] == wanted[j] else 0
+            best[i][j] = max(same, best[i + 1][j], best[i][j + 1])
+    pairs, i, j = [], 0, 0
+    while i < n and j < m:
+        if counts[i] == wanted[j] and best[i][j] == best[i + 1][j + 1] + 1:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif best[i + 1][j] >= best[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return pairs
+
+
 def _place_by_template(grid: Grid, template: Sequence[Sequence[str]], label_of: dict[int, str],
                        values: dict[str, str]) -> None:
     rows = [row for row in grid.rows() if len(row) >= 2]
-    if [len(r) for r in rows] != [2 * len(t) for t in template]:
-        return
-    read = [(label_of[c.index], t[j // 2]) for row, t in zip(rows, template, strict=True)
-            for j, c in enumerate(row) if c.index in label_of]
-    if any(j % 2 for row in rows for j, c in enumerate(row) if c.index in label_of):
+    pairs = _align([len(r) for r in rows], [2 * len(t) for t in template])
+    if len(pairs) < len(template) - 1 or len(rows) - len(pairs) > 2:
+        return  # too far from the printed form to place anything by position
+    uses = Counter(c.index for row in rows for c in row)
+    read = [(label_of[c.index], template[t][j // 2]) for r, t in pairs for j, c in enumerate(rows[r])
+            if c.index in label_of]
+    if any(j % 2 for r, _ in pairs for j, c in enumerate(rows[r]) if c.index in label_of):
         return  # a label where the template has a value: another form
     if read and sum(a == b for a, b in read) < 0.8 * len(read):
         return
-    for row, keys in zip(rows, template, strict=True):
-        for j, key in enumerate(keys):
-            if key not in values:
-                values[key] = _value_text(grid, row[2 * j + 1])
+    for r, t in pairs:
+        for j, key in enumerate(template[t]):
+            cell = rows[r][2 * j + 1]
+            # a cell two rows lead to, or one rows high, lost a rule: its text is several values
+            if key not in values and uses[cell.index] == 1 and not grid.spans_rows(cell):
+                values[key] = _value_text(grid, cell)
