@@ -107,6 +107,19 @@ def ethnic_group(text: str) -> str:
     return m[-1] if m else ""
 
 
+def listed_group_from_alternatives(lines: list[Line], group: str) -> str:
+    """A one-character group the list does not have (``鑫``): the recogniser's best alternative for that
+    character that is a listed group (``畲``), when it scored one; else the group as read."""
+    if len(group) != 1 or group in ETHNIC_GROUPS:
+        return group
+    for ln in lines:
+        for c in reversed(line_chars(ln)):  # the group is printed last on its row
+            if c.best == group:
+                listed = [alt for alt in c.chars[1:] if alt in ETHNIC_GROUPS]
+                return listed[0] if listed else group
+    return group
+
+
 def _strip_label(text: str, in_label_column: bool = False) -> str:
     """``text`` without a leading row label read exactly or, for a line starting in the label column,
     with one wrong character (``姓老赵佳英``; a value line may start like a label: ``住宅``)."""
@@ -242,6 +255,7 @@ def fill_front(page: Page, fields: dict[str, Any], extra: dict[str, Any]) -> Non
         fields["nationality"] = ethnic_group(rest[-1]) if rest else ""
         if not fields["nationality"] and len(sex_row.values[-1]) > 1:
             fields["nationality"] = ethnic_group(sex_row.values[-1][1:])
+        fields["nationality"] = listed_group_from_alternatives(sex_row.lines, fields["nationality"])
     birth = parse_date(rows[birth_i].text) if birth_i is not None else ""
     printed = f"{number[6:10]}-{number[10:12]}-{number[12:14]}" if valid else ""
     # The printed date is the number's by law; a valid number settles a misread or missing date.

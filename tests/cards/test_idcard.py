@@ -98,3 +98,13 @@ def test_a_name_merged_with_its_label_read_one_character_wrong() -> None:
     lines = front_lines()
     lines[:2] = [line("姓者张明华", 60, 58, 250, 88)]
     assert parse_front(scan("id-card-front", lines)).fields["name"] == "张明华"
+
+
+def test_an_unlisted_one_character_group_takes_the_listed_alternative() -> None:
+    from certscan.cards.idcard import listed_group_from_alternatives
+
+    chars = [*plain_chars("民族"), CharCandidates(chars=("鑫", "畲", "禽"), probs=(0.37, 0.19, 0.06))]
+    row = [line("民族鑫", 300, 126, 420, 158, chars)]
+    assert listed_group_from_alternatives(row, "鑫") == "畲"
+    assert listed_group_from_alternatives([line("民族汉", 300, 126, 420, 158)], "汉") == "汉"
+    assert listed_group_from_alternatives([line("民族鑫", 300, 126, 420, 158)], "鑫") == "鑫"  # no alternative
