@@ -107,4 +107,5 @@ def test_an_unlisted_one_character_group_takes_the_listed_alternative() -> None:
     row = [line("民族鑫", 300, 126, 420, 158, chars)]
     assert listed_group_from_alternatives(row, "鑫") == "畲"
     assert listed_group_from_alternatives([line("民族汉", 300, 126, 420, 158)], "汉") == "汉"
-    assert listed_group_from_alternatives([line("民族鑫", 300, 126, 420, 158)], "鑫") == "鑫"  # no alternative
+    # no alternative: left as read
+    assert listed_group_from_alternatives([line("民族鑫", 300, 126, 420, 158)], "鑫") == "鑫"
