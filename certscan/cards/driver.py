@@ -35,7 +35,9 @@ FRONT_LABELS = [
 ]
 _ENGLISH = re.compile(r"(?i)(name|sex|m&f|nationality|address|birthday|date|class|valid|from|for|period)")
 _CLASS_TOKEN = re.compile(r"[ABC][1-6]|[DEFMNP]")
-_CLASS_DIGIT = str.maketrans({"L": "1", "I": "1", "l": "1", "|": "1", "Z": "2", "S": "5", "G": "6", "O": "0"})
+_CLASS_DIGIT = str.maketrans(
+    {"L": "1", "I": "1", "l": "1", "|": "1", "Z": "2", "A": "4", "S": "5", "G": "6", "O": "0"}
+)
 
 
 def dates_in(text: str, long_term: bool = False) -> list[str]:
@@ -58,8 +60,13 @@ def _id_number(page: Page) -> str:
     for line in page.lines:
         s = compact(line.text).upper()
         for m in re.finditer(r"\d{17}[\dX]", s):
-            if idnumber.checksum_ok(m.group()):
-                return m.group()
+            # a longer run (the 证号 label read as digits, 15411…) holds the number at any offset
+            run = re.match(r"[\dX]+", s[m.start() :])
+            text = run.group() if run else m.group()
+            windows = [text[k : k + 18] for k in range(len(text) - 17)]
+            valid = [w for w in windows if re.fullmatch(r"\d{17}[\dX]", w) and idnumber.is_valid(w)]
+            if valid:
+                return valid[-1]  # digits glued in front are the label's (a glued tail is rarer)
             fallback = fallback or m.group()
     if not fallback:
         value = layout.value_right_of(page, "证号")
@@ -131,24 +138,23 @@ def _next_row(text: str, labels: list[str]) -> bool:
 def _address_band(page: Page) -> str:
     """The address when its label was not read: the lines between the 性别 row and 出生日期."""
     sex = layout.find_label(page, "性别", anywhere=True)
+    top = sex or layout.find_label(page, "姓名")  # 性别 misread too: the name row bounds the band
     birth = layout.find_label(page, ["出生日期", "初次领证日期"])
-    if sex is None or birth is None:
+    if top is None or birth is None:
         return ""
-    band = sorted(
-        (
-            ln
-            for ln in page.lines
-            if sex.line.y1 < ln.cy < birth.line.y0 and re.search(r"[\u4e00-\u9fff]{2}", ln.text)
-        ),
-        key=lambda ln: ln.y0,
-    )
-    first = next((ln for ln in band if ln.x1 > sex.line.x0), None)
+    band = sorted((ln for ln in page.lines if top.line.y1 < ln.cy < birth.line.y0), key=lambda ln: ln.y0)
+
+    def long_enough(ln: Line) -> bool:  # reaches under 性别, or (性别 unread) a long line of text
+        return (sex is not None and ln.x1 > sex.line.x0) or len(re.findall(r"[\u4e00-\u9fff]", ln.text)) > 7
+
+    first = next((ln for ln in band if re.search(r"[\u4e00-\u9fff]{2}", ln.text) and long_enough(ln)), None)
     if first is None:
         return ""
     # continuation lines start where the first line starts (a short last line ends left of 性别)
     lines = [
         ln for ln in band if ln is first or (ln.y0 > first.cy and abs(ln.x0 - first.x0) < 1.5 * first.height)
     ]
+    lines = [ln for ln in lines if not _ENGLISH.fullmatch(compact(ln.text))]
     return fix_place_prefix(strip_punct("".join(compact(ln.text) for ln in lines)))
 
 
@@ -194,12 +200,17 @@ def _text_after(page: Page, labels: list[str]) -> str:
     return hit.rest + "".join(compact(ln.text) for ln in layout.right_of(page, hit.line, min_overlap=0.3))
 
 
-def _row_left_of(page: Page, label: str) -> str:
-    """The text left of ``label`` on its row, when it holds a date (the older card's start date)."""
-    hit = layout.find_label(page, label)
-    if hit is None:
-        return ""
-    row = [ln for ln in page.lines if layout.same_row(ln, hit.line, 0.3) and ln.cx < hit.line.x0]
+_PERIOD = re.compile(r"(?<!\d)(?:6|10)年$|长期$")
+
+
+def _row_left_of(page: Page, anchor: str | Line) -> str:
+    """The text left of a label (or line) on its row, when it holds a date (the older card's start)."""
+    if isinstance(anchor, str):
+        hit = layout.find_label(page, anchor)
+        if hit is None:
+            return ""
+        anchor = hit.line
+    row = [ln for ln in page.lines if layout.same_row(ln, anchor, 0.3) and ln.cx < anchor.x0]
     text = "".join(compact(ln.text) for ln in sorted(row, key=lambda ln: ln.x0))
     return text if dates_in(text) else ""
 
@@ -219,6 +230,11 @@ def _validity(page: Page) -> tuple[str, str]:
     period_text = _text_after(page, ["有效期限"])
     if not start_text and "至" not in period_text and re.search(r"年|长|長", period_text):
         start_text = _row_left_of(page, "有效期限")  # older card whose 有效起始日期 label was misread
+    if not start_text and not period_text:  # neither label read: the row that ends in "6年/10年/长期"
+        found = next(((ln, m) for ln in page.lines if (m := _PERIOD.search(compact(ln.text)))), None)
+        if found is not None:
+            start_text = _row_left_of(page, found[0])
+            period_text = found[1].group() if start_text else ""
     if start_text:  # older card: start date + period
         dates = dates_in(start_text)
         start = dates[0] if dates else _partial_date(start_text, month_day)

@@ -123,9 +123,27 @@ def test_address_without_its_label_keeps_a_short_last_line() -> None:
     assert driver._address(page) == "北京市东城区建国门内大街18号恒基中心1座"
 
 
+def test_id_number_inside_a_longer_digit_run() -> None:
+    page = replaced(front_page([]), "110101199003071234", line("15110101199003071233", 330, 120, 680))
+    assert driver._id_number(page) == "110101199003071233"
+
+
+def test_address_band_under_the_name_row_when_sex_and_address_labels_are_misread() -> None:
+    page = replaced(replaced(front_page([]), "住址"), "Address")
+    page = replaced(page, "性别男", line("锦男", 436, 180, 546))
+    assert driver._address(page) == "北京市东城区建国门内大街18号恒基中心1座"
+
+
+def test_older_card_when_neither_validity_label_was_read() -> None:
+    page = front_page([line("新效社给日购", 53, 544, 200), line("2016-06-30", 230, 544, 400),
+                       line("有效装质 10年", 440, 544, 620)])
+    assert driver._validity(page) == ("2016-06-30", "2026-06-30")
+
+
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("C1", "C1"), ("AL", "A1"), ("A1A2", "A1A2"), ("C1E", "C1E"), ("B2", "B2"), ("Class", ""), ("D", "D")],
+    [("C1", "C1"), ("AL", "A1"), ("A1A2", "A1A2"), ("C1E", "C1E"), ("B2", "B2"), ("Class", ""), ("D", "D"),
+     ("CA", "C4")],
 )
 def test_vehicle_class(text: str, code: str) -> None:
     assert driver.vehicle_class(text) == code
