@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -49,6 +50,12 @@ def canonical(text: str) -> str:
     """The comparable form of a value or a line: NFKC, upper case, look-alikes folded, separators gone."""
     s = unicodedata.normalize("NFKC", text).upper().translate(_FOLD)
     return "".join(ch for ch in s if ch not in _DROP and not ch.isspace())
+
+
+@cache
+def _char_key(ch: str) -> str:
+    """One recognised character's canonical form (its first character; "" for a separator)."""
+    return canonical(ch)[:1]
 
 
 @dataclass(frozen=True)
@@ -101,10 +108,10 @@ def _line_units(line: Line, index: int) -> list[Unit]:
         else:
             pairs = [(ch, line.confidence)]
         alts: dict[str, float] = {}
-        if not canonical(ch):
+        if not _char_key(ch):
             pairs = []  # a separator: no alternative of it is evidence of anything
         for alt, p in pairs:
-            c = canonical(alt)[:1]
+            c = _char_key(alt)
             if c and alts.get(c, -1.0) < p:
                 alts[c] = float(p)
         raw = unicodedata.normalize("NFKC", ch) or ch
@@ -238,10 +245,14 @@ class LineIndex:
         ranked: list[_Run] = []
         for row, o in self.starts.get(target[p], ()):
             atoms = self.atoms[row]
+            if segments and not self._continues(segments[-1], row, atoms[o].line):
+                continue
             run: list[float] = []
             guesses = 0  # characters taken from the recogniser's alternatives, not its best guess
-            while p + len(run) < m and o + len(run) < len(atoms) and (row, o + len(run)) not in used:
-                atom, char = atoms[o + len(run)], target[p + len(run)]
+            for j in range(min(m - p, len(atoms) - o)):
+                if used and (row, o + j) in used:
+                    break
+                atom, char = atoms[o + j], target[p + j]
                 prob = atom.prob(char)
                 if prob is None:
                     break
@@ -249,8 +260,6 @@ class LineIndex:
                 run.append(prob)
             k = len(run)
             if k == 0:
-                continue
-            if segments and not self._continues(segments[-1], row, atoms[o].line):
                 continue
             starts_line = o == 0 or atoms[o - 1].line != atoms[o].line
             ends_line = o + k == len(atoms) or atoms[o + k].line != atoms[o + k - 1].line
