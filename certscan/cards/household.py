@@ -25,10 +25,11 @@ from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.ink import drop_red_lines
 from certscan.cards.labelled import Fields, LabelSet, pieces
 from certscan.cards.places import fix_place_prefix
-from certscan.cards.table import find_grid, grid_values
+from certscan.cards.table import Cell, cell_crops, find_grid, grid_values
 from certscan.cards.text import compact, digits_with_lookalikes, parse_date, strip_punct
 from certscan.checks import idnumber
 from certscan.constants import empty_fields
+from certscan.ocr.engine import OcrEngine
 from certscan.ocr.types import Page
 
 HEAD = "household-head"
@@ -97,18 +98,18 @@ _ID_SWAPS = {"0": "86", "1": "7", "3": "8", "5": "6", "6": "058", "7": "1", "8":
 
 
 def parse_head(scan: ScanInput) -> CardResult:
-    return parse_head_page(scan.engine.read(scan.image), scan.image)
+    return parse_head_page(scan.engine.read(scan.image), scan.image, scan.engine)
 
 
 def parse_resident(scan: ScanInput) -> CardResult:
-    return parse_resident_page(scan.engine.read(scan.image), scan.image)
+    return parse_resident_page(scan.engine.read(scan.image), scan.image, scan.engine)
 
 
 def _rate(page: Page) -> float:
     return round(100 * sum(ln.confidence for ln in page.lines) / max(1, len(page.lines)), 2)
 
 
-def _values(page: Page, labels: LabelSet, image: np.ndarray | None,
+def _values(page: Page, labels: LabelSet, image: np.ndarray | None, engine: OcrEngine | None = None,
             template: Sequence[Sequence[str]] = ()) -> dict[str, str]:
     """Each field's cell text. The clerk's stamp (undertaker) is red ink; every other value is black,
     so with the image at hand red lines (the round seal across the cells) are kept out of them.
@@ -121,10 +122,16 @@ def _values(page: Page, labels: LabelSet, image: np.ndarray | None,
     table: dict[str, str] = {}
     stamp: dict[str, str] = {}
     grid = find_grid(image, page) if image is not None else None
-    if grid is not None:
-        table = grid_values(grid, black_page.lines, labels, template)
-        grid.clear()
+    if grid is not None and image is not None:
+        cells: dict[str, Cell] = {}
+        table = grid_values(grid, black_page.lines, labels, template, cells)
         stamp = grid_values(grid, page.lines, labels, template)
+        for key, text in stamp.items():
+            # A black value under the round seal can read red enough to be dropped with it.
+            if not table.get(key) and len(text) >= 4:
+                table[key] = text
+        if engine is not None:
+            table.update(_reread_blank_cells(image, page, engine, cells, table))
     out: dict[str, str] = {}
     for key in labels.by_label.values():
         if key.startswith("_") or key in out:
@@ -135,10 +142,26 @@ def _values(page: Page, labels: LabelSet, image: np.ndarray | None,
     return out
 
 
-def parse_head_page(page: Page, image: np.ndarray | None = None) -> CardResult:
+def _reread_blank_cells(image: np.ndarray, page: Page, engine: OcrEngine, cells: dict[str, Cell],
+                        table: dict[str, str]) -> dict[str, str]:
+    """Values of cells the page read left blank although they hold black ink (the detector skips a
+    lone letter such as blood type O, or a line half under the seal): each cell recognised whole,
+    kept when read confidently."""
+    keys = [k for k, c in cells.items() if not table.get(k) and k != "undertaker"]
+    crops = cell_crops(image, page, [cells[k] for k in keys])
+    wanted = [(k, c) for k, c in zip(keys, crops, strict=True) if c is not None]
+    if not wanted:
+        return {}
+    reads = engine.recognize([c for _, c in wanted])
+    return {k: strip_punct(compact(r.text)) for (k, _), r in zip(wanted, reads, strict=True)
+            if r.confidence >= 0.85 and compact(r.text)}
+
+
+def parse_head_page(page: Page, image: np.ndarray | None = None,
+                    engine: OcrEngine | None = None) -> CardResult:
     if not page.lines:
         return CardResult.empty(HEAD)
-    v = _values(page, HEAD_LABELS, image)
+    v = _values(page, HEAD_LABELS, image, engine)
     out = empty_fields(HEAD)
     out.update(
         householdType=v["householdType"],
@@ -154,10 +177,11 @@ def parse_head_page(page: Page, image: np.ndarray | None = None) -> CardResult:
     return CardResult(card=HEAD, fields=out, rate=_rate(page))
 
 
-def parse_resident_page(page: Page, image: np.ndarray | None = None) -> CardResult:
+def parse_resident_page(page: Page, image: np.ndarray | None = None,
+                        engine: OcrEngine | None = None) -> CardResult:
     if not page.lines:
         return CardResult.empty(RESIDENT)
-    v = _values(page, RESIDENT_LABELS, image, RESIDENT_ROWS)
+    v = _values(page, RESIDENT_LABELS, image, engine, RESIDENT_ROWS)
     out = empty_fields(RESIDENT)
     for key in out:
         if key in v:

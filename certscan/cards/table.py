@@ -25,6 +25,7 @@ import numpy as np
 
 from certscan.cards.labelled import LabelSet
 from certscan.cards.text import compact
+from certscan.ocr.recognize import crop_quad
 from certscan.ocr.types import Line, Page
 
 _LEADING_PUNCT = re.compile(r"^[\s:：;；,，.。·'\"`_\-」』】》\]|]+")
@@ -310,18 +311,21 @@ def _faint(part: tuple[float, float, str, float], cell: Cell) -> bool:
 def _value_text(grid: Grid, cell: Cell) -> str:
     parts = cell.parts + [p for c in grid.nested(cell) for p in c.parts]
     kept = [p for p in parts if not _faint(p, cell)]
+    if kept and min(p[1] for p in kept) - cell.x0 > 0.45 * (cell.x1 - cell.x0):
+        return ""  # values are typed from the left of their cell; ink only far right is the seal's
     return Cell(cell.index, cell.x0, cell.y0, cell.x1, cell.y1, kept).text
 
 
-def grid_values(grid: Grid, lines: list[Line], labels: LabelSet,
-                template: Sequence[Sequence[str]] = ()) -> dict[str, str]:
+def grid_values(grid: Grid, lines: list[Line], labels: LabelSet, template: Sequence[Sequence[str]] = (),
+                cells: dict[str, Cell] | None = None) -> dict[str, str]:
     """Field values read cell by cell: a label cell's value is the text after the label in its own cell
     (``签发日期：2015年…``) or else the whole cell right of it. Keys whose cell is not clear (no cell
     beside the label, a cell claimed by two labels: a rule lost between two rows) are left out.
 
     ``template`` (rows of field keys, each a label cell followed by its value cell) places the values
     whose label cells could not be read, when the table has exactly that shape and the labels that
-    were read sit where it says."""
+    were read sit where it says. ``cells`` receives each value's cell."""
+    placed: dict[str, Cell] = {} if cells is None else cells
     grid.clear()
     assign_lines(grid, lines, list(labels.by_label))
     label_of: dict[int, str] = {}
@@ -354,13 +358,15 @@ def grid_values(grid: Grid, lines: list[Line], labels: LabelSet,
             values[key] = rest
         elif right is not None and right.index not in hits and not grid.spans_rows(right):
             values[key] = _value_text(grid, right)
+            placed[key] = right
             owner.setdefault(right.index, []).append(key)
     for keys in owner.values():
         if len(keys) > 1:
             for key in keys:
                 values.pop(key, None)
+                placed.pop(key, None)
     if template:
-        _place_by_template(grid, template, label_of, values)
+        _place_by_template(grid, template, label_of, values, placed)
     return values
 
 
@@ -386,7 +392,7 @@ def _align(counts: Sequence[int], wanted: Sequence[int]) -> list[tuple[int, int]
 
 
 def _place_by_template(grid: Grid, template: Sequence[Sequence[str]], label_of: dict[int, str],
-                       values: dict[str, str]) -> None:
+                       values: dict[str, str], placed: dict[str, Cell]) -> None:
     rows = [row for row in grid.rows() if len(row) >= 2]
     pairs = _align([len(r) for r in rows], [2 * len(t) for t in template])
     if len(pairs) < len(template) - 1 or len(rows) - len(pairs) > 2:
@@ -404,3 +410,20 @@ def _place_by_template(grid: Grid, template: Sequence[Sequence[str]], label_of: 
             # a cell two rows lead to, or one rows high, lost a rule: its text is several values
             if key not in values and uses[cell.index] == 1 and not grid.spans_rows(cell):
                 values[key] = _value_text(grid, cell)
+                placed[key] = cell
+
+
+def cell_crops(image: np.ndarray, page: Page, cells: Sequence[Cell],
+               min_ink: float = 0.01) -> list[np.ndarray | None]:
+    """Each cell cut from the photo (RGB), just inside its rules; None for a cell without black ink
+    (blank, or only a red seal: the brightest channel is judged, as for the rules)."""
+    out: list[np.ndarray | None] = []
+    for c in cells:
+        pad = 0.04 * c.height
+        quad = np.array([[c.x0 + pad, c.y0 + pad], [c.x1 - pad, c.y0 + pad], [c.x1 - pad, c.y1 - pad],
+                         [c.x0 + pad, c.y1 - pad]], dtype=np.float32)
+        crop = crop_quad(image, page.image_points(quad))
+        bright = crop.max(axis=2).astype(np.float32)
+        ink = bright < float(np.median(bright)) - 60
+        out.append(crop if crop.size and float(ink.mean()) >= min_ink else None)
+    return out
