@@ -40,6 +40,7 @@ MIN_COVERAGE = 0.75
 MAX_ROW_GAP = 2  # rows between two consecutive parts of one value
 FIRST_SKIPS = 2  # leading characters of a value that may be given up when nothing on the page starts so
 FIRST_TRIES = 3  # first runs tried for each start
+LINE_END_SLACK = 1  # characters a line may hold past the part of a value that wraps (OCR noise)
 LABEL_GAP = 1  # atoms between a label and its value on one row (a stray colon kept by OCR)
 Atoms = frozenset[tuple[int, int]] | set[tuple[int, int]]  # (row, offset) of literal-matching atoms
 Label = tuple[int, int, int]  # a printed label: (row, atom offset just past it, its line)
@@ -174,7 +175,7 @@ class LineIndex:
         are another field's."""
         target = canonical(value)
         m = len(target)
-        best: tuple[tuple[int, int], Found] | None = None
+        best: tuple[tuple[float, int, int], Found] | None = None
         for p0 in range(min(FIRST_SKIPS + 1, m)):  # the first characters may be misread
             firsts = self._runs(target, p0, set(exclude), [], near)
             if not firsts:
@@ -184,11 +185,15 @@ class LineIndex:
             if len(run) == m and any(k[:4] == key[:4] and self._distinct(first_atom, self.atoms[r][i])
                                      for k, r, i, _ in firsts[1:]):
                 return None  # the whole value is printed twice: nothing says which one was used
-            for first in firsts[:FIRST_TRIES]:  # the longest first run may be the wrong one (P<CHN...)
-                found, matched, pieces = self._complete(target, p0, first, near, exclude)
-                if found is not None and (best is None or (matched, -pieces) > best[0]):
-                    best = ((matched, -pieces), found)
-            if best is not None and best[0][0] == m:
+            # The longest first run may be the wrong one (P<CHN... in the VIZ), and one right after the
+            # field's label beats a longer one elsewhere (a misread character there, a repair here).
+            tries = firsts[:FIRST_TRIES] + [r for r in firsts[FIRST_TRIES:] if r[0][3] == 0][:1]
+            for first in tries:
+                found, matched, pieces, guesses = self._complete(target, p0, first, near, exclude)
+                score = (first[0][3], matched - guesses, -pieces)  # (-label distance, sure chars, runs)
+                if found is not None and (best is None or score > best[0]):
+                    best = (score, found)
+            if best is not None and sum(p > 0 for p in best[1].probs) == m:
                 break
         if best is not None and value.rstrip()[-1:] and not canonical(value.rstrip()[-1]):
             self._extend_over_fillers(best[1])  # an MRZ line's trailing <<<
@@ -202,15 +207,17 @@ class LineIndex:
             found.spans[line] = (a, len(text) - 1)
 
     def _complete(self, target: str, p: int, first: _Run, near: Sequence[Label], exclude: Atoms,
-                  ) -> tuple[Found | None, int, int]:
+                  ) -> tuple[Found | None, int, int, int]:
         """The value found from ``first`` on, each further run the best that continues the previous one;
-        (found or None when too little of it was found, characters matched, runs)."""
+        (found or None when too little of it was found, characters matched, runs, characters matched by
+        an alternative)."""
         m = len(target)
         probs = [0.0] * m
         spans: dict[int, tuple[int, int]] = {}
         used: set[tuple[int, int]] = set(exclude)
-        segments: list[tuple[int, int, int]] = []  # (row, length, last line)
+        segments: list[tuple[int, int, int]] = []  # (row, length, offset of its last atom)
         run: _Run | None = first
+        guesses = 0
         while p < m:
             if run is None:
                 ranked = self._runs(target, p, used, segments, near)
@@ -218,7 +225,8 @@ class LineIndex:
             if run is None:
                 p += 1
                 continue
-            _, row, o, run_probs = run
+            run_key, row, o, run_probs = run
+            guesses -= int(run_key[2])
             k = len(run_probs)
             for j in range(k):
                 used.add((row, o + j))
@@ -226,7 +234,7 @@ class LineIndex:
                 a, b = spans.get(unit.line, (unit.pos, unit.pos))
                 spans[unit.line] = (min(a, unit.pos), max(b, unit.pos))
             probs[p:p + k] = run_probs
-            segments.append((row, k, self.atoms[row][o + k - 1].line))
+            segments.append((row, k, o + k - 1))
             p += k
             run = None
         matched = sum(k for _, k, _ in segments)
@@ -234,7 +242,7 @@ class LineIndex:
         whole_if_short = m > 3 or len(segments) == 1
         scraps = len(segments) > 1 and matched / len(segments) < 2  # scattered scraps, not the value
         ok = bool(segments) and enough and whole_if_short and not scraps
-        return (Found(spans=spans, probs=probs) if ok else None), matched, len(segments)
+        return (Found(spans=spans, probs=probs) if ok else None), matched, len(segments), guesses
 
     def _runs(self, target: str, p: int, used: set[tuple[int, int]], segments: list[tuple[int, int, int]],
               near: Sequence[Label]) -> list[_Run]:
@@ -318,13 +326,18 @@ class LineIndex:
 
     def _continues(self, previous: tuple[int, int, int], row: int, line: int) -> bool:
         """Whether a run on ``row`` / ``line`` can carry on a value whose previous run ended on
-        ``previous`` (row, length, line): the same row, or a line wrapped below it (a row or two down,
-        overlapping it horizontally)."""
-        prev_row, _, prev_line = previous
+        ``previous`` (row, length, last atom): the same row, or, when the previous run ended its line, a
+        line wrapped below it (a row or two down, overlapping it horizontally)."""
+        prev_row, _, last = previous
         if row == prev_row:
             return True
         if not 0 < row - prev_row <= MAX_ROW_GAP or self.row_source[row] != self.row_source[prev_row]:
             return False
+        atoms = self.atoms[prev_row]
+        prev_line = atoms[last].line
+        left = sum(1 for a in atoms[last + 1:last + 1 + LINE_END_SLACK + 1] if a.line == prev_line)
+        if left > LINE_END_SLACK:
+            return False  # text wraps to the next line only where its line ends
         a, b = self.lines[prev_line][0], self.lines[line][0]
         return min(a.x1, b.x1) > max(a.x0, b.x0)
 

@@ -123,6 +123,15 @@ def test_one_line_read_twice_is_not_two_places() -> None:
     assert out["plateNum"]["box"] == [[0, 0], [200, 0], [200, 30], [0, 30]]
 
 
+def test_a_misread_value_after_its_label_beats_a_repaired_one_elsewhere() -> None:
+    chars = plain_chars("河南省平项山市")
+    chars[4] = CharCandidates(chars=("项", "顶"), probs=(0.6, 0.3))
+    elsewhere = Line(text="河南省平项山市", box=line("x", 100, 40, 300, 70).box, confidence=0.9, chars=chars)
+    lines = [line("出生地", 0, 0, 90, 30), line("河南省平山市", 100, 0, 280, 30), elsewhere]  # 顶 not read
+    out = details({"birthPlace": "河南省平顶山市"}, lines, card="household-resident")
+    assert np.asarray(out["birthPlace"]["box"])[:, 1].max() == 30  # one line: no wrap mid-line
+
+
 def test_value_not_on_the_page_keeps_the_card_rate_and_no_box() -> None:
     out = details({"name": "王小明"}, [line("姓名李四", 0, 0, 200, 30)], rate=87.654)
     assert out["name"] == {"confidence": 87.65, "box": None}
