@@ -60,6 +60,7 @@ LABELS = LabelSet({
     "_footer": ["国家企业信用信息公示系统网址", "国家市场监督管理总局监制", "国家工商行政管理总局监制"],
 })
 
+SPECK_CONFIDENCE = 0.3
 _ALNUM = re.compile(r"[0-9A-Z]+")
 # Characters OCR swaps inside a USCC (both directions are tried; I, O, S, V, Z are not in its alphabet).
 _USCC_FOLD = str.maketrans({"O": "0", "I": "1", "S": "5", "Z": "2", "V": "U"})
@@ -81,7 +82,10 @@ def parse_page(page: Page, image: np.ndarray | None = None) -> CardResult:
         return CardResult.empty(CARD)
     if image is not None:
         page = drop_red_lines(image, page)
-    fields = Fields(pieces(page, LABELS))
+    # A speck read as one or two characters the recogniser barely believes (名 | 福 | 称…) would join the
+    # caption it sits next to and take its value.
+    kept = [ln for ln in page.lines if len(compact(ln.text)) > 2 or ln.confidence >= SPECK_CONFIDENCE]
+    fields = Fields(pieces(kept, LABELS))
     out = empty_fields(CARD)
     out["companyName"] = balance_brackets(fields.value("companyName", multiline=True, max_lines=2))
     out["companyType"] = balance_brackets(fields.value("companyType", multiline=True, max_lines=2))

@@ -275,3 +275,11 @@ def test_captions_that_lost_their_first_characters() -> None:
     ])
     out = business.parse_page(page).fields
     assert (out["legalPerson"], out["business"]) == ("郭燕", "服装鞋帽、针纺织品的销售;物业管理。")
+
+
+def test_a_faint_speck_beside_a_caption_is_left_out() -> None:
+    page = new_style_page()
+    speck = Line(text="福", box=np.array([[240, 484], [270, 484], [270, 506], [240, 506]], dtype=np.float32),
+                 confidence=0.11)
+    page.lines.insert(6, speck)
+    assert business.parse_page(page).fields["companyName"] == "北京华信科技有限公司"
