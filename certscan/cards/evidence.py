@@ -38,8 +38,8 @@ from typing import Any
 
 import numpy as np
 
-from certscan.cards.evidence_dates import ISO_DATE
-from certscan.cards.evidence_match import Atoms, Found, LineIndex, Source, span_quad
+from certscan.cards.evidence_forms import ISO_DATE, span_quad
+from certscan.cards.evidence_match import Atoms, Found, LineIndex, Source
 from certscan.constants import LONG_TERM
 from certscan.ocr.engine import OcrEngine, Recognized
 from certscan.ocr.types import Line, Page, Quad

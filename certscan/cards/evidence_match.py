@@ -8,10 +8,13 @@ works backwards from the value: it indexes every recognised character of every c
   ``20200101``, ``01 JAN 2020`` / ``01 1月/JAN 2020``) and, failing those, as ``YYMMDD`` in an MRZ line;
   ``Long-term`` is found as 长期;
 - everything else is matched literally, after NFKC, upper-casing, folding OCR look-alikes (O/0, I/1, ...)
-  and dropping spaces and separators on both sides, greedily: the longest run of the value found on one
-  row, then the longest run of the rest, ... so a value joined from several lines is found line by line.
-  A character matches a position when it is the recogniser's best guess there or one of its alternatives
-  (a check-digit repair), and then counts with that guess's probability (a repair lowers the confidence).
+  and dropping spaces and separators on both sides, greedily: a run of the value found on one row, then
+  the longest run of the rest, ... so a value joined from several lines is found line by line (a value
+  wraps to a line below only where its line ends, and the lines overlap horizontally). A character
+  matches a position when it is the recogniser's best guess there or one of its alternatives (a
+  check-digit repair), and then counts with that guess's probability (a repair lowers the confidence).
+  The first run is the one right after the field's printed label when that label was read, else the one
+  from which most of the value is found.
 
 A value found only partly (under 75 % of its characters, or any short value not whole) or found equally
 well in two places (nothing says which one the parser used, beyond the field's printed label) is
@@ -24,18 +27,20 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 
-from certscan.cards.evidence_dates import DATE_LOOKALIKES, ISO_DATE, LONG_TERM_WORDS, printed_dates
+from certscan.cards.evidence_forms import (
+    DATE_LOOKALIKES,
+    ISO_DATE,
+    LONG_TERM_WORDS,
+    canonical,
+    char_key,
+    printed_dates,
+    span_quad,
+)
 from certscan.ocr.types import Line, Page
 
-# Characters OCR confuses, folded onto one representative on both sides of a comparison.
-_FOLD = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "|": "1", "Z": "2", "S": "5",
-                       "B": "8", "G": "6"})
-# Spaces and separators the parsers drop or add (plates' ·, grouped bank numbers, MRZ fillers).
-_DROP = frozenset(" \t\u3000·•・.．-—–_/\\:：,，。、;；'\"`()（）[]{}【】<>《》«»‹›〈〉く≤≦&“”‘’√*+=#~")
 MIN_COVERAGE = 0.75
 MAX_ROW_GAP = 2  # rows between two consecutive parts of one value
 FIRST_SKIPS = 2  # leading characters of a value that may be given up when nothing on the page starts so
@@ -45,18 +50,6 @@ LABEL_GAP = 1  # atoms between a label and its value on one row (a stray colon k
 Atoms = frozenset[tuple[int, int]] | set[tuple[int, int]]  # (row, offset) of literal-matching atoms
 Label = tuple[int, int, int]  # a printed label: (row, atom offset just past it, its line)
 _Run = tuple[tuple[float, ...], int, int, list[float]]  # (rank key, row, offset in the row, probabilities)
-
-
-def canonical(text: str) -> str:
-    """The comparable form of a value or a line: NFKC, upper case, look-alikes folded, separators gone."""
-    s = unicodedata.normalize("NFKC", text).upper().translate(_FOLD)
-    return "".join(ch for ch in s if ch not in _DROP and not ch.isspace())
-
-
-@cache
-def _char_key(ch: str) -> str:
-    """One recognised character's canonical form (its first character; "" for a separator)."""
-    return canonical(ch)[:1]
 
 
 @dataclass(frozen=True)
@@ -109,10 +102,10 @@ def _line_units(line: Line, index: int) -> list[Unit]:
         else:
             pairs = [(ch, line.confidence)]
         alts: dict[str, float] = {}
-        if not _char_key(ch):
+        if not char_key(ch):
             pairs = []  # a separator: no alternative of it is evidence of anything
         for alt, p in pairs:
-            c = _char_key(alt)
+            c = char_key(alt)
             if c and alts.get(c, -1.0) < p:
                 alts[c] = float(p)
         raw = unicodedata.normalize("NFKC", ch) or ch
@@ -402,18 +395,3 @@ class LineIndex:
                 if at >= 0:
                     out.append((r, at + len(w), atoms[at + len(w) - 1].line))
         return out
-
-
-def span_quad(line: Line, first: int, last: int) -> np.ndarray:
-    """The part of ``line``'s quad holding characters ``first..last``, by their typical widths."""
-    widths = [_char_width(ch) for ch in line.text] or [1.0]
-    total = sum(widths)
-    f0, f1 = sum(widths[:first]) / total, sum(widths[: last + 1]) / total
-    tl, tr, br, bl = (np.asarray(p, dtype=np.float64) for p in line.box[:4])
-    return np.array([tl + (tr - tl) * f0, tl + (tr - tl) * f1, bl + (br - bl) * f1, bl + (br - bl) * f0])
-
-
-def _char_width(ch: str) -> float:
-    if ch.isspace():
-        return 0.35
-    return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.55

@@ -1,16 +1,29 @@
-"""Printed dates for ``certscan.cards.evidence_match``: every date a row shows, in the forms cards print.
+"""How values look on the page, for ``certscan.cards.evidence_match``: canonical characters, printed
+dates, and where a character sits in its line.
 
-``2020年1月1日``, ``2020.01.01`` / ``2020-1-1`` / ``2020 01 01``, ``20200101``, ``2020年0101日`` (a separator
-lost), ``01 JAN 2020`` / ``01 1月/JAN 2020`` (passports); matched on rows upper-cased with ``O o l I`` read
-as digits, as the parsers read dates.
+Canonical form (literal matching): NFKC, upper case, OCR look-alikes folded (O/0, I/1, ...), spaces and
+separators dropped. Printed dates: ``2020年1月1日``, ``2020.01.01`` / ``2020-1-1`` / ``2020 01 01``,
+``20200101``, ``2020年0101日`` (a separator lost), ``01 JAN 2020`` / ``01 1月/JAN 2020`` (passports); matched
+on rows upper-cased with ``O o l I`` read as digits, as the parsers read dates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Sequence
+from functools import cache
 
+import numpy as np
+
+from certscan.ocr.types import Line
+
+# Characters OCR confuses, folded onto one representative on both sides of a comparison.
+_FOLD = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "|": "1", "Z": "2", "S": "5",
+                       "B": "8", "G": "6"})
+# Spaces and separators the parsers drop or add (plates' ·, grouped bank numbers, MRZ fillers).
+_DROP = frozenset(" \t\u3000·•・.．-—–_/\\:：,，。、;；'\"`()（）[]{}【】<>《》«»‹›〈〉く≤≦&“”‘’√*+=#~")
 DATE_LOOKALIKES = str.maketrans("OolI", "0011")  # as the parsers read dates
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 LONG_TERM_WORDS = re.compile("长期|長期")
@@ -67,3 +80,30 @@ def printed_dates(raws: Sequence[str]) -> list[tuple[int, int, int, frozenset[st
                     out.append((r, m.start(), m.end(), values))
                     taken.append((m.start(), m.end()))
     return out
+
+
+def canonical(text: str) -> str:
+    """The comparable form of a value or a line: NFKC, upper case, look-alikes folded, separators gone."""
+    s = unicodedata.normalize("NFKC", text).upper().translate(_FOLD)
+    return "".join(ch for ch in s if ch not in _DROP and not ch.isspace())
+
+
+@cache
+def char_key(ch: str) -> str:
+    """One recognised character's canonical form (its first character; "" for a separator)."""
+    return canonical(ch)[:1]
+
+
+def span_quad(line: Line, first: int, last: int) -> np.ndarray:
+    """The part of ``line``'s quad holding characters ``first..last``, by their typical widths."""
+    widths = [_char_width(ch) for ch in line.text] or [1.0]
+    total = sum(widths)
+    f0, f1 = sum(widths[:first]) / total, sum(widths[: last + 1]) / total
+    tl, tr, br, bl = (np.asarray(p, dtype=np.float64) for p in line.box[:4])
+    return np.array([tl + (tr - tl) * f0, tl + (tr - tl) * f1, bl + (br - bl) * f1, bl + (br - bl) * f0])
+
+
+def _char_width(ch: str) -> float:
+    if ch.isspace():
+        return 0.35
+    return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.55
