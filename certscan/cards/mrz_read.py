@@ -205,6 +205,33 @@ def read_mrz(page: Page, reread: Reread | None = None, names_ok: NamesCheck | No
     rows = find_mrz_rows(page)
     if not rows:
         return None
+    best = _read_found_rows(rows, reread, names_ok)
+    if best is not None and len(rows) == 1 and reread is not None and names_ok is not None:
+        _upper_row_above(rows[0], best, reread, names_ok)
+    return best
+
+
+def _upper_row_above(row: Sequence[Line], read: MrzRead, reread: Reread, names_ok: NamesCheck) -> None:
+    """Line 1 the detector missed, read where it must be: right above line 2, as wide. Kept only when
+    the visual zone confirms its names (the line spacing varies, so a few offsets are tried)."""
+    x0, x1 = min(ln.x0 for ln in row), max(ln.x1 for ln in row)
+    y0, y1 = min(ln.y0 for ln in row), max(ln.y1 for ln in row)
+    h = y1 - y0
+    for offset in (1.0, 1.4, 1.8):
+        top, bottom = y0 - offset * h, y1 - offset * h
+        box = np.array([[x0, top], [x1, top], [x1, bottom], [x0, bottom]], dtype=np.float32)
+        band = Line(text="", box=box, confidence=0.0)
+        upper = _reread_rows([[band]], reread)
+        if not upper or not upper[0] or upper[0][0].best != "P":
+            continue
+        alt = read_rows([list(row)], upper[0], None)
+        if alt is not None and names_ok(MrzRead(line0=alt.line0, line1=read.line1, checks=read.checks)):
+            read.line0 = alt.line0
+            return
+
+
+def _read_found_rows(rows: list[list[Line]], reread: Reread | None,
+                     names_ok: NamesCheck | None) -> MrzRead | None:
     first = read_rows(rows)
     if first is None or reread is None:
         return first

@@ -77,7 +77,8 @@ def _split_place(text: str) -> tuple[str, str]:
 
 def _fill_mrz(fields: dict[str, Any], extra: dict[str, Any], read: MrzRead) -> None:
     line0, line1 = read.line0, read.line1
-    fields["line0"], fields["line1"] = line0, line1
+    fields["line0"] = line0 if line0.strip("<") else ""  # the names line was not read: nothing to show
+    fields["line1"] = line1
     fields["type"] = line0[0] if line0[0] != "<" else ""
     names = line0[5:].split("<<", 1)
     fields["surname"] = names[0].replace("<", " ").strip()

@@ -166,3 +166,10 @@ def test_a_given_name_spelled_like_the_surname_is_read_from_its_own_row() -> Non
     lines = [line("李LI", 400, 130, 520, 160), line("丽LI", 400, 200, 520, 230),
              line(line0, 50, 560, 950, 590), line(line1, 50, 610, 950, 640)]
     assert parse(scan("passport", lines)).fields["cnName"] == "李丽"
+
+
+def test_a_names_line_the_detector_missed_is_read_above_line_2_when_the_print_confirms_it() -> None:
+    scan_input, engine = _passport_scan([*VIZ, line(LINE1, 50, 610, 950, 640)], [LINE0[:22], LINE0[22:]])
+    assert parse(scan_input).fields["line0"] == LINE0 and engine.asked == [2]
+    scan_input, engine = _passport_scan([line(LINE1, 50, 610, 950, 640)], [LINE0[:22], LINE0[22:]])
+    assert parse(scan_input).fields["line0"] == ""  # nothing printed confirms it: not taken
