@@ -13,8 +13,8 @@ works backwards from the value: it indexes every recognised character of every c
   wraps to a line below only where its line ends, and the lines overlap horizontally). A character
   matches a position when it is the recogniser's best guess there or one of its alternatives (a
   check-digit repair), and then counts with that guess's probability (a repair lowers the confidence).
-  The first run is the one right after the field's printed label when that label was read, else the one
-  from which most of the value is found.
+  The first run is the one from which most of the value is found as read (repairs aside), the one right
+  after the field's printed label on a tie.
 
 A value found only partly (under 75 % of its characters, or any short value not whole) or found equally
 well in two places (nothing says which one the parser used, beyond the field's printed label) is
@@ -178,12 +178,12 @@ class LineIndex:
             if len(run) == m and any(k[:4] == key[:4] and self._distinct(first_atom, self.atoms[r][i])
                                      for k, r, i, _ in firsts[1:]):
                 return None  # the whole value is printed twice: nothing says which one was used
-            # The longest first run may be the wrong one (P<CHN... in the VIZ), and one right after the
-            # field's label beats a longer one elsewhere (a misread character there, a repair here).
+            # The longest first run may be the wrong one (P<CHN... in the VIZ); as many characters read
+            # right after the field's label beat a longer match elsewhere that needs a repair.
             tries = firsts[:FIRST_TRIES] + [r for r in firsts[FIRST_TRIES:] if r[0][3] == 0][:1]
             for first in tries:
                 found, matched, pieces, guesses = self._complete(target, p0, first, near, exclude)
-                score = (first[0][3], matched - guesses, -pieces)  # (-label distance, sure chars, runs)
+                score = (matched - guesses, first[0][3], -pieces)  # (sure chars, -label distance, runs)
                 if found is not None and (best is None or score > best[0]):
                     best = (score, found)
             if best is not None and sum(p > 0 for p in best[1].probs) == m:

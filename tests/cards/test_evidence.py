@@ -132,6 +132,15 @@ def test_a_misread_value_after_its_label_beats_a_repaired_one_elsewhere() -> Non
     assert np.asarray(out["birthPlace"]["box"])[:, 1].max() == 30  # one line: no wrap mid-line
 
 
+def test_a_repair_right_after_the_label_does_not_beat_the_value_as_read() -> None:
+    chars = plain_chars("ory")
+    chars[0] = CharCandidates(chars=("o", "p"), probs=(0.9, 0.05))
+    after_label = Line(text="ory", box=line("x", 100, 0, 160, 30).box, confidence=0.9, chars=chars)
+    lines = [line("类型/Type", 0, 0, 90, 30), after_label, line("P", 0, 40, 20, 70)]
+    out = details({"type": "P"}, lines, card="passport")
+    assert out["type"]["box"] == [[0, 40], [20, 40], [20, 70], [0, 70]]
+
+
 def test_value_not_on_the_page_keeps_the_card_rate_and_no_box() -> None:
     out = details({"name": "王小明"}, [line("姓名李四", 0, 0, 200, 30)], rate=87.654)
     assert out["name"] == {"confidence": 87.65, "box": None}
