@@ -93,6 +93,9 @@ RESIDENT_ROWS = (
     ("undertaker", "registerDate"),
 )
 
+# The head page's two rows of label and value cells (户别 | … | 户主姓名 | …; 户号 | … | 住址 | …).
+HEAD_ROWS = (("householdType", "houseHolder"), ("householdNumber", "address"))
+
 # Digits OCR swaps inside ID numbers (tried one position at a time against the check digit).
 _ID_SWAPS = {"0": "86", "1": "7", "3": "8", "5": "6", "6": "058", "7": "1", "8": "036", "9": "0", "X": "8"}
 
@@ -161,10 +164,10 @@ def parse_head_page(page: Page, image: np.ndarray | None = None,
                     engine: OcrEngine | None = None) -> CardResult:
     if not page.lines:
         return CardResult.empty(HEAD)
-    v = _values(page, HEAD_LABELS, image, engine)
+    v = _values(page, HEAD_LABELS, image, engine, HEAD_ROWS)
     out = empty_fields(HEAD)
     out.update(
-        householdType=v["householdType"],
+        householdType=household_type(v["householdType"]),
         houseHolder=v["houseHolder"],
         address=fix_place_prefix(v["address"]),
         householdNumber=_number(v["householdNumber"]),
@@ -221,6 +224,24 @@ def migration(text: str) -> str:
     end = "迁来" if m["end"] or text.endswith("迁") else ""
     place = m["place"].removesuffix("迁") if end else m["place"]
     return f"{m['date']}日由{fix_place_prefix(place)}{end}"
+
+
+_HOUSEHOLD_TYPES = ("家庭户", "集体户")
+
+
+def household_type(text: str) -> str:
+    """户别 as printed; a three-character read one character away from 家庭户 / 集体户 (or missing one)
+    is that word (the cell's small print is often read with one slip)."""
+    s = compact(text)
+    for word in _HOUSEHOLD_TYPES:
+        if s == word:
+            return s
+    for word in _HOUSEHOLD_TYPES:
+        if len(s) == 3 and sum(a != b for a, b in zip(s, word, strict=True)) == 1 and s[-1] == "户":
+            return word
+        if len(s) == 2 and s[-1] == "户" and s[0] in word[:2]:
+            return word
+    return text
 
 
 _BLOOD_TYPES = ("A", "B", "O", "AB")

@@ -192,7 +192,7 @@ def find_grid(image: np.ndarray, page: Page, min_cells: int = 6, text_px: float 
     tx0, ty0 = min(ln.x0 for ln in page.lines), min(ln.y0 for ln in page.lines)
     tx1, ty1 = max(ln.x1 for ln in page.lines), max(ln.y1 for ln in page.lines)
     # Cells run well past their text (a short value in a wide cell): keep a generous margin.
-    margin = max(3 * line_h, 0.25 * max(tx1 - tx0, ty1 - ty0))
+    margin = max(3 * line_h, 0.5 * max(tx1 - tx0, ty1 - ty0))
     x0, y0 = max(0.0, tx0 - margin), max(0.0, ty0 - margin)
     x1, y1 = min(float(page.width), tx1 + margin), min(float(page.height), ty1 + margin)
     size = (max(1, int((x1 - x0) * scale)), max(1, int((y1 - y0) * scale)))
@@ -332,6 +332,7 @@ def grid_values(grid: Grid, lines: list[Line], labels: LabelSet, template: Seque
     values: dict[str, str] = {}
     owner: dict[int, list[str]] = {}
     hits: dict[int, tuple[str, str, int]] = {}
+    exact: set[int] = set()
     ordered = sorted(grid.cells, key=lambda c: (c.cy, c.x0))
     # Exact captions first; the cell right of one holds a value, however much it looks like a caption
     # (汉族 is one character from 民族). Then captions misread by a character, among the other cells.
@@ -344,6 +345,8 @@ def grid_values(grid: Grid, lines: list[Line], labels: LabelSet, template: Seque
             if loose and any(grid.right_of(grid.by_index(i)) is cell for i in hits):
                 continue
             hits[cell.index] = hit
+            if not loose:
+                exact.add(cell.index)
     for cell in ordered:
         if cell.index not in hits:
             continue
@@ -366,7 +369,8 @@ def grid_values(grid: Grid, lines: list[Line], labels: LabelSet, template: Seque
                 values.pop(key, None)
                 placed.pop(key, None)
     if template:
-        _place_by_template(grid, template, label_of, values, placed)
+        # Only captions read exactly judge the template: a value one character from a caption does not.
+        _place_by_template(grid, template, {i: k for i, k in label_of.items() if i in exact}, values, placed)
     return values
 
 
@@ -395,7 +399,8 @@ def _place_by_template(grid: Grid, template: Sequence[Sequence[str]], label_of: 
                        values: dict[str, str], placed: dict[str, Cell]) -> None:
     rows = [row for row in grid.rows() if len(row) >= 2]
     pairs = _align([len(r) for r in rows], [2 * len(t) for t in template])
-    if len(pairs) < len(template) - 1 or len(rows) - len(pairs) > 2:
+    spare = 1 if len(template) > 4 else 0  # a short template must be found whole
+    if len(pairs) < len(template) - spare or len(rows) - len(pairs) > 2:
         return  # too far from the printed form to place anything by position
     uses = Counter(c.index for row in rows for c in row)
     read = [(label_of[c.index], template[t][j // 2]) for r, t in pairs for j, c in enumerate(rows[r])

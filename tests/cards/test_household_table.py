@@ -1,0 +1,109 @@
+"""Ruled-table reading (certscan.cards.table) on a drawn grid with hand-built OCR lines (no models)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from certscan.cards import household
+from certscan.cards.labelled import LabelSet
+from certscan.cards.table import find_grid, grid_values
+from certscan.ocr.types import Line, Page
+
+LABELS = LabelSet({"name": ["姓名"], "sex": ["性别"], "nation": ["民族"], "birthday": ["出生日期"]})
+TEMPLATE = (("name", "sex"), ("nation", "birthday"))
+# Two rows of label | value | label | value cells, 40 px text in 80 px rows.
+COLUMNS = (100, 260, 560, 760, 1100)
+ROWS = (100, 180, 260)
+
+
+def grid_image() -> np.ndarray:
+    image = np.full((400, 1200, 3), 245, dtype=np.uint8)
+    for x in COLUMNS:
+        cv2.line(image, (x, ROWS[0]), (x, ROWS[-1]), (20, 20, 20), 2)
+    for y in ROWS:
+        cv2.line(image, (COLUMNS[0], y), (COLUMNS[-1], y), (20, 20, 20), 2)
+    return image
+
+
+def line(text: str, x0: float, x1: float, row: int, confidence: float = 0.95) -> Line:
+    y0 = ROWS[row] + 20
+    box = np.array([[x0, y0], [x1, y0], [x1, y0 + 40], [x0, y0 + 40]], dtype=np.float32)
+    return Line(text=text, box=box, confidence=confidence)
+
+
+def page(lines: list[Line]) -> Page:
+    return Page(width=1200, height=400, lines=lines)
+
+
+def test_cells_found_and_a_line_across_a_rule_split_at_it() -> None:
+    lines = [
+        line("姓名", 140, 220, 0),
+        # one OCR line over the value cell, the next caption and its value: 张伟 | 性别 | 男
+        line("张伟性别男", 280, 820, 0),
+        line("民族", 140, 220, 1),
+        line("汉族", 280, 360, 1),
+        line("出生日期", 580, 740, 1),
+        line("1990年01月02日", 780, 1060, 1),
+    ]
+    grid = find_grid(grid_image(), page(lines))
+    assert grid is not None and len(grid.cells) == 8
+    values = grid_values(grid, lines, LABELS)
+    assert values == {"name": "张伟", "sex": "男", "nation": "汉族", "birthday": "1990年01月02日"}
+
+
+def test_value_beside_a_caption_it_resembles_is_a_value() -> None:
+    lines = [line("民族", 140, 220, 1), line("汉族", 280, 360, 1), line("姓名", 140, 220, 0),
+             line("出生日期", 580, 740, 1), line("1990年01月02日", 780, 1060, 1)]
+    grid = find_grid(grid_image(), page(lines))
+    assert grid is not None
+    assert grid_values(grid, lines, LABELS)["nation"] == "汉族"  # 汉族 is one character from 民族
+
+
+def test_template_places_values_whose_captions_are_unreadable() -> None:
+    lines = [
+        line("#", 140, 170, 0, 0.2),  # 姓名 unreadable
+        line("张伟", 280, 360, 0),
+        line("性别", 580, 660, 0),
+        line("男", 780, 820, 0),
+        line("%%", 140, 220, 1, 0.3),  # 民族 unreadable
+        line("汉族", 280, 360, 1),
+        line("出生日期", 580, 740, 1),
+    ]
+    grid = find_grid(grid_image(), page(lines))
+    assert grid is not None
+    values = grid_values(grid, lines, LABELS, TEMPLATE)
+    assert (values["name"], values["sex"], values["nation"], values["birthday"]) == ("张伟", "男", "汉族", "")
+    # without the template the unreadable captions' values stay unknown
+    assert "name" not in grid_values(grid, lines, LABELS)
+
+
+def test_template_not_used_when_a_read_caption_contradicts_it() -> None:
+    lines = [line("#", 140, 170, 0, 0.2), line("张伟", 280, 360, 0), line("民族", 580, 660, 0),
+             line("汉族", 780, 860, 0), line("出生日期", 580, 740, 1), line("1990年01月02日", 780, 1060, 1)]
+    grid = find_grid(grid_image(), page(lines))
+    assert grid is not None
+    assert "name" not in grid_values(grid, lines, LABELS, TEMPLATE)
+
+
+def test_seal_ink_far_right_in_an_empty_cell_is_no_value() -> None:
+    lines = [line("姓名", 140, 220, 0), line("派出所", 440, 540, 0), line("性别", 580, 660, 0),
+             line("出生日期", 580, 740, 1), line("1990年01月02日", 780, 1060, 1)]
+    grid = find_grid(grid_image(), page(lines))
+    assert grid is not None
+    assert grid_values(grid, lines, LABELS)["name"] == ""
+
+
+def test_no_grid_on_a_page_without_rules() -> None:
+    blank = np.full((400, 1200, 3), 245, dtype=np.uint8)
+    assert find_grid(blank, page([line("姓名", 140, 220, 0), line("张伟", 280, 360, 0)])) is None
+
+
+def test_blood_and_household_types() -> None:
+    assert household.blood_type("0") == "O"
+    assert household.blood_type("A8") == "AB"
+    assert household.blood_type("不明") == "不明"
+    assert household.household_type("象庭户") == "家庭户"
+    assert household.household_type("体户") == "集体户"
+    assert household.household_type("集体户") == "集体户"
+    assert household.household_type("居民家庭户") == "居民家庭户"
