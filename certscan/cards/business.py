@@ -187,11 +187,11 @@ def balance_brackets(text: str) -> str:
 
 
 def _code(text: str) -> str:
-    return "".join(_ALNUM.findall(compact(text).upper()))
+    return "".join(_ALNUM.findall(compact(text).upper().replace("×", "X")))  # a check X read as ×
 
 
 def _org_code(text: str) -> str:
-    s = compact(text).upper().replace("—", "-").replace("_", "-")
+    s = compact(text).upper().replace("—", "-").replace("_", "-").replace("×", "X")
     m = re.search(r"([0-9A-Z]{8})-?([0-9X])", s)
     return f"{m[1]}-{m[2]}" if m else ""
 

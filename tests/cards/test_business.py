@@ -283,3 +283,8 @@ def test_a_faint_speck_beside_a_caption_is_left_out() -> None:
                  confidence=0.11)
     page.lines.insert(6, speck)
     assert business.parse_page(page).fields["companyName"] == "北京华信科技有限公司"
+
+
+def test_check_x_read_as_a_multiplication_sign() -> None:
+    assert business._org_code("94325847-×") == "94325847-X"
+    assert business._code("11010594325847×") == "11010594325847X"
