@@ -43,7 +43,11 @@ _CLASS_DIGIT = str.maketrans(
 def dates_in(text: str, long_term: bool = False) -> list[str]:
     """``find_dates`` over text whose boxes OCR merged: a value glued to the next label or to 至
     (``2009-06-17有效期限``, ``2013-12-03至2019-12-03``) still ends its date."""
-    return find_dates(re.sub(r"(\d)(?=[\u4e00-\u9fff])", r"\1 ", text), long_term=long_term)
+    text = re.sub(r"(\d)(?=[\u4e00-\u9fff])", r"\1 ", text)
+    # one separator lost (202411-03, 2024-1103): the other one still fixes where month and day sit
+    text = re.sub(r"(?<!\d)((?:19|20)\d{2})(\d{2})-(\d{2})(?!\d)", r"\1-\2-\3", text)
+    text = re.sub(r"(?<!\d)((?:19|20)\d{2})-(\d{2})(\d{2})(?!\d)", r"\1-\2-\3", text)
+    return find_dates(text, long_term=long_term)
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -110,8 +114,8 @@ def _address(page: Page) -> str:
         return _address_band(page)
     first = hit.rest
     anchor = hit.line
-    if not first:
-        right = layout.right_of(page, hit.line)
+    if not first:  # the value's box, not the English caption that overlaps the label's row
+        right = [ln for ln in layout.right_of(page, hit.line) if ln.x0 > hit.line.cx]
         if not right:
             return ""
         anchor, first = right[0], compact(right[0].text)
@@ -120,14 +124,36 @@ def _address(page: Page) -> str:
     floor = layout.find_label(page, stops)
     if floor is not None:  # the birth date's value can sit in the address column's path
         below = [ln for ln in below if ln.cy < floor.line.y0]
-    parts = [first]
+    parts, used = [first], [anchor]
     for ln in below:
         text = compact(ln.text)
         if _next_row(text, stops):
             break
         if not _ENGLISH.fullmatch(text):
             parts.append(text)
-    return fix_place_prefix(strip_punct(re.sub(r"(?i)address", "", "".join(parts))))
+            used.append(ln)
+    address = fix_place_prefix(strip_punct(re.sub(r"(?i)address", "", "".join(parts))))
+    return repeated_name_repair(address, used)
+
+
+def repeated_name_repair(address: str, lines: list[Line]) -> str:
+    """An address names its town or village twice (廿家庄乡廿家庄村): a character read wrongly in
+    one occurrence is replaced by the recogniser's alternative that makes it the other occurrence
+    (three Chinese characters must then agree, and the read trigram must occur only once)."""
+    cjk = re.compile(r"[\u4e00-\u9fff]{3}")
+    for ln in lines:
+        if len(ln.chars) != len(ln.text):
+            continue
+        for j, cand in enumerate(ln.chars):
+            read = ln.text[j : j + 3]
+            if not cjk.fullmatch(read) or address.count(read) != 1:
+                continue
+            for alt in cand.chars[1:3]:
+                other = alt + read[1:]
+                if cjk.fullmatch(other) and other in address:
+                    address = address.replace(read, other, 1)
+                    break
+    return address
 
 
 def _next_row(text: str, labels: list[str]) -> bool:
@@ -139,10 +165,14 @@ def _address_band(page: Page) -> str:
     """The address when its label was not read: the lines between the 性别 row and 出生日期."""
     sex = layout.find_label(page, "性别", anywhere=True)
     top = sex or layout.find_label(page, "姓名")  # 性别 misread too: the name row bounds the band
-    birth = layout.find_label(page, ["出生日期", "初次领证日期"])
-    if top is None or birth is None:
+    if top is None:
         return ""
-    band = sorted((ln for ln in page.lines if top.line.y1 < ln.cy < birth.line.y0), key=lambda ln: ln.y0)
+    birth = layout.find_label(page, ["出生日期", "初次领证日期"])
+    dated = [ln for ln in page.lines if ln.y0 > top.line.y1 and dates_in(ln.text)]
+    floor = birth.line.y0 if birth else min((ln.y0 for ln in dated), default=None)  # else the birth date
+    if floor is None:
+        return ""
+    band = sorted((ln for ln in page.lines if top.line.y1 < ln.cy < floor), key=lambda ln: ln.y0)
 
     def long_enough(ln: Line) -> bool:  # reaches under 性别, or (性别 unread) a long line of text
         return (sex is not None and ln.x1 > sex.line.x0) or len(re.findall(r"[\u4e00-\u9fff]", ln.text)) > 7

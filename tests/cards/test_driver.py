@@ -140,6 +140,29 @@ def test_older_card_when_neither_validity_label_was_read() -> None:
     assert driver._validity(page) == ("2016-06-30", "2026-06-30")
 
 
+def test_date_that_lost_one_separator() -> None:
+    assert driver.dates_in("202411-03至2030-11-03") == ["2024-11-03", "2030-11-03"]
+    assert driver.dates_in("2024-1103") == ["2024-11-03"]
+
+
+def test_address_value_not_the_english_caption_on_the_label_row() -> None:
+    page = replaced(front_page([]), "Address", line("viee", 62, 262, 112, 18))
+    assert driver._address(page) == "北京市东城区建国门内大街18号恒基中心1座"
+
+
+def test_town_named_twice_agrees_with_itself_through_the_recogniser_alternative() -> None:
+    from certscan.ocr.types import CharCandidates
+
+    text = "河北省保定市徐水区古家庄乡廿家庄村8号"
+    chars = [CharCandidates(chars=(c, "廿") if c == "古" else (c,), probs=(0.6, 0.3) if c == "古" else (0.9,))
+             for c in text]
+    value = Line(text=text, box=line(text, 150, 240, 700).box, confidence=0.9, chars=chars)
+    assert driver.repeated_name_repair(text, [value]) == "河北省保定市徐水区廿家庄乡廿家庄村8号"
+    plain = [CharCandidates((c,), (0.9,)) for c in text]
+    no_alt = Line(text=text, box=value.box, confidence=0.9, chars=plain)
+    assert driver.repeated_name_repair(text, [no_alt]) == text
+
+
 @pytest.mark.parametrize(
     ("text", "code"),
     [("C1", "C1"), ("AL", "A1"), ("A1A2", "A1A2"), ("C1E", "C1E"), ("B2", "B2"), ("Class", ""), ("D", "D"),
