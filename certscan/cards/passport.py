@@ -65,8 +65,17 @@ def _viz_value(page: Page, key: str) -> str:
     hit = find_label(page, LABELS[key], max_errors=1)
     if hit is None:
         return ""
-    line = value_below(page, hit.line)
+    line = value_below(page, hit.line) or _value_under(page, hit.line)
     return normalize(line.text) if line is not None else ""
+
+
+def _value_under(page: Page, label: Line) -> Line | None:
+    """The value printed under a caption whose box overlaps the caption's (a tilted page, tall boxes):
+    the nearest line whose centre is clearly lower, starting in the caption's column."""
+    h = max(label.height, 1.0)
+    below = [ln for ln in page.lines if ln is not label and ln.cy > label.cy + 0.4 * h
+             and ln.y0 - label.y1 < 2 * h and label.x0 - 1.5 * h <= ln.x0 <= label.x1]
+    return min(below, key=lambda ln: (ln.cy, ln.x0)) if below else None
 
 
 def _split_place(text: str) -> tuple[str, str]:
@@ -218,9 +227,11 @@ def _fill_viz(page: Page, fields: dict[str, Any]) -> None:
     for key in ("birthPlace", "issuePlace"):
         if fields[key]:
             continue
-        cjk, latin = _split_place(_viz_value(page, key))
-        fields[key] = cjk or latin
-        fields[f"{key}Raw"] = latin
+        place = _viz_value(page, key)
+        cjk, latin = _split_place(place)
+        latin_only = latin and not cjk and re.fullmatch(r"[A-Za-z][A-Za-z .,'-]*", place)
+        fields[key] = cjk or (place.upper() if latin_only else latin)  # NEW YORK U.S.A. keeps its dots
+        fields[f"{key}Raw"] = place.upper() if latin_only else latin
     if not fields["authority"]:
         authority = _viz_value(page, "authority")
         fields["authority"] = "".join(_CJK.findall(authority)) if _CJK.search(authority) else authority
