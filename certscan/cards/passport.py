@@ -322,6 +322,19 @@ def repair_header(read: MrzRead, runs: set[str]) -> None:
             return
 
 
+def repair_separator(read: MrzRead, runs: set[str]) -> None:
+    """Names read with a single filler between surname and given names (``ZHONG<XINNA``, CTC merged the
+    pair): the single filler the visual zone's printed surname ends at becomes the ``<<`` separator."""
+    names = read.line0[5:].rstrip("<")
+    if "<<" in names or names_confirmed(read, runs):
+        return
+    for i, ch in enumerate(names):
+        variant = (read.line0[:5] + names[:i] + "<" + names[i:]).ljust(44, "<")[:44]
+        if ch == "<" and names_confirmed(MrzRead(line0=variant, line1=read.line1), runs):
+            read.line0 = variant
+            return
+
+
 def parse(scan: ScanInput) -> CardResult:
     page = read_page(scan)
     fields = empty_fields(scan.card)
@@ -335,6 +348,7 @@ def parse(scan: ScanInput) -> CardResult:
     if read is not None:
         cross_check_number(page, read)
         repair_header(read, runs)
+        repair_separator(read, runs)
         _fill_mrz(fields, extra, read)
     _fill_viz(page, fields)
     rate = page_rate(page, read.lines) if read and read.lines else page_rate(page)

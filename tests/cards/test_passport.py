@@ -173,3 +173,10 @@ def test_a_names_line_the_detector_missed_is_read_above_line_2_when_the_print_co
     assert parse(scan_input).fields["line0"] == LINE0 and engine.asked == [2]
     scan_input, engine = _passport_scan([line(LINE1, 50, 610, 950, 640)], [LINE0[:22], LINE0[22:]])
     assert parse(scan_input).fields["line0"] == ""  # nothing printed confirms it: not taken
+
+
+def test_a_single_filler_between_surname_and_given_names_is_the_separator() -> None:
+    merged = "P<UTOERIKSSON<ANNA<MARIA".ljust(44, "<")
+    lines = [*VIZ, line(merged, 50, 560, 950, 590), line(LINE1, 50, 610, 950, 640)]
+    f = parse(scan("passport", lines)).fields
+    assert (f["line0"], f["surname"], f["givenName"]) == (LINE0, "ERIKSSON", "ANNA MARIA")
