@@ -168,7 +168,7 @@ class LineIndex:
         are another field's."""
         target = canonical(value)
         m = len(target)
-        best: tuple[tuple[float, int, int], Found] | None = None
+        best: tuple[tuple[int, float, int], Found] | None = None
         for p0 in range(min(FIRST_SKIPS + 1, m)):  # the first characters may be misread
             firsts = self._runs(target, p0, set(exclude), [], near)
             if not firsts:
