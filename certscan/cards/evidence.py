@@ -36,6 +36,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+import cv2
 import numpy as np
 
 from certscan.cards.evidence_forms import ISO_DATE, span_quad
@@ -83,19 +84,24 @@ _LABELS: dict[str, tuple[str, ...]] = {
 
 def same_frame(image: np.ndarray, reference: np.ndarray) -> bool:
     """Whether ``image`` has the input's geometry (the input itself, or a colour transform of it such as
-    the red channel the licence parsers read), so a page read from it is in the input's coordinates."""
+    the red channel the licence parsers read), so a page read from it is in the input's coordinates.
+
+    Compared on the fine detail of small thumbnails (each minus its local mean): a colour transform keeps
+    the text's edges where they are (correlation above 0.9 on the corpora), a turned, flipped or shifted
+    image of the same size does not (below 0.25), even where the card's silhouette alone would agree."""
     if image is reference:
         return True
     if image.shape[:2] != reference.shape[:2]:
         return False
-    step = max(1, max(image.shape[:2]) // 64)
+    step = max(1, max(image.shape[:2]) // 128)
 
-    def thumb(a: np.ndarray) -> np.ndarray:
+    def detail(a: np.ndarray) -> np.ndarray:
         small = np.asarray(a[::step, ::step], dtype=np.float32)
-        return small.mean(axis=2) if small.ndim == 3 else small
+        small = small.mean(axis=2) if small.ndim == 3 else small
+        return (small - cv2.blur(small, (7, 7))).ravel()
 
-    x, y = thumb(image).ravel(), thumb(reference).ravel()
-    if float(x.std()) < 1.0 or float(y.std()) < 1.0:
+    x, y = detail(image), detail(reference)
+    if float(x.std()) < 0.5 or float(y.std()) < 0.5:
         return False  # flat: nothing to compare (and nothing to read)
     return float(np.corrcoef(x, y)[0, 1]) > 0.6
 
