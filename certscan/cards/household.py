@@ -22,6 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from certscan.cards.base import CardResult, ScanInput
+from certscan.cards.idcard import ETHNIC_GROUPS
 from certscan.cards.ink import drop_red_lines
 from certscan.cards.labelled import Fields, LabelSet, pieces
 from certscan.cards.places import fix_place_prefix
@@ -202,12 +203,15 @@ def parse_resident_page(page: Page, image: np.ndarray | None = None,
         type=RESIDENT,
     )
     out["bloodType"] = blood_type(out["bloodType"])
+    out["nation"] = nation(out["nation"])
+    for key in ("name", "formerName"):
+        out[key] = person_name(out[key])
     extra = {"sex": v["sex"][:1] if v["sex"][:1] in ("男", "女") else ""}
     return CardResult(card=RESIDENT, fields=out, rate=_rate(page), extra=extra)
 
 
 _MIGRATION = re.compile(
-    r"^(?P<date>\d{4}年\d{1,2}月\d{1,2})[日曰目门]?(?P<by>由)?(?P<place>.*?)(?P<end>[迁送旺]?来)?$"
+    r"^(?P<date>\d{4}年\d{1,2}月\d{1,2})[日曰目门]?(?P<by>由)?(?P<place>.*?)(?P<end>[迁送旺]?来|迁[米未末采])?$"
 )
 
 
@@ -248,9 +252,25 @@ _BLOOD_TYPES = ("A", "B", "O", "AB")
 
 
 def blood_type(text: str) -> str:
-    """A, B, O or AB with digit look-alikes fixed (O read as 0, B as 8); anything else as read (不明)."""
-    s = compact(text).upper().translate(str.maketrans("08", "OB"))
+    """A, B, O or AB with digit look-alikes fixed (O read as 0, B as 8) and specks around it (a rule
+    read as 1) dropped; anything else as read (不明)."""
+    s = re.sub(r"[^A-Z]", "", compact(text).upper().translate(str.maketrans("08", "OB")))
     return s if s in _BLOOD_TYPES else text
+
+
+def nation(text: str) -> str:
+    """民族 as printed (``汉族``); a read whose group is listed but whose 族 was misread (``汉旅``) is
+    given its 族 back."""
+    s = compact(text)
+    if s.endswith("族") or len(s) < 2:
+        return s
+    group = s[:-1]
+    return f"{group}族" if group in ETHNIC_GROUPS else s
+
+
+def person_name(text: str) -> str:
+    """A name is Chinese characters (and the · of transliterated names): marks around it are specks."""
+    return re.sub(r"[^\u4e00-\u9fff·]", "", text)
 
 
 def _number(text: str) -> str:
