@@ -14,6 +14,7 @@ from typing import Any
 from certscan.cards import layout, vin
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.driver import date_in, without_red
+from certscan.cards.places import fix_place_prefix
 from certscan.cards.plate import read_plates
 from certscan.cards.plate import repair as plate_repair
 from certscan.cards.text import compact, strip_punct
@@ -107,8 +108,8 @@ def _code(page: Page, label: str, min_len: int) -> str:
     for text in _row_texts(page, label):
         runs = re.findall(rf"[A-Z0-9]{{{min_len},}}", re.sub(r"[\s·.\-]", "", text.upper()))
         runs = [r for r in runs if sum(c.isdigit() for c in r) >= 3]
-        if runs:
-            return max(runs, key=len)
+        if runs:  # O and 0 print alike; engine numbers, like VINs, use the digit
+            return max(runs, key=len).replace("O", "0")
     return ""
 
 
@@ -137,6 +138,7 @@ def parse_front(scan: ScanInput) -> CardResult:
         ("model", "品牌型号"),
     ):
         fields[key] = _value(page, label, FRONT_LABELS)
+    fields["address"] = fix_place_prefix(fields["address"])
     fields["plateNum"] = _plate(page, _value(page, "号牌号码", FRONT_LABELS))
     fields["vin"] = _vin(page)
     fields["engineNum"] = _code(page, "发动机号码", 4) or _code_below_vin(page, fields["vin"])
@@ -280,12 +282,33 @@ def _back_fallbacks(page: Page, fields: dict[str, Any]) -> None:
             if re.search(r"\d{3,5}\D?\d{4}\D?\d{4}m", t):
                 fields["overallDimension"] = dimensions(t)
                 break
+    if not fields["unladenMass"]:  # 整备质量 shares its row with 核定载质量, left of it
+        load = layout.find_label(page, "核定载质量")
+        left = [ln for ln in page.lines if load and layout.same_row(ln, load.line) and ln.x1 <= load.line.x0]
+        masses = [_mass(ln.text) for ln in left if _mass(ln.text)]
+        fields["unladenMass"] = masses[0] if len(masses) == 1 else ""
     record = fields["inspectionRecord"]
     if not record.startswith("检验有效期至"):
         found = [t for t in texts if "有效期至" in t]
         # The record is always printed as 检验有效期至…: a read that lost 检验 is completed.
         record = "检验有效期至" + found[0].split("有效期至", 1)[1] if found else record
     fields["inspectionRecord"] = record
+
+
+def plate_and_record_agree(plate: str, record: str) -> tuple[str, str]:
+    """The inspection record ends with the plate's first two characters (…09月晋V) when it names the
+    plate: a province lost from the plate is taken from the record, a record tail that disagrees with
+    a valid plate on the letter only (辽0 for 辽Q) takes the plate's."""
+    m = re.search(r"月(\w{1,3})$", record)
+    tail = m.group(1) if m else ""
+    if len(tail) != 2:
+        return plate, record
+    lost_province = not plate_rules.is_valid(plate) and tail[1] == plate[:1]
+    if lost_province and tail[0] in plate_rules.PROVINCES and plate_rules.is_valid(tail[0] + plate):
+        plate = tail[0] + plate
+    if plate_rules.is_valid(plate) and tail[0] == plate[0] and tail[1] != plate[1]:
+        record = record[: -len(tail)] + plate[:2]
+    return plate, record
 
 
 def parse_back(scan: ScanInput) -> CardResult:
@@ -307,4 +330,7 @@ def parse_back(scan: ScanInput) -> CardResult:
     fields["overallDimension"] = dimensions(_value(page, "外廓尺寸", BACK_LABELS))
     fields["inspectionRecord"] = _value(page, "检验记录", BACK_LABELS)
     _back_fallbacks(page, fields)
+    fields["plateNum"], fields["inspectionRecord"] = plate_and_record_agree(
+        fields["plateNum"], fields["inspectionRecord"]
+    )
     return CardResult(card="vehicle-license-back", fields=fields, rate=_rate(page))

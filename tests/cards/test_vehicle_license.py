@@ -138,3 +138,39 @@ def test_end_to_end_on_synthetic_licences(side: str) -> None:
             total += 1
             correct += got[key] == value
     assert correct >= total * 0.9
+
+
+def test_plate_and_inspection_record_repair_each_other() -> None:
+    # the province lost from the plate is the record's, a record tail read 辽0 follows the valid plate
+    assert parser.plate_and_record_agree("Z2V110", "检验有效期至2018年07月甘Z") == (
+        "甘Z2V110",
+        "检验有效期至2018年07月甘Z",
+    )
+    assert parser.plate_and_record_agree("辽Q12345", "检验有效期至2019年03月辽0") == (
+        "辽Q12345",
+        "检验有效期至2019年03月辽Q",
+    )
+    # a record without the plate, or one that disagrees on the province, is left alone
+    assert parser.plate_and_record_agree("辽Q12345", "检验有效期至2019年03月") == (
+        "辽Q12345",
+        "检验有效期至2019年03月",
+    )
+    assert parser.plate_and_record_agree("鄂V12345", "检验有效期至2023年09月普V") == (
+        "鄂V12345",
+        "检验有效期至2023年09月普V",
+    )
+
+
+def test_unladen_mass_left_of_the_load_label_when_its_own_label_was_not_read() -> None:
+    def ln(text: str, x0: float, y0: float, x1: float) -> Line:
+        box = np.array([[x0, y0], [x1, y0], [x1, y0 + 30], [x0, y0 + 30]], dtype=np.float32)
+        return Line(text=text, box=box, confidence=0.95)
+
+    page = Page(width=1000, height=700, lines=[
+        ln("档案编号", 630, 160, 740), ln("420880270206", 765, 158, 968),
+        ln("总质量", 625, 236, 716), ln("7325kg", 730, 232, 843),
+        ln("2910kg", 342, 305, 461), ln("核定载质量", 628, 308, 769), ln("4285kg", 777, 304, 892),
+    ])
+    fields = empty_fields("vehicle-license-back")
+    parser._back_fallbacks(page, fields)
+    assert fields["unladenMass"] == "2910kg"
