@@ -194,7 +194,8 @@ def _code_below_vin(page: Page, vin_text: str) -> str:
         if any(sum(a != b for a, b in zip(w, vin_text, strict=False)) <= 3 for w in windows):  # the VIN's row
             for ln in rows[i + 1]:
                 text = re.sub(r"[\s·.\-]", "", compact(ln.text).upper())
-                runs = [r for r in re.findall(r"[A-Z0-9]{5,}", text) if not date_in(r)]
+                runs = [r for r in re.findall(r"[A-Z0-9]{5,}", text)
+                        if not date_in(r) and sum(c.isdigit() for c in r) >= 3]  # not the English caption
                 if runs:
                     return max(runs, key=len)
             break
