@@ -143,7 +143,19 @@ def _values(page: Page, labels: LabelSet, image: np.ndarray | None, engine: OcrE
         found = stamp if key == "undertaker" else table
         out[key] = strip_punct(found[key]) if key in found else (
             fields if key == "undertaker" else black).cell(key)
+    if "undertaker" in out and "undertaker" not in stamp:
+        out["undertaker"] = _stamp_cell(fields)
     return out
+
+
+def _stamp_cell(fields: Fields) -> str:
+    """The clerk's stamp beside 承办人签章: one character merged into the caption's own line before the
+    stamp's name is the round seal's ink (``承办人签章：国`` | ``王林凯``), not part of the name."""
+    parts = fields.cell_pieces("undertaker")
+    anchor = fields.label("undertaker")
+    if anchor is not None and len(anchor.rest) == 1 and len(parts) > 1 and len(parts[1].text) >= 2:
+        parts = parts[1:]
+    return strip_punct("".join(p.text for p in parts))
 
 
 def _reread_blank_cells(image: np.ndarray, page: Page, engine: OcrEngine, cells: dict[str, Cell],

@@ -38,7 +38,8 @@ class Cell:
     y0: float
     x1: float
     y1: float
-    parts: list[tuple[float, float, str, float]] = field(default_factory=list)  # (row y, x, text, conf)
+    # (row y, x, text, confidence, line height) of each piece of OCR line inside the cell
+    parts: list[tuple[float, float, str, float, float]] = field(default_factory=list)
 
     @property
     def cx(self) -> float:
@@ -55,9 +56,9 @@ class Cell:
     @property
     def text(self) -> str:
         """The cell's characters in reading order: parts grouped into text rows, each left to right."""
-        rows: list[list[tuple[float, float, str, float]]] = []
+        rows: list[list[tuple[float, float, str, float, float]]] = []
         for part in sorted(self.parts):
-            if rows and abs(part[0] - rows[-1][0][0]) < 0.3 * self.height:
+            if rows and abs(part[0] - rows[-1][0][0]) < 0.5 * min(part[4], rows[-1][0][4]):
                 rows[-1].append(part)
             else:
                 rows.append([part])
@@ -293,14 +294,14 @@ def assign_lines(grid: Grid, lines: list[Line], captions: Sequence[str] = ()) ->
             if idx == 0:
                 continue
             x = float(left[0] + start * (right[0] - left[0]))
-            by_index[idx].parts.append((ln.cy, x, part, ln.confidence))
+            by_index[idx].parts.append((ln.cy, x, part, ln.confidence, ln.height))
             placed = True
         if not placed:
             outside.append(ln)
     return outside
 
 
-def _faint(part: tuple[float, float, str, float], cell: Cell) -> bool:
+def _faint(part: tuple[float, float, str, float, float], cell: Cell) -> bool:
     """A short read in low confidence: seal characters stamped across a cell, not its value. A short
     value (血型 O) is read faintly too, but it starts at the left of its cell."""
     if len(part[2]) > 2:
