@@ -294,8 +294,9 @@ def fill_back(page: Page, fields: dict[str, Any]) -> None:
 
 
 def _dash_before_long_term(text: str) -> str:
-    """``2016.11.04长期``: the dash lost between a whole date and 长期 (a day cut short stays no date)."""
-    return re.sub(r"(?<=[.\-/]\d\d)(?=长期)", "-", text)
+    """``2016.11.04长期``, ``2018.09.282023.09.28``: the dash lost between a whole date and 长期 or the
+    next date (a day cut short stays no date)."""
+    return re.sub(r"(?<=[.\-/]\d\d)(?=长期|(?:19|20)\d\d[.\-/])", "-", text)
 
 
 @cache

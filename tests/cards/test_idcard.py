@@ -73,6 +73,9 @@ def test_back_side_caption_misreads_and_partial_validity() -> None:
     lines = [line("家务平阳县公安局", 80, 190, 220, 215), line(".14-2029.05.14", 80, 220, 230, 240)]
     f = parse_back(scan("id-card-back", lines)).fields
     assert (f["authority"], f["startDate"], f["endDate"]) == ("平阳县公安局", "", "2029-05-14")
+    lines = [line("有效期量2018.09.282023.09.28", 80, 220, 260, 240)]  # the dash between the dates lost
+    f = parse_back(scan("id-card-back", lines)).fields
+    assert (f["startDate"], f["endDate"]) == ("2018-09-28", "2023-09-28")
 
 
 def test_authority_place_names_one_character_off_the_division_table() -> None:
