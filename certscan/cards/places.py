@@ -36,6 +36,11 @@ def _children() -> dict[str, list[str]]:
 
 
 @cache
+def _all_names() -> frozenset[str]:
+    return frozenset(_codes_by_name())
+
+
+@cache
 def _codes_by_name() -> dict[str, list[str]]:
     out: dict[str, list[str]] = defaultdict(list)
     for code in all_codes():
@@ -69,7 +74,10 @@ def _match(text: str, names: list[str]) -> tuple[str, int] | None:
     if exact:
         name = max(exact, key=len)
         return name, len(name)
-    near = {(n, len(n)) for n in names if len(n) >= 3 and _one_off(text[: len(n)], n)}
+    # A read that is itself a listed name at another level (威海市, 北镇市 at the start of an address
+    # without its province) is no misread of a province one character away (上海市, 北京市).
+    near = {(n, len(n)) for n in names
+            if len(n) >= 3 and _one_off(text[: len(n)], n) and text[: len(n)] not in _all_names()}
     near |= {(n, len(n) - 1) for n in names if len(n) >= 3 and _one_dropped(text[: len(n) - 1], n)}
     return near.pop() if len(near) == 1 else None
 

@@ -25,3 +25,8 @@ def test_a_character_dropped_inside_a_county_name_is_restored() -> None:
 def test_a_dropped_suffix_is_not_invented() -> None:
     # 解放区 is a district of 焦作: a street named 解放路 right after the city keeps its own name
     assert fix_place_prefix("河南省焦作市解放路8号") == "河南省焦作市解放路8号"
+
+
+def test_a_listed_city_at_the_start_is_not_a_province_misread() -> None:
+    assert fix_place_prefix("北镇市广宁街道富屯路8号") == "北镇市广宁街道富屯路8号"
+    assert fix_place_prefix("威海市环翠区新威路1号") == "威海市环翠区新威路1号"
