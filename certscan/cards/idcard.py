@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.layout import find_label, group_rows, match_label, right_of, row_value
+from certscan.cards.places import PLACEHOLDERS, corrected_place, place_names
 from certscan.cards.readers import char_runs, line_chars, page_rate, read_page
 from certscan.cards.text import compact, find_dates, parse_date, strip_punct
 from certscan.checks import idnumber
@@ -181,7 +181,6 @@ def _is_sex_row(row: _Row) -> bool:
         known_ethnic_suffix(v) and len(v) <= 4 for v in row.values[1:])
 
 
-_PLACEHOLDER_NAMES = {"", "市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 _DIVISION_SUFFIXES = set("省市县区州旗盟")
 
 
@@ -216,7 +215,7 @@ def address_with_region_names(address: str, code: str) -> str:
     from certscan.checks.regions import region_name
 
     names = [region_name(code[:2] + "0000"), region_name(code[:4] + "00"), region_name(code)]
-    expected = "".join(n for n in names if n not in _PLACEHOLDER_NAMES)
+    expected = "".join(n for n in names if n not in PLACEHOLDERS)
     if len(expected) < 4 or address.startswith(expected):
         return address
     best: tuple[int, int] | None = None  # (edits, prefix length)
@@ -299,19 +298,11 @@ def _dash_before_long_term(text: str) -> str:
     return re.sub(r"(?<=[.\-/]\d\d)(?=长期|(?:19|20)\d\d[.\-/])", "-", text)
 
 
-@cache
-def _place_names() -> frozenset[str]:
-    """Names of GB/T 2260 divisions (``射阳县``, ``牡丹江市``): what an issuing authority starts with."""
-    from certscan.checks.regions import all_codes, region_name
-
-    return frozenset(name for name in map(region_name, all_codes()) if len(name) >= 2 and name != "市辖区")
-
-
 def without_stray_prefix(authority: str) -> str:
     """The authority without up to 4 leading characters that are no part of it (a misread caption, a
     speck): cut only where the rest then starts with a division's exact name (``家务平阳县公安局``)."""
     head = authority.split("公安", 1)[0]
-    names = _place_names()
+    names = place_names()
     if not head or head in names or any(head.startswith(n) for n in names if len(n) >= 3):
         return authority
     for k in range(1, min(4, len(head) - 2) + 1):
@@ -319,27 +310,6 @@ def without_stray_prefix(authority: str) -> str:
         if rest in names or any(rest.startswith(n) for n in names if len(n) >= 3):
             return authority[k:]
     return authority
-
-
-@cache
-def _names_by_pattern() -> dict[str, frozenset[str]]:
-    """Place names of 3+ characters under each one-character wildcard pattern (``?丹江市`` → 牡丹江市)."""
-    index: dict[str, set[str]] = {}
-    for name in _place_names():
-        if len(name) >= 3:
-            for i in range(len(name)):
-                index.setdefault(name[:i] + "?" + name[i + 1:], set()).add(name)
-    return {key: frozenset(names) for key, names in index.items()}
-
-
-def corrected_place(text: str) -> str:
-    """``text`` when it is a listed place name, else the one listed name of 3+ characters one character
-    away from it (``社丹江市`` → 牡丹江市); unchanged when none or several are."""
-    if len(text) < 3 or text in _place_names():
-        return text
-    index = _names_by_pattern()
-    found = {name for i in range(len(text)) for name in index.get(text[:i] + "?" + text[i + 1:], ())}
-    return found.pop() if len(found) == 1 else text
 
 
 def corrected_authority(authority: str) -> str:
@@ -363,7 +333,7 @@ def _labelled_authority(page: Page) -> str:
     s = compact(hit.line.text)
     if hit.errors and len(s) > 5 and s[:3] == "签发机" and s[3] != "关" and value == strip_punct(s[3:]):
         head = s[3:].split("公安", 1)[0]
-        if not any(head.startswith(n) for n in _place_names()):
+        if not any(head.startswith(n) for n in place_names()):
             value = strip_punct(value[1:])
     return value
 

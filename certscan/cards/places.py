@@ -14,7 +14,8 @@ from functools import cache
 
 from certscan.checks.regions import all_codes, region_name
 
-_PLACEHOLDERS = {"", "市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+# Table rows that name no place (a municipality's "districts" row, unnamed groupings).
+PLACEHOLDERS = frozenset({"", "市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
 
 
 @cache
@@ -23,7 +24,7 @@ def _children() -> dict[str, list[str]]:
     kids: dict[str, set[str]] = defaultdict(set)
     for code in all_codes():
         name = region_name(code)
-        if name in _PLACEHOLDERS:
+        if name in PLACEHOLDERS:
             continue
         if code.endswith("0000"):
             kids[""].add(name)
@@ -38,6 +39,33 @@ def _children() -> dict[str, list[str]]:
 @cache
 def _all_names() -> frozenset[str]:
     return frozenset(_codes_by_name())
+
+
+@cache
+def place_names() -> frozenset[str]:
+    """Names of GB/T 2260 divisions of 2+ characters (``射阳县``, ``牡丹江市``), at any level."""
+    return frozenset(name for name in _all_names() if len(name) >= 2 and name != "市辖区")
+
+
+@cache
+def _names_by_pattern() -> dict[str, frozenset[str]]:
+    """Place names of 3+ characters under each one-character wildcard pattern (``?丹江市`` → 牡丹江市)."""
+    index: dict[str, set[str]] = {}
+    for name in place_names():
+        if len(name) >= 3:
+            for i in range(len(name)):
+                index.setdefault(name[:i] + "?" + name[i + 1:], set()).add(name)
+    return {key: frozenset(names) for key, names in index.items()}
+
+
+def corrected_place(text: str) -> str:
+    """``text`` when it is a listed place name, else the one listed name of 3+ characters one character
+    away from it (``社丹江市`` → 牡丹江市); unchanged when none or several are."""
+    if len(text) < 3 or text in place_names():
+        return text
+    index = _names_by_pattern()
+    found = {name for i in range(len(text)) for name in index.get(text[:i] + "?" + text[i + 1:], ())}
+    return found.pop() if len(found) == 1 else text
 
 
 @cache
