@@ -7,7 +7,7 @@ import pytest
 
 from certscan.cards.base import ScanInput
 from certscan.cards.idcard import parse_front
-from certscan.ocr import models
+from certscan.ocr import classify, models, onnx_engine
 from certscan.ocr.onnx_engine import OnnxEngine
 from tests.ocr.cards import FIELDS, id_card_front, on_background, rotated
 
@@ -53,3 +53,24 @@ def test_recognize_crops(engine: OnnxEngine) -> None:
     (read,) = engine.recognize([crop])
     assert read.text == FIELDS["number"]
     assert read.confidence > 0.8
+
+
+@pytest.mark.parametrize("clockwise", [0, 180])
+def test_unsure_classifier_tie_break_reads_probes_once(engine: OnnxEngine, clockwise: int,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the 0/180 classifier undecided, recognition confidence decides, and the probe lines it read
+    in the winning orientation are kept, not read again."""
+    monkeypatch.setattr(classify, "upside_down_scores", lambda sess, crops: [0.5] * len(crops))
+    plain = engine.read(rotated(on_background(id_card_front()), clockwise))
+    counted: list[int] = []
+    real = onnx_engine.recognize
+
+    def counting(sess: object, charset: object, crops: list[np.ndarray], *args: object) -> object:
+        counted.append(len(crops))
+        return real(sess, charset, crops, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(onnx_engine, "recognize", counting)
+    page = engine.read(rotated(on_background(id_card_front()), clockwise))
+    assert abs((page.angle - clockwise + 180) % 360 - 180) < 3, page.angle
+    assert FIELDS["number"] in page.text and FIELDS["name"] in page.text, page.text
+    assert sum(counted) <= len(plain.lines) + 2, counted  # each line once; at most the pair read turned
