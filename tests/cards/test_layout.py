@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import random
+
 import numpy as np
 
 from certscan.cards.layout import find_label, group_rows, lines_below, match_label, value_right_of
@@ -42,3 +44,33 @@ def test_lines_below_stops_at_next_label() -> None:
 def test_group_rows() -> None:
     lines = [line("b", 50, 10, 60, 20), line("a", 10, 11, 20, 21), line("c", 10, 40, 20, 50)]
     assert [[ln.text for ln in row] for row in group_rows(lines)] == [["a", "b"], ["c"]]
+
+
+def _match_label_full(s: str, label: str, k: int) -> int | None:
+    """The prefix match computed over the whole text (no shortcut), as the reference."""
+    n, m = len(label), len(s)
+    if n == 0 or m == 0:
+        return None
+    prev = list(range(m + 1))
+    for i in range(1, n + 1):
+        cur = [i] + [0] * m
+        for j in range(1, m + 1):
+            cur[j] = min(prev[j - 1] + (label[i - 1] != s[j - 1]), prev[j] + 1, cur[j - 1] + 1)
+        prev = cur
+    best_end, best_cost = None, k + 1
+    for j in range(1, m + 1):
+        if prev[j] < best_cost:
+            best_end, best_cost = j, prev[j]
+    return None if best_end is None or best_cost >= n else best_end
+
+
+def test_match_label_prefix_shortcut_agrees_with_the_whole_text_match() -> None:
+    rng = random.Random(6100)
+    alphabet = "注册资本号名称住所法定代表人经营范围成立日期"
+    for _ in range(3000):
+        label = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 7)))
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25)))
+        if rng.random() < 0.5:
+            text = label[: rng.randint(0, len(label))] + text  # near-prefix cases
+        for k in (0, 1, 2):
+            assert match_label(text, label, k) == _match_label_full(text, label, k), (text, label, k)
