@@ -9,9 +9,10 @@ dimensions are parsed into integers.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
-from certscan.cards import layout, vin
+from certscan.cards import layout, vehicle_terms, vin
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.driver import date_in, without_red
 from certscan.cards.places import fix_place_prefix
@@ -51,6 +52,8 @@ _ENGLISH = re.compile(
     r"(?i)(plate ?no\.?|vehicle ?type|owner|address|use ?character|model|"
     r"vehicle identification number|engine ?no\.?|register ?date|issue ?date)"
 )
+# 发动机号码 loses its tail under the seal more often than any other caption (发动机辑, 发动机).
+ENGINE_LABELS = ["发动机号码", "发动机号", "发动机"]
 _DIMENSIONS = re.compile(r"(\d{3,5})\D{1,3}?(\d{3,5})\D{1,3}?(\d{3,5})")
 
 
@@ -75,7 +78,7 @@ def vin_number(text: str) -> str:
     return vin_repair([(c, (), 1.0) for c in s])[0]
 
 
-def _row_texts(page: Page, label: str) -> list[str]:
+def _row_texts(page: Page, label: str | list[str]) -> list[str]:
     """What follows a label on its own line, then each box right of it on its row, nearest first."""
     hit = layout.find_label(page, label)
     if hit is None:
@@ -102,7 +105,7 @@ def _first(texts: list[str], pattern: str) -> str:
     return ""
 
 
-def _code(page: Page, label: str, min_len: int) -> str:
+def _code(page: Page, label: str | list[str], min_len: int) -> str:
     """The first run of Latin letters and digits of at least ``min_len`` after a label (seal remnants,
     printed in Chinese, are skipped; so is the English caption: codes carry digits)."""
     for text in _row_texts(page, label):
@@ -125,8 +128,15 @@ def _rate(page: Page) -> float:
     return round(100.0 * sum(ln.confidence for ln in page.lines) / max(1, len(page.lines)), 2)
 
 
+def without_specks(page: Page) -> Page:
+    """The page without boxes of one or two characters read with little confidence: remnants of the red
+    seal or the guilloche that the detector boxed between a label and its value (品牌型号 | 福 | 解放牌…)."""
+    kept = [ln for ln in page.lines if len(compact(ln.text)) > 2 or ln.confidence >= 0.3]
+    return replace(page, lines=kept)
+
+
 def parse_front(scan: ScanInput) -> CardResult:
-    page = scan.engine.read(without_red(scan.image))
+    page = without_specks(scan.engine.read(without_red(scan.image)))
     if not page.lines:
         return CardResult.empty("vehicle-license-front")
     fields = empty_fields("vehicle-license-front")
@@ -141,14 +151,15 @@ def parse_front(scan: ScanInput) -> CardResult:
     fields["address"] = fix_place_prefix(fields["address"])
     fields["plateNum"] = _plate(page, _value(page, "号牌号码", FRONT_LABELS))
     fields["vin"] = _vin(page)
-    fields["engineNum"] = _code(page, "发动机号码", 4) or _code_below_vin(page, fields["vin"])
+    fields["engineNum"] = _code(page, ENGINE_LABELS, 4) or _code_below_vin(page, fields["vin"])
     fields["registerDate"] = _date(page, "注册日期")
     fields["issueDate"] = _date(page, "发证日期")
-    if (
-        fields["vin"]
-        and sum(not fields[k] for k in ("vehicleType", "owner", "address", "useCharacter", "model")) >= 2
-    ):
+    if fields["vin"] and not all(fields[k] for k in ("plateNum", "vehicleType", "owner", "address",
+                                                        "useCharacter", "model")):
         _rows_above_vin(page, fields)
+    fields["vehicleType"] = vehicle_terms.snap(fields["vehicleType"], vehicle_terms.VEHICLE_TYPES)
+    fields["useCharacter"] = vehicle_terms.snap(fields["useCharacter"], vehicle_terms.USE_CHARACTERS)
+    fields["plateNum"] = province_from_address(fields["plateNum"], fields["address"])
     if not fields["registerDate"] or not fields["issueDate"]:
         fields["registerDate"], fields["issueDate"] = _bottom_dates(
             page, fields["registerDate"], fields["issueDate"]
@@ -162,7 +173,8 @@ def _plate(page: Page, value: str) -> str:
     if plate_rules.is_valid(number):
         return number
     # Military vehicles carry no civil licence: two letters and digits here are an engine number or VIN.
-    reads = [r for r in read_plates(page) if plate_rules.kind(r.number) != "military"]
+    # Two changes make a plate of most codes (the model's MRRSAOST0 → 京RSA0ST): one at most here.
+    reads = [r for r in read_plates(page) if plate_rules.kind(r.number) != "military" and r.repairs <= 1]
     return reads[0].number if reads else number
 
 
@@ -179,27 +191,50 @@ def _vin(page: Page) -> str:
         found = vin.find_vins(Page(width=page.width, height=page.height, lines=row))
         if found:
             return found[0][0]
-    anywhere = [f for f in vin.find_vins(page) if f[2] >= 0]
+    # Away from its label, a 17-character run that passes the check digit by chance (1 in 11: the
+    # English title read as letters) is told apart by the serial's end: GB 16735 prints digits there.
+    anywhere = [f for f in vin.find_vins(page) if f[2] >= 0 and f[0][-4:].isdigit()]
     return anywhere[0][0] if anywhere else ""
 
 
 def _code_below_vin(page: Page, vin_text: str) -> str:
-    """The engine number when its label was not read: the code on the row right under the VIN."""
+    """The engine number when its label was not read: the first code under the VIN row, above the
+    dates row (the VIN's English caption may sit on a row of its own in between)."""
     if not vin_text:
         return ""
     rows = layout.group_rows(page)
-    for i, row in enumerate(rows[:-1]):
-        text = re.sub(r"[^A-Z0-9]", "", layout.row_text(row).upper())
-        windows = (text[k : k + 17] for k in range(max(0, len(text) - 16)))
-        if any(sum(a != b for a, b in zip(w, vin_text, strict=False)) <= 3 for w in windows):  # the VIN's row
-            for ln in rows[i + 1]:
-                text = re.sub(r"[\s·.\-]", "", compact(ln.text).upper())
-                runs = [r for r in re.findall(r"[A-Z0-9]{5,}", text)
-                        if not date_in(r) and sum(c.isdigit() for c in r) >= 3]  # not the English caption
-                if runs:
-                    return max(runs, key=len)
-            break
+    at = next((i for i, row in enumerate(rows) if _near_vin(layout.row_text(row), vin_text)), -1)
+    if at < 0:
+        return ""
+    for row in rows[at + 1 : at + 3]:
+        if any(date_in(ln.text) for ln in row):
+            break  # the dates row: the engine number was not read
+        for ln in row:
+            text = re.sub(r"[\s·.\-]", "", compact(ln.text).upper())
+            runs = [r for r in re.findall(r"[A-Z0-9]{5,}", text)
+                    if not date_in(r) and sum(c.isdigit() for c in r) >= 3]  # not the English caption
+            if runs:
+                return max(runs, key=len).replace("O", "0")
     return ""
+
+
+# The registration address lies in the issuing office's province, whose abbreviation heads the plate.
+_PROVINCE_NAMES = {
+    "北京": "京", "天津": "津", "河北": "冀", "山西": "晋", "内蒙古": "蒙", "辽宁": "辽", "吉林": "吉",
+    "黑龙江": "黑", "上海": "沪", "江苏": "苏", "浙江": "浙", "安徽": "皖", "福建": "闽", "江西": "赣",
+    "山东": "鲁", "河南": "豫", "湖北": "鄂", "湖南": "湘", "广东": "粤", "广西": "桂", "海南": "琼",
+    "重庆": "渝", "四川": "川", "贵州": "贵", "云南": "云", "西藏": "藏", "陕西": "陕", "甘肃": "甘",
+    "青海": "青", "宁夏": "宁", "新疆": "新",
+}
+
+
+def province_from_address(plate: str, address: str) -> str:
+    """A plate read without its province character (E18203), completed from the owner's address when
+    that makes it a valid plate; a valid plate is kept as read."""
+    if not plate or plate_rules.is_valid(plate) or plate[0] in plate_rules.PROVINCES:
+        return plate
+    province = next((abbr for name, abbr in _PROVINCE_NAMES.items() if address.startswith(name)), "")
+    return province + plate if province and plate_rules.is_valid(province + plate) else plate
 
 
 def _near_vin(text: str, vin_text: str) -> bool:
@@ -212,13 +247,20 @@ def _near_vin(text: str, vin_text: str) -> bool:
 
 
 def _rows_above_vin(page: Page, fields: dict[str, Any]) -> None:
-    """Cells whose labels were unreadable (a small, blurred photo), taken by their row's place above
-    the VIN row: plate | type, owner, address, use | model. Only empty fields are filled, and only
-    when the plate row sits where the layout puts it (no row was lost in between)."""
+    """Cells whose labels were unreadable (a small, blurred photo or the seal), taken by their row's
+    place above the VIN row: plate | type, owner, address, use | model. Only empty fields are filled.
+    The rows are found at whole row pitches above the VIN, the pitch measured down to the dates row;
+    without a dates row, by counting rows when the plate row sits where the layout puts it."""
     rows = layout.group_rows(page)
     at = next((i for i, row in enumerate(rows) if _near_vin(layout.row_text(row), fields["vin"])), -1)
-    if at < 4 or not fields["plateNum"] or fields["plateNum"][1:] not in layout.row_text(rows[at - 4]):
+    if at < 0:
         return
+    above = _rows_by_pitch(rows, at, fields["vin"])
+    if above is None:
+        if at < 4 or not fields["plateNum"] or fields["plateNum"][1:] not in layout.row_text(rows[at - 4]):
+            return
+        above = [rows[at - k] for k in range(1, 5)]
+    use_row, address_row, owner_row, plate_row = above
     x0, x1 = min(ln.x0 for ln in page.lines), max(ln.x1 for ln in page.lines)
     width, mid = x1 - x0, (x0 + x1) / 2
 
@@ -228,15 +270,43 @@ def _rows_above_vin(page: Page, fields: dict[str, Any]) -> None:
         return strip_punct("".join(compact(ln.text) for ln in kept))
 
     wanted = {
-        "vehicleType": cell(rows[at - 4], True),
-        "owner": cell(rows[at - 3], False),
-        "address": cell(rows[at - 2], False) + cell(rows[at - 2], True),
-        "useCharacter": cell(rows[at - 1], False),
-        "model": cell(rows[at - 1], True),
+        "vehicleType": cell(plate_row, True),
+        "owner": cell(owner_row, False),
+        "address": cell(address_row, False) + cell(address_row, True),
+        "useCharacter": cell(use_row, False),
+        "model": cell(use_row, True),
     }
     for key, value in wanted.items():
         if not fields[key] and value:
             fields[key] = value
+    if not plate_rules.is_valid(fields["plateNum"]):
+        read = province_from_address(plate_number(cell(plate_row, False)), fields["address"])
+        fields["plateNum"] = read if plate_rules.is_valid(read) else fields["plateNum"]
+
+
+def _rows_by_pitch(rows: list[list[Line]], at: int, vin_text: str) -> list[list[Line]] | None:
+    """The four rows above row ``at`` (the VIN's), nearest first. Walking up a row pitch at a time,
+    each step takes the row centred nearest its place (within 0.45 pitch) and goes on from that row,
+    so a tilted photo's gradually changing spacing is followed. The pitch is half the way from the
+    VIN down to the dates (VIN, engine, dates rows)."""
+    vin_lines = [ln for ln in rows[at] if _near_vin(ln.text, vin_text)] or rows[at]
+    centres = [sum(ln.cy for ln in row) / len(row) for row in rows]
+    place = sum(ln.cy for ln in vin_lines) / len(vin_lines)
+    below = [y - place for y, row in zip(centres[at + 1 :], rows[at + 1 :], strict=True)
+             if any(date_in(ln.text) for ln in row)]
+    if not below or below[0] <= 0:
+        return None
+    pitch = below[0] / 2
+    out: list[list[Line]] = []
+    for _ in range(4):
+        place -= pitch
+        nearest = min(range(at), key=lambda i: abs(centres[i] - place), default=None)
+        if nearest is not None and abs(centres[nearest] - place) <= 0.45 * pitch:
+            out.append(rows[nearest])
+            place = centres[nearest]
+        else:
+            out.append([])
+    return out
 
 
 def _bottom_dates(page: Page, register: str, issue: str) -> tuple[str, str]:

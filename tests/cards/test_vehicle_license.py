@@ -174,3 +174,55 @@ def test_unladen_mass_left_of_the_load_label_when_its_own_label_was_not_read() -
     fields = empty_fields("vehicle-license-back")
     parser._back_fallbacks(page, fields)
     assert fields["unladenMass"] == "2910kg"
+
+
+def test_front_read_through_seal_damage() -> None:
+    """Captions the seal ate (发动机辑, unread 号牌号码, 车辆类型, 使用性质, 品牌型号), a speck between a
+    label and its value, a plate without its province: each field still comes from its row."""
+    from tests.cards import pages
+
+    eaten = {"号牌号码", "车辆类型", "使用性质", "品牌型号", "发动机号码"}
+    lines = [ln for ln in front_page().lines if ln.text not in eaten and ln.text != "新M·96036"]
+    lines += [line("M96036", 172, 117, 310), line("发动机辑", 59, 422, 171),
+              Line(text="福", box=line("福", 560, 300, 585).box, confidence=0.07)]
+    fields = parser.parse_front(pages.scan("vehicle-license-front", lines)).fields
+    assert fields["plateNum"] == "新M96036"  # the province of the registration address
+    assert fields["vehicleType"] == "轻型厢式货车"
+    assert fields["useCharacter"] == "非营运"
+    assert fields["model"] == "丰田牌AWJ2998FL"
+    assert fields["engineNum"] == "S6942697"
+    assert fields["vin"] == VIN
+
+
+def test_engine_number_under_the_vin_past_its_english_caption() -> None:
+    page = Page(width=880, height=600, lines=[
+        line(VIN, 271, 357, 541),
+        line("Vehicle Identification Number", 60, 393, 250, 14),
+        line("W9311777", 242, 417, 379),
+        line("2020-10-30", 207, 478, 350),
+    ])
+    assert parser._code_below_vin(page, VIN) == "W9311777"
+    # no code between the VIN and the dates: nothing, never the date
+    no_engine = Page(width=880, height=600, lines=[page.lines[0], page.lines[3]])
+    assert parser._code_below_vin(no_engine, VIN) == ""
+
+
+def test_specks_dropped_words_kept() -> None:
+    speck = Line(text="福", box=line("福", 570, 300, 600).box, confidence=0.07)
+    page = Page(width=880, height=600, lines=[line("品牌型号", 468, 301, 560), speck,
+                                              line("解放牌XF6598CF8", 605, 298, 817)])
+    assert [ln.text for ln in parser.without_specks(page).lines] == ["品牌型号", "解放牌XF6598CF8"]
+
+
+def test_province_from_address_only_completes_a_plate() -> None:
+    assert parser.province_from_address("E18203", "黑龙江省鹤岗市") == "黑E18203"
+    assert parser.province_from_address("U61C84", "山西省运城市") == "晋U61C84"
+    assert parser.province_from_address("吉E18203", "黑龙江省鹤岗市") == "吉E18203"  # as read
+    assert parser.province_from_address("E18203", "") == "E18203"
+
+
+def test_a_vin_away_from_its_label_ends_in_digits() -> None:
+    title = line("E1MEDHER6ESTRPFH1", 100, 50, 500)  # passes the check digit by chance
+    assert vin_check.is_valid("E1MEDHER6ESTRPFH1")
+    assert parser._vin(Page(width=880, height=600, lines=[title])) == ""
+    assert parser._vin(Page(width=880, height=600, lines=[title, line(VIN, 271, 357, 541)])) == VIN

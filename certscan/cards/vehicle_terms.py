@@ -1,0 +1,63 @@
+"""Closed vocabularies printed on the vehicle licence: 车辆类型 (GA 802 vehicle classes) and 使用性质
+(GA 24.4 use characters), and the snap of a slightly misread value onto them.
+
+A value read with a slip (轻型普通货车 as 经型营通货车) or behind a remnant of its own label
+(本辆型小型辆车: 车辆类型's tail, then the value) is matched against the printed terms by its ending;
+it is snapped only when one term is clearly nearest, so an unlisted value stays as read.
+"""
+
+from __future__ import annotations
+
+from itertools import product
+
+_SIZES = ("重型", "中型", "轻型", "微型")
+_BUS_SIZES = ("大型", "中型", "小型", "微型")
+_TRUCK_BODIES = ("普通货车", "厢式货车", "封闭货车", "罐式货车", "平板货车", "集装厢车", "自卸货车",
+                 "特殊结构货车", "仓栅式货车", "半挂牵引车", "全挂牵引车", "专项作业车")
+_BUS_BODIES = ("普通客车", "双层客车", "卧铺客车", "铰接客车", "越野客车", "轿车", "专用客车", "专用校车")
+_TRAILER_BODIES = ("普通半挂车", "厢式半挂车", "罐式半挂车", "平板半挂车", "集装箱半挂车", "自卸半挂车",
+                   "特殊结构半挂车", "仓栅式半挂车", "旅居半挂车", "专项作业半挂车", "低平板半挂车",
+                   "车辆运输半挂车", "普通全挂车", "厢式全挂车", "罐式全挂车", "平板全挂车", "自卸全挂车",
+                   "仓栅式全挂车", "旅居全挂车", "专项作业全挂车")
+VEHICLE_TYPES: frozenset[str] = frozenset(
+    {a + b for a, b in product(_SIZES, _TRUCK_BODIES)}
+    | {a + b for a, b in product(_BUS_SIZES, _BUS_BODIES)}
+    | {a + b for a, b in product(("重型", "中型", "轻型"), _TRAILER_BODIES)}
+    | {"普通低速货车", "厢式低速货车", "罐式低速货车", "自卸低速货车", "仓栅式低速货车",
+       "普通正三轮摩托车", "轻便正三轮摩托车", "正三轮载客摩托车", "正三轮载货摩托车", "侧三轮摩托车",
+       "普通二轮摩托车", "轻便二轮摩托车", "三轮汽车", "无轨电车", "有轨电车", "轮式装载机械",
+       "轮式挖掘机械", "轮式平地机械", "轮式拖拉机", "手扶拖拉机", "教练汽车"}
+)
+USE_CHARACTERS: frozenset[str] = frozenset({
+    "非营运", "营运", "公路客运", "公交客运", "出租客运", "旅游客运", "预约出租客运", "货运", "租赁",
+    "警用", "消防", "救护", "工程救险", "营转非", "出租转非", "预约出租转非", "教练", "幼儿校车",
+    "小学生校车", "初中生校车", "中小学生校车", "其他校车", "危化品运输", "营转非营运",
+})
+
+
+def _distances(term: str, text: str) -> tuple[int, int]:
+    """(edits from some ending of ``text`` to ``term``, edits from the whole ``text``). One table over
+    both strings reversed: its last row holds the cost against every ending of ``text`` at once."""
+    rev_term, rev_text = term[::-1], text[::-1]
+    row = list(range(len(rev_text) + 1))
+    for i, ct in enumerate(rev_term, 1):
+        diagonal, row[0] = row[0], i
+        for j, cx in enumerate(rev_text, 1):
+            diagonal, row[j] = row[j], min(diagonal + (ct != cx), row[j] + 1, row[j - 1] + 1)
+    return min(row[1:], default=len(term)), row[-1]
+
+
+def snap(text: str, terms: frozenset[str]) -> str:
+    """``text`` as the printed term it was read from: exact terms and their endings are kept, a read at
+    most one slip in three characters away from exactly one nearest term becomes that term (nearest by
+    its ending first, then by the whole read: 非菅运 is 非营运, not 营运)."""
+    if not text or text in terms:
+        return text
+    ending = next((term for term in sorted(terms, key=len, reverse=True) if text.endswith(term)), "")
+    if ending and len(text) - len(ending) <= 3:  # a label remnant before a correct value
+        return ending
+    scored = sorted((_distances(term, text), term) for term in terms)
+    (best, term), (runner_up, _) = scored[0], scored[1]
+    if best[0] > max(1, len(term) // 3) or best == runner_up:
+        return text  # too far from every term, or two terms equally near: keep the read
+    return term
