@@ -64,10 +64,24 @@ def mrz_like(text: str) -> bool:
 
 
 def find_mrz_rows(page: Page) -> list[list[Line]]:
-    """The bottom-most two rows of MRZ-like text, top first."""
-    rows = [row for row in group_rows(page, min_overlap=0.5)
-            if mrz_like("".join(ln.text for ln in row))]
+    """The bottom-most two rows of MRZ-like text, top first; else the pieces of a zone the detector cut
+    short: a names line's start (``P<GBRTAYLOR<``) and the row of MRZ characters right under it."""
+    all_rows = group_rows(page, min_overlap=0.5)
+    rows = [row for row in all_rows if mrz_like("".join(ln.text for ln in row))]
+    if len(rows) == 2:
+        return rows
+    for i, row in enumerate(all_rows[:-1]):
+        text = re.sub(r"\s", "", "".join(ln.text for ln in row)).upper()
+        below = all_rows[i + 1]
+        h = max(max(ln.height for ln in row), 1.0)
+        under = re.sub(r"\s", "", "".join(ln.text for ln in below)).upper()
+        if (_NAMES_START.match(text) and min(ln.y0 for ln in below) - max(ln.y1 for ln in row) < 2 * h
+                and len(under) >= 8 and all(ch in mrz.ALPHABET for ch in under)):
+            return [row, below]
     return rows[-2:]
+
+
+_NAMES_START = re.compile(r"P[A-Z<][A-Z]{3}[A-Z<]*<")
 
 
 def fit_length(chars: list[CharCandidates], protect: int = 0) -> list[CharCandidates]:
@@ -205,10 +219,61 @@ def read_mrz(page: Page, reread: Reread | None = None, names_ok: NamesCheck | No
     rows = find_mrz_rows(page)
     if not rows:
         return None
+    bands = _widened(rows, page.width) if reread is not None and len(rows) == 2 else None
+    widened = None
+    if bands is not None and reread is not None:
+        first = read_rows(rows)
+        if first is None or not first.valid:  # a cut row's halves are not the line's: read the full width
+            widened = _read_widened(rows, bands, reread, names_ok, first)
+            if widened is not None and widened.valid:
+                return widened
     best = _read_found_rows(rows, reread, names_ok)
+    if widened is not None and (best is None or sum(widened.checks.values()) > sum(best.checks.values())):
+        best = widened
     if best is not None and len(rows) == 1 and reread is not None and names_ok is not None:
         _upper_row_above(rows[0], best, reread, names_ok)
     return best
+
+
+def _widened(rows: Sequence[Sequence[Line]], page_width: float) -> list[list[Line]] | None:
+    """Both rows as bands 44 characters wide from the zone's left edge (the lines are left-aligned and
+    monospaced, so the found pieces give the pitch), or None when no row was cut short."""
+    # Per box, not per row: a row may have a gap the detector left (a field between two boxes), and
+    # merged filler runs make a box's pitch too wide, so the narrowest of the longer boxes is taken.
+    sized = [(ln.x1 - ln.x0, len(re.sub(r"\s", "", ln.text))) for row in rows for ln in row]
+    pitches = [w / n for w, n in sized if n >= 8] or [w / max(n, 1) for w, n in sized]
+    pitch = min(pitches)
+    x0 = max(0.0, min(ln.x0 for row in rows for ln in row) - 0.5 * pitch)
+    x1 = min(float(page_width), x0 + (mrz.TD3_LENGTH + 1.5) * pitch)
+    if all(max(ln.x1 for ln in row) >= x1 - 2 * pitch for row in rows):
+        return None
+    bands = []
+    for row in rows:
+        y0, y1 = min(ln.y0 for ln in row), max(ln.y1 for ln in row)
+        right = max(x1, max(ln.x1 for ln in row))
+        box = np.array([[x0, y0], [right, y0], [right, y1], [x0, y1]], dtype=np.float32)
+        bands.append([Line(text="", box=box, confidence=0.0)])
+    return bands
+
+
+def _read_widened(rows: list[list[Line]], bands: list[list[Line]], reread: Reread,
+                  names_ok: NamesCheck | None, best: MrzRead | None) -> MrzRead | None:
+    """A zone the detector cut short (its filler runs are faint, a tilted line leaves the box) re-read
+    over its full width; kept unless line 2 passes fewer check digits than the pieces did."""
+    second = _reread_rows(bands, reread)
+    if second is None or not second[0] or not second[1]:
+        return best
+    alt = read_rows(bands, second[0], second[1])
+    if alt is None:
+        return best
+    alt.lines = [ln for row in rows for ln in row]
+    if best is None:
+        return alt
+    if sum(alt.checks.values()) < sum(best.checks.values()):
+        return best
+    if names_ok is not None and names_ok(best) and not names_ok(alt):
+        alt.line0 = best.line0
+    return alt
 
 
 def _upper_row_above(row: Sequence[Line], read: MrzRead, reread: Reread, names_ok: NamesCheck) -> None:

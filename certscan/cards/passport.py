@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from typing import Any
+
+import numpy as np
 
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.layout import find_label, value_below
@@ -239,6 +242,14 @@ def _fill_viz(page: Page, fields: dict[str, Any]) -> None:
     known = {fields["birthDate"], fields["expireDate"]}
     issue = printed_date(_viz_value(page, "issueDate"))
     others = [d for d in printed if d and d not in known]
+    distinct = sorted(set(others))
+    if not issue and not fields["expireDate"] and len(distinct) == 3 - bool(fields["birthDate"]):
+        # No MRZ expiry and unread captions: the holder was born, then the passport issued, then it
+        # expires (the birth date known from the MRZ is not among them).
+        if not fields["birthDate"]:
+            fields["birthDate"], fields["birthDay"] = distinct[0], distinct[0][5:]
+        issue, fields["expireDate"] = distinct[-2:]
+        fields["expireDay"] = fields["expireDate"][5:]
     unique_other = others[0] if len(others) == 1 else issue
     fields["issueDate"] = issue if issue and issue not in known else unique_other
     for key in ("birthDate", "expireDate"):
@@ -335,16 +346,82 @@ def repair_separator(read: MrzRead, runs: set[str]) -> None:
             return
 
 
+def _page_mrz(scan: ScanInput, page: Page) -> tuple[set[str], MrzRead | None]:
+    """The page's Latin words outside the MRZ, and its MRZ read (rows re-read from the input image)."""
+    regions = getattr(scan.engine, "read_regions", None)
+    reread = (lambda quads: regions(scan.image, page, quads)) if regions is not None else None
+    runs = latin_runs(page)
+    return runs, read_mrz(page, reread, lambda r: names_confirmed(r, runs))
+
+
+def _better(new: MrzRead | None, new_runs: set[str], old: MrzRead | None, old_runs: set[str]) -> bool:
+    """The new read agrees more with what an MRZ must be: check digits passed, a names line starting
+    with P, a nationality in letters, names the visual zone confirms. (Garbage of nines, an upside-down
+    read, passes check digits by chance: 999999 sums to its own check digit's neighbours often.)"""
+    if new is None:
+        return False
+    if old is None:
+        return True
+    return _plausibility(new, new_runs) > _plausibility(old, old_runs)
+
+
+def _plausibility(read: MrzRead, runs: set[str]) -> int:
+    shape = int(read.line0.startswith("P")) + int(read.line1[10:13].replace("<", "").isalpha())
+    return sum(read.checks.values()) + shape + 2 * int(names_confirmed(read, runs))
+
+
+def _closer_reads(scan: ScanInput, page: Page) -> Iterator[Page]:
+    """The page read again from a crop around its text, for a passport small in the photo whose MRZ
+    was not read: at the first read's scale faint filler runs, a tilted line's far end and small
+    captions fall below the detector's threshold, and the first detection's extent limits its own
+    zoom. The margin is wide because the text found may be a fraction of the data page. Nothing when
+    the crop would be most of the image (the read would repeat the first). A crop whose read still
+    shows no MRZ is read once more turned by 180°: a blurred page's 0/180 decision can go wrong, and
+    upside-down text reads as garbage."""
+    h, w = scan.image.shape[:2]
+    pts = np.concatenate([page.image_points(ln.box) for ln in page.lines])
+    (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
+    margin = 0.4 * max(x1 - x0, y1 - y0)
+    left, top = int(max(0.0, x0 - margin)), int(max(0.0, y0 - margin))
+    right, bottom = int(min(float(w), x1 + margin)), int(min(float(h), y1 + margin))
+    if (right - left) * (bottom - top) > 0.6 * w * h:
+        return
+    crop = np.ascontiguousarray(scan.image[top:bottom, left:right])
+    offset = np.array([[0, 0, left], [0, 0, top]], np.float32)
+    closer = scan.engine.read(crop)
+    yield _in_image(closer, offset)
+    turned = scan.engine.read(np.ascontiguousarray(np.rot90(crop, 2)))
+    # turned coordinates (u, v) are (cw-1-u, ch-1-v) in the crop
+    ch, cw = crop.shape[:2]
+    unturn = np.array([[-1, 0, cw - 1], [0, -1, ch - 1]], np.float32)
+    to_turned = turned.to_image if turned.to_image is not None else np.eye(2, 3, dtype=np.float32)
+    turned.to_image = unturn[:, :2] @ to_turned
+    turned.to_image[:, 2] += unturn[:, 2]
+    turned.angle = round((turned.angle + 180) % 360, 1)
+    yield _in_image(turned, offset)
+
+
+def _in_image(page: Page, offset: np.ndarray) -> Page:
+    """``page`` read from a crop, its map to image pixels moved by the crop's offset."""
+    to_crop = page.to_image if page.to_image is not None else np.eye(2, 3, dtype=np.float32)
+    page.to_image = (to_crop + offset).astype(np.float32)
+    return page
+
+
 def parse(scan: ScanInput) -> CardResult:
     page = read_page(scan)
     fields = empty_fields(scan.card)
     if not page.lines:
         return CardResult(card=scan.card, fields=fields, text_found=False)
     extra: dict[str, Any] = {"passportNumber": "", "mrzValid": False}
-    regions = getattr(scan.engine, "read_regions", None)
-    reread = (lambda quads: regions(scan.image, page, quads)) if regions is not None else None
-    runs = latin_runs(page)
-    read = read_mrz(page, reread, lambda r: names_confirmed(r, runs))
+    runs, read = _page_mrz(scan, page)
+    if read is None or not read.valid or not names_confirmed(read, runs):
+        for closer in _closer_reads(scan, page):
+            runs2, read2 = _page_mrz(scan, closer)
+            if _better(read2, runs2, read, runs):
+                page, runs, read = closer, runs2, read2
+            if read2 is not None and (read2.valid or names_confirmed(read2, runs2)):
+                break
     if read is not None:
         cross_check_number(page, read)
         repair_header(read, runs)

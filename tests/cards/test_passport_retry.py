@@ -1,0 +1,97 @@
+"""Passport reads that need a second look: a zone the detector cut short, a passport small in the photo."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from certscan.cards.base import ScanInput
+from certscan.cards.passport import parse
+from certscan.checks.repair import plain_chars
+from certscan.ocr.recognize import Recognition
+from certscan.ocr.types import Line, Page
+from tests.cards.pages import line, scan
+from tests.cards.test_passport import LINE0, LINE1, VIZ
+
+
+class _Engine:
+    """Pages in the order ``read`` is called (the first for the whole photo), region reads as ``halves``."""
+
+    def __init__(self, pages: list[Page], halves: Sequence[str] = ()) -> None:
+        self.pages = pages
+        self.halves = list(halves)
+        self.read_shapes: list[tuple[int, ...]] = []
+        self.asked: list[int] = []
+
+    def read(self, image: np.ndarray) -> Page:
+        self.read_shapes.append(image.shape)
+        return self.pages[len(self.read_shapes) - 1]
+
+    def read_regions(self, image: np.ndarray, page: Page, quads: Sequence[np.ndarray]) -> list[Recognition]:
+        self.asked.append(len(quads))
+        return [Recognition(text, 0.99, plain_chars(text)) for text in self.halves[: len(quads)]]
+
+
+def _scan(engine: _Engine, size: int = 10) -> ScanInput:
+    return ScanInput(card="passport", image=np.zeros((size, size, 3), np.uint8), engine=engine)  # type: ignore[arg-type]
+
+
+def _page(lines: list[Line]) -> Page:
+    return Page(width=1000, height=700, lines=lines)
+
+
+def test_a_zone_the_detector_cut_short_is_read_again_over_its_full_width() -> None:
+    # 20 characters over 410 px: a pitch of 20.5 px, so the 44-character lines end near x = 950.
+    pieces = [line(LINE0[:20], 50, 560, 460, 590), line(LINE1[:15], 50, 610, 357, 640)]
+    engine = _Engine([_page([*VIZ, *pieces])], [LINE0[:22], LINE0[22:], LINE1[:22], LINE1[22:]])
+    result = parse(_scan(engine))
+    assert engine.asked == [4]
+    assert (result.fields["line0"], result.fields["line1"]) == (LINE0, LINE1)
+    assert result.extra["mrzValid"] is True
+
+
+def test_a_zone_read_in_full_is_not_widened() -> None:
+    pieces = [line(LINE0, 50, 560, 950, 590), line(LINE1, 50, 610, 950, 640)]
+    engine = _Engine([_page([*VIZ, *pieces])])
+    assert parse(_scan(engine)).fields["line1"] == LINE1 and engine.asked == []
+
+
+def _small_passport(mrz_lines: list[Line]) -> Page:
+    """A passport in the top-left tenth of a 1000 px photo (page coordinates are the photo's)."""
+    viz = [line("Surname", 10, 10, 40, 14), line("ERIKSSON", 10, 15, 50, 20),
+           line("ANNA MARIA", 10, 25, 60, 30)]
+    return Page(width=1000, height=1000, lines=[*viz, *mrz_lines])
+
+
+def test_a_small_passport_without_a_readable_mrz_is_read_again_from_a_crop() -> None:
+    first = _small_passport([line("P<UT0ERIK", 10, 80, 40, 84)])  # garbage where the MRZ is
+    closer = _page([*VIZ, line(LINE0, 50, 560, 950, 590), line(LINE1, 50, 610, 950, 640)])
+    engine = _Engine([first, closer])
+    result = parse(_scan(engine, size=1000))
+    assert len(engine.read_shapes) == 2 and engine.read_shapes[1][0] < 200  # the crop, not the photo
+    assert (result.fields["line0"], result.fields["line1"]) == (LINE0, LINE1)
+
+
+def test_a_crop_that_still_shows_no_mrz_is_read_turned_by_180() -> None:
+    first = _small_passport([line("9999299999999", 10, 80, 60, 84)])
+    nothing = _page([line("ssaoq", 50, 60, 200, 90)])
+    turned = _page([*VIZ, line(LINE0, 50, 560, 950, 590), line(LINE1, 50, 610, 950, 640)])
+    engine = _Engine([first, nothing, turned])
+    result = parse(_scan(engine, size=1000))
+    assert len(engine.read_shapes) == 3 and result.fields["line1"] == LINE1
+
+
+def test_a_passport_filling_the_photo_is_not_read_twice() -> None:
+    engine = _Engine([_page([*VIZ, line("P<UT0ERIK", 50, 560, 300, 590)])])
+    parse(_scan(engine, size=1000))
+    assert len(engine.read_shapes) == 1
+
+
+def test_without_mrz_expiry_the_two_other_printed_dates_are_issue_then_expiry() -> None:
+    lines = [line("Dte f bh", 400, 100, 500, 120), line("12 AUG 1974", 400, 125, 520, 150),
+             line("Dteuf", 400, 160, 520, 180), line("16 APR 2022", 400, 185, 560, 210),
+             line("Daefm", 400, 220, 520, 240), line("15 APR 2032", 400, 245, 560, 270)]
+    f = parse(scan("passport", lines)).fields
+    assert (f["issueDate"], f["expireDate"], f["expireDay"]) == ("2022-04-16", "2032-04-15", "04-15")
+    assert f["birthDate"] == "1974-08-12"
