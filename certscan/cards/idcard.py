@@ -8,8 +8,11 @@ card (临时居民身份证) is ``interim_*``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.layout import find_label, group_rows, match_label, right_of, row_value
@@ -19,6 +22,7 @@ from certscan.cards.text import compact, find_dates, parse_date, strip_punct
 from certscan.checks import idnumber
 from certscan.checks.repair import repair
 from certscan.constants import LONG_TERM, empty_fields
+from certscan.ocr.engine import Recognized
 from certscan.ocr.types import Line, Page
 
 ID_ALPHABET = "0123456789X"
@@ -230,7 +234,25 @@ def address_with_region_names(address: str, code: str) -> str:
     return expected + address[best[1]:]
 
 
-def fill_front(page: Page, fields: dict[str, Any], extra: dict[str, Any]) -> None:
+Reread = Callable[[Sequence[np.ndarray]], Sequence[Recognized]]
+
+
+def nationality_band(sex_row: Sequence[Line], number_line: Line) -> np.ndarray:
+    """Where the 民族 caption and its value are printed: the sex row, from right of the sex value to
+    about the middle of the number's width (the photo starts further right)."""
+    nw = number_line.x1 - number_line.x0
+    y0, y1 = min(ln.y0 for ln in sex_row), max(ln.y1 for ln in sex_row)
+    h = y1 - y0
+    sex_lines = [ln for ln in sex_row
+                 if compact(ln.text)[:1] in ("男", "女") and ln.x1 < number_line.x0 + 0.3 * nw]
+    x0 = max(ln.x1 for ln in sex_lines) + 0.3 * h if sex_lines else number_line.x0 - 0.2 * nw
+    x1 = number_line.x0 + 0.6 * nw
+    return np.array([[x0, y0 - 0.2 * h], [x1, y0 - 0.2 * h], [x1, y1 + 0.2 * h], [x0, y1 + 0.2 * h]],
+                    dtype=np.float32)
+
+
+def fill_front(page: Page, fields: dict[str, Any], extra: dict[str, Any],
+               reread: Reread | None = None) -> None:
     number, valid, number_line = read_number(page)
     fields["number"], fields["numberValid"] = number, valid
     rows = _card_rows(page, number_line) if number_line is not None else []
@@ -255,6 +277,11 @@ def fill_front(page: Page, fields: dict[str, Any], extra: dict[str, Any]) -> Non
         if not fields["nationality"] and len(sex_row.values[-1]) > 1:
             fields["nationality"] = ethnic_group(sex_row.values[-1][1:])
         fields["nationality"] = listed_group_from_alternatives(sex_row.lines, fields["nationality"])
+        if not fields["nationality"] and reread is not None and number_line is not None:
+            # A one-character value (汉) under a faint caption is often not detected at all: read the
+            # place it is printed at; only a listed group is taken from that read.
+            band = reread([nationality_band(sex_row.lines, number_line)])
+            fields["nationality"] = known_ethnic_suffix(band[0].text) if band else ""
     birth = parse_date(rows[birth_i].text) if birth_i is not None else ""
     printed = f"{number[6:10]}-{number[10:12]}-{number[12:14]}" if valid else ""
     # The printed date is the number's by law; a valid number settles a misread or missing date.
@@ -358,7 +385,9 @@ def _parse(scan: ScanInput, side: str) -> CardResult:
     front = side == "front" or _has_labels(page, ("姓名", "公民身份号码", "住址", "出生"), 2)
     back = side == "back" or _has_labels(page, BACK_LABELS, 1)
     if front:
-        fill_front(page, fields, extra)
+        regions = getattr(scan.engine, "read_regions", None)
+        reread = (lambda quads: regions(scan.image, page, quads)) if regions is not None else None
+        fill_front(page, fields, extra, reread)
     if back:
         fill_back(page, fields)
     interim = "临时" in page.text

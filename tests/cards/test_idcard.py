@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
+
+from certscan.cards.base import ScanInput
 from certscan.cards.idcard import ethnic_group, parse_back, parse_front
 from certscan.checks.idnumber import check_char
 from certscan.checks.repair import plain_chars
-from certscan.ocr.types import CharCandidates
-from tests.cards.pages import line, scan
+from certscan.ocr.recognize import Recognition
+from certscan.ocr.types import CharCandidates, Page
+from tests.cards.pages import FixedEngine, line, scan
 
 FIRST17 = "11010519900307123"
 NUMBER = FIRST17 + check_char(FIRST17)
@@ -112,3 +118,32 @@ def test_an_unlisted_one_character_group_takes_the_listed_alternative() -> None:
     assert listed_group_from_alternatives([line("民族汉", 300, 126, 420, 158)], "汉") == "汉"
     # no alternative: left as read
     assert listed_group_from_alternatives([line("民族鑫", 300, 126, 420, 158)], "鑫") == "鑫"
+
+
+class _BandEngine(FixedEngine):
+    """Reads ``text`` for a region covering the box (x0, y0, x1, y1), nothing elsewhere."""
+
+    def __init__(self, page: Page, text: str, box: tuple[float, float, float, float]) -> None:
+        super().__init__(page)
+        self.text, self.box, self.asked = text, box, 0
+
+    def read_regions(self, image: np.ndarray, page: Page, quads: Sequence[np.ndarray]) -> list[Recognition]:
+        self.asked += len(quads)
+        x0, y0, x1, y1 = self.box
+        covers = [q[:, 0].min() <= x0 and q[:, 0].max() >= x1 and q[:, 1].min() <= y0 and q[:, 1].max() >= y1
+                  for q in quads]
+        return [Recognition(self.text if c else "", 0.9, plain_chars(self.text if c else "")) for c in covers]
+
+
+def _front_without_group(text: str) -> tuple[ScanInput, _BandEngine]:
+    lines = [ln for ln in front_lines() if ln.text != "民族汉"]
+    engine = _BandEngine(Page(width=1000, height=700, lines=lines), text, (300, 126, 420, 158))
+    return ScanInput(card="id-card-front", image=np.zeros((10, 10, 3), np.uint8), engine=engine), engine
+
+
+def test_an_undetected_group_is_read_where_the_card_prints_it() -> None:
+    scan_input, engine = _front_without_group("民族汉")
+    assert parse_front(scan_input).fields["nationality"] == "汉" and engine.asked == 1
+    scan_input, engine = _front_without_group("民族")  # nothing listed read there: nothing invented
+    assert parse_front(scan_input).fields["nationality"] == ""
+    assert parse_front(scan("id-card-front", front_lines())).fields["nationality"] == "汉"
