@@ -19,7 +19,7 @@ PARSERS: dict[str, str] = {
     "driver-license-front": "certscan.cards.driver:parse_front",
     "driver-license-back": "certscan.cards.driver:parse_back",
     "vehicle-license-front": "certscan.cards.vehicle_license:parse_front",
-    "vehicle-license-back": "certscan.cards.vehicle_license:parse_back",
+    "vehicle-license-back": "certscan.cards.vehicle_license_back:parse_back",
     "vehicle-num": "certscan.cards.plate:parse",
     "vehicle-vin": "certscan.cards.vin:parse",
     "business-license": "certscan.cards.business:parse",

@@ -1,4 +1,5 @@
-"""Vehicle licence (机动车行驶证): the main page (front) and the 副页 (back).
+"""Vehicle licence (机动车行驶证): the main page (front), and the cell readers the 副页 (back,
+``vehicle_license_back``) shares.
 
 Both pages print ``label value`` cells in rows, two cells to a row for the short ones. Values are read
 right of their label (merged into the label's line or as the next box on the row), cut where the next
@@ -36,25 +37,12 @@ FRONT_LABELS = [
     "注册日期",
     "发证日期",
 ]
-BACK_LABELS = [
-    "号牌号码",
-    "档案编号",
-    "核定载人数",
-    "总质量",
-    "整备质量",
-    "核定载质量",
-    "外廓尺寸",
-    "准牵引总质量",
-    "备注",
-    "检验记录",
-]
 _ENGLISH = re.compile(
     r"(?i)(plate ?no\.?|vehicle ?type|owner|address|use ?character|model|"
     r"vehicle identification number|engine ?no\.?|register ?date|issue ?date)"
 )
 # 发动机号码 loses its tail under the seal more often than any other caption (发动机辑, 发动机).
 ENGINE_LABELS = ["发动机号码", "发动机号", "发动机"]
-_DIMENSIONS = re.compile(r"(\d{3,5})\D{1,3}?(\d{3,5})\D{1,3}?(\d{3,5})")
 
 
 def _value(page: Page, label: str, labels: list[str]) -> str:
@@ -167,9 +155,30 @@ def parse_front(scan: ScanInput) -> CardResult:
     return CardResult(card="vehicle-license-front", fields=fields, rate=_rate(page))
 
 
+def plate_by_alternatives(page: Page) -> str:
+    """The plate on the 号牌号码 row when the plain read breaks the plate rules: the recogniser's
+    other candidates per character (a province read as a look-alike: 辽 as 过) may make it valid."""
+    hit = layout.find_label(page, "号牌号码")
+    if hit is None:
+        return ""
+    for line in [hit.line, *layout.right_of(page, hit.line, min_overlap=0.3)]:
+        if len(line.chars) != len(line.text):
+            continue
+        chars = [(c.best.upper(), c.chars[1:]) for c in line.chars
+                 if c.best.strip() and c.best not in "·.-:：'\"*"]
+        fixed = plate_repair(chars)
+        if fixed:
+            return fixed[0]
+    return ""
+
+
 def _plate(page: Page, value: str) -> str:
-    """The plate after its label, else the most prominent plate-shaped text on the page."""
+    """The plate after its label (with the recogniser's alternatives when the plain read breaks the
+    rules), else the most prominent plate-shaped text on the page."""
     number = plate_number(value)
+    if plate_rules.is_valid(number):
+        return number
+    number = plate_by_alternatives(page) or number
     if plate_rules.is_valid(number):
         return number
     # Military vehicles carry no civil licence: two letters and digits here are an engine number or VIN.
@@ -319,89 +328,3 @@ def _bottom_dates(page: Page, register: str, issue: str) -> tuple[str, str]:
     if len(row) == 2:
         return register or row[0][1], issue or row[1][1]
     return register, issue
-
-
-def _mass(text: str) -> str:
-    m = re.search(r"(\d+)\s*[kK][gG]", compact(text))
-    return f"{m.group(1)}kg" if m else ""
-
-
-def dimensions(text: str) -> dict[str, int | str]:
-    """``4546×1710×1427mm`` → {length, width, height} in mm ("" each when unreadable)."""
-    m = _DIMENSIONS.search(compact(text))
-    if m:
-        return {"length": int(m.group(1)), "width": int(m.group(2)), "height": int(m.group(3))}
-    # A separator lost to OCR (11182x21832981mm): width and height are 4 digits, the length the rest.
-    digits = re.sub(r"\D", "", compact(text).split("m")[0])
-    if 11 <= len(digits) <= 13:
-        return {"length": int(digits[:-8]), "width": int(digits[-8:-4]), "height": int(digits[-4:])}
-    return {"length": "", "width": "", "height": ""}
-
-
-def _back_fallbacks(page: Page, fields: dict[str, Any]) -> None:
-    """Fields whose label was not read, found by the shape of their value alone."""
-    texts = [compact(ln.text) for ln in page.lines]
-    fields["plateNum"] = _plate(page, fields["plateNum"])
-    if not fields["fileNum"]:
-        twelve = [d for t in texts for d in re.findall(r"(?<!\d)\d{12}(?!\d)", t)]
-        fields["fileNum"] = twelve[0] if len(twelve) == 1 else ""
-    if fields["appprovedPassengerCapacity"] == "":
-        seats = [m.group(1) for t in texts if (m := re.search(r"(?<!\d)(\d{1,2})人", t))]
-        fields["appprovedPassengerCapacity"] = int(seats[0]) if len(seats) == 1 else ""
-    if fields["overallDimension"]["length"] == "":
-        for t in texts:
-            if re.search(r"\d{3,5}\D?\d{4}\D?\d{4}m", t):
-                fields["overallDimension"] = dimensions(t)
-                break
-    if not fields["unladenMass"]:  # 整备质量 shares its row with 核定载质量, left of it
-        load = layout.find_label(page, "核定载质量")
-        left = [ln for ln in page.lines if load and layout.same_row(ln, load.line) and ln.x1 <= load.line.x0]
-        masses = [_mass(ln.text) for ln in left if _mass(ln.text)]
-        fields["unladenMass"] = masses[0] if len(masses) == 1 else ""
-    record = fields["inspectionRecord"]
-    if not record.startswith("检验有效期至"):
-        found = [t for t in texts if "有效期至" in t]
-        # The record is always printed as 检验有效期至…: a read that lost 检验 is completed.
-        record = "检验有效期至" + found[0].split("有效期至", 1)[1] if found else record
-    fields["inspectionRecord"] = record
-
-
-def plate_and_record_agree(plate: str, record: str) -> tuple[str, str]:
-    """The inspection record ends with the plate's first two characters (…09月晋V) when it names the
-    plate: a province lost from the plate is taken from the record, a record tail that disagrees with
-    a valid plate on the letter only (辽0 for 辽Q) takes the plate's."""
-    m = re.search(r"月(\w{1,3})$", record)
-    tail = m.group(1) if m else ""
-    if len(tail) != 2:
-        return plate, record
-    lost_province = not plate_rules.is_valid(plate) and tail[1] == plate[:1]
-    if lost_province and tail[0] in plate_rules.PROVINCES and plate_rules.is_valid(tail[0] + plate):
-        plate = tail[0] + plate
-    if plate_rules.is_valid(plate) and tail[0] == plate[0] and tail[1] != plate[1]:
-        record = record[: -len(tail)] + plate[:2]
-    return plate, record
-
-
-def parse_back(scan: ScanInput) -> CardResult:
-    page = scan.engine.read(without_red(scan.image))
-    if not page.lines:
-        return CardResult.empty("vehicle-license-back")
-    fields = empty_fields("vehicle-license-back")
-    fields["plateNum"] = plate_number(_value(page, "号牌号码", BACK_LABELS))
-    fields["fileNum"] = _first(_cell_texts(page, "档案编号", BACK_LABELS), r"(?<!\d)(\d{10,14})(?!\d)")
-    seats = _first(_cell_texts(page, "核定载人数", BACK_LABELS), r"(?<!\d)(\d{1,3})人?")
-    fields["appprovedPassengerCapacity"] = int(seats) if seats else ""
-    for key, label in (
-        ("grossMass", "总质量"),
-        ("unladenMass", "整备质量"),
-        ("approvedLoad", "核定载质量"),
-        ("tractionMass", "准牵引总质量"),
-    ):
-        fields[key] = next((m for t in _cell_texts(page, label, BACK_LABELS) if (m := _mass(t))), "")
-    fields["overallDimension"] = dimensions(_value(page, "外廓尺寸", BACK_LABELS))
-    fields["inspectionRecord"] = _value(page, "检验记录", BACK_LABELS)
-    _back_fallbacks(page, fields)
-    fields["plateNum"], fields["inspectionRecord"] = plate_and_record_agree(
-        fields["plateNum"], fields["inspectionRecord"]
-    )
-    return CardResult(card="vehicle-license-back", fields=fields, rate=_rate(page))

@@ -10,6 +10,7 @@ import pytest
 
 from bench.synth.cards import vehicle_license as renderer
 from certscan.cards import vehicle_license as parser
+from certscan.cards import vehicle_license_back as back
 from certscan.checks import vin as vin_check
 from certscan.constants import empty_fields
 from certscan.ocr.types import Line, Page
@@ -77,10 +78,10 @@ def test_blank_cell_does_not_take_the_next_label() -> None:
             line("5775kg", 563, 125, 660),
         ],
     )
-    assert parser._mass(parser._value(page, "核定载质量", parser.BACK_LABELS)) == ""
-    assert parser._mass(parser._value(page, "准牵引总质量", parser.BACK_LABELS)) == ""
-    assert parser._mass(parser._value(page, "总质量", parser.BACK_LABELS)) == "5775kg"
-    assert parser._mass(parser._value(page, "整备质量", parser.BACK_LABELS)) == "2310kg"
+    assert back._mass(parser._value(page, "核定载质量", back.BACK_LABELS)) == ""
+    assert back._mass(parser._value(page, "准牵引总质量", back.BACK_LABELS)) == ""
+    assert back._mass(parser._value(page, "总质量", back.BACK_LABELS)) == "5775kg"
+    assert back._mass(parser._value(page, "整备质量", back.BACK_LABELS)) == "2310kg"
 
 
 @pytest.mark.parametrize(
@@ -94,7 +95,7 @@ def test_blank_cell_does_not_take_the_next_label() -> None:
     ],
 )
 def test_dimensions(text: str, dims: tuple[object, object, object]) -> None:
-    got = parser.dimensions(text)
+    got = back.dimensions(text)
     assert (got["length"], got["width"], got["height"]) == dims
 
 
@@ -112,7 +113,7 @@ def test_back_fields_found_by_their_shape_when_labels_are_misread() -> None:
         ],
     )
     fields = empty_fields("vehicle-license-back")
-    parser._back_fallbacks(page, fields)
+    back._back_fallbacks(page, fields)
     assert fields["plateNum"] == "苏Y7F39V"
     assert fields["fileNum"] == "320102395802"
     assert fields["appprovedPassengerCapacity"] == 2
@@ -142,23 +143,29 @@ def test_end_to_end_on_synthetic_licences(side: str) -> None:
 
 def test_plate_and_inspection_record_repair_each_other() -> None:
     # the province lost from the plate is the record's, a record tail read 辽0 follows the valid plate
-    assert parser.plate_and_record_agree("Z2V110", "检验有效期至2018年07月甘Z") == (
+    assert back.plate_and_record_agree("Z2V110", "检验有效期至2018年07月甘Z") == (
         "甘Z2V110",
         "检验有效期至2018年07月甘Z",
     )
-    assert parser.plate_and_record_agree("辽Q12345", "检验有效期至2019年03月辽0") == (
+    assert back.plate_and_record_agree("辽Q12345", "检验有效期至2019年03月辽0") == (
         "辽Q12345",
         "检验有效期至2019年03月辽Q",
     )
     # a record without the plate, or one that disagrees on the province, is left alone
-    assert parser.plate_and_record_agree("辽Q12345", "检验有效期至2019年03月") == (
+    assert back.plate_and_record_agree("辽Q12345", "检验有效期至2019年03月") == (
         "辽Q12345",
         "检验有效期至2019年03月",
     )
-    assert parser.plate_and_record_agree("鄂V12345", "检验有效期至2023年09月普V") == (
+    assert back.plate_and_record_agree("鄂V12345", "检验有效期至2023年09月京V") == (
         "鄂V12345",
-        "检验有效期至2023年09月普V",
+        "检验有效期至2023年09月京V",
     )
+    # a tail that is no province, or lost the letter, is the plate's; a serial alone gets the record's
+    record = "检验有效期至2013年02月"
+    assert back.plate_and_record_agree("鄂V12345", record + "普V")[1] == record + "鄂V"
+    assert back.plate_and_record_agree("辽W6751F", record + "过")[1] == record + "辽W"
+    assert back.plate_and_record_agree("藏J12345", record + "藏")[1] == record + "藏J"
+    assert back.plate_and_record_agree("084437", "检验有效期至2016年12月黑C")[0] == "黑C84437"
 
 
 def test_unladen_mass_left_of_the_load_label_when_its_own_label_was_not_read() -> None:
@@ -172,7 +179,7 @@ def test_unladen_mass_left_of_the_load_label_when_its_own_label_was_not_read() -
         ln("2910kg", 342, 305, 461), ln("核定载质量", 628, 308, 769), ln("4285kg", 777, 304, 892),
     ])
     fields = empty_fields("vehicle-license-back")
-    parser._back_fallbacks(page, fields)
+    back._back_fallbacks(page, fields)
     assert fields["unladenMass"] == "2910kg"
 
 
@@ -226,3 +233,28 @@ def test_a_vin_away_from_its_label_ends_in_digits() -> None:
     assert vin_check.is_valid("E1MEDHER6ESTRPFH1")
     assert parser._vin(Page(width=880, height=600, lines=[title])) == ""
     assert parser._vin(Page(width=880, height=600, lines=[title, line(VIN, 271, 357, 541)])) == VIN
+
+
+def test_masses_taken_by_their_cells_around_the_dimensions_row() -> None:
+    # captions half read (务质量, 总, 定载量): the grid, not the caption, says which mass is which
+    page = Page(width=880, height=600, lines=[
+        line("号牌码", 80, 86, 123), line("辽W6751F", 131, 83, 191), line("210210703050", 291, 84, 377),
+        line("程定我人数", 79, 116, 144), line("5人", 136, 112, 164), line("总2639kg", 270, 110, 326),
+        line("务质量1730kE", 81, 142, 179), line("定载量", 244, 144, 297),
+        line("4668x1917×1402mm", 134, 174, 256),
+        line("准引总质量", 82, 203, 148),
+    ])
+    assert back.masses_by_place(page) == {
+        "grossMass": "2639kg", "unladenMass": "1730kg", "approvedLoad": "", "tractionMass": ""}
+    # without the dimensions row there is no grid to go by
+    assert back.masses_by_place(Page(width=880, height=600, lines=page.lines[:8])) is None
+
+
+def test_plate_province_from_the_recogniser_alternatives() -> None:
+    from certscan.ocr.types import CharCandidates
+
+    chars = [CharCandidates(chars=("过", "辽"), probs=(0.5, 0.4))] + [
+        CharCandidates(chars=(c,), probs=(0.9,)) for c in "W6751F"]
+    plate = Line(text="过W6751F", box=line("", 131, 83, 191).box, confidence=0.8, chars=chars)
+    page = Page(width=880, height=600, lines=[line("号牌号码", 40, 83, 120), plate])
+    assert parser._plate(page, "过W6751F") == "辽W6751F"

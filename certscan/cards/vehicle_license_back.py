@@ -1,0 +1,187 @@
+"""Vehicle licence 副页 (back): file number, seats, masses, dimensions, inspection record and plate.
+
+Cells are read right of their labels like the front's (``vehicle_license``); values whose label was
+not read are found by their shape, the masses by their place in the grid, and the plate and the
+inspection record (which ends with the plate's first two characters) repair each other.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from certscan.cards import layout
+from certscan.cards.base import CardResult, ScanInput
+from certscan.cards.driver import without_red
+from certscan.cards.text import compact
+from certscan.cards.vehicle_license import (
+    _cell_texts,
+    _first,
+    _plate,
+    _rate,
+    _value,
+    plate_number,
+)
+from certscan.checks import plate as plate_rules
+from certscan.constants import empty_fields
+from certscan.ocr.types import Line, Page
+
+BACK_LABELS = ["号牌号码", "档案编号", "核定载人数", "总质量", "整备质量", "核定载质量", "外廓尺寸",
+               "准牵引总质量", "备注", "检验记录"]
+_DIMENSIONS = re.compile(r"(\d{3,5})\D{1,3}?(\d{3,5})\D{1,3}?(\d{3,5})")
+
+
+# The g of kg is often blurred into E, 9 or lost: a k right after the digits is enough.
+_MASS = re.compile(r"(?<!\d)(\d{2,6})\s*[kK](?:[gG9eE]|$)")
+
+
+def _mass(text: str) -> str:
+    m = _MASS.search(compact(text))
+    return f"{m.group(1)}kg" if m else ""
+
+
+def _mass_x(line: Line) -> float:
+    """Where the mass sits across its line (a merged 整备质量1730kg box is mostly caption)."""
+    text = compact(line.text)
+    m = _MASS.search(text)
+    share = (m.start() + m.end()) / 2 / max(1, len(text)) if m else 0.5
+    return line.x0 + share * (line.x1 - line.x0)
+
+
+def masses_by_place(page: Page) -> dict[str, str] | None:
+    """The four masses by their cells in the grid around the dimensions row, whatever their captions
+    read: the row above it is 整备质量 | 核定载质量, the one above that 核定载人数 | 总质量, the one
+    below 准牵引总质量. None when the dimensions row is not found or the rows above are not evenly
+    spaced (a row lost to the detector would shift every mass)."""
+    dims = [ln for ln in page.lines if _DIMENSIONS.search(compact(ln.text)) and not _mass(ln.text)]
+    if not dims:
+        return None
+    dim = dims[0]
+    above = sorted(layout.group_rows([ln for ln in page.lines if ln.cy < dim.cy - dim.height / 2]),
+                   key=lambda row: -_centre(row))
+    if len(above) < 2:
+        return None
+    gap, next_gap = dim.cy - _centre(above[0]), _centre(above[0]) - _centre(above[1])
+    if not 0.6 * gap <= next_gap <= 1.5 * gap:
+        return None
+    mid = (min(ln.x0 for ln in page.lines) + max(ln.x1 for ln in page.lines)) / 2
+    below = [ln for ln in page.lines if 0.5 * gap < ln.cy - dim.cy < 1.5 * gap]
+
+    def cell(row: list[Line], right: bool) -> str:
+        found = [_mass(ln.text) for ln in row if _mass(ln.text) and (_mass_x(ln) > mid) == right]
+        return found[0] if len(found) == 1 else ""
+
+    traction = [_mass(ln.text) for ln in below if _mass(ln.text)]
+    return {
+        "grossMass": cell(above[1], True),
+        "unladenMass": cell(above[0], False),
+        "approvedLoad": cell(above[0], True),
+        "tractionMass": traction[0] if len(traction) == 1 else "",
+    }
+
+
+def _centre(row: list[Line]) -> float:
+    return sum(ln.cy for ln in row) / len(row)
+
+
+def dimensions(text: str) -> dict[str, int | str]:
+    """``4546×1710×1427mm`` → {length, width, height} in mm ("" each when unreadable)."""
+    m = _DIMENSIONS.search(compact(text))
+    if m:
+        return {"length": int(m.group(1)), "width": int(m.group(2)), "height": int(m.group(3))}
+    # A separator lost to OCR (11182x21832981mm): width and height are 4 digits, the length the rest.
+    digits = re.sub(r"\D", "", compact(text).split("m")[0])
+    if 11 <= len(digits) <= 13:
+        return {"length": int(digits[:-8]), "width": int(digits[-8:-4]), "height": int(digits[-4:])}
+    return {"length": "", "width": "", "height": ""}
+
+
+def _back_fallbacks(page: Page, fields: dict[str, Any]) -> None:
+    """Fields whose label was not read, found by the shape of their value alone."""
+    texts = [compact(ln.text) for ln in page.lines]
+    fields["plateNum"] = _plate(page, fields["plateNum"])
+    if not fields["fileNum"]:
+        twelve = [d for t in texts for d in re.findall(r"(?<!\d)\d{12}(?!\d)", t)]
+        fields["fileNum"] = twelve[0] if len(twelve) == 1 else ""
+    if fields["appprovedPassengerCapacity"] == "":
+        seats = [m.group(1) for t in texts if (m := re.search(r"(?<!\d)(\d{1,2})人", t))]
+        fields["appprovedPassengerCapacity"] = int(seats[0]) if len(seats) == 1 else ""
+    if fields["overallDimension"]["length"] == "":
+        for t in texts:
+            if re.search(r"\d{3,5}\D?\d{4}\D?\d{4}m", t):
+                fields["overallDimension"] = dimensions(t)
+                break
+    if not fields["unladenMass"]:  # 整备质量 shares its row with 核定载质量, left of it
+        load = layout.find_label(page, "核定载质量")
+        left = [ln for ln in page.lines if load and layout.same_row(ln, load.line) and ln.x1 <= load.line.x0]
+        masses = [_mass(ln.text) for ln in left if _mass(ln.text)]
+        fields["unladenMass"] = masses[0] if len(masses) == 1 else ""
+    record = fields["inspectionRecord"]
+    if not record.startswith("检验有效期至"):
+        found = [t for t in texts if "有效期至" in t]
+        # The record is always printed as 检验有效期至…: a read that lost 检验 is completed.
+        record = "检验有效期至" + found[0].split("有效期至", 1)[1] if found else record
+    fields["inspectionRecord"] = record
+
+
+def _serial_left_of(page: Page, file_num: str) -> str:
+    """The plate's serial (084437) left of the file number on their row, when neither the plate's
+    caption nor its province was read: the inspection record may supply the rest."""
+    anchor = next((ln for ln in page.lines if file_num and file_num in compact(ln.text)), None)
+    if anchor is None:
+        return ""
+    left = [ln for ln in page.lines if layout.same_row(ln, anchor) and ln.x1 <= anchor.x0]
+    serials = [s for ln in left if 5 <= len(s := re.sub(r"[^A-Z0-9]", "", ln.text.upper())) <= 7]
+    return serials[0] if len(serials) == 1 else ""
+
+
+def plate_and_record_agree(plate: str, record: str) -> tuple[str, str]:
+    """The inspection record ends with the plate's first two characters (…09月晋V) when it names the
+    plate: a province lost from the plate is taken from the record, as are both when the plate's
+    serial alone was read (084437 beside a record ending 黑C); a record tail that is no province
+    (过 for 辽W) or disagrees with a valid plate on the letter only (辽0 for 辽Q, 藏 for 藏J) takes
+    the plate's."""
+    m = re.search(r"月(\w{1,3})$", record)
+    tail = m.group(1) if m else ""
+    if not tail:
+        return plate, record
+    if len(tail) == 2 and tail[0] in plate_rules.PROVINCES and not plate_rules.is_valid(plate):
+        serial = re.sub(r"[^A-Z0-9]", "", plate.upper())
+        completed = [tail[0] + plate, *(tail + serial[-n:] for n in (5, 6) if len(serial) >= n)]
+        plate = next((c for c in completed if c[:2] == tail and plate_rules.is_valid(c)), plate)
+    if plate_rules.is_valid(plate) and tail != plate[:2]:
+        slipped = tail[0] == plate[0] and len(tail) <= 2  # the letter misread or lost
+        if slipped or (len(tail) <= 2 and tail[0] not in plate_rules.PROVINCES):
+            record = record[: -len(tail)] + plate[:2]
+    return plate, record
+
+
+def parse_back(scan: ScanInput) -> CardResult:
+    page = scan.engine.read(without_red(scan.image))
+    if not page.lines:
+        return CardResult.empty("vehicle-license-back")
+    fields = empty_fields("vehicle-license-back")
+    fields["plateNum"] = plate_number(_value(page, "号牌号码", BACK_LABELS))
+    fields["fileNum"] = _first(_cell_texts(page, "档案编号", BACK_LABELS), r"(?<!\d)(\d{10,14})(?!\d)")
+    seats = _first(_cell_texts(page, "核定载人数", BACK_LABELS), r"(?<!\d)(\d{1,3})人?")
+    fields["appprovedPassengerCapacity"] = int(seats) if seats else ""
+    for key, label in (
+        ("grossMass", "总质量"),
+        ("unladenMass", "整备质量"),
+        ("approvedLoad", "核定载质量"),
+        ("tractionMass", "准牵引总质量"),
+    ):
+        fields[key] = next((m for t in _cell_texts(page, label, BACK_LABELS) if (m := _mass(t))), "")
+    # Mass captions differ by a character or two (总质量, 准牵引总质量, 整备质量, 核定载质量) and are
+    # often half read: the grid decides whenever it finds a mass in the cell.
+    for key, mass in (masses_by_place(page) or {}).items():
+        fields[key] = mass or fields[key]
+    fields["overallDimension"] = dimensions(_value(page, "外廓尺寸", BACK_LABELS))
+    fields["inspectionRecord"] = _value(page, "检验记录", BACK_LABELS)
+    _back_fallbacks(page, fields)
+    if not fields["plateNum"]:  # _plate in the fallbacks tried the alternatives and the whole page
+        fields["plateNum"] = _serial_left_of(page, fields["fileNum"])
+    fields["plateNum"], fields["inspectionRecord"] = plate_and_record_agree(
+        fields["plateNum"], fields["inspectionRecord"]
+    )
+    return CardResult(card="vehicle-license-back", fields=fields, rate=_rate(page))
