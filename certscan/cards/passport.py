@@ -66,6 +66,8 @@ def printed_date(text: str) -> str:
 
 def _viz_value(page: Page, key: str) -> str:
     hit = find_label(page, LABELS[key], max_errors=1)
+    if hit is None:  # small English captions lose two letters (Placc of fbirth); none is two from another
+        hit = find_label(page, [label for label in LABELS[key] if len(label) >= 10], max_errors=2)
     if hit is None:
         return ""
     line = value_below(page, hit.line) or _value_under(page, hit.line)
@@ -236,7 +238,7 @@ def _fill_viz(page: Page, fields: dict[str, Any]) -> None:
         fields[key] = cjk or (place.upper() if latin_only else latin)  # NEW YORK U.S.A. keeps its dots
         fields[f"{key}Raw"] = place.upper() if latin_only else latin
     if not fields["authority"]:
-        authority = _viz_value(page, "authority")
+        authority = _viz_value(page, "authority") or _authority_by_name(page)
         fields["authority"] = "".join(_CJK.findall(authority)) if _CJK.search(authority) else authority
     printed = [printed_date(ln.text) for ln in page.lines]
     known = {fields["birthDate"], fields["expireDate"]}
@@ -260,6 +262,23 @@ def _fill_viz(page: Page, fields: dict[str, Any]) -> None:
         hit = find_label(page, ("类型/Type", "Type"), max_errors=1)
         below = value_below(page, hit.line) if hit else None
         fields["type"] = compact(below.text)[:2] if below else ""
+
+
+# Words naming the issuing body of a Latin-script data page (ministries, prefectures, passport offices).
+AUTHORITY_WORDS = ("MINISTRY", "MINISTERE", "PREFECTURE", "AUTHORITY", "OFFICE", "DEPARTMENT", "EMBASSY",
+                   "CONSULATE", "BUREAU", "AGENCY", "SERVICE", "POLICE", "IMMIGRATION", "GOVERNMENT", "STADT",
+                   "HMPO", "PASSPORTOFFICE")
+
+
+def _authority_by_name(page: Page) -> str:
+    """An authority whose caption was not read: the line naming an issuing body (not the caption)."""
+    for ln in page.lines:
+        text = compact(ln.text).upper()
+        if mrz_like(ln.text) or text in ("AUTHORITY", "ISSUINGAUTHORITY") or _CJK.search(ln.text):
+            continue
+        if any(word in text for word in AUTHORITY_WORDS):
+            return normalize(ln.text)
+    return ""
 
 
 def latin_runs(page: Page) -> set[str]:
@@ -307,12 +326,28 @@ def cross_check_number(page: Page, read: MrzRead) -> None:
         if printed == number.rstrip("<") or not re.fullmatch(r"[A-Z0-9]{6,9}", printed) or mrz_like(ln.text):
             continue
         printed = printed.ljust(9, "<")
-        if not _lookalike(printed, number):
+        differing = sum(a != b for a, b in zip(printed, number, strict=True))
+        if not _lookalike(printed, number) and differing > 4:
             continue
         fixed = printed + line1[9:]
         checks = mrz.td3_checks(fixed)
-        if checks["number"] and sum(checks.values()) >= before:
+        # Look-alikes need the number's check digit; other differences (a blurred 66UC read GOOO whose
+        # sum happened to pass) need the composite check digit too.
+        confirmed = checks["number"] and (_lookalike(printed, number) or checks["composite"])
+        if confirmed and sum(checks.values()) >= before:
             read.line1, read.checks = fixed, checks
+            return
+
+
+def repair_nationality(read: MrzRead, runs: set[str]) -> None:
+    """A nationality read with a non-letter (``9GP``) is the issuing state of line 1 or a code the
+    visual zone prints, when that code agrees with the letters that were read."""
+    nationality = read.line1[10:13]
+    if not any(ch.isdigit() for ch in nationality):  # D<< (Germany) is a code as printed
+        return
+    for code in (read.line0[2:5], *sorted(r for r in runs if len(r) == 3)):
+        if code.isalpha() and all(a == b for a, b in zip(nationality, code, strict=True) if a.isalpha()):
+            read.line1 = read.line1[:10] + code + read.line1[13:]
             return
 
 
@@ -424,6 +459,7 @@ def parse(scan: ScanInput) -> CardResult:
                 break
     if read is not None:
         cross_check_number(page, read)
+        repair_nationality(read, runs)
         repair_header(read, runs)
         repair_separator(read, runs)
         _fill_mrz(fields, extra, read)

@@ -95,3 +95,33 @@ def test_without_mrz_expiry_the_two_other_printed_dates_are_issue_then_expiry() 
     f = parse(scan("passport", lines)).fields
     assert (f["issueDate"], f["expireDate"], f["expireDay"]) == ("2022-04-16", "2032-04-15", "04-15")
     assert f["birthDate"] == "1974-08-12"
+
+
+def test_english_captions_two_letters_off_and_an_authority_without_its_caption() -> None:
+    lines = [line("Placc of fbirth", 400, 100, 520, 120), line("HAMBURG", 400, 125, 520, 150),
+             line("Authority", 700, 40, 800, 60), line("Place of issue", 700, 200, 820, 220),
+             line("MINISTRY OF FOREIGN AFFAIRS", 400, 300, 700, 330)]
+    f = parse(scan("passport", lines)).fields
+    assert (f["birthPlace"], f["birthPlaceRaw"]) == ("HAMBURG", "HAMBURG")
+    assert f["authority"] == "MINISTRY OF FOREIGN AFFAIRS"  # the caption alone is not the value
+    assert parse(scan("passport", lines[:2])).fields["authority"] == ""
+
+
+def test_a_nationality_read_with_a_digit_is_the_issuing_state_it_agrees_with() -> None:
+    bad = LINE1[:10] + "U7O" + LINE1[13:]  # T read as 7: nationality check digits cannot see it
+    f = parse(scan("passport", [*VIZ, line(LINE0, 50, 560, 950, 590), line(bad, 50, 610, 950, 640)])).fields
+    assert f["srcCountry"] == "UTO"
+    german = "P<D<<MUELLER<<ANNA".ljust(44, "<")
+    line1 = "C01X00T478D<<6408125F2702283<<<<<<<<<<<<<<<4"
+    f = parse(scan("passport", [line(german, 50, 560, 950, 590), line(line1, 50, 610, 950, 640),
+                                line("DEU", 400, 100, 440, 120)])).fields
+    assert f["srcCountry"] == "D"  # a code as printed stays
+
+
+def test_a_printed_number_both_check_digits_confirm_replaces_an_unlike_read() -> None:
+    misread = "L8A8C02C3" + LINE1[9:]  # 9→A, 9→C: not look-alikes, yet every check digit still passes
+    lines = [*VIZ, line(LINE0, 50, 560, 950, 590), line(misread, 50, 610, 950, 640)]
+    assert parse(scan("passport", lines)).extra["passportNumber"] == "L898902C3"
+    unconfirmed = "L8A8C02C3" + LINE1[9:43] + "5"  # the composite no longer agrees: the read stands
+    lines = [*VIZ, line(LINE0, 50, 560, 950, 590), line(unconfirmed, 50, 610, 950, 640)]
+    assert parse(scan("passport", lines)).extra["passportNumber"] == "L8A8C02C3"
