@@ -107,7 +107,39 @@ def _match(text: str, names: list[str]) -> tuple[str, int] | None:
     near = {(n, len(n)) for n in names
             if len(n) >= 3 and _one_off(text[: len(n)], n) and text[: len(n)] not in _all_names()}
     near |= {(n, len(n) - 1) for n in names if len(n) >= 3 and _one_dropped(text[: len(n) - 1], n)}
-    return near.pop() if len(near) == 1 else None
+    # A value ending in a long name that lost its last character (锡林郭勒盟 read as 锡林郭勒).
+    near |= {(n, len(text)) for n in names if len(n) >= 4 and text == n[:-1]}
+    if len(near) == 1:
+        return near.pop()
+    return None if near else _long_match(text, names)
+
+
+def _edits(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j - 1] + (ca != cb), prev[j] + 1, cur[j - 1] + 1))
+        prev = cur
+    return prev[-1]
+
+
+def _long_match(text: str, names: list[str]) -> tuple[str, int] | None:
+    """A long name (autonomous prefectures and counties: 海西蒙古族藏族自治州) read with more slips than
+    one: at most one edit per four characters, ending on the name's own suffix character, and closer
+    than any other name under the same parent."""
+    scored: list[tuple[int, str, int]] = []
+    for n in names:
+        if len(n) < 7:
+            continue
+        ends = [k for k in range(len(n) - 2, len(n) + 3) if 0 < k <= len(text) and text[k - 1] == n[-1]]
+        best = min(((_edits(text[:k], n), k) for k in ends), default=None)
+        if best is not None and best[0] <= len(n) // 4:
+            scored.append((best[0], n, best[1]))
+    scored.sort()
+    if not scored or (len(scored) > 1 and scored[1][0] <= scored[0][0]):
+        return None
+    return scored[0][1], scored[0][2]
 
 
 def fix_place_prefix(text: str) -> str:

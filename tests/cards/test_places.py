@@ -30,3 +30,16 @@ def test_a_dropped_suffix_is_not_invented() -> None:
 def test_a_listed_city_at_the_start_is_not_a_province_misread() -> None:
     assert fix_place_prefix("北镇市广宁街道富屯路8号") == "北镇市广宁街道富屯路8号"
     assert fix_place_prefix("威海市环翠区新威路1号") == "威海市环翠区新威路1号"
+
+
+def test_a_long_autonomous_name_read_with_two_slips_is_repaired() -> None:
+    assert fix_place_prefix("青海省海西蒙古旅藏族白治州") == "青海省海西蒙古族藏族自治州"
+    assert fix_place_prefix("新疆维吾尔白治区克孜勒苏柯尔克汝自治州阿图什市") == \
+        "新疆维吾尔自治区克孜勒苏柯尔克孜自治州阿图什市"
+    # too many slips for its length: left as read
+    assert fix_place_prefix("云南省德宏体旅景校旅自涂州") == "云南省德宏体旅景校旅自涂州"
+
+
+def test_a_value_ending_in_a_name_that_lost_its_last_character() -> None:
+    assert fix_place_prefix("内蒙古自治区锡林郭勒") == "内蒙古自治区锡林郭勒盟"
+    assert fix_place_prefix("内蒙古自治区锡林郭勒路") == "内蒙古自治区锡林郭勒路"
