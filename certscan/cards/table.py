@@ -89,8 +89,10 @@ class Grid:
         return votes.most_common(1)[0][0] if votes else 0
 
     def right_of(self, cell: Cell) -> Cell | None:
-        """The cell sharing ``cell``'s right rule: starts near its right edge and overlaps its rows."""
-        gap = max(6.0, 0.15 * cell.height)
+        """The cell sharing ``cell``'s right rule: starts near its right edge and overlaps its rows.
+        (The gap is the rule's width as the mask drew it: a thick or blurred rule, widened to bridge its
+        breaks, is a quarter of a row high in a sharp photo of a large page.)"""
+        gap = max(6.0, 0.25 * cell.height)
         best = None
         for c in self.cells:
             overlap = min(c.y1, cell.y1) - max(c.y0, cell.y0)
@@ -396,17 +398,25 @@ def _align(counts: Sequence[int], wanted: Sequence[int]) -> list[tuple[int, int]
     return pairs
 
 
+def _label_cell_lost(row: list[Cell], label_of: dict[int, str]) -> bool:
+    """A row whose second cell is a caption read exactly and whose first is none: the row's first
+    caption cell is gone (covered, its rules unread), so its first cell is that caption's value."""
+    return len(row) >= 3 and len(row) % 2 == 1 and row[1].index in label_of and row[0].index not in label_of
+
+
 def _place_by_template(grid: Grid, template: Sequence[Sequence[str]], label_of: dict[int, str],
                        values: dict[str, str], placed: dict[str, Cell]) -> None:
-    rows = [row for row in grid.rows() if len(row) >= 2]
+    rows: list[list[Cell | None]] = [
+        [None, *row] if _label_cell_lost(row, label_of) else list(row) for row in grid.rows() if len(row) >= 2
+    ]
     pairs = _align([len(r) for r in rows], [2 * len(t) for t in template])
     spare = 1 if len(template) > 4 else 0  # a short template must be found whole
     if len(pairs) < len(template) - spare or len(rows) - len(pairs) > 2:
         return  # too far from the printed form to place anything by position
-    uses = Counter(c.index for row in rows for c in row)
+    uses = Counter(c.index for row in rows for c in row if c is not None)
     read = [(label_of[c.index], template[t][j // 2]) for r, t in pairs for j, c in enumerate(rows[r])
-            if c.index in label_of]
-    if any(j % 2 for r, _ in pairs for j, c in enumerate(rows[r]) if c.index in label_of):
+            if c is not None and c.index in label_of]
+    if any(j % 2 for r, _ in pairs for j, c in enumerate(rows[r]) if c is not None and c.index in label_of):
         return  # a label where the template has a value: another form
     if read and sum(a == b for a, b in read) < 0.8 * len(read):
         return
@@ -414,15 +424,17 @@ def _place_by_template(grid: Grid, template: Sequence[Sequence[str]], label_of: 
         for j, key in enumerate(template[t]):
             cell = rows[r][2 * j + 1]
             # a cell two rows lead to, or one rows high, lost a rule: its text is several values
-            if key not in values and uses[cell.index] == 1 and not grid.spans_rows(cell):
+            if cell is not None and key not in values and uses[cell.index] == 1 and not grid.spans_rows(cell):
                 values[key] = _value_text(grid, cell)
                 placed[key] = cell
 
 
 def cell_crops(image: np.ndarray, page: Page, cells: Sequence[Cell],
                min_ink: float = 0.01) -> list[np.ndarray | None]:
-    """Each cell cut from the photo (RGB), just inside its rules; None for a cell without black ink
-    (blank, or only a red seal: the brightest channel is judged, as for the rules)."""
+    """Each cell's black ink cut from the photo (RGB): inside its rules, trimmed to the black ink with
+    a margin, so a short value in a wide cell (or beside a red seal) fills the recogniser's view as a
+    detected line would; None for a cell without black ink (blank, or only a red seal: the brightest
+    channel is judged, as for the rules)."""
     out: list[np.ndarray | None] = []
     for c in cells:
         pad = 0.04 * c.height
@@ -431,5 +443,11 @@ def cell_crops(image: np.ndarray, page: Page, cells: Sequence[Cell],
         crop = crop_quad(image, page.image_points(quad))
         bright = crop.max(axis=2).astype(np.float32)
         ink = bright < float(np.median(bright)) - 60
-        out.append(crop if crop.size and float(ink.mean()) >= min_ink else None)
+        if not crop.size or not ink.any() or float(ink.mean()) < min_ink:
+            out.append(None)
+            continue
+        ys, xs = np.nonzero(ink)
+        margin = max(3, int(0.3 * (ys.max() - ys.min() + 1)))
+        out.append(crop[max(0, ys.min() - margin): ys.max() + margin + 1,
+                        max(0, xs.min() - margin): xs.max() + margin + 1])
     return out

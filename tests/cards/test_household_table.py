@@ -107,3 +107,52 @@ def test_blood_and_household_types() -> None:
     assert household.household_type("体户") == "集体户"
     assert household.household_type("集体户") == "集体户"
     assert household.household_type("居民家庭户") == "居民家庭户"
+
+
+def test_cells_either_side_of_a_thick_rule_share_a_row() -> None:
+    from certscan.cards.table import Cell, Grid
+    # a sharp photo of a large page: a rule 7 px wide between 45 px rows (the mask widens it further)
+    label = Cell(1, 900.0, 628.0, 1035.0, 673.0)
+    value = Cell(2, 1042.0, 628.0, 1286.0, 673.0)
+    below = Cell(3, 1042.0, 680.0, 1286.0, 725.0)
+    far = Cell(4, 1296.0, 628.0, 1500.0, 673.0)
+    grid = Grid([label, value, below, far], np.zeros((10, 10), np.int32))
+    assert grid.right_of(label) is value
+    assert grid.right_of(value) is far  # 10 px: still the next cell, its rule drawn thick
+    assert grid.right_of(below) is None
+
+
+def test_template_places_the_value_of_a_row_whose_caption_cell_is_covered() -> None:
+    image = grid_image()
+    # a sticker over the second row's caption cell: its left and bottom rules are gone with it
+    image[184:266, 90:250] = 245
+    lines = [
+        line("姓名", 140, 220, 0), line("张伟", 280, 360, 0),
+        line("性别", 580, 660, 0), line("男", 780, 820, 0),
+        line("汉族", 280, 360, 1), line("出生日期", 580, 740, 1), line("1990年01月02日", 780, 1060, 1),
+    ]
+    grid = find_grid(image, page(lines))
+    assert grid is not None and len(grid.cells) == 7
+    assert grid_values(grid, lines, LABELS, TEMPLATE)["nation"] == "汉族"
+    assert "nation" not in grid_values(grid, lines, LABELS)
+
+
+def test_a_cell_crop_is_trimmed_to_its_black_ink() -> None:
+    from certscan.cards.table import cell_crops
+    image = grid_image()
+    cv2.putText(image, "AB", (290, 240), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (20, 20, 20), 3)  # value, left
+    cv2.circle(image, (480, 220), 30, (220, 40, 40), 4)  # a red seal over the cell's right half
+    lines = [line("民族", 140, 220, 1), line("出生日期", 580, 740, 1)]
+    grid = find_grid(image, page(lines))
+    assert grid is not None
+    value = grid.right_of(next(c for c in grid.cells if c.x0 < 120 and c.y0 > 170))
+    assert value is not None
+    (crop,) = cell_crops(image, page(lines), [value])
+    assert crop is not None and crop.shape[1] < 0.5 * (value.x1 - value.x0)
+
+
+def test_height_keeps_its_unit() -> None:
+    assert household.height("1820m") == "182cm"
+    assert household.height("175") == "175"
+    assert household.height("175cm") == "175cm"
+    assert household.blood_type("l0") == "O"
