@@ -22,6 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from certscan.cards.base import CardResult, ScanInput
+from certscan.cards.household_values import VOCABULARIES, birthday_from_number, page_id_number, snap_word
 from certscan.cards.idcard import ETHNIC_GROUPS
 from certscan.cards.ink import drop_red_lines
 from certscan.cards.labelled import Fields, LabelSet, pieces
@@ -181,7 +182,7 @@ def parse_head_page(page: Page, image: np.ndarray | None = None,
     out = empty_fields(HEAD)
     out.update(
         householdType=household_type(v["householdType"]),
-        houseHolder=v["houseHolder"],
+        houseHolder=person_name(v["houseHolder"]),
         address=fix_place_prefix(v["address"]),
         householdNumber=_number(v["householdNumber"]),
         issueDate=parse_date(v["issueDate"]),
@@ -206,16 +207,20 @@ def parse_resident_page(page: Page, image: np.ndarray | None = None,
         out[key] = migration(out[key])
     for key in ("birthPlace", "hometown", "otherAddress"):
         out[key] = fix_place_prefix(out[key])
+    number = page_id_number(id_number(v["idNumber"]), page.lines)
     out.update(
-        birthday=parse_date(v["birthday"]),
+        birthday=birthday_from_number(parse_date(v["birthday"]), number),
         registerDate=parse_date(v["registerDate"]),
-        idNumber=id_number(v["idNumber"]),
+        idNumber=number,
         householdNumber=_number(v["householdNumber"]),
         undertaker=stamp_name(v["undertaker"]),
         type=RESIDENT,
     )
     out["bloodType"] = blood_type(out["bloodType"])
+    out["height"] = height(out["height"])
     out["nation"] = nation(out["nation"])
+    for key, words in VOCABULARIES.items():
+        out[key] = snap_word(out[key], words)
     for key in ("name", "formerName"):
         out[key] = person_name(out[key])
     extra = {"sex": v["sex"][:1] if v["sex"][:1] in ("男", "女") else ""}
@@ -232,6 +237,7 @@ def migration(text: str) -> str:
     the place's division names repaired; a cell holding one or two stray characters (seal ink) is empty."""
     if not re.search(r"\d", text) and len(text) <= 2:
         return ""
+    text = re.sub(r"^\D{1,2}(?=\d{4}年)", "", text)  # ink before the date: the caption's or a speck
     if "迁来" in text:  # the printed text ends there; anything after is a neighbour's ink
         text = text[: text.index("迁来") + 2]
     m = _MIGRATION.match(text)
@@ -265,9 +271,18 @@ _BLOOD_TYPES = ("A", "B", "O", "AB")
 
 def blood_type(text: str) -> str:
     """A, B, O or AB with digit look-alikes fixed (O read as 0, B as 8) and specks around it (a rule
-    read as 1) dropped; anything else as read (不明)."""
-    s = re.sub(r"[^A-Z]", "", compact(text).upper().translate(str.maketrans("08", "OB")))
+    read as 1) dropped; 不明 (unknown) from its first character; anything else as read."""
+    if compact(text).startswith("不"):
+        return "不明"  # the one Chinese answer: a lost 明 leaves it alone
+    core = compact(text).strip("lI1|丨")  # a cell's rule read beside the letter
+    s = re.sub(r"[^A-Z]", "", core.upper().translate(str.maketrans("08", "OB")))
     return s if s in _BLOOD_TYPES else text
+
+
+def height(text: str) -> str:
+    """身高 as printed (``175`` or ``175cm``); the c of cm read as 0 or ( is restored (1820m → 182cm)."""
+    m = re.fullmatch(r"(\d{2,3})[0oO(（]m", compact(text))
+    return f"{m[1]}cm" if m else text
 
 
 def nation(text: str) -> str:
@@ -281,7 +296,9 @@ def nation(text: str) -> str:
 
 
 def person_name(text: str) -> str:
-    """A name is Chinese characters (and the · of transliterated names): marks around it are specks."""
+    """A name is Chinese characters (and the · of transliterated names): marks around it are specks.
+    Dashes a character wide (``——``) or ending the name are its 一 (杨健一 read as 杨健——)."""
+    text = re.sub(r"[—－\-–]+$|[—－\-–]{2,}", "一", compact(text))
     return re.sub(r"[^\u4e00-\u9fff·]", "", text)
 
 

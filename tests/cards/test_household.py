@@ -156,3 +156,9 @@ def test_end_to_end_on_renders() -> None:
     out = scan_array(np.asarray(head.image), "household-head").fields
     assert out["houseHolder"] == head.label["houseHolder"]
     assert out["issueDate"] == head.label["issueDate"]
+
+
+def test_a_name_ending_in_one_read_as_dashes() -> None:
+    assert household.person_name("杨健——") == "杨健一"
+    assert household.person_name("杨健-") == "杨健一"
+    assert household.person_name("阿依·古丽") == "阿依·古丽"

@@ -1,0 +1,74 @@
+"""Resident-page values checked against what they must be: the citizen number found and repaired anywhere
+on the page, the birth date inside it, closed word lists (no models)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from certscan.cards import household
+from certscan.cards.household_values import (
+    EDUCATION,
+    MILITARY,
+    RELATION,
+    RELIGION,
+    birthday_from_number,
+    page_id_number,
+    snap_word,
+)
+from certscan.checks import idnumber
+from certscan.ocr.types import CharCandidates, Line, Page
+
+ID = "11010519491231002X"  # GB 11643-1999 annex example
+
+
+def line(text: str, x0: float, y0: float, chars: list[CharCandidates] | None = None) -> Line:
+    x1 = x0 + 30 * len(text)
+    box = np.array([[x0, y0], [x1, y0], [x1, y0 + 30], [x0, y0 + 30]], dtype=np.float32)
+    return Line(text=text, box=box, confidence=0.9, chars=chars or [])
+
+
+def test_a_read_one_character_from_one_listed_word_is_that_word() -> None:
+    assert snap_word("退出现校", MILITARY) == "退出现役"
+    assert snap_word("佛孜", RELIGION) == "佛教"
+    assert snap_word("大学专", EDUCATION) == "大学专科"  # a lost character, in a word of three or more
+    assert snap_word("未服兵役", MILITARY) == "未服兵役"
+
+
+def test_a_read_near_two_words_or_none_is_kept() -> None:
+    assert snap_word("长干", RELATION) == "长干"  # 长子 or 长女: the list cannot tell
+    assert snap_word("自由职业", MILITARY) == "自由职业"
+    assert snap_word("", RELIGION) == ""
+
+
+def test_the_number_is_taken_from_the_page_when_its_cell_fails() -> None:
+    lines = [line("公民身份证", 80, 100), line("12345", 400, 100), line(ID, 400, 300)]
+    assert page_id_number("12345", lines) == ID
+    assert page_id_number("", [line("户号123456789", 80, 40)]) == ""
+
+
+def test_the_number_on_the_page_is_repaired_from_the_recogniser_alternatives() -> None:
+    wrong = ID[:10] + "3" + ID[11:]  # 1949 1231 → 1949 1331: month 13, check fails
+    chars = [CharCandidates((c,), (0.99,)) for c in wrong]
+    chars[10] = CharCandidates(("3", "1"), (0.55, 0.4))
+    assert not idnumber.is_valid(wrong)
+    assert page_id_number(wrong, [line(wrong, 400, 300, chars)]) == ID
+
+
+def test_the_birth_date_inside_a_valid_number_settles_the_birthday() -> None:
+    assert birthday_from_number("", ID) == "1949-12-31"
+    assert birthday_from_number("1940-12-31", ID) == "1949-12-31"
+    assert birthday_from_number("1972-05-06", ID) == "1972-05-06"  # not a misread of the number's date
+    assert birthday_from_number("1940-12-31", ID[:17] + "1") == "1940-12-31"  # number fails its check
+
+
+def test_a_resident_page_whose_number_caption_is_covered() -> None:
+    page = Page(width=1500, height=600, lines=[
+        line("常住人口登记卡", 560, 40),
+        line("姓名", 100, 150), line("张伟", 330, 150),
+        line("证件编号", 120, 300), line(ID, 420, 300),  # 公民身份 under a sticker
+        line("血型", 1180, 300), line("不", 1300, 300),
+    ])
+    out = household.parse_resident_page(page).fields
+    assert out["idNumber"] == ID
+    assert out["birthday"] == "1949-12-31"
+    assert out["bloodType"] == "不明"
