@@ -104,7 +104,7 @@ def parse_page(page: Page, image: np.ndarray | None = None) -> CardResult:
     out["companySN"] = reg
     out["creditCode"] = credit_code(page, fields)
     out["organizationCode"] = _org_code(fields.value("organizationCode"))
-    out["taxCode"] = _code(fields.value("taxCode"))
+    out["taxCode"] = tax_code(_code(fields.value("taxCode")), out["organizationCode"])
     if out["creditCode"] and uscc.is_valid(out["creditCode"]):
         out["organizationCode"] = out["organizationCode"] or uscc.organization_code(out["creditCode"])
         out["taxCode"] = out["taxCode"] or out["creditCode"]
@@ -190,10 +190,33 @@ def _code(text: str) -> str:
     return "".join(_ALNUM.findall(compact(text).upper().replace("×", "X")))  # a check X read as ×
 
 
+# Look-alikes inside a GB 11714 organisation code, tried when its check character fails.
+_ORG_SWAPS = {"O": "0", "0": "OD", "D": "0", "I": "1", "1": "I7", "7": "1", "B": "8", "8": "B", "S": "5",
+              "5": "S", "Z": "2", "2": "Z", "G": "6", "6": "G"}
+
+
 def _org_code(text: str) -> str:
+    """``XXXXXXXX-X``; a code failing its check character is repaired when exactly one look-alike
+    swap (O read for 0 …) makes it pass."""
     s = compact(text).upper().replace("—", "-").replace("_", "-").replace("×", "X")
     m = re.search(r"([0-9A-Z]{8})-?([0-9X])", s)
-    return f"{m[1]}-{m[2]}" if m else ""
+    if not m:
+        return ""
+    body, check = m[1], m[2]
+    if uscc.org_check_char(body) != check:
+        fixes = {body[:i] + alt + body[i + 1:] for i, c in enumerate(body) for alt in _ORG_SWAPS.get(c, "")}
+        passing = [f for f in fixes if uscc.org_check_char(f) == check]
+        body = passing[0] if len(passing) == 1 else body
+    return f"{body}-{check}"
+
+
+def tax_code(printed: str, org_code: str) -> str:
+    """税务登记证号 as printed; the 15-character number is its region's 6 digits and the organisation
+    code, so a read that lost the code's last character (its check X) gets it back from 组织机构代码."""
+    org = org_code.replace("-", "")
+    if len(printed) == 14 and len(org) == 9 and printed[6:] == org[:8]:
+        return printed + org[8]
+    return printed
 
 
 def registration_number(text: str) -> tuple[str, str]:

@@ -88,8 +88,10 @@ class LabelSet:
         for label, key in self.by_label.items():
             # A short caption is matched loosely only when it stands alone (a table's label cell: ``籍贯``
             # read as ``范贯``); inside running text one wrong char of two would match too much.
+            # No caption holds a digit: ``5号`` alone on a row is an address's wrapped end, not 编号.
             fuzzy = len(label) >= self.fuzzy_min or (
                 loose and 2 <= len(text) <= len(label) and len(text) >= len(label) - 1
+                and not any(c.isdigit() for c in text)
             )
             for errors in (0, 1) if fuzzy else (0,):
                 end = match_label(text, label, errors)

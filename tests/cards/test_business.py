@@ -288,3 +288,26 @@ def test_a_faint_speck_beside_a_caption_is_left_out() -> None:
 def test_check_x_read_as_a_multiplication_sign() -> None:
     assert business._org_code("94325847-×") == "94325847-X"
     assert business._code("11010594325847×") == "11010594325847X"
+
+
+def test_organisation_code_repaired_by_its_check_character() -> None:
+    assert business._org_code("MAEKOUFD-4") == "MAEK0UFD-4"  # O read for 0
+    assert business._org_code("MAEK0UFD-5") == "MAEK0UFD-5"  # no single look-alike fits: as printed
+
+
+def test_tax_number_that_lost_its_check_x_gets_it_from_the_organisation_code() -> None:
+    assert business.tax_code("511826MA4GM013", "MA4GM013-X") == "511826MA4GM013X"
+    assert business.tax_code("511826MA4GM013X", "MA4GM013-X") == "511826MA4GM013X"
+    assert business.tax_code("511826MA4GM019", "MA4GM013-X") == "511826MA4GM019"
+
+
+def test_a_wrapped_address_end_is_no_caption() -> None:
+    # ``5号`` alone under the address is one character from 编号, but captions hold no digits
+    page = Page(width=1130, height=900, lines=[
+        line("经营场所", 147, 597, 344),
+        line("青海省果洛藏族自治州久治县大营乡大营村19", 365, 598, 970),
+        line("5号", 363, 638, 420),
+        line("组成形式", 149, 700, 345),
+        line("个人经营", 356, 700, 491),
+    ])
+    assert business.parse_page(page).fields["address"] == "青海省果洛藏族自治州久治县大营乡大营村195号"
