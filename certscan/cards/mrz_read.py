@@ -354,7 +354,70 @@ def read_rows(rows: list[list[Line]], upper: list[CharCandidates] | None = None,
     text1[20] = {"H": "M", "E": "F"}.get(text1[20], text1[20])
     result.line1 = "".join(text1)
     result.checks = mrz.td3_checks(result.line1)
+    if not result.valid:
+        # on the read as fitted (the typing above turned the shifted fields' letters into digits), else
+        # on the typed one (look-alikes in digit fields)
+        raw = "".join(c.best for c in line1_chars)
+        realigned = realigned_line2(raw) or realigned_line2(result.line1)
+        if realigned is not None:
+            result.line1, result.checks = realigned, mrz.td3_checks(realigned)
+            result.repaired.append("alignment")
     return result
+
+
+_EXPECTED = "A" * 9 + "D" + "AAA" + "D" * 7 + "S" + "D" * 7  # per position before the optional data
+
+
+def realigned_line2(line1: str) -> str | None:
+    """Line 2 with one character lost (or one too many) before its optional data: the read is padded
+    to 44 by the filler runs, so every field after the loss is shifted by one and fails its check.
+    Each insertion (of a character the position can hold) or deletion before position 28 is tried,
+    the filler run after it giving or taking the character back; accepted only when exactly one
+    variant passes every check digit."""
+    checks = mrz.td3_checks(line1)
+    # Fields before the loss still pass: it lies in the first failing field or just before it.
+    first = next((name for name in ("number", "birth", "expiry") if not checks[name]), None)
+    if first is None:
+        return None
+    lo, hi = {"number": (0, 10), "birth": (10, 20), "expiry": (20, 28)}[first]
+    passing: set[str] = set()
+    for p in range(lo, hi):
+        kind = _EXPECTED[p]
+        inserts = mrz.DIGITS if kind == "D" else ("FM<" if kind == "S" else mrz.ALPHABET)
+        candidates = [_refit(line1[:p] + ch + line1[p:]) for ch in inserts]
+        candidates.append(_refit(line1[:p] + line1[p + 1:]))
+        passing.update(v for v in candidates if v is not None and _plausible_line2(v))
+        if len(passing) > 1:
+            return None
+    return passing.pop() if passing else None
+
+
+def _plausible_line2(line1: str) -> bool:
+    """Every check digit passes and both dates are calendar dates."""
+    return (all(mrz.td3_checks(line1).values()) and mrz_date(line1[13:19], future=False) != ""
+            and mrz_date(line1[21:27], future=True) != "")
+
+
+def _refit(line1: str) -> str | None:
+    """``line1`` back to 44 characters by its longest filler run from position 28 on (None: no run)."""
+    best: tuple[int, int] | None = None  # (length, start)
+    i = 28
+    while i < len(line1):
+        if line1[i] == "<":
+            j = i
+            while j < len(line1) and line1[j] == "<":
+                j += 1
+            if best is None or j - i > best[0]:
+                best = (j - i, i)
+            i = j
+        else:
+            i += 1
+    if best is None:
+        return None
+    start = best[1]
+    if len(line1) > mrz.TD3_LENGTH:
+        return line1[:start] + line1[start + 1:]
+    return line1[:start] + "<" + line1[start:]
 
 
 def mrz_date(yymmdd: str, future: bool, not_after: dt.date | None = None) -> str:

@@ -125,3 +125,16 @@ def test_a_printed_number_both_check_digits_confirm_replaces_an_unlike_read() ->
     unconfirmed = "L8A8C02C3" + LINE1[9:43] + "5"  # the composite no longer agrees: the read stands
     lines = [*VIZ, line(LINE0, 50, 560, 950, 590), line(unconfirmed, 50, 610, 950, 640)]
     assert parse(scan("passport", lines)).extra["passportNumber"] == "L8A8C02C3"
+
+
+def test_a_line_2_that_lost_a_character_is_realigned_when_one_insertion_passes_every_check() -> None:
+    from certscan.cards.mrz_read import realigned_line2
+
+    short = LINE1[:16] + LINE1[17:]
+    lost = short[:40] + "<" + short[40:]  # a birth-date digit lost, the filler run padded the line
+    assert realigned_line2(lost) == LINE1
+    extra = LINE1[:3] + "8" + LINE1[3:40] + LINE1[41:]  # one character too many in the number
+    assert realigned_line2(extra) == LINE1
+    assert realigned_line2(LINE1) is None  # nothing to realign
+    f = parse(scan("passport", [*VIZ, line(LINE0, 50, 560, 950, 590), line(lost, 50, 610, 950, 640)])).fields
+    assert (f["line1"], f["birthDate"]) == (LINE1, "1974-08-12")
