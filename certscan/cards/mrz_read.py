@@ -357,8 +357,8 @@ def read_rows(rows: list[list[Line]], upper: list[CharCandidates] | None = None,
     if not result.valid:
         # on the read as fitted (the typing above turned the shifted fields' letters into digits), else
         # on the typed one (look-alikes in digit fields)
-        raw = "".join(c.best for c in line1_chars)
-        realigned = realigned_line2(raw) or realigned_line2(result.line1)
+        fitted = "".join(c.best for c in line1_chars)
+        realigned = realigned_line2(fitted) or realigned_line2(result.line1)
         if realigned is not None:
             result.line1, result.checks = realigned, mrz.td3_checks(realigned)
             result.repaired.append("alignment")
