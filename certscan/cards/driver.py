@@ -14,6 +14,7 @@ import numpy as np
 
 from certscan.cards import layout
 from certscan.cards.base import CardResult, ScanInput
+from certscan.cards.driver_reread import better_fields
 from certscan.cards.places import fix_place_prefix
 from certscan.cards.text import compact, find_dates, is_long_term, strip_punct, to_digits
 from certscan.checks import idnumber
@@ -93,11 +94,29 @@ def _left_of_sex(page: Page) -> str:
     return compact(max(left, key=lambda ln: ln.x0).text) if left else ""
 
 
+def _under_number(page: Page) -> str:
+    """The name when neither 姓名 nor 性别 was read: the leftmost box of two to four Chinese characters
+    on the row under the 证号 line (the 性别 value 男/女 and 中国 are never a name)."""
+    numbers = [ln for ln in page.lines if re.search(r"\d{17}[\dXx]", compact(ln.text))]
+    if not numbers:
+        return ""
+    number = numbers[0]
+    row = [
+        ln
+        for ln in page.lines
+        if number.y1 <= ln.cy <= number.y1 + 2.5 * number.height
+        and re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", compact(ln.text))
+        and compact(ln.text) != "中国"
+        and layout.match_label(compact(ln.text), "姓名") is None
+    ]
+    return compact(min(row, key=lambda ln: ln.x0).text) if row else ""
+
+
 def _name(page: Page) -> str:
     stops = ["性别", "国籍", "档案编号", "Name"]
     hit = layout.find_label(page, "姓名")
     if hit is None:
-        value = _left_of_sex(page)
+        value = _left_of_sex(page) or _under_number(page)
     else:
         value = layout.cut_at_labels(hit.rest, stops)
         right = layout.right_of(page, hit.line)
@@ -195,7 +214,7 @@ def vehicle_class(text: str) -> str:
     out = ""
     i = 0
     while i < len(s):
-        ch = s[i]
+        ch = "C" if s[i] == "G" else s[i]  # G is no class letter: a C read with its bar
         if ch in "ABC" and i + 1 < len(s):
             digit = s[i + 1].translate(_CLASS_DIGIT)
             if digit in "123456":
@@ -212,14 +231,28 @@ def vehicle_class(text: str) -> str:
 
 def _vehicle_type(page: Page) -> str:
     hit = layout.find_label(page, "准驾车型") or layout.find_label(page, "车型", max_errors=0, anywhere=True)
-    if hit is None:
-        return ""
-    value = vehicle_class(hit.rest)
-    for line in layout.right_of(page, hit.line, min_overlap=0.3):
+    value = vehicle_class(hit.rest) if hit is not None else ""
+    for line in layout.right_of(page, hit.line, min_overlap=0.3) if hit is not None else []:
         if value:
             break
         value = vehicle_class(line.text)
-    return value
+    return value or _class_box(page)
+
+
+def _class_box(page: Page) -> str:
+    """The class when its label was misread past matching (车, 型, 准型, 车泵): a box holding nothing
+    but a class code, on the row of a box that still shows one of the label's characters."""
+    for line in page.lines:
+        text = compact(line.text).upper()
+        value = vehicle_class(text)
+        if not value or len(value) != len(text):  # the whole box must be the code (not "E" of a caption)
+            continue
+        if any(
+            re.search(r"[准驾车型]", other.text) and layout.same_row(other, line) and other.x1 <= line.x0
+            for other in page.lines
+        ):
+            return value
+    return ""
 
 
 def _text_after(page: Page, labels: list[str]) -> str:
@@ -286,14 +319,26 @@ def _validity(page: Page) -> tuple[str, str]:
     if start and not end:
         years = re.search(r"(\d{1,2})\s*年", period_text)
         end = add_years(dt.date.fromisoformat(start), int(years.group(1))).isoformat() if years else ""
-    return start, end
+    return start_before_end(start, end), end
 
 
-def parse_front(scan: ScanInput) -> CardResult:
-    page = scan.engine.read(without_red(scan.image))
-    fields = empty_fields("driver-license-front")
-    if not page.lines:
-        return CardResult.empty("driver-license-front")
+def start_before_end(start: str, end: str) -> str:
+    """A start date read after its end date (2072-10-15 至 2028-10-15) is impossible: the period is
+    6 or 10 years (长期 prints no end date), so the start is the end moved back by one of them, the one
+    at most two digits away from what was read."""
+    day = r"\d{4}-\d{2}-\d{2}"
+    if not (re.fullmatch(day, start) and re.fullmatch(day, end)) or start <= end:
+        return start
+    closest = min(
+        (add_years(dt.date.fromisoformat(end), -years).isoformat() for years in (6, 10)),
+        key=lambda cand: sum(a != b for a, b in zip(cand, start, strict=True)),
+    )
+    return closest if sum(a != b for a, b in zip(closest, start, strict=True)) <= 2 else start
+
+
+def front_fields(page: Page) -> dict[str, str]:
+    """The main page's contract fields from one read of it."""
+    fields: dict[str, str] = empty_fields("driver-license-front")
     start, end = _validity(page)
     fields.update(
         name=_name(page),
@@ -303,6 +348,14 @@ def parse_front(scan: ScanInput) -> CardResult:
         validStartDate=start,
         validEndDate=end,
     )
+    return fields
+
+
+def parse_front(scan: ScanInput) -> CardResult:
+    page = scan.engine.read(without_red(scan.image))
+    if not page.lines:
+        return CardResult.empty("driver-license-front")
+    fields = better_fields(front_fields(page), page, without_red(scan.image), scan.engine, front_fields)
     return CardResult(card="driver-license-front", fields=fields, rate=_rate(page))
 
 
@@ -333,7 +386,12 @@ def _archive(page: Page) -> str:
             digits = to_digits(cand if isinstance(cand, str) else cand.text)
             if len(digits) >= 12:
                 return digits[:12]
-    numbers = [d for ln in page.lines for d in re.findall(r"(?<!\d)\d{12}(?!\d)", compact(ln.text))]
+    # 13 to 16 digits after the label's first character (代339411665824677): the label's other characters
+    # read as digits precede the number (a barcode's digits stand alone; 17 or more are the ID number)
+    glued = r"(?<=[\u4e00-\u9fff])\d{13,16}(?![\dXx])"
+    numbers = [
+        d[-12:] for ln in page.lines for d in re.findall(rf"(?<!\d)\d{{12}}(?!\d)|{glued}", compact(ln.text))
+    ]
     ids = [m for ln in page.lines for m in re.findall(r"\d{17}[\dX]", compact(ln.text).upper())]
     for number in numbers:  # the archive number usually shares the holder's region code
         if any(number[:4] == i[:4] for i in ids):

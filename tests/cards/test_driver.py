@@ -163,10 +163,30 @@ def test_town_named_twice_agrees_with_itself_through_the_recogniser_alternative(
     assert driver.repeated_name_repair(text, [no_alt]) == text
 
 
+def test_vehicle_class_box_on_the_row_of_a_label_misread_past_matching() -> None:
+    page = replaced(front_page([]), "准驾车型", line("车泵", 289, 478, 340))
+    page = replaced(page, "C1", line("BI", 499, 480, 548))
+    assert driver._vehicle_type(page) == "B1"
+    no_label = replaced(page, "车泵", line("###", 289, 478, 340))
+    assert driver._vehicle_type(no_label) == ""  # a lone code-like box with no label beside it
+
+
+def test_newer_card_start_read_after_its_end_is_moved_back_by_the_period() -> None:
+    page = front_page([line("有效期限", 53, 544, 154), line("2072-10-15至2028-10-15", 188, 549, 526)])
+    assert driver._validity(page) == ("2022-10-15", "2028-10-15")
+    assert driver.start_before_end("2099-01-01", "2028-10-15") == "2099-01-01"  # too far from either
+
+
+def test_name_under_the_number_when_its_label_and_sex_label_are_misread() -> None:
+    page = replaced(front_page([]), "姓名", line("ne.", 57, 183, 110))
+    page = replaced(page, "性别男", line("男", 500, 180, 546))
+    assert driver._name(page) == "王小明"
+
+
 @pytest.mark.parametrize(
     ("text", "code"),
     [("C1", "C1"), ("AL", "A1"), ("A1A2", "A1A2"), ("C1E", "C1E"), ("B2", "B2"), ("Class", ""), ("D", "D"),
-     ("CA", "C4")],
+     ("CA", "C4"), ("GI", "C1")],
 )
 def test_vehicle_class(text: str, code: str) -> None:
     assert driver.vehicle_class(text) == code
@@ -196,6 +216,13 @@ def test_archive_number_not_the_barcode() -> None:
         lines=[line("李柏池档案编号451401413828", 709, 179, 1056), line("120007559358", 851, 483, 1067)],
     )
     assert driver._archive(merged) == "451401413828"
+
+
+def test_archive_number_behind_its_label_read_as_digits() -> None:
+    lines = [line("412724197108138378", 740, 200, 1000), line("代339411665824677", 850, 246, 1060)]
+    assert driver._archive(Page(width=1100, height=500, lines=lines)) == "411665824677"
+    barcode = [lines[0], line("3394116658246771", 850, 483, 1067)]  # a bare 16-digit run is no archive
+    assert driver._archive(Page(width=1100, height=500, lines=barcode)) == ""
 
 
 @pytest.mark.slow

@@ -1,0 +1,72 @@
+"""The driving licence front's second read: only when a check fails, on the card cut out and enlarged,
+and per field the answer that passes its check."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from certscan.cards import driver_reread
+from certscan.ocr.types import Line, Page
+from tests.cards.pages import FixedEngine
+
+GOOD = {
+    "name": "王小明",
+    "number": "11010519491231002X",
+    "address": "北京市朝阳区建国路1号",
+    "vehicleType": "C1",
+    "validStartDate": "2020-06-30",
+    "validEndDate": "2026-06-30",
+}
+
+
+def line(text: str, x0: float, y0: float, x1: float, y1: float) -> Line:
+    box = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+    return Line(text=text, box=box, confidence=0.9)
+
+
+class CountingEngine(FixedEngine):
+    def __init__(self, page: Page) -> None:
+        super().__init__(page)
+        self.images: list[np.ndarray] = []
+
+    def read(self, image: np.ndarray) -> Page:
+        self.images.append(image)
+        return self.page
+
+
+def small_card_page() -> Page:
+    return Page(width=800, height=600, lines=[line("中华人民共和国机动车驾驶证", 300, 200, 500, 215)])
+
+
+def test_checks_count_passing_values() -> None:
+    assert driver_reread.field_checks(GOOD) == len(driver_reread.FIELD_CHECKS)
+    bad = {**GOOD, "number": "110105194912310021", "validEndDate": "", "name": "王"}
+    assert driver_reread.field_checks(bad) == len(driver_reread.FIELD_CHECKS) - 3
+
+
+def test_no_second_read_when_every_check_passes() -> None:
+    engine = CountingEngine(small_card_page())
+    image = np.zeros((600, 800, 3), np.uint8)
+    assert driver_reread.better_fields(dict(GOOD), small_card_page(), image, engine, lambda p: {}) == GOOD
+    assert engine.images == []
+
+
+def test_second_read_on_the_enlarged_card_fills_what_failed() -> None:
+    first = {**GOOD, "number": "", "vehicleType": ""}
+    again = {**GOOD, "name": "", "vehicleType": "C1"}
+    engine = CountingEngine(small_card_page())
+    image = np.zeros((600, 800, 3), np.uint8)
+    merged = driver_reread.better_fields(first, small_card_page(), image, engine, lambda p: again)
+    assert merged == GOOD  # the number and class from the re-read, the name from the first read
+    (card,) = engine.images
+    assert max(card.shape[:2]) == driver_reread.CARD_SIDE
+    assert card.shape[1] > card.shape[0]  # the card is wider than tall, as the title line lies
+
+
+def test_card_region_from_the_title_stays_inside_the_page() -> None:
+    quad = driver_reread.card_region(small_card_page())
+    assert quad is not None
+    x0, y0 = quad.min(axis=0)
+    x1, y1 = quad.max(axis=0)
+    assert (x0, y0) >= (0, 0) and x1 <= 800 and y1 <= 600
+    assert x0 < 300 < 500 < x1 and y0 < 200 and y1 > 215 + 200  # the rows under the title are inside
