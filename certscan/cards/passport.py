@@ -120,6 +120,57 @@ PROVINCES = (
 )
 
 
+# The provinces' names as Chinese passports print them in Latin letters (Hanyu Pinyin, and the
+# customary spellings of Shaanxi, Inner Mongolia, Hong Kong and Macao).
+PROVINCE_LATIN = dict(zip(PROVINCES, (
+    "BEIJING", "TIANJIN", "HEBEI", "SHANXI", "NEIMENGGU", "LIAONING", "JILIN", "HEILONGJIANG", "SHANGHAI",
+    "JIANGSU", "ZHEJIANG", "ANHUI", "FUJIAN", "JIANGXI", "SHANDONG", "HENAN", "HUBEI", "HUNAN", "GUANGDONG",
+    "GUANGXI", "HAINAN", "CHONGQING", "SICHUAN", "GUIZHOU", "YUNNAN", "XIZANG", "SHAANXI", "GANSU",
+    "QINGHAI", "NINGXIA", "XINJIANG", "TAIWAN", "HONGKONG", "MACAO"), strict=True))
+
+
+# The bodies that issue Chinese passports: the Exit and Entry Administration of the Ministry of Public
+# Security until 2018, the National Immigration Administration since.
+CN_AUTHORITIES = ("国家移民管理局", "公安部出入境管理局")
+
+
+def _edit_distance(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        cur = [i]
+        for j, y in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
+        prev = cur
+    return prev[-1]
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by at most one inserted, deleted or replaced character."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    return a[i + 1:] == b[i + 1:] or a[i:] == b[i + 1:] or a[i + 1:] == b[i:]
+
+
+def _province(text: str) -> tuple[str, str] | None:
+    """(Chinese, Latin) of a place row (``广东 GUANGDONG``): its Chinese starting with a province and a
+    Latin part; or a Latin part one letter from a province's (``XUNJIANG``, ``SHAANNXI``) beside at most
+    three Chinese characters, the Latin settling a Chinese read the recogniser garbled (``新篷``)."""
+    cjk, latin = "".join(_CJK.findall(text)), _latin(text)
+    if not latin:
+        return None
+    flat = latin.replace(" ", "")
+    exact = [p for p, name in PROVINCE_LATIN.items() if flat == name]
+    near = exact or [p for p, name in PROVINCE_LATIN.items() if len(flat) >= 5 and _one_edit(flat, name)]
+    printed = next((p for p in PROVINCES if cjk.startswith(p)), None)
+    if printed is not None:
+        return cjk, PROVINCE_LATIN[printed] if printed in near else latin
+    # The Chinese shares a character with the province (a garbled read), or was not read at all.
+    if len(near) == 1 and len(cjk) <= 3 and (not cjk or set(cjk) & set(near[0])):
+        return near[0], PROVINCE_LATIN[near[0]]
+    return None
+
+
 def _row_texts(page: Page) -> list[tuple[Line, str]]:
     """Each line with the boxes right next to it on its row (``欣燕`` | ``XINYAN``), from bounds computed
     once (the pairwise ``right_of`` over Line properties cost a Chinese page tens of milliseconds)."""
@@ -212,16 +263,18 @@ def _chinese_viz(page: Page, fields: dict[str, Any]) -> None:
         fields["cnNameRaw"] = raw if fields["cnName"] else ""
     else:
         fields["cnNameRaw"] = fields["name"]
-    places = [(ln, text) for ln, text in rows
-              if any("".join(_CJK.findall(text)).startswith(p) for p in PROVINCES) and _latin(text)]
+    names = {id(m[0]) for m in found.values()}
+    places = [(ln, place) for ln, text in rows if id(ln) not in names and (place := _province(text))]
     places.sort(key=lambda item: item[0].cy)  # birth place a row above the place of issue
-    for key, (_, text) in zip(("birthPlace", "issuePlace"), places, strict=False):
-        fields[key] = "".join(_CJK.findall(text))
-        fields[f"{key}Raw"] = _latin(text)
+    # one place per row: 广东 and GUANGDONG may be two boxes, each a place
+    places = [pl for i, pl in enumerate(places)
+              if i == 0 or abs(pl[0].cy - places[i - 1][0].cy) > 0.5 * max(pl[0].height, 1.0)]
+    for key, (_, (cjk, latin)) in zip(("birthPlace", "issuePlace"), places, strict=False):
+        fields[key], fields[f"{key}Raw"] = cjk, latin
     for ln, _text in rows:
         cjk = "".join(_CJK.findall(ln.text))
         if cjk.endswith("局") and len(cjk) >= 5:
-            fields["authority"] = cjk
+            fields["authority"] = next((a for a in CN_AUTHORITIES if _edit_distance(cjk, a) <= 2), cjk)
             break
 
 

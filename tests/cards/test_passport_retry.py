@@ -138,3 +138,19 @@ def test_a_line_2_that_lost_a_character_is_realigned_when_one_insertion_passes_e
     assert realigned_line2(LINE1) is None  # nothing to realign
     f = parse(scan("passport", [*VIZ, line(LINE0, 50, 560, 950, 590), line(lost, 50, 610, 950, 640)])).fields
     assert (f["line1"], f["birthDate"]) == (LINE1, "1974-08-12")
+
+
+def test_chinese_places_and_authority_settled_by_their_known_spellings() -> None:
+    lines = [
+        line("姓/Surname", 400, 100, 520, 125), line("王WANG", 400, 130, 520, 160),
+        line("名/Given names", 400, 170, 560, 195), line("欣燕XINYAN", 400, 200, 600, 230),
+        line("陕西", 640, 270, 700, 300), line("SHAANNXI", 710, 270, 820, 300),  # two boxes, one place
+        line("新篷 XUNJIANG", 400, 340, 600, 370),
+        line("国家移民督理局", 400, 410, 600, 440),
+    ]
+    f = parse(scan("passport", lines)).fields
+    assert (f["birthPlace"], f["birthPlaceRaw"]) == ("陕西", "SHAANXI")
+    assert (f["issuePlace"], f["issuePlaceRaw"]) == ("新疆", "XINJIANG")
+    assert f["authority"] == "国家移民管理局"
+    lines[6] = line("老春 SICHUN", 400, 340, 600, 370)  # a name, not 四川 one letter off
+    assert parse(scan("passport", lines)).fields["issuePlace"] == ""
