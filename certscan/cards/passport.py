@@ -18,75 +18,12 @@ import numpy as np
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.layout import find_label, value_below
 from certscan.cards.mrz_read import MrzRead, mrz_date, mrz_like, read_mrz
+from certscan.cards.passport_viz import CJK_RUN, chinese_viz, printed_date, split_place, viz_value
 from certscan.cards.readers import page_rate, read_page
 from certscan.cards.text import compact, normalize
 from certscan.checks import mrz
 from certscan.constants import empty_fields
-from certscan.ocr.types import Line, Page
-
-MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
-_CJK = re.compile(r"[\u4e00-\u9fff]+")
-_LATIN = re.compile(r"[A-Za-z][A-Za-z ]*[A-Za-z]|[A-Za-z]")
-
-# Label variants as OCR returns them (compacted: no spaces); Chinese first, then English.
-LABELS: dict[str, tuple[str, ...]] = {
-    "surname": ("姓/Surname", "姓/", "Surname"),
-    "given": ("名/Givennames", "名/", "Givennames"),
-    "birthPlace": ("出生地点", "Placeofbirth"),
-    "issuePlace": ("签发地点", "Placeofissue"),
-    "issueDate": ("签发日期", "Dateofissue"),
-    "authority": ("签发机关", "Authority"),
-    "birthDate": ("出生日期", "Dateofbirth"),
-    "expireDate": ("有效期至", "Dateofexpiry"),
-}
-
-
-def printed_date(text: str) -> str:
-    """``15 3月/MAR 2019``, ``15 MAR 2019``, ``01 JAN 76``, ``01.01.1911`` → YYYY-MM-DD ("" if none)."""
-    s = normalize(text).upper().replace("O", "0") if re.search(r"\d", text) else ""
-    for abbr in ("OCT", "NOV"):  # undo the O→0 inside month names (150CT, N0V), not after a day (10MAR)
-        s = s.replace(abbr.replace("O", "0"), abbr)
-    m = re.search(r"(\d{1,2})\s*(?:(\d{1,2})\s*月)?\s*/?\s*([A-Z]{3})?\s*(\d{4}|\d{2})(?!\d)", s)
-    if m and (m.group(2) or m.group(3)):
-        day, month_num, month_abbr, year = m.groups()
-        month = int(month_num) if month_num else (MONTHS.index(month_abbr) + 1 if month_abbr in MONTHS else 0)
-        y = int(year) if len(year) == 4 else 2000 + int(year)
-        try:
-            return dt.date(y, month, int(day)).isoformat()
-        except ValueError:
-            return ""
-    m = re.search(r"(\d{2})[./-](\d{2})[./-](\d{4})", s)
-    if m:
-        try:
-            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1))).isoformat()
-        except ValueError:
-            return ""
-    return ""
-
-
-def _viz_value(page: Page, key: str) -> str:
-    hit = find_label(page, LABELS[key], max_errors=1)
-    if hit is None:  # small English captions lose two letters (Placc of fbirth); none is two from another
-        hit = find_label(page, [label for label in LABELS[key] if len(label) >= 10], max_errors=2)
-    if hit is None:
-        return ""
-    line = value_below(page, hit.line) or _value_under(page, hit.line)
-    return normalize(line.text) if line is not None else ""
-
-
-def _value_under(page: Page, label: Line) -> Line | None:
-    """The value printed under a caption whose box overlaps the caption's (a tilted page, tall boxes):
-    the nearest line whose centre is clearly lower, starting in the caption's column."""
-    h = max(label.height, 1.0)
-    below = [ln for ln in page.lines if ln is not label and ln.cy > label.cy + 0.4 * h
-             and ln.y0 - label.y1 < 2 * h and label.x0 - 1.5 * h <= ln.x0 <= label.x1]
-    return min(below, key=lambda ln: (ln.cy, ln.x0)) if below else None
-
-
-def _split_place(text: str) -> tuple[str, str]:
-    cjk = "".join(_CJK.findall(text))
-    latin = " ".join(m.strip() for m in _LATIN.findall(text)).upper()
-    return cjk, latin
+from certscan.ocr.types import Page
 
 
 def _fill_mrz(fields: dict[str, Any], extra: dict[str, Any], read: MrzRead) -> None:
@@ -113,189 +50,24 @@ def _fill_mrz(fields: dict[str, Any], extra: dict[str, Any], read: MrzRead) -> N
     extra["mrzValid"] = read.valid
 
 
-PROVINCES = (
-    "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽",
-    "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州",
-    "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆", "台湾", "香港", "澳门",
-)
-
-
-# The provinces' names as Chinese passports print them in Latin letters (Hanyu Pinyin, and the
-# customary spellings of Shaanxi, Inner Mongolia, Hong Kong and Macao).
-PROVINCE_LATIN = dict(zip(PROVINCES, (
-    "BEIJING", "TIANJIN", "HEBEI", "SHANXI", "NEIMENGGU", "LIAONING", "JILIN", "HEILONGJIANG", "SHANGHAI",
-    "JIANGSU", "ZHEJIANG", "ANHUI", "FUJIAN", "JIANGXI", "SHANDONG", "HENAN", "HUBEI", "HUNAN", "GUANGDONG",
-    "GUANGXI", "HAINAN", "CHONGQING", "SICHUAN", "GUIZHOU", "YUNNAN", "XIZANG", "SHAANXI", "GANSU",
-    "QINGHAI", "NINGXIA", "XINJIANG", "TAIWAN", "HONGKONG", "MACAO"), strict=True))
-
-
-# The bodies that issue Chinese passports: the Exit and Entry Administration of the Ministry of Public
-# Security until 2018, the National Immigration Administration since.
-CN_AUTHORITIES = ("国家移民管理局", "公安部出入境管理局")
-
-
-def _edit_distance(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        cur = [i]
-        for j, y in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
-        prev = cur
-    return prev[-1]
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """``a`` and ``b`` differ by at most one inserted, deleted or replaced character."""
-    if abs(len(a) - len(b)) > 1:
-        return False
-    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
-    return a[i + 1:] == b[i + 1:] or a[i:] == b[i + 1:] or a[i + 1:] == b[i:]
-
-
-def _province(text: str) -> tuple[str, str] | None:
-    """(Chinese, Latin) of a place row (``广东 GUANGDONG``): its Chinese starting with a province and a
-    Latin part; or a Latin part one letter from a province's (``XUNJIANG``, ``SHAANNXI``) beside at most
-    three Chinese characters, the Latin settling a Chinese read the recogniser garbled (``新篷``)."""
-    cjk, latin = "".join(_CJK.findall(text)), _latin(text)
-    if not latin:
-        return None
-    flat = latin.replace(" ", "")
-    exact = [p for p, name in PROVINCE_LATIN.items() if flat == name]
-    near = exact or [p for p, name in PROVINCE_LATIN.items() if len(flat) >= 5 and _one_edit(flat, name)]
-    printed = next((p for p in PROVINCES if cjk.startswith(p)), None)
-    if printed is not None:
-        return cjk, PROVINCE_LATIN[printed] if printed in near else latin
-    # The Chinese shares a character with the province (a garbled read), or was not read at all.
-    if len(near) == 1 and len(cjk) <= 3 and (not cjk or set(cjk) & set(near[0])):
-        return near[0], PROVINCE_LATIN[near[0]]
-    return None
-
-
-def _row_texts(page: Page) -> list[tuple[Line, str]]:
-    """Each line with the boxes right next to it on its row (``欣燕`` | ``XINYAN``), from bounds computed
-    once (the pairwise ``right_of`` over Line properties cost a Chinese page tens of milliseconds)."""
-    lines = page.lines
-    bounds = [(ln.x0, ln.y0, ln.x1, ln.y1) for ln in lines]
-    out = []
-    for i, (x0, y0, x1, y1) in enumerate(bounds):
-        h = max(y1 - y0, 1.0)
-        row = sorted((bx0, j) for j, (bx0, by0, bx1, by1) in enumerate(bounds)
-                     if j != i and (bx0 + bx1) / 2 > (x0 + x1) / 2
-                     and max(0.0, min(y1, by1) - max(y0, by0)) >= 0.5 * max(1.0, min(h, by1 - by0)))
-        parts, right = [lines[i]], x1
-        for bx0, j in row:
-            if bx0 - right > 2 * h:
-                break
-            parts.append(lines[j])
-            right = bounds[j][2]
-        out.append((lines[i], " ".join(normalize(ln.text) for ln in parts)))
-    return out
-
-
-def _latin(text: str) -> str:
-    return " ".join(m.strip() for m in _LATIN.findall(text)).upper()
-
-
-def _same_name(mrz_name: str, printed: str) -> bool:
-    """The printed Latin name is the MRZ's, or the MRZ's with at most two letters lost."""
-    if mrz_name == printed:
-        return True
-    if len(printed) == len(mrz_name) and printed.isalpha():
-        # a name holds letters only: a digit the MRZ read put in it (9ONG) is the printed letter
-        return all(m == p or not m.isalpha() for m, p in zip(mrz_name, printed, strict=True))
-    if not 0 < len(printed) - len(mrz_name) <= 2:
-        return False
-    it = iter(printed)
-    return all(ch in it for ch in mrz_name)
-
-
-def line0_with_names(line0: str, surname: str, given: str) -> str:
-    """MRZ line 1 with its name field rewritten from names corrected by the visual zone."""
-    names = surname.replace(" ", "<") + ("<<" + given.replace(" ", "<") if given else "")
-    return (line0[:5] + names).ljust(44, "<")[:44]
-
-
-def _chinese_viz(page: Page, fields: dict[str, Any]) -> None:
-    """Chinese data page by content: its labels are small and often misread, its values are not."""
-    rows = [(ln, text) for ln, text in _row_texts(page) if "/" not in text]  # not a caption row
-    named = [(ln, cjk, _latin(text)) for ln, cjk, text in
-             ((ln, "".join(_CJK.findall(text)), text) for ln, text in rows) if cjk and len(cjk) <= 4]
-    corrected = False
-    found: dict[str, tuple[Line, str, str]] = {}
-    for key in ("surname", "givenName"):
-        target = fields[key].replace(" ", "")
-        if not target:
-            continue
-        # The printed name spelled as in the MRZ first; else one the MRZ read lost a letter or two of.
-        free = [m for m in named if all(m[0] is not f[0] for f in found.values())]  # LI LI: two rows
-        match = next((m for m in free if m[2].replace(" ", "") == target), None) or next(
-            (m for m in free if _same_name(target, m[2].replace(" ", ""))), None)
-        if match is not None:
-            found[key] = match
-    if len(found) == 1:
-        # One name row matched: the other is the name row printed right under (or above) it, its Chinese
-        # part taken; its Latin part only where the MRZ read lost the name entirely.
-        (key, (ln, _, _)), = found.items()
-        h = max(ln.height, 1.0)
-        below = key == "surname"
-        near = [m for m in named if m[0] is not ln and abs(m[0].x0 - ln.x0) < 2 * h and m[2]
-                and 0 < (m[0].y0 - ln.y1 if below else ln.y0 - m[0].y1) < 3.5 * h]
-        if near:
-            other = "givenName" if below else "surname"
-            found[other] = min(near, key=lambda m: abs(m[0].cy - ln.cy))
-    for key in ("surname", "givenName"):
-        if key not in found:
-            continue
-        _, cjk, latin = found[key]
-        fields["cnName"] += cjk
-        mrz_name = fields[key].replace(" ", "")
-        printed = latin.replace(" ", "")
-        if printed != mrz_name and (not mrz_name or _same_name(mrz_name, printed)):
-            fields[key] = latin  # the MRZ read lost (or misread) letters the print has
-            corrected = True
-    if corrected and fields["line0"]:
-        fields["line0"] = line0_with_names(fields["line0"], fields["surname"], fields["givenName"])
-    fields["name"] = f"{fields['surname']} {fields['givenName']}".strip()
-    if not fields["cnName"]:  # no MRZ names to match: the values under the name labels
-        surname_v, given_v = _viz_value(page, "surname"), _viz_value(page, "given")
-        fields["cnName"] = "".join(_CJK.findall(surname_v)) + "".join(_CJK.findall(given_v))
-        raw = " ".join(p for p in (_latin(surname_v), _latin(given_v)) if p)
-        fields["cnNameRaw"] = raw if fields["cnName"] else ""
-    else:
-        fields["cnNameRaw"] = fields["name"]
-    names = {id(m[0]) for m in found.values()}
-    places = [(ln, place) for ln, text in rows if id(ln) not in names and (place := _province(text))]
-    places.sort(key=lambda item: item[0].cy)  # birth place a row above the place of issue
-    # one place per row: 广东 and GUANGDONG may be two boxes, each a place
-    places = [pl for i, pl in enumerate(places)
-              if i == 0 or abs(pl[0].cy - places[i - 1][0].cy) > 0.5 * max(pl[0].height, 1.0)]
-    for key, (_, (cjk, latin)) in zip(("birthPlace", "issuePlace"), places, strict=False):
-        fields[key], fields[f"{key}Raw"] = cjk, latin
-    for ln, _text in rows:
-        cjk = "".join(_CJK.findall(ln.text))
-        if cjk.endswith("局") and len(cjk) >= 5:
-            fields["authority"] = next((a for a in CN_AUTHORITIES if _edit_distance(cjk, a) <= 2), cjk)
-            break
-
-
 def _fill_viz(page: Page, fields: dict[str, Any]) -> None:
-    chinese = bool(_CJK.search(page.text))
+    chinese = bool(CJK_RUN.search(page.text))
     if chinese:
-        _chinese_viz(page, fields)
+        chinese_viz(page, fields)
     for key in ("birthPlace", "issuePlace"):
         if fields[key]:
             continue
-        place = _viz_value(page, key)
-        cjk, latin = _split_place(place)
+        place = viz_value(page, key)
+        cjk, latin = split_place(place)
         latin_only = latin and not cjk and re.fullmatch(r"[A-Za-z][A-Za-z .,'-]*", place)
         fields[key] = cjk or (place.upper() if latin_only else latin)  # NEW YORK U.S.A. keeps its dots
         fields[f"{key}Raw"] = place.upper() if latin_only else latin
     if not fields["authority"]:
-        authority = _viz_value(page, "authority") or _authority_by_name(page)
-        fields["authority"] = "".join(_CJK.findall(authority)) if _CJK.search(authority) else authority
+        authority = viz_value(page, "authority") or _authority_by_name(page)
+        fields["authority"] = "".join(CJK_RUN.findall(authority)) if CJK_RUN.search(authority) else authority
     printed = [printed_date(ln.text) for ln in page.lines]
     known = {fields["birthDate"], fields["expireDate"]}
-    issue = printed_date(_viz_value(page, "issueDate"))
+    issue = printed_date(viz_value(page, "issueDate"))
     others = [d for d in printed if d and d not in known]
     distinct = sorted(set(others))
     if not issue and not fields["expireDate"] and len(distinct) == 3 - bool(fields["birthDate"]):
@@ -309,7 +81,7 @@ def _fill_viz(page: Page, fields: dict[str, Any]) -> None:
     fields["issueDate"] = issue if issue and issue not in known else unique_other
     for key in ("birthDate", "expireDate"):
         if not fields[key]:  # the MRZ was unreadable: the printed date
-            fields[key] = printed_date(_viz_value(page, key))
+            fields[key] = printed_date(viz_value(page, key))
             fields[key.replace("Date", "Day")] = fields[key][5:]
     if not fields["type"]:
         hit = find_label(page, ("类型/Type", "Type"), max_errors=1)
@@ -327,7 +99,7 @@ def _authority_by_name(page: Page) -> str:
     """An authority whose caption was not read: the line naming an issuing body (not the caption)."""
     for ln in page.lines:
         text = compact(ln.text).upper()
-        if mrz_like(ln.text) or text in ("AUTHORITY", "ISSUINGAUTHORITY") or _CJK.search(ln.text):
+        if mrz_like(ln.text) or text in ("AUTHORITY", "ISSUINGAUTHORITY") or CJK_RUN.search(ln.text):
             continue
         if any(word in text for word in AUTHORITY_WORDS):
             return normalize(ln.text)
