@@ -45,12 +45,40 @@ _ENGLISH = re.compile(
 ENGINE_LABELS = ["发动机号码", "发动机号", "发动机"]
 
 
+def find_caption(page: Page, label: str, labels: list[str]) -> layout.LabelHit | None:
+    """The caption ``label`` (one slip allowed), else an exact tail of it that no other caption holds
+    (性质 of 使用性质, 有人 of 所有人: the seal or a fold ate its head)."""
+    hit = layout.find_label(page, label)
+    if hit is not None:
+        return hit
+    others = [lb for lb in labels if lb != label]
+    tails = [label[k:] for k in range(1, len(label) - 1) if not any(label[k:] in lb for lb in others)]
+    return layout.find_label(page, tails, max_errors=0) if tails else None
+
+
 def _value(page: Page, label: str, labels: list[str]) -> str:
     stops = [lb for lb in labels if lb != label and label not in lb]
-    value = layout.value_right_of(page, label, stop_labels=stops)
+    hit = find_caption(page, label, labels)
+    if hit is None:
+        return ""
+    value = hit.rest
+    if not value:
+        nearest = layout.right_of(page, hit.line)
+        value = strip_punct(compact(nearest[0].text)) if nearest else ""
+    value = layout.cut_at_labels(value, stops)
     if value and any(layout.match_label(value, other, 0) is not None for other in stops):
         return ""  # the nearest box on the row is the next label: this cell is blank
     return strip_punct(_ENGLISH.sub("", value))
+
+
+def _term_value(page: Page, label: str, terms: frozenset[str]) -> str:
+    """The first box of the cell that is (or snaps to) one of the printed ``terms``: a speck or a
+    caption remnant before the value (车辆类型 | 5 | 中型普通客车) is passed over."""
+    for text in _cell_texts(page, label, FRONT_LABELS):
+        term = vehicle_terms.snap(strip_punct(_ENGLISH.sub("", text)), terms)
+        if term in terms:
+            return term
+    return ""
 
 
 def plate_number(text: str) -> str:
@@ -66,9 +94,9 @@ def vin_number(text: str) -> str:
     return vin_repair([(c, (), 1.0) for c in s])[0]
 
 
-def _row_texts(page: Page, label: str | list[str]) -> list[str]:
+def _row_texts(page: Page, label: str | list[str], labels: list[str] = FRONT_LABELS) -> list[str]:
     """What follows a label on its own line, then each box right of it on its row, nearest first."""
-    hit = layout.find_label(page, label)
+    hit = find_caption(page, label, labels) if isinstance(label, str) else layout.find_label(page, label)
     if hit is None:
         return []
     return [hit.rest] + [compact(ln.text) for ln in layout.right_of(page, hit.line, min_overlap=0.3)]
@@ -78,7 +106,7 @@ def _cell_texts(page: Page, label: str, labels: list[str]) -> list[str]:
     """``_row_texts`` up to the next label on the row: the texts of this cell only (a speck the
     detector boxed between label and value is one of them, not the value)."""
     out = []
-    for text in _row_texts(page, label):
+    for text in _row_texts(page, label, labels):
         if any(other != label and label not in other and text.startswith(other) for other in labels):
             break
         out.append(text)
@@ -119,7 +147,9 @@ def _rate(page: Page) -> float:
 def without_specks(page: Page) -> Page:
     """The page without boxes of one or two characters read with little confidence: remnants of the red
     seal or the guilloche that the detector boxed between a label and its value (品牌型号 | 福 | 解放牌…)."""
-    kept = [ln for ln in page.lines if len(compact(ln.text)) > 2 or ln.confidence >= 0.3]
+    caption_chars = set("".join(FRONT_LABELS))  # a caption's remnant (住 of 住址) still anchors its value
+    kept = [ln for ln in page.lines
+            if len(compact(ln.text)) > 2 or ln.confidence >= 0.3 or set(compact(ln.text)) <= caption_chars]
     return replace(page, lines=kept)
 
 
@@ -128,14 +158,13 @@ def parse_front(scan: ScanInput) -> CardResult:
     if not page.lines:
         return CardResult.empty("vehicle-license-front")
     fields = empty_fields("vehicle-license-front")
-    for key, label in (
-        ("vehicleType", "车辆类型"),
-        ("owner", "所有人"),
-        ("address", "住址"),
-        ("useCharacter", "使用性质"),
-        ("model", "品牌型号"),
-    ):
+    for key, label in (("owner", "所有人"), ("address", "住址"), ("model", "品牌型号")):
         fields[key] = _value(page, label, FRONT_LABELS)
+    for key, label, terms in (
+        ("vehicleType", "车辆类型", vehicle_terms.VEHICLE_TYPES),
+        ("useCharacter", "使用性质", vehicle_terms.USE_CHARACTERS),
+    ):
+        fields[key] = _term_value(page, label, terms) or _value(page, label, FRONT_LABELS)
     fields["address"] = fix_place_prefix(fields["address"])
     fields["plateNum"] = _plate(page, _value(page, "号牌号码", FRONT_LABELS))
     fields["vin"] = _vin(page)

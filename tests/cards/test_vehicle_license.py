@@ -11,6 +11,7 @@ import pytest
 from bench.synth.cards import vehicle_license as renderer
 from certscan.cards import vehicle_license as parser
 from certscan.cards import vehicle_license_back as back
+from certscan.cards import vehicle_terms
 from certscan.checks import vin as vin_check
 from certscan.constants import empty_fields
 from certscan.ocr.types import Line, Page
@@ -258,3 +259,15 @@ def test_plate_province_from_the_recogniser_alternatives() -> None:
     plate = Line(text="过W6751F", box=line("", 131, 83, 191).box, confidence=0.8, chars=chars)
     page = Page(width=880, height=600, lines=[line("号牌号码", 40, 83, 120), plate])
     assert parser._plate(page, "过W6751F") == "辽W6751F"
+
+
+def test_caption_tails_and_terms_past_specks() -> None:
+    page = Page(width=880, height=600, lines=[
+        line("车辆类型", 468, 120, 562), line("5", 565, 122, 580), line("中型普通客车", 586, 114, 758),
+        line("性质", 90, 303, 150), line("非营运", 193, 297, 283),
+    ])
+    # 使用性质 lost its head: its own tail still finds the cell; a tail other captions share does not
+    assert parser._value(page, "使用性质", parser.FRONT_LABELS) == "非营运"
+    assert parser.find_caption(page, "注册日期", parser.FRONT_LABELS) is None
+    assert parser._value(page, "车辆类型", parser.FRONT_LABELS) == "5"  # the nearest box…
+    assert parser._term_value(page, "车辆类型", vehicle_terms.VEHICLE_TYPES) == "中型普通客车"  # …is no term
