@@ -139,8 +139,8 @@ def plate_and_record_agree(plate: str, record: str) -> tuple[str, str]:
     """The inspection record ends with the plate's first two characters (…09月晋V) when it names the
     plate: a province lost from the plate is taken from the record, as are both when the plate's
     serial alone was read (084437 beside a record ending 黑C); a record tail that is no province
-    (过 for 辽W) or disagrees with a valid plate on the letter only (辽0 for 辽Q, 藏 for 藏J) takes
-    the plate's."""
+    (过 for 辽W) or disagrees with a valid plate on one character only (辽0 for 辽Q, 藏 for 藏J, 京F
+    for 琼F) takes the plate's; one that differs in both is another office's and stays."""
     m = re.search(r"月(\w{1,3})$", record)
     tail = m.group(1) if m else ""
     if not tail:
@@ -150,7 +150,9 @@ def plate_and_record_agree(plate: str, record: str) -> tuple[str, str]:
         completed = [tail[0] + plate, *(tail + serial[-n:] for n in (5, 6) if len(serial) >= n)]
         plate = next((c for c in completed if c[:2] == tail and plate_rules.is_valid(c)), plate)
     if plate_rules.is_valid(plate) and tail != plate[:2]:
-        slipped = tail[0] == plate[0] and len(tail) <= 2  # the letter misread or lost
+        # the letter misread or lost (辽0, 藏), or the province alone misread (京F for 琼F: the plate,
+        # printed larger and checked by the plate rules, is the better read)
+        slipped = len(tail) <= 2 and (tail[0] == plate[0] or tail[1:] == plate[1])
         if slipped or (len(tail) <= 2 and tail[0] not in plate_rules.PROVINCES):
             record = record[: -len(tail)] + plate[:2]
     return plate, record

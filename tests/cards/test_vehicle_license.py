@@ -157,15 +157,16 @@ def test_plate_and_inspection_record_repair_each_other() -> None:
         "辽Q12345",
         "检验有效期至2019年03月",
     )
-    assert back.plate_and_record_agree("鄂V12345", "检验有效期至2023年09月京V") == (
+    assert back.plate_and_record_agree("鄂V12345", "检验有效期至2023年09月京A") == (
         "鄂V12345",
-        "检验有效期至2023年09月京V",
+        "检验有效期至2023年09月京A",
     )
     # a tail that is no province, or lost the letter, is the plate's; a serial alone gets the record's
     record = "检验有效期至2013年02月"
     assert back.plate_and_record_agree("鄂V12345", record + "普V")[1] == record + "鄂V"
     assert back.plate_and_record_agree("辽W6751F", record + "过")[1] == record + "辽W"
     assert back.plate_and_record_agree("藏J12345", record + "藏")[1] == record + "藏J"
+    assert back.plate_and_record_agree("琼F12345", record + "京F")[1] == record + "琼F"
     assert back.plate_and_record_agree("084437", "检验有效期至2016年12月黑C")[0] == "黑C84437"
 
 
