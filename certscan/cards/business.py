@@ -24,6 +24,7 @@ import re
 import numpy as np
 
 from certscan.cards.base import CardResult, ScanInput
+from certscan.cards.business_ink import drop_red_tails
 from certscan.cards.ink import drop_red_lines
 from certscan.cards.labelled import Fields, LabelSet, Piece, pieces
 from certscan.cards.places import fix_place_prefix
@@ -81,7 +82,7 @@ def parse_page(page: Page, image: np.ndarray | None = None) -> CardResult:
     if not page.lines:
         return CardResult.empty(CARD)
     if image is not None:
-        page = drop_red_lines(image, page)
+        page = drop_red_tails(image, drop_red_lines(image, page))
     # A speck read as one or two characters the recogniser barely believes (名 | 福 | 称…) would join the
     # caption it sits next to and take its value.
     kept = [ln for ln in page.lines if len(compact(ln.text)) > 2 or ln.confidence >= SPECK_CONFIDENCE]
