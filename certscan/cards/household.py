@@ -23,7 +23,7 @@ import numpy as np
 
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.household_values import VOCABULARIES, birthday_from_number, page_id_number, snap_word
-from certscan.cards.idcard import ETHNIC_GROUPS
+from certscan.cards.idcard import ETHNIC_GROUPS, number_valid
 from certscan.cards.ink import drop_red_lines
 from certscan.cards.labelled import Fields, LabelSet, pieces
 from certscan.cards.places import fix_place_prefix
@@ -32,7 +32,7 @@ from certscan.cards.text import compact, digits_with_lookalikes, parse_date, str
 from certscan.checks import idnumber
 from certscan.constants import empty_fields
 from certscan.ocr.engine import OcrEngine
-from certscan.ocr.types import Page
+from certscan.ocr.types import Line, Page
 
 HEAD = "household-head"
 RESIDENT = "household-resident"
@@ -115,7 +115,7 @@ def _rate(page: Page) -> float:
 
 
 def _values(page: Page, labels: LabelSet, image: np.ndarray | None, engine: OcrEngine | None = None,
-            template: Sequence[Sequence[str]] = ()) -> dict[str, str]:
+            template: Sequence[Sequence[str]] = (), cells: dict[str, Cell] | None = None) -> dict[str, str]:
     """Each field's cell text. The clerk's stamp (undertaker) is red ink; every other value is black,
     so with the image at hand red lines (the round seal across the cells) are kept out of them.
 
@@ -128,7 +128,7 @@ def _values(page: Page, labels: LabelSet, image: np.ndarray | None, engine: OcrE
     stamp: dict[str, str] = {}
     grid = find_grid(image, page) if image is not None else None
     if grid is not None and image is not None:
-        cells: dict[str, Cell] = {}
+        cells = {} if cells is None else cells
         table = grid_values(grid, black_page.lines, labels, template, cells)
         stamp = grid_values(grid, page.lines, labels, template)
         for key, text in stamp.items():
@@ -174,6 +174,17 @@ def _reread_blank_cells(image: np.ndarray, page: Page, engine: OcrEngine, cells:
             if r.confidence >= 0.85 and compact(r.text)}
 
 
+def _reread_cell(image: np.ndarray, page: Page, engine: OcrEngine, cell: Cell) -> list[Line]:
+    """The cell recognised whole, as one line (the detector may have cut its text short or split it)."""
+    (crop,) = cell_crops(image, page, [cell])
+    if crop is None:
+        return []
+    (read,) = engine.recognize([crop])
+    box = np.array([[cell.x0, cell.y0], [cell.x1, cell.y0], [cell.x1, cell.y1], [cell.x0, cell.y1]],
+                   dtype=np.float32)
+    return [Line(text=read.text, box=box, confidence=read.confidence, chars=list(read.chars))]
+
+
 def parse_head_page(page: Page, image: np.ndarray | None = None,
                     engine: OcrEngine | None = None) -> CardResult:
     if not page.lines:
@@ -198,7 +209,8 @@ def parse_resident_page(page: Page, image: np.ndarray | None = None,
                         engine: OcrEngine | None = None) -> CardResult:
     if not page.lines:
         return CardResult.empty(RESIDENT)
-    v = _values(page, RESIDENT_LABELS, image, engine, RESIDENT_ROWS)
+    cells: dict[str, Cell] = {}
+    v = _values(page, RESIDENT_LABELS, image, engine, RESIDENT_ROWS, cells)
     out = empty_fields(RESIDENT)
     for key in out:
         if key in v:
@@ -208,6 +220,8 @@ def parse_resident_page(page: Page, image: np.ndarray | None = None,
     for key in ("birthPlace", "hometown", "otherAddress"):
         out[key] = fix_place_prefix(out[key])
     number = page_id_number(id_number(v["idNumber"]), page.lines)
+    if not number_valid(number) and image is not None and engine is not None and "idNumber" in cells:
+        number = page_id_number(number, _reread_cell(image, page, engine, cells["idNumber"]))
     out.update(
         birthday=birthday_from_number(parse_date(v["birthday"]), number),
         registerDate=parse_date(v["registerDate"]),

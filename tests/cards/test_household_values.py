@@ -72,3 +72,27 @@ def test_a_resident_page_whose_number_caption_is_covered() -> None:
     assert out["idNumber"] == ID
     assert out["birthday"] == "1949-12-31"
     assert out["bloodType"] == "不明"
+
+
+class _CellReader:
+    """Recognises any crop as the citizen number (a cell read whole after the detector cut it short)."""
+
+    def __init__(self) -> None:
+        self.crops: list[np.ndarray] = []
+
+    def recognize(self, crops: list[np.ndarray]) -> list[Line]:
+        self.crops.extend(crops)
+        return [line(ID, 0, 0, [CharCandidates((c,), (0.99,)) for c in ID]) for _ in crops]
+
+
+def test_a_cell_holding_ink_is_read_whole_as_one_line() -> None:
+    from certscan.cards.table import Cell
+    image = np.full((200, 600, 3), 245, dtype=np.uint8)
+    image[90:110, 120:400] = 20  # the number's ink
+    reader = _CellReader()
+    cell = Cell(1, 100.0, 80.0, 500.0, 120.0)
+    lines = household._reread_cell(image, Page(width=600, height=200), reader, cell)  # type: ignore[arg-type]
+    assert [ln.text for ln in lines] == [ID] and len(reader.crops) == 1
+    assert page_id_number("44080419450", lines) == ID
+    blank = np.full((200, 600, 3), 245, dtype=np.uint8)
+    assert household._reread_cell(blank, Page(width=600, height=200), reader, cell) == []  # type: ignore[arg-type]
