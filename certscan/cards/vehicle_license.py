@@ -133,7 +133,8 @@ def _code(page: Page, label: str | list[str], min_len: int) -> str:
 
 
 def _date(page: Page, label: str) -> str:
-    for text in _row_texts(page, label):
+    """The date in the label's cell (never the next cell's: 注册日期 | unreadable | 发证日期 | date)."""
+    for text in _cell_texts(page, label, FRONT_LABELS):
         date = date_in(text)
         if date:
             return date
@@ -177,6 +178,8 @@ def parse_front(scan: ScanInput) -> CardResult:
     fields["vehicleType"] = vehicle_terms.snap(fields["vehicleType"], vehicle_terms.VEHICLE_TYPES)
     fields["useCharacter"] = vehicle_terms.snap(fields["useCharacter"], vehicle_terms.USE_CHARACTERS)
     fields["plateNum"] = province_from_address(fields["plateNum"], fields["address"])
+    if not fields["registerDate"] and fields["issueDate"]:
+        fields["registerDate"] = _part_of(fields["issueDate"], _cell_texts(page, "注册日期", FRONT_LABELS))
     if not fields["registerDate"] or not fields["issueDate"]:
         fields["registerDate"], fields["issueDate"] = _bottom_dates(
             page, fields["registerDate"], fields["issueDate"]
@@ -347,8 +350,17 @@ def _rows_by_pitch(rows: list[list[Line]], at: int, vin_text: str) -> list[list[
     return out
 
 
+def _part_of(date: str, texts: list[str]) -> str:
+    """``date`` when the first of ``texts`` with digits is a cut-off read of it (2006-12 or 17-01-18 for
+    2006-12-16 / 2017-01-18: the licence is often issued on the day of registration), else ""."""
+    digits = next((d for text in texts if (d := re.sub(r"\D", "", text))), "")
+    whole = date.replace("-", "")
+    return date if len(digits) >= 4 and (whole.startswith(digits) or whole.endswith(digits)) else ""
+
+
 def _bottom_dates(page: Page, register: str, issue: str) -> tuple[str, str]:
-    """注册日期 and 发证日期 share the last row, register left: used when a label was not read."""
+    """注册日期 and 发证日期 share the last row, register left, issue right of the middle: used when
+    a label was not read."""
     dated = [(ln, date_in(ln.text)) for ln in page.lines if date_in(ln.text)]
     if not dated:
         return register, issue
@@ -356,4 +368,9 @@ def _bottom_dates(page: Page, register: str, issue: str) -> tuple[str, str]:
     row = sorted((d for d in dated if layout.same_row(d[0], last)), key=lambda d: d[0].x0)
     if len(row) == 2:
         return register or row[0][1], issue or row[1][1]
+    if len(row) == 1:  # the other date unreadable: which cell this one is in says which date it is
+        mid = (min(ln.x0 for ln in page.lines) + max(ln.x1 for ln in page.lines)) / 2
+        if row[0][0].cx > mid:
+            return register, issue or row[0][1]
+        return register or row[0][1], issue
     return register, issue

@@ -272,3 +272,18 @@ def test_caption_tails_and_terms_past_specks() -> None:
     assert parser.find_caption(page, "注册日期", parser.FRONT_LABELS) is None
     assert parser._value(page, "车辆类型", parser.FRONT_LABELS) == "5"  # the nearest box…
     assert parser._term_value(page, "车辆类型", vehicle_terms.VEHICLE_TYPES) == "中型普通客车"  # …is no term
+
+
+def test_dates_stay_in_their_cells() -> None:
+    page = Page(width=880, height=600, lines=[
+        line("注册日期", 58, 483, 150), line("2006-12", 207, 478, 330),
+        line("发证日期", 468, 482, 561), line("2006-12-16", 592, 479, 745),
+    ])
+    assert parser._date(page, "注册日期") == ""  # never the issue date of the next cell
+    cut_off = parser._cell_texts(page, "注册日期", parser.FRONT_LABELS)
+    assert parser._part_of("2006-12-16", cut_off) == "2006-12-16"
+    assert parser._part_of("2006-12-16", ["17-01-18"]) == ""
+    assert parser._part_of("2017-01-18", ["17-01-18"]) == "2017-01-18"
+    # both labels unread, one date readable: its side of the card says which it is
+    lone = Page(width=880, height=600, lines=[line("住址", 58, 241, 106), line("2006-12-16", 592, 479, 745)])
+    assert parser._bottom_dates(lone, "", "") == ("", "2006-12-16")
