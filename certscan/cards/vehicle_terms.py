@@ -56,8 +56,18 @@ def snap(text: str, terms: frozenset[str]) -> str:
     ending = next((term for term in sorted(terms, key=len, reverse=True) if text.endswith(term)), "")
     if ending and len(text) - len(ending) <= 3:  # a label remnant before a correct value
         return ending
-    scored = sorted((_distances(term, text), term) for term in terms)
-    (best, term), (runner_up, _) = scored[0], scored[1]
-    if best[0] > max(1, len(term) // 3) or best == runner_up:
+    # A term needs most of its characters in the read to be near it (each edit loses at most one):
+    # the others are not scored. The bound is the loosest any term allows, so ties are still seen.
+    loosest = max(_allowed(t) for t in terms)
+    near = [t for t in terms if sum(c in text for c in t) >= len(t) - loosest]
+    scored = sorted((_distances(term, text), term) for term in near)
+    if not scored:
+        return text
+    (best, term), runner_up = scored[0], (scored[1][0] if len(scored) > 1 else None)
+    if best[0] > _allowed(term) or best == runner_up:
         return text  # too far from every term, or two terms equally near: keep the read
     return term
+
+
+def _allowed(term: str) -> int:
+    return max(1, len(term) // 3)
