@@ -242,7 +242,7 @@ def parse_resident_page(page: Page, image: np.ndarray | None = None,
 
 
 _MIGRATION = re.compile(
-    r"^(?P<date>\d{4}年\d{1,2}月\d{1,2})[日曰目门]?(?P<by>由)?(?P<place>.*?)(?P<end>[迁送旺]?来|迁[米未末采])?$"
+    r"^(?P<date>\d{4}年\d{1,2}月\d{1,2})[日曰目门]?(?P<by>由)?(?P<place>.*?)(?P<end>[迁送旺]?来|迁[米未末采莱])?$"
 )
 
 

@@ -162,3 +162,8 @@ def test_a_name_ending_in_one_read_as_dashes() -> None:
     assert household.person_name("杨健——") == "杨健一"
     assert household.person_name("杨健-") == "杨健一"
     assert household.person_name("阿依·古丽") == "阿依·古丽"
+
+
+def test_migration_end_read_as_a_look_alike() -> None:
+    assert household.migration("2016年08月25日由北京市大兴区金融南路196号迁莱") == \
+        "2016年08月25日由北京市大兴区金融南路196号迁来"
