@@ -108,7 +108,8 @@ def ethnic_group(text: str) -> str:
     if known:
         return known
     m = _CJK_NAME.findall(_strip_label(text))
-    return m[-1] if m else ""
+    # the caption's tail (民族 with its value unread) is no value
+    return m[-1] if m and m[-1] not in ("族", "民族") else ""
 
 
 def listed_group_from_alternatives(lines: list[Line], group: str) -> str:

@@ -147,3 +147,7 @@ def test_an_undetected_group_is_read_where_the_card_prints_it() -> None:
     scan_input, engine = _front_without_group("民族")  # nothing listed read there: nothing invented
     assert parse_front(scan_input).fields["nationality"] == ""
     assert parse_front(scan("id-card-front", front_lines())).fields["nationality"] == "汉"
+
+
+def test_the_captions_tail_is_no_group() -> None:
+    assert ethnic_group("族") == "" and ethnic_group("民族") == "" and ethnic_group("民族汉") == "汉"
