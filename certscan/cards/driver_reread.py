@@ -5,7 +5,7 @@ rows merge into blobs and whole rows (often the 证号 line) are never boxed. Th
 from its title line (中华人民共和国机动车驾驶证) or from the boxes found, is cut from the input image,
 rectified, enlarged and read again; the answer whose checks pass more often is kept. This costs one extra
 OCR pass, and runs only when the ID number's check digit, a validity date, the name or the class is
-missing.
+missing, and only when the card is small enough in the frame for the re-read to see it larger.
 """
 
 from __future__ import annotations
@@ -18,12 +18,17 @@ import numpy as np
 
 from certscan.cards.text import compact
 from certscan.checks import idnumber
+from certscan.ocr.detect import DetParams
 from certscan.ocr.engine import OcrEngine
 from certscan.ocr.recognize import crop_quad
 from certscan.ocr.types import Line, Page
 
 # the enlarged card's long side: the detector then sees rows about 40 px high
 CARD_SIDE = 1400
+# a re-read that would show the detector the card less than this much larger than the first read did
+# sees the same pixels again (a card filling the photo): it cannot pass a check the first read failed
+MIN_DETECTOR_GAIN = 1.25
+_DETECTOR_SIDE = DetParams().max_side
 _TITLE = re.compile(r"机动车|驾驶证|人民共和国")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}|Long-term")
 
@@ -77,12 +82,23 @@ def card_region(page: Page) -> np.ndarray | None:
     return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
 
 
+def detector_gain(image_side: int, crop_side: int) -> float:
+    """How many times more detector pixels per card pixel the enlarged re-read gets than the first read:
+    the first read saw the whole image capped at the detector's side, the re-read sees the card alone at
+    that side."""
+    first = min(1.0, _DETECTOR_SIDE / max(1, image_side))
+    return (_DETECTOR_SIDE / max(1, crop_side)) / first
+
+
 def enlarged_card(image: np.ndarray, page: Page) -> np.ndarray | None:
-    """The card cut upright from ``image`` and scaled up so its long side is ``CARD_SIDE`` (never down)."""
+    """The card cut upright from ``image`` and scaled up so its long side is ``CARD_SIDE`` (never down);
+    None when the card already filled the first read's view (``MIN_DETECTOR_GAIN``)."""
     quad = card_region(page)
     if quad is None:
         return None
     crop = crop_quad(image, page.image_points(quad))
+    if detector_gain(max(image.shape[:2]), max(crop.shape[:2])) < MIN_DETECTOR_GAIN:
+        return None
     if crop.shape[0] > crop.shape[1] and (quad[2, 1] - quad[0, 1]) < (quad[2, 0] - quad[0, 0]):
         crop = np.ascontiguousarray(np.rot90(crop, -1))  # crop_quad turned a tall strip; the card is wide
     scale = CARD_SIDE / max(crop.shape[:2])

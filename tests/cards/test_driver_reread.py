@@ -4,6 +4,7 @@ and per field the answer that passes its check."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from certscan.cards import driver_reread
 from certscan.ocr.types import Line, Page
@@ -70,3 +71,12 @@ def test_card_region_from_the_title_stays_inside_the_page() -> None:
     x1, y1 = quad.max(axis=0)
     assert (x0, y0) >= (0, 0) and x1 <= 800 and y1 <= 600
     assert x0 < 300 < 500 < x1 and y0 < 200 and y1 > 215 + 200  # the rows under the title are inside
+
+
+def test_a_card_filling_the_photo_is_not_read_again() -> None:
+    # a 3000-px photo of a 2700-px card: the re-read would show the detector the same pixels
+    assert driver_reread.detector_gain(3000, 2700) < driver_reread.MIN_DETECTOR_GAIN
+    # a 600-px card in a 3000-px photo: the re-read sees it five times larger
+    assert driver_reread.detector_gain(3000, 600) == pytest.approx(5.0)
+    # a small image is not shrunk by the first read: only the card's share of it counts
+    assert driver_reread.detector_gain(800, 700) < driver_reread.MIN_DETECTOR_GAIN
