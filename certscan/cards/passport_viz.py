@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from certscan.cards.layout import find_label, value_below
-from certscan.cards.text import normalize
+from certscan.cards.text import edit_distance, normalize
 from certscan.ocr.types import Line, Page
 
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
@@ -97,16 +97,6 @@ PROVINCE_LATIN = dict(zip(PROVINCES, (
 # The bodies that issue Chinese passports: the Exit and Entry Administration of the Ministry of Public
 # Security until 2018, the National Immigration Administration since.
 CN_AUTHORITIES = ("国家移民管理局", "公安部出入境管理局")
-
-
-def _edit_distance(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        cur = [i]
-        for j, y in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
-        prev = cur
-    return prev[-1]
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -239,5 +229,5 @@ def chinese_viz(page: Page, fields: dict[str, Any]) -> None:
     for ln, _text in rows:
         cjk = "".join(CJK_RUN.findall(ln.text))
         if cjk.endswith("局") and len(cjk) >= 5:
-            fields["authority"] = next((a for a in CN_AUTHORITIES if _edit_distance(cjk, a) <= 2), cjk)
+            fields["authority"] = next((a for a in CN_AUTHORITIES if edit_distance(cjk, a) <= 2), cjk)
             break

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import cache
 
+from certscan.cards.text import edit_distance
 from certscan.checks.regions import all_codes, region_name
 
 # Table rows that name no place (a municipality's "districts" row, unnamed groupings).
@@ -114,16 +115,6 @@ def _match(text: str, names: list[str]) -> tuple[str, int] | None:
     return None if near else _long_match(text, names)
 
 
-def _edits(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j - 1] + (ca != cb), prev[j] + 1, cur[j - 1] + 1))
-        prev = cur
-    return prev[-1]
-
-
 def _long_match(text: str, names: list[str]) -> tuple[str, int] | None:
     """A long name (autonomous prefectures and counties: 海西蒙古族藏族自治州) read with more slips than
     one: at most one edit per four characters, ending on the name's own suffix character, and closer
@@ -133,7 +124,7 @@ def _long_match(text: str, names: list[str]) -> tuple[str, int] | None:
         if len(n) < 7:
             continue
         ends = [k for k in range(len(n) - 2, len(n) + 3) if 0 < k <= len(text) and text[k - 1] == n[-1]]
-        best = min(((_edits(text[:k], n), k) for k in ends), default=None)
+        best = min(((edit_distance(text[:k], n), k) for k in ends), default=None)
         if best is not None and best[0] <= len(n) // 4:
             scored.append((best[0], n, best[1]))
     scored.sort()

@@ -106,3 +106,14 @@ def parse_date(text: str, long_term: bool = False) -> str:
 def strip_punct(text: str) -> str:
     """Drop punctuation OCR hangs on field values (leading colons, trailing dots, stray quotes)."""
     return re.sub(r"^[\s:：;；,，.。·'\"`_\-]+|[\s:：;；,，。·'\"`_]+$", "", text)
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance: the fewest inserted, deleted or replaced characters turning ``a`` into ``b``."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j - 1] + (ca != cb), prev[j] + 1, cur[j - 1] + 1))
+        prev = cur
+    return prev[-1]

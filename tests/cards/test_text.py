@@ -2,7 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from certscan.cards.text import compact, digits_with_lookalikes, find_dates, normalize, parse_date, to_digits
+from certscan.cards.text import (
+    compact,
+    digits_with_lookalikes,
+    edit_distance,
+    find_dates,
+    normalize,
+    parse_date,
+    to_digits,
+)
 
 
 def test_normalize_full_width_and_whitespace() -> None:
@@ -37,3 +45,11 @@ def test_find_dates_validity_period() -> None:
 def test_digit_lookalikes() -> None:
     assert to_digits("62O0 l234") == "6200" + "1234"
     assert digits_with_lookalikes("11010519491231002x") == "11010519491231002X"
+
+
+def test_edit_distance_counts_inserted_deleted_and_replaced_characters() -> None:
+    assert edit_distance("公安部出入境管理局", "公安部出入境管理局") == 0
+    assert edit_distance("国家移民督理局", "国家移民管理局") == 1  # replaced
+    assert edit_distance("锡林郭勒", "锡林郭勒盟") == 1  # lost
+    assert edit_distance("", "abc") == 3
+    assert edit_distance("海西蒙古旅藏族白治州", "海西蒙古族藏族自治州") == 2
