@@ -147,12 +147,12 @@ def band_quads(page: Page, rows: int = 2) -> list[np.ndarray]:
 
 
 def _band_candidates(scan: ScanInput, page: Page) -> list[Candidate]:
-    regions = getattr(scan.engine, "read_regions", None)
+    reader = scan.region_reader(page)
     quads = band_quads(page)
-    if regions is None or not quads:
+    if reader is None or not quads:
         return []
     found = []
-    for quad, read in zip(quads, regions(scan.image, page, quads), strict=True):
+    for quad, read in zip(quads, reader(quads), strict=True):
         box = Line(text=read.text, box=quad, confidence=read.confidence, chars=list(read.chars))
         found += candidates(Page(width=page.width, height=page.height, lines=[box]))
     return found

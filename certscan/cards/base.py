@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from certscan.constants import empty_fields
-from certscan.ocr.engine import OcrEngine
+from certscan.ocr.engine import OcrEngine, RegionReader
+from certscan.ocr.types import Page
 
 
 @dataclass
@@ -22,6 +23,14 @@ class ScanInput:
     card: str
     image: np.ndarray  # RGB uint8, EXIF-orientation applied, not yet rotated to upright
     engine: OcrEngine
+
+    def region_reader(self, page: Page) -> RegionReader | None:
+        """Recognition of regions of ``page`` (its coordinates) cut from this input image, or None when
+        the engine cannot read regions (a test double)."""
+        regions = getattr(self.engine, "read_regions", None)
+        if regions is None:
+            return None
+        return lambda quads: regions(self.image, page, quads)
 
 
 @dataclass

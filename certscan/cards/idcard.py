@@ -8,7 +8,7 @@ card (临时居民身份证) is ``interim_*``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ from certscan.cards.text import compact, find_dates, parse_date, strip_punct
 from certscan.checks import idnumber
 from certscan.checks.repair import repair
 from certscan.constants import LONG_TERM, empty_fields
-from certscan.ocr.engine import Recognized
+from certscan.ocr.engine import RegionReader
 from certscan.ocr.types import Line, Page
 
 ID_ALPHABET = "0123456789X"
@@ -235,9 +235,6 @@ def address_with_region_names(address: str, code: str) -> str:
     return expected + address[best[1]:]
 
 
-Reread = Callable[[Sequence[np.ndarray]], Sequence[Recognized]]
-
-
 def nationality_band(sex_row: Sequence[Line], number_line: Line) -> np.ndarray:
     """Where the 民族 caption and its value are printed: the sex row, from right of the sex value to
     about the middle of the number's width (the photo starts further right)."""
@@ -253,7 +250,7 @@ def nationality_band(sex_row: Sequence[Line], number_line: Line) -> np.ndarray:
 
 
 def fill_front(page: Page, fields: dict[str, Any], extra: dict[str, Any],
-               reread: Reread | None = None) -> None:
+               reread: RegionReader | None = None) -> None:
     number, valid, number_line = read_number(page)
     fields["number"], fields["numberValid"] = number, valid
     rows = _card_rows(page, number_line) if number_line is not None else []
@@ -386,9 +383,7 @@ def _parse(scan: ScanInput, side: str) -> CardResult:
     front = side == "front" or _has_labels(page, ("姓名", "公民身份号码", "住址", "出生"), 2)
     back = side == "back" or _has_labels(page, BACK_LABELS, 1)
     if front:
-        regions = getattr(scan.engine, "read_regions", None)
-        reread = (lambda quads: regions(scan.image, page, quads)) if regions is not None else None
-        fill_front(page, fields, extra, reread)
+        fill_front(page, fields, extra, scan.region_reader(page))
     if back:
         fill_back(page, fields)
     interim = "临时" in page.text

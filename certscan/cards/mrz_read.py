@@ -19,7 +19,7 @@ from certscan.cards.layout import group_rows
 from certscan.cards.readers import line_chars
 from certscan.checks import mrz
 from certscan.checks.repair import DIGIT_MAP, plain_chars, repair
-from certscan.ocr.engine import Recognized
+from certscan.ocr.engine import RegionReader
 from certscan.ocr.types import CharCandidates, Line, Page
 
 _FILLER_LOOKALIKES = {"«": "<", "‹": "<", "〈": "<", "く": "<", "＜": "<", "(": "<", "{": "<", "[": "<"}
@@ -175,9 +175,6 @@ def _fix_field(seq: list[CharCandidates], valid: Callable[[str], bool],
     return "".join(c.best for c in variants[0]), False
 
 
-Reread = Callable[[Sequence[np.ndarray]], Sequence[Recognized]]
-
-
 def _halves(row: Sequence[Line]) -> list[np.ndarray]:
     """The row's extent cut at its middle: 22 monospaced characters each, which the recogniser reads
     far better than one 44-character strip (it drops letters after fillers on such long lines)."""
@@ -187,7 +184,7 @@ def _halves(row: Sequence[Line]) -> list[np.ndarray]:
     return [np.array([[a, y0], [b, y0], [b, y1], [a, y1]], dtype=np.float32) for a, b in ((x0, xm), (xm, x1))]
 
 
-def _reread_rows(rows: Sequence[Sequence[Line]], reread: Reread) -> list[list[CharCandidates]] | None:
+def _reread_rows(rows: Sequence[Sequence[Line]], reread: RegionReader) -> list[list[CharCandidates]] | None:
     """Each row re-read from the full-resolution image in two halves (None when that fails)."""
     quads = [q for row in rows for q in _halves(row)]
     try:
@@ -211,7 +208,8 @@ def _letters(chars: Sequence[CharCandidates]) -> int:
 NamesCheck = Callable[[MrzRead], bool]
 
 
-def read_mrz(page: Page, reread: Reread | None = None, names_ok: NamesCheck | None = None) -> MrzRead | None:
+def read_mrz(page: Page, reread: RegionReader | None = None,
+             names_ok: NamesCheck | None = None) -> MrzRead | None:
     """The MRZ from the page read, re-reading (in halves, at the recogniser's best scale) only the rows
     that need it: line 2 when a check digit still fails after repair, line 1 (no check digits) unless
     ``names_ok`` confirms its names against the visual zone. (Re-reading every row cost a passport
@@ -256,7 +254,7 @@ def _widened(rows: Sequence[Sequence[Line]], page_width: float) -> list[list[Lin
     return bands
 
 
-def _read_widened(rows: list[list[Line]], bands: list[list[Line]], reread: Reread,
+def _read_widened(rows: list[list[Line]], bands: list[list[Line]], reread: RegionReader,
                   names_ok: NamesCheck | None, best: MrzRead | None) -> MrzRead | None:
     """A zone the detector cut short (its filler runs are faint, a tilted line leaves the box) re-read
     over its full width; kept unless line 2 passes fewer check digits than the pieces did."""
@@ -276,7 +274,7 @@ def _read_widened(rows: list[list[Line]], bands: list[list[Line]], reread: Rerea
     return alt
 
 
-def _upper_row_above(row: Sequence[Line], read: MrzRead, reread: Reread, names_ok: NamesCheck) -> None:
+def _upper_row_above(row: Sequence[Line], read: MrzRead, reread: RegionReader, names_ok: NamesCheck) -> None:
     """Line 1 the detector missed, read where it must be: right above line 2, as wide. Kept only when
     the visual zone confirms its names (the line spacing varies, so a few offsets are tried)."""
     x0, x1 = min(ln.x0 for ln in row), max(ln.x1 for ln in row)
@@ -295,7 +293,7 @@ def _upper_row_above(row: Sequence[Line], read: MrzRead, reread: Reread, names_o
             return
 
 
-def _read_found_rows(rows: list[list[Line]], reread: Reread | None,
+def _read_found_rows(rows: list[list[Line]], reread: RegionReader | None,
                      names_ok: NamesCheck | None) -> MrzRead | None:
     first = read_rows(rows)
     if first is None or reread is None:

@@ -208,10 +208,8 @@ def repair_separator(read: MrzRead, runs: set[str]) -> None:
 
 def _page_mrz(scan: ScanInput, page: Page) -> tuple[set[str], MrzRead | None]:
     """The page's Latin words outside the MRZ, and its MRZ read (rows re-read from the input image)."""
-    regions = getattr(scan.engine, "read_regions", None)
-    reread = (lambda quads: regions(scan.image, page, quads)) if regions is not None else None
     runs = latin_runs(page)
-    return runs, read_mrz(page, reread, lambda r: names_confirmed(r, runs))
+    return runs, read_mrz(page, scan.region_reader(page), lambda r: names_confirmed(r, runs))
 
 
 def _better(new: MrzRead | None, new_runs: set[str], old: MrzRead | None, old_runs: set[str]) -> bool:

@@ -8,7 +8,7 @@ regions a field needs). Backends are loaded lazily, once per process.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import numpy as np
@@ -20,6 +20,11 @@ class Recognized(Protocol):
     text: str
     confidence: float
     chars: list[CharCandidates]
+
+
+# Recognises regions (quads in one page's coordinates) cut from the full-resolution input image: a
+# parser's second look at a field the page read missed or misread (see ``ScanInput.region_reader``).
+RegionReader = Callable[[Sequence[np.ndarray]], Sequence[Recognized]]
 
 
 class OcrEngine(Protocol):
