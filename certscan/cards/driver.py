@@ -16,6 +16,7 @@ from certscan.cards import layout
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.driver_reread import better_fields
 from certscan.cards.places import fix_place_prefix
+from certscan.cards.readers import page_rate
 from certscan.cards.text import compact, find_dates, is_long_term, strip_punct, to_digits
 from certscan.checks import idnumber
 from certscan.constants import LONG_TERM, empty_fields
@@ -352,11 +353,12 @@ def front_fields(page: Page) -> dict[str, str]:
 
 
 def parse_front(scan: ScanInput) -> CardResult:
-    page = scan.engine.read(without_red(scan.image))
+    image = without_red(scan.image)
+    page = scan.engine.read(image)
     if not page.lines:
         return CardResult.empty("driver-license-front")
-    fields = better_fields(front_fields(page), page, without_red(scan.image), scan.engine, front_fields)
-    return CardResult(card="driver-license-front", fields=fields, rate=_rate(page))
+    fields = better_fields(front_fields(page), page, image, scan.engine, front_fields)
+    return CardResult(card="driver-license-front", fields=fields, rate=page_rate(page))
 
 
 def without_red(image: np.ndarray) -> np.ndarray:
@@ -371,10 +373,6 @@ def date_in(text: str) -> str:
         return dates[0]
     digits = re.sub(r"\D", "", compact(text))
     return find_dates(digits[:8])[0] if len(digits) >= 8 and find_dates(digits[:8]) else ""
-
-
-def _rate(page: Page) -> float:
-    return round(100.0 * sum(ln.confidence for ln in page.lines) / max(1, len(page.lines)), 2)
 
 
 def _archive(page: Page) -> str:
@@ -405,7 +403,7 @@ def parse_back(scan: ScanInput) -> CardResult:
         return CardResult.empty("driver-license-back")
     fields = empty_fields("driver-license-back")
     fields["archiveNum"] = _archive(page) or _archive_zoomed(scan, page)
-    return CardResult(card="driver-license-back", fields=fields, rate=_rate(page))
+    return CardResult(card="driver-license-back", fields=fields, rate=page_rate(page))
 
 
 def _archive_zoomed(scan: ScanInput, page: Page) -> str:

@@ -27,6 +27,7 @@ from certscan.cards.idcard import ETHNIC_GROUPS, number_valid
 from certscan.cards.ink import drop_red_lines
 from certscan.cards.labelled import Fields, LabelSet, pieces
 from certscan.cards.places import fix_place_prefix
+from certscan.cards.readers import page_rate
 from certscan.cards.table import Cell, cell_crops, find_grid, grid_values
 from certscan.cards.text import compact, digits_with_lookalikes, parse_date, strip_punct
 from certscan.checks import idnumber
@@ -108,10 +109,6 @@ def parse_head(scan: ScanInput) -> CardResult:
 
 def parse_resident(scan: ScanInput) -> CardResult:
     return parse_resident_page(scan.engine.read(scan.image), scan.image, scan.engine)
-
-
-def _rate(page: Page) -> float:
-    return round(100 * sum(ln.confidence for ln in page.lines) / max(1, len(page.lines)), 2)
 
 
 def _values(page: Page, labels: LabelSet, image: np.ndarray | None, engine: OcrEngine | None = None,
@@ -202,7 +199,7 @@ def parse_head_page(page: Page, image: np.ndarray | None = None,
         community=v["community"],
         type=HEAD,
     )
-    return CardResult(card=HEAD, fields=out, rate=_rate(page))
+    return CardResult(card=HEAD, fields=out, rate=page_rate(page))
 
 
 def parse_resident_page(page: Page, image: np.ndarray | None = None,
@@ -238,7 +235,7 @@ def parse_resident_page(page: Page, image: np.ndarray | None = None,
     for key in ("name", "formerName"):
         out[key] = person_name(out[key])
     extra = {"sex": v["sex"][:1] if v["sex"][:1] in ("男", "女") else ""}
-    return CardResult(card=RESIDENT, fields=out, rate=_rate(page), extra=extra)
+    return CardResult(card=RESIDENT, fields=out, rate=page_rate(page), extra=extra)
 
 
 _MIGRATION = re.compile(

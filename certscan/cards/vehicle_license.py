@@ -19,6 +19,7 @@ from certscan.cards.driver import date_in, without_red
 from certscan.cards.places import fix_place_prefix
 from certscan.cards.plate import read_plates
 from certscan.cards.plate import repair as plate_repair
+from certscan.cards.readers import page_rate
 from certscan.cards.text import compact, strip_punct
 from certscan.cards.vin import repair as vin_repair
 from certscan.checks import plate as plate_rules
@@ -141,10 +142,6 @@ def _date(page: Page, label: str) -> str:
     return ""
 
 
-def _rate(page: Page) -> float:
-    return round(100.0 * sum(ln.confidence for ln in page.lines) / max(1, len(page.lines)), 2)
-
-
 def without_specks(page: Page) -> Page:
     """The page without boxes of one or two characters read with little confidence: remnants of the red
     seal or the guilloche that the detector boxed between a label and its value (品牌型号 | 福 | 解放牌…)."""
@@ -184,7 +181,7 @@ def parse_front(scan: ScanInput) -> CardResult:
         fields["registerDate"], fields["issueDate"] = _bottom_dates(
             page, fields["registerDate"], fields["issueDate"]
         )
-    return CardResult(card="vehicle-license-front", fields=fields, rate=_rate(page))
+    return CardResult(card="vehicle-license-front", fields=fields, rate=page_rate(page))
 
 
 def plate_by_alternatives(page: Page) -> str:

@@ -13,12 +13,12 @@ from typing import Any
 from certscan.cards import layout
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.driver import without_red
+from certscan.cards.readers import page_rate
 from certscan.cards.text import compact
 from certscan.cards.vehicle_license import (
     _cell_texts,
     _first,
     _plate,
-    _rate,
     _value,
     plate_number,
 )
@@ -186,4 +186,4 @@ def parse_back(scan: ScanInput) -> CardResult:
     fields["plateNum"], fields["inspectionRecord"] = plate_and_record_agree(
         fields["plateNum"], fields["inspectionRecord"]
     )
-    return CardResult(card="vehicle-license-back", fields=fields, rate=_rate(page))
+    return CardResult(card="vehicle-license-back", fields=fields, rate=page_rate(page))
