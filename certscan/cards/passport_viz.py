@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from certscan.cards.layout import find_label, value_below
+from certscan.cards.places import PROVINCE_SHORT_NAMES
 from certscan.cards.text import edit_distance, normalize
 from certscan.ocr.types import Line, Page
 
@@ -78,11 +79,7 @@ def split_place(text: str) -> tuple[str, str]:
     return cjk, latin
 
 
-PROVINCES = (
-    "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽",
-    "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州",
-    "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆", "台湾", "香港", "澳门",
-)
+PROVINCES = PROVINCE_SHORT_NAMES
 
 
 # The provinces' names as Chinese passports print them in Latin letters (Hanyu Pinyin, and the

@@ -77,6 +77,14 @@ def _codes_by_name() -> dict[str, list[str]]:
     return out
 
 
+# The provincial-level divisions by the short names addresses and passports print (GB/T 2260 order; the
+# 31 mainland ones in the order of the plate abbreviations, ``certscan.checks.plate.PROVINCES``).
+PROVINCE_SHORT_NAMES = (
+    "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽",
+    "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州",
+    "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆", "台湾", "香港", "澳门",
+)
+
 _STREET_ENDS = set("路街道巷弄镇乡村号大")
 
 

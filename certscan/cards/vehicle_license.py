@@ -16,7 +16,7 @@ from typing import Any
 from certscan.cards import layout, vehicle_terms, vin
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.driver import date_in, without_red
-from certscan.cards.places import fix_place_prefix
+from certscan.cards.places import PROVINCE_SHORT_NAMES, fix_place_prefix
 from certscan.cards.plate import read_plates
 from certscan.cards.plate import repair as plate_repair
 from certscan.cards.readers import page_rate
@@ -57,7 +57,7 @@ def find_caption(page: Page, label: str, labels: list[str]) -> layout.LabelHit |
     return layout.find_label(page, tails, max_errors=0) if tails else None
 
 
-def _value(page: Page, label: str, labels: list[str]) -> str:
+def cell_value(page: Page, label: str, labels: list[str]) -> str:
     stops = [lb for lb in labels if lb != label and label not in lb]
     hit = find_caption(page, label, labels)
     if hit is None:
@@ -75,7 +75,7 @@ def _value(page: Page, label: str, labels: list[str]) -> str:
 def _term_value(page: Page, label: str, terms: frozenset[str]) -> str:
     """The first box of the cell that is (or snaps to) one of the printed ``terms``: a speck or a
     caption remnant before the value (车辆类型 | 5 | 中型普通客车) is passed over."""
-    for text in _cell_texts(page, label, FRONT_LABELS):
+    for text in cell_texts(page, label, FRONT_LABELS):
         term = vehicle_terms.snap(strip_punct(_ENGLISH.sub("", text)), terms)
         if term in terms:
             return term
@@ -103,7 +103,7 @@ def _row_texts(page: Page, label: str | list[str], labels: list[str] = FRONT_LAB
     return [hit.rest] + [compact(ln.text) for ln in layout.right_of(page, hit.line, min_overlap=0.3)]
 
 
-def _cell_texts(page: Page, label: str, labels: list[str]) -> list[str]:
+def cell_texts(page: Page, label: str, labels: list[str]) -> list[str]:
     """``_row_texts`` up to the next label on the row: the texts of this cell only (a speck the
     detector boxed between label and value is one of them, not the value)."""
     out = []
@@ -114,7 +114,7 @@ def _cell_texts(page: Page, label: str, labels: list[str]) -> list[str]:
     return out
 
 
-def _first(texts: list[str], pattern: str) -> str:
+def first_match(texts: list[str], pattern: str) -> str:
     for text in texts:
         m = re.search(pattern, text)
         if m:
@@ -135,7 +135,7 @@ def _code(page: Page, label: str | list[str], min_len: int) -> str:
 
 def _date(page: Page, label: str) -> str:
     """The date in the label's cell (never the next cell's: 注册日期 | unreadable | 发证日期 | date)."""
-    for text in _cell_texts(page, label, FRONT_LABELS):
+    for text in cell_texts(page, label, FRONT_LABELS):
         date = date_in(text)
         if date:
             return date
@@ -157,14 +157,14 @@ def parse_front(scan: ScanInput) -> CardResult:
         return CardResult.empty("vehicle-license-front")
     fields = empty_fields("vehicle-license-front")
     for key, label in (("owner", "所有人"), ("address", "住址"), ("model", "品牌型号")):
-        fields[key] = _value(page, label, FRONT_LABELS)
+        fields[key] = cell_value(page, label, FRONT_LABELS)
     for key, label, terms in (
         ("vehicleType", "车辆类型", vehicle_terms.VEHICLE_TYPES),
         ("useCharacter", "使用性质", vehicle_terms.USE_CHARACTERS),
     ):
-        fields[key] = _term_value(page, label, terms) or _value(page, label, FRONT_LABELS)
+        fields[key] = _term_value(page, label, terms) or cell_value(page, label, FRONT_LABELS)
     fields["address"] = fix_place_prefix(fields["address"])
-    fields["plateNum"] = _plate(page, _value(page, "号牌号码", FRONT_LABELS))
+    fields["plateNum"] = page_plate(page, cell_value(page, "号牌号码", FRONT_LABELS))
     fields["vin"] = _vin(page)
     fields["engineNum"] = _code(page, ENGINE_LABELS, 4) or _code_below_vin(page, fields["vin"])
     fields["registerDate"] = _date(page, "注册日期")
@@ -176,7 +176,7 @@ def parse_front(scan: ScanInput) -> CardResult:
     fields["useCharacter"] = vehicle_terms.snap(fields["useCharacter"], vehicle_terms.USE_CHARACTERS)
     fields["plateNum"] = province_from_address(fields["plateNum"], fields["address"])
     if not fields["registerDate"] and fields["issueDate"]:
-        fields["registerDate"] = _part_of(fields["issueDate"], _cell_texts(page, "注册日期", FRONT_LABELS))
+        fields["registerDate"] = _part_of(fields["issueDate"], cell_texts(page, "注册日期", FRONT_LABELS))
     if not fields["registerDate"] or not fields["issueDate"]:
         fields["registerDate"], fields["issueDate"] = _bottom_dates(
             page, fields["registerDate"], fields["issueDate"]
@@ -201,7 +201,7 @@ def plate_by_alternatives(page: Page) -> str:
     return ""
 
 
-def _plate(page: Page, value: str) -> str:
+def page_plate(page: Page, value: str) -> str:
     """The plate after its label (with the recogniser's alternatives when the plain read breaks the
     rules), else the most prominent plate-shaped text on the page."""
     number = plate_number(value)
@@ -257,13 +257,7 @@ def _code_below_vin(page: Page, vin_text: str) -> str:
 
 
 # The registration address lies in the issuing office's province, whose abbreviation heads the plate.
-_PROVINCE_NAMES = {
-    "北京": "京", "天津": "津", "河北": "冀", "山西": "晋", "内蒙古": "蒙", "辽宁": "辽", "吉林": "吉",
-    "黑龙江": "黑", "上海": "沪", "江苏": "苏", "浙江": "浙", "安徽": "皖", "福建": "闽", "江西": "赣",
-    "山东": "鲁", "河南": "豫", "湖北": "鄂", "湖南": "湘", "广东": "粤", "广西": "桂", "海南": "琼",
-    "重庆": "渝", "四川": "川", "贵州": "贵", "云南": "云", "西藏": "藏", "陕西": "陕", "甘肃": "甘",
-    "青海": "青", "宁夏": "宁", "新疆": "新",
-}
+_PROVINCE_NAMES = dict(zip(PROVINCE_SHORT_NAMES, plate_rules.PROVINCES, strict=False))  # the 31 mainland
 
 
 def province_from_address(plate: str, address: str) -> str:

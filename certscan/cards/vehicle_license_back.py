@@ -16,10 +16,10 @@ from certscan.cards.driver import without_red
 from certscan.cards.readers import page_rate
 from certscan.cards.text import compact
 from certscan.cards.vehicle_license import (
-    _cell_texts,
-    _first,
-    _plate,
-    _value,
+    cell_texts,
+    cell_value,
+    first_match,
+    page_plate,
     plate_number,
 )
 from certscan.checks import plate as plate_rules
@@ -99,7 +99,7 @@ def dimensions(text: str) -> dict[str, int | str]:
 def _back_fallbacks(page: Page, fields: dict[str, Any]) -> None:
     """Fields whose label was not read, found by the shape of their value alone."""
     texts = [compact(ln.text) for ln in page.lines]
-    fields["plateNum"] = _plate(page, fields["plateNum"])
+    fields["plateNum"] = page_plate(page, fields["plateNum"])
     if not fields["fileNum"]:
         twelve = [d for t in texts for d in re.findall(r"(?<!\d)\d{12}(?!\d)", t)]
         fields["fileNum"] = twelve[0] if len(twelve) == 1 else ""
@@ -163,9 +163,9 @@ def parse_back(scan: ScanInput) -> CardResult:
     if not page.lines:
         return CardResult.empty("vehicle-license-back")
     fields = empty_fields("vehicle-license-back")
-    fields["plateNum"] = plate_number(_value(page, "号牌号码", BACK_LABELS))
-    fields["fileNum"] = _first(_cell_texts(page, "档案编号", BACK_LABELS), r"(?<!\d)(\d{10,14})(?!\d)")
-    seats = _first(_cell_texts(page, "核定载人数", BACK_LABELS), r"(?<!\d)(\d{1,3})人?")
+    fields["plateNum"] = plate_number(cell_value(page, "号牌号码", BACK_LABELS))
+    fields["fileNum"] = first_match(cell_texts(page, "档案编号", BACK_LABELS), r"(?<!\d)(\d{10,14})(?!\d)")
+    seats = first_match(cell_texts(page, "核定载人数", BACK_LABELS), r"(?<!\d)(\d{1,3})人?")
     fields["appprovedPassengerCapacity"] = int(seats) if seats else ""
     for key, label in (
         ("grossMass", "总质量"),
@@ -173,15 +173,15 @@ def parse_back(scan: ScanInput) -> CardResult:
         ("approvedLoad", "核定载质量"),
         ("tractionMass", "准牵引总质量"),
     ):
-        fields[key] = next((m for t in _cell_texts(page, label, BACK_LABELS) if (m := _mass(t))), "")
+        fields[key] = next((m for t in cell_texts(page, label, BACK_LABELS) if (m := _mass(t))), "")
     # Mass captions differ by a character or two (总质量, 准牵引总质量, 整备质量, 核定载质量) and are
     # often half read: the grid decides whenever it finds a mass in the cell.
     for key, mass in (masses_by_place(page) or {}).items():
         fields[key] = mass or fields[key]
-    fields["overallDimension"] = dimensions(_value(page, "外廓尺寸", BACK_LABELS))
-    fields["inspectionRecord"] = _value(page, "检验记录", BACK_LABELS)
+    fields["overallDimension"] = dimensions(cell_value(page, "外廓尺寸", BACK_LABELS))
+    fields["inspectionRecord"] = cell_value(page, "检验记录", BACK_LABELS)
     _back_fallbacks(page, fields)
-    if not fields["plateNum"]:  # _plate in the fallbacks tried the alternatives and the whole page
+    if not fields["plateNum"]:  # page_plate in the fallbacks tried the alternatives and the whole page
         fields["plateNum"] = _serial_left_of(page, fields["fileNum"])
     fields["plateNum"], fields["inspectionRecord"] = plate_and_record_agree(
         fields["plateNum"], fields["inspectionRecord"]
