@@ -57,9 +57,9 @@ def front_page() -> Page:
 
 def test_front_cells() -> None:
     page = front_page()
-    assert parser._value(page, "车辆类型", parser.FRONT_LABELS) == "轻型厢式货车"
-    assert parser._value(page, "所有人", parser.FRONT_LABELS) == "罗杰飞"
-    assert parser.plate_number(parser._value(page, "号牌号码", parser.FRONT_LABELS)) == "新M96036"
+    assert parser.cell_value(page, "车辆类型", parser.FRONT_LABELS) == "轻型厢式货车"
+    assert parser.cell_value(page, "所有人", parser.FRONT_LABELS) == "罗杰飞"
+    assert parser.plate_number(parser.cell_value(page, "号牌号码", parser.FRONT_LABELS)) == "新M96036"
     assert parser.vin_number(parser._code(page, "车辆识别代号", 15)) == VIN
     assert parser._code(page, "发动机号码", 4) == "S6942697"  # the seal's remnants are skipped
     assert parser._date(page, "注册日期") == "2015-09-28"  # a lost separator
@@ -79,10 +79,10 @@ def test_blank_cell_does_not_take_the_next_label() -> None:
             line("5775kg", 563, 125, 660),
         ],
     )
-    assert back._mass(parser._value(page, "核定载质量", back.BACK_LABELS)) == ""
-    assert back._mass(parser._value(page, "准牵引总质量", back.BACK_LABELS)) == ""
-    assert back._mass(parser._value(page, "总质量", back.BACK_LABELS)) == "5775kg"
-    assert back._mass(parser._value(page, "整备质量", back.BACK_LABELS)) == "2310kg"
+    assert back._mass(parser.cell_value(page, "核定载质量", back.BACK_LABELS)) == ""
+    assert back._mass(parser.cell_value(page, "准牵引总质量", back.BACK_LABELS)) == ""
+    assert back._mass(parser.cell_value(page, "总质量", back.BACK_LABELS)) == "5775kg"
+    assert back._mass(parser.cell_value(page, "整备质量", back.BACK_LABELS)) == "2310kg"
 
 
 @pytest.mark.parametrize(
@@ -259,7 +259,7 @@ def test_plate_province_from_the_recogniser_alternatives() -> None:
         CharCandidates(chars=(c,), probs=(0.9,)) for c in "W6751F"]
     plate = Line(text="过W6751F", box=line("", 131, 83, 191).box, confidence=0.8, chars=chars)
     page = Page(width=880, height=600, lines=[line("号牌号码", 40, 83, 120), plate])
-    assert parser._plate(page, "过W6751F") == "辽W6751F"
+    assert parser.page_plate(page, "过W6751F") == "辽W6751F"
 
 
 def test_caption_tails_and_terms_past_specks() -> None:
@@ -268,9 +268,9 @@ def test_caption_tails_and_terms_past_specks() -> None:
         line("性质", 90, 303, 150), line("非营运", 193, 297, 283),
     ])
     # 使用性质 lost its head: its own tail still finds the cell; a tail other captions share does not
-    assert parser._value(page, "使用性质", parser.FRONT_LABELS) == "非营运"
+    assert parser.cell_value(page, "使用性质", parser.FRONT_LABELS) == "非营运"
     assert parser.find_caption(page, "注册日期", parser.FRONT_LABELS) is None
-    assert parser._value(page, "车辆类型", parser.FRONT_LABELS) == "5"  # the nearest box…
+    assert parser.cell_value(page, "车辆类型", parser.FRONT_LABELS) == "5"  # the nearest box…
     assert parser._term_value(page, "车辆类型", vehicle_terms.VEHICLE_TYPES) == "中型普通客车"  # …is no term
 
 
@@ -280,7 +280,7 @@ def test_dates_stay_in_their_cells() -> None:
         line("发证日期", 468, 482, 561), line("2006-12-16", 592, 479, 745),
     ])
     assert parser._date(page, "注册日期") == ""  # never the issue date of the next cell
-    cut_off = parser._cell_texts(page, "注册日期", parser.FRONT_LABELS)
+    cut_off = parser.cell_texts(page, "注册日期", parser.FRONT_LABELS)
     assert parser._part_of("2006-12-16", cut_off) == "2006-12-16"
     assert parser._part_of("2006-12-16", ["17-01-18"]) == ""
     assert parser._part_of("2017-01-18", ["17-01-18"]) == "2017-01-18"
