@@ -84,21 +84,27 @@ def find_mrz_rows(page: Page) -> list[list[Line]]:
 _NAMES_START = re.compile(r"P[A-Z<][A-Z]{3}[A-Z<]*<")
 
 
+def filler_runs(line: Sequence[str], start: int) -> list[tuple[int, int]]:
+    """(length, start) of each run of ``<`` fillers at or after ``start``, left to right."""
+    runs: list[tuple[int, int]] = []
+    i = start
+    while i < len(line):
+        if line[i] == "<":
+            j = i
+            while j < len(line) and line[j] == "<":
+                j += 1
+            runs.append((j - i, i))
+            i = j
+        else:
+            i += 1
+    return runs
+
+
 def fit_length(chars: list[CharCandidates], protect: int = 0) -> list[CharCandidates]:
     """Stretch or shrink filler runs after position ``protect`` until the line has 44 characters."""
     chars = list(chars)
     while len(chars) != mrz.TD3_LENGTH:
-        runs: list[tuple[int, int]] = []  # (length, start) of '<' runs after protect
-        i = protect
-        while i < len(chars):
-            if chars[i].best == "<":
-                j = i
-                while j < len(chars) and chars[j].best == "<":
-                    j += 1
-                runs.append((j - i, i))
-                i = j
-            else:
-                i += 1
+        runs = filler_runs([c.best for c in chars], protect)
         if len(chars) < mrz.TD3_LENGTH:
             if runs:
                 _, start = max(runs)
@@ -217,15 +223,15 @@ def read_mrz(page: Page, reread: RegionReader | None = None,
     rows = find_mrz_rows(page)
     if not rows:
         return None
+    first = read_rows(rows)
     bands = _widened(rows, page.width) if reread is not None and len(rows) == 2 else None
     widened = None
-    if bands is not None and reread is not None:
-        first = read_rows(rows)
-        if first is None or not first.valid:  # a cut row's halves are not the line's: read the full width
-            widened = _read_widened(rows, bands, reread, names_ok, first)
-            if widened is not None and widened.valid:
-                return widened
-    best = _read_found_rows(rows, reread, names_ok)
+    if bands is not None and reread is not None and (first is None or not first.valid):
+        # a cut row's halves are not the line's: read the full width
+        widened = _read_widened(rows, bands, reread, names_ok, first)
+        if widened is not None and widened.valid:
+            return widened
+    best = _read_found_rows(rows, first, reread, names_ok)
     if widened is not None and (best is None or sum(widened.checks.values()) > sum(best.checks.values())):
         best = widened
     if best is not None and len(rows) == 1 and reread is not None and names_ok is not None:
@@ -293,9 +299,9 @@ def _upper_row_above(row: Sequence[Line], read: MrzRead, reread: RegionReader, n
             return
 
 
-def _read_found_rows(rows: list[list[Line]], reread: RegionReader | None,
+def _read_found_rows(rows: list[list[Line]], first: MrzRead | None, reread: RegionReader | None,
                      names_ok: NamesCheck | None) -> MrzRead | None:
-    first = read_rows(rows)
+    """``first`` (the rows as the page read them) improved by re-reading the rows that need it."""
     if first is None or reread is None:
         return first
     two = len(rows) == 2
@@ -398,21 +404,10 @@ def _plausible_line2(line1: str) -> bool:
 
 def _refit(line1: str) -> str | None:
     """``line1`` back to 44 characters by its longest filler run from position 28 on (None: no run)."""
-    best: tuple[int, int] | None = None  # (length, start)
-    i = 28
-    while i < len(line1):
-        if line1[i] == "<":
-            j = i
-            while j < len(line1) and line1[j] == "<":
-                j += 1
-            if best is None or j - i > best[0]:
-                best = (j - i, i)
-            i = j
-        else:
-            i += 1
-    if best is None:
+    runs = filler_runs(line1, 28)
+    if not runs:
         return None
-    start = best[1]
+    _, start = max(runs, key=lambda run: run[0])  # the first of the longest
     if len(line1) > mrz.TD3_LENGTH:
         return line1[:start] + line1[start + 1:]
     return line1[:start] + "<" + line1[start:]
