@@ -80,9 +80,10 @@ def page_id_number(cell_read: str, lines: Sequence[Line]) -> str:
 def birthday_from_number(read_date: str, number: str) -> str:
     """``read_date`` (YYYY-MM-DD) checked against the birth date inside a valid citizen number: the
     number's date when the cell was unread or differs from it in one or two digits."""
-    if not idnumber.checksum_ok(number) or idnumber.birth_date(number) is None:
+    born_on = idnumber.birth_date(number)
+    if not idnumber.checksum_ok(number) or born_on is None:
         return read_date
-    born = f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
+    born = born_on.isoformat()
     if not read_date:
         return born
     if len(read_date) == len(born) and sum(a != b for a, b in zip(read_date, born, strict=True)) <= 2:
