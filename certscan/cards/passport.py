@@ -245,25 +245,17 @@ def _closer_reads(scan: ScanInput, page: Page) -> Iterator[Page]:
     if (right - left) * (bottom - top) > 0.6 * w * h:
         return
     crop = np.ascontiguousarray(scan.image[top:bottom, left:right])
-    offset = np.array([[0, 0, left], [0, 0, top]], np.float32)
+    crop_in_image = np.array([[1, 0, left], [0, 1, top]], np.float32)
     closer = scan.engine.read(crop)
-    yield _in_image(closer, offset)
+    closer.mapped_on(crop_in_image)
+    yield closer
     turned = scan.engine.read(np.ascontiguousarray(np.rot90(crop, 2)))
     # turned coordinates (u, v) are (cw-1-u, ch-1-v) in the crop
     ch, cw = crop.shape[:2]
-    unturn = np.array([[-1, 0, cw - 1], [0, -1, ch - 1]], np.float32)
-    to_turned = turned.to_image if turned.to_image is not None else np.eye(2, 3, dtype=np.float32)
-    turned.to_image = unturn[:, :2] @ to_turned
-    turned.to_image[:, 2] += unturn[:, 2]
+    turned.mapped_on(np.array([[-1, 0, cw - 1], [0, -1, ch - 1]], np.float32))
+    turned.mapped_on(crop_in_image)
     turned.angle = round((turned.angle + 180) % 360, 1)
-    yield _in_image(turned, offset)
-
-
-def _in_image(page: Page, offset: np.ndarray) -> Page:
-    """``page`` read from a crop, its map to image pixels moved by the crop's offset."""
-    to_crop = page.to_image if page.to_image is not None else np.eye(2, 3, dtype=np.float32)
-    page.to_image = (to_crop + offset).astype(np.float32)
-    return page
+    yield turned
 
 
 def parse(scan: ScanInput) -> CardResult:

@@ -83,6 +83,15 @@ class Page:
             return pts
         return (pts @ self.to_image[:, :2].T + self.to_image[:, 2]).astype(np.float32)
 
+    def mapped_on(self, affine: np.ndarray) -> None:
+        """The page read from a derived image (a crop, a turned copy) placed on the image that one was
+        derived from: ``affine`` (2×3) takes the derived image's pixels to the other's, and now follows
+        this page's own map."""
+        own = self.to_image if self.to_image is not None else np.eye(2, 3, dtype=np.float32)
+        moved = affine[:, :2] @ own
+        moved[:, 2] += affine[:, 2]
+        self.to_image = moved.astype(np.float32)
+
     @property
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines)

@@ -9,6 +9,7 @@ from certscan.ocr import orient
 from certscan.ocr.detect import order_quad
 from certscan.ocr.models import Charset
 from certscan.ocr.recognize import decode
+from certscan.ocr.types import Page
 
 
 @pytest.mark.parametrize("angle", [0, 90, 180, 270])
@@ -83,3 +84,17 @@ def test_crop_of_a_flipped_view_matches_a_crop_of_the_whole_copied_image() -> No
         got = crop_quad(view, quad)
         assert got.shape == whole.shape
         assert int(np.abs(got.astype(int) - whole).max()) <= 1
+
+
+def test_a_page_read_from_a_turned_crop_maps_back_onto_the_image() -> None:
+    image = np.zeros((100, 200, 3), np.uint8)
+    left, top = 50, 20
+    crop = image[top:80, left:170]  # 60 × 120
+    turned = np.rot90(crop, 2)
+    page = Page(width=turned.shape[1], height=turned.shape[0])  # read as the turned crop's pixels
+    ch, cw = crop.shape[:2]
+    page.mapped_on(np.array([[-1, 0, cw - 1], [0, -1, ch - 1]], np.float32))  # turned → crop
+    page.mapped_on(np.array([[1, 0, left], [0, 1, top]], np.float32))  # crop → image
+    corner = page.image_points(np.array([[0, 0], [cw - 1, ch - 1]], np.float32))
+    # the turned crop's top-left pixel is the crop's bottom-right, which is the image's (169, 79)
+    assert corner.tolist() == [[169.0, 79.0], [50.0, 20.0]]
