@@ -94,9 +94,8 @@ class OnnxEngine:
         todo = [i for i in range(len(quads)) if i not in known]
         crops = [self._crop(image, upright_quads[i], scale, w, h, angle) for i in todo]
         read_now = recognize(self._rec, self._charset, crops, self.options.rec_batch)
-        reads = [known.get(i) or Recognition("", 0.0) for i in range(len(quads))]
-        for i, r in zip(todo, read_now, strict=True):
-            reads[i] = r
+        by_index = {**known, **dict(zip(todo, read_now, strict=True))}
+        reads = [by_index[i] for i in range(len(quads))]
         timings["rec"] = time.perf_counter() - t0
 
         uw, uh = orient.upright_size(w, h, angle)
