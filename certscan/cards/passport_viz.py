@@ -96,14 +96,6 @@ PROVINCE_LATIN = dict(zip(PROVINCES, (
 CN_AUTHORITIES = ("国家移民管理局", "公安部出入境管理局")
 
 
-def _one_edit(a: str, b: str) -> bool:
-    """``a`` and ``b`` differ by at most one inserted, deleted or replaced character."""
-    if abs(len(a) - len(b)) > 1:
-        return False
-    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
-    return a[i + 1:] == b[i + 1:] or a[i:] == b[i + 1:] or a[i + 1:] == b[i:]
-
-
 def _province(text: str) -> tuple[str, str] | None:
     """(Chinese, Latin) of a place row (``广东 GUANGDONG``): its Chinese starting with a province and a
     Latin part; or a Latin part one letter from a province's (``XUNJIANG``, ``SHAANNXI``) beside at most
@@ -113,7 +105,8 @@ def _province(text: str) -> tuple[str, str] | None:
         return None
     flat = latin.replace(" ", "")
     exact = [p for p, name in PROVINCE_LATIN.items() if flat == name]
-    near = exact or [p for p, name in PROVINCE_LATIN.items() if len(flat) >= 5 and _one_edit(flat, name)]
+    near = exact or [p for p, name in PROVINCE_LATIN.items()
+                     if len(flat) >= 5 and edit_distance(flat, name) <= 1]
     printed = next((p for p in PROVINCES if cjk.startswith(p)), None)
     if printed is not None:
         return cjk, PROVINCE_LATIN[printed] if printed in near else latin
