@@ -15,6 +15,9 @@ from pathlib import Path
 
 import onnxruntime as ort
 
+from certscan.ocr.fold import fold_affine
+from certscan.ocr.quantize import quantize_dynamic
+
 MODEL_FILES: dict[str, str] = {
     "det": "ch_PP-OCRv4_det_infer.onnx",
     "rec": "ch_PP-OCRv4_rec_infer.onnx",
@@ -22,7 +25,7 @@ MODEL_FILES: dict[str, str] = {
 }
 
 _lock = threading.Lock()
-_sessions: dict[tuple[str, int], ort.InferenceSession] = {}
+_sessions: dict[tuple[str, int, bool, frozenset[str]], ort.InferenceSession] = {}
 
 
 class ModelNotFound(RuntimeError):
@@ -58,18 +61,36 @@ def session_options(threads: int) -> ort.SessionOptions:
     return opts
 
 
-def session(kind: str, threads: int) -> ort.InferenceSession:
-    """The process-wide session for ``kind`` ("det", "rec", "cls"), built on first use."""
-    key = (kind, threads)
+def session(kind: str, threads: int, fold: bool = False,
+            int8_ops: frozenset[str] = frozenset()) -> ort.InferenceSession:
+    """The process-wide session for ``kind`` ("det", "rec", "cls"), built on first use. ``fold``: the
+    model's scalar affine steps folded into its convolutions first (``certscan.ocr.fold``: the same
+    function, fewer operators); ``int8_ops`` ("MatMul", "Conv"): those layers run dynamically quantised to
+    int8 (``certscan.ocr.quantize``). Either rewrite is done in memory from the shipped file."""
+    key = (kind, threads, fold, int8_ops)
     found = _sessions.get(key)
     if found is not None:
         return found
     with _lock:
         if key not in _sessions:
+            model: str | bytes = str(model_path(kind))
+            if fold or int8_ops:
+                model = model_path(kind).read_bytes()
+                model = fold_affine(model)[0] if fold else model
+                model = quantize_dynamic(model, int8_ops)[0] if int8_ops else model
             _sessions[key] = ort.InferenceSession(
-                str(model_path(kind)), sess_options=session_options(threads),
-                providers=["CPUExecutionProvider"])
+                model, sess_options=session_options(threads), providers=["CPUExecutionProvider"])
         return _sessions[key]
+
+
+def int8_ops(setting: str) -> frozenset[str]:
+    """The op types named by a comma-separated setting (``"matmul,conv"``), in ONNX's spelling."""
+    names = {"matmul": "MatMul", "conv": "Conv"}
+    chosen = [part.strip().lower() for part in setting.split(",") if part.strip()]
+    unknown = [c for c in chosen if c not in names]
+    if unknown:
+        raise ValueError(f"unknown int8 op types {unknown} (known: {', '.join(names)})")
+    return frozenset(names[c] for c in chosen)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,8 @@ class EngineOptions:
     zoom_max_side: int = 1600
     few_lines: int = 5  # fewer small boxes than this: zoom on the whole image, not their extent
     sure_read_confidence: float = 0.9  # orientation tie-break: both probes read this well = upright
+    fold_affine: bool = False  # models with their affine steps folded into convolutions (models.session)
+    rec_int8_ops: frozenset[str] = frozenset()  # recogniser layers run as int8 (models.int8_ops)
 
 
 class OnnxEngine:
@@ -42,9 +44,10 @@ class OnnxEngine:
     def __init__(self, options: EngineOptions | None = None) -> None:
         self.options = options or EngineOptions()
         t = self.options.threads
-        self._det = models.session("det", t)
-        self._rec = models.session("rec", t)
-        self._cls = models.session("cls", t)
+        fold = self.options.fold_affine
+        self._det = models.session("det", t, fold)
+        self._rec = models.session("rec", t, fold, self.options.rec_int8_ops)
+        self._cls = models.session("cls", t, fold)
         self._charset = models.charset(self._rec)
 
     # -- the protocol -------------------------------------------------------------------------------

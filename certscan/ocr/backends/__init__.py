@@ -9,15 +9,17 @@ from __future__ import annotations
 from certscan.ocr.engine import OcrEngine
 
 
-def build_engine(name: str, threads: int) -> OcrEngine:
+def build_engine(name: str, threads: int, fold_affine: bool = False, rec_int8: str = "") -> OcrEngine:
     if name == "rapid":
         from certscan.ocr.backends.rapid import RapidEngine
 
         return RapidEngine(threads=threads)
     if name == "onnx":
+        from certscan.ocr.models import int8_ops
         from certscan.ocr.onnx_engine import EngineOptions, OnnxEngine
 
-        return OnnxEngine(EngineOptions(threads=threads))
+        return OnnxEngine(EngineOptions(threads=threads, fold_affine=fold_affine,
+                                        rec_int8_ops=int8_ops(rec_int8)))
     raise ValueError(f"unknown OCR backend {name!r} (onnx, rapid)")
 
 
@@ -25,4 +27,5 @@ def build_default_engine() -> OcrEngine:
     from certscan.settings import get_settings
 
     settings = get_settings()
-    return build_engine(settings.ocr_backend, settings.worker_threads)
+    return build_engine(settings.ocr_backend, settings.worker_threads, settings.ocr_fold_affine,
+                        settings.rec_int8)
