@@ -60,7 +60,10 @@ def mrz_like(text: str) -> bool:
         return False
     share = sum(ch in mrz.ALPHABET or ch in _FILLER_LOOKALIKES for ch in s) / len(s)
     digits = sum(ch.isdigit() for ch in s)
-    return share >= 0.9 and ("<" in s or len(s) >= 40 or (len(s) >= 26 and digits >= 12))
+    # Without fillers, a long line of letters is an MRZ only in capitals: a caption or authority in
+    # mixed case (``ExitEntryAdministrationMinistry of Public Security``) is printed text.
+    capitals = sum(ch.islower() for ch in text) <= 0.1 * len(s)
+    return share >= 0.9 and ("<" in s or (capitals and (len(s) >= 40 or (len(s) >= 26 and digits >= 12))))
 
 
 def find_mrz_rows(page: Page) -> list[list[Line]]:

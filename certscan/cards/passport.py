@@ -18,6 +18,7 @@ import numpy as np
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.layout import find_label, value_below
 from certscan.cards.mrz_read import MrzRead, mrz_date, mrz_like, read_mrz
+from certscan.cards.passport_names import printed_phrases, rebuild_names
 from certscan.cards.passport_viz import CJK_RUN, chinese_viz, printed_date, split_place, viz_value
 from certscan.cards.readers import page_rate, read_page
 from certscan.cards.text import compact, normalize
@@ -206,6 +207,22 @@ def repair_separator(read: MrzRead, runs: set[str]) -> None:
             return
 
 
+def repair_names(read: MrzRead, page: Page, runs: set[str]) -> None:
+    """Names whose fillers the read damaged, rebuilt on the names the visual zone prints
+    (``passport_names``); the issuing state is line 1's when the print confirms it, else the holder's
+    nationality."""
+    if names_confirmed(read, runs):
+        return
+    nationality, state = read.line1[10:13], read.line0[2:5]
+    if not (state.isalpha() and (state == nationality or state in runs)):
+        state = nationality
+    if not state.isalpha():
+        return
+    line0 = rebuild_names(read, printed_phrases(page, read.lines), state)
+    if line0 is not None and names_confirmed(MrzRead(line0=line0, line1=read.line1), runs):
+        read.line0 = line0
+
+
 def _page_mrz(scan: ScanInput, page: Page) -> tuple[set[str], MrzRead | None]:
     """The page's Latin words outside the MRZ, and its MRZ read (rows re-read from the input image)."""
     runs = latin_runs(page)
@@ -277,6 +294,7 @@ def parse(scan: ScanInput) -> CardResult:
         repair_nationality(read, runs)
         repair_header(read, runs)
         repair_separator(read, runs)
+        repair_names(read, page, runs)
         _fill_mrz(fields, extra, read)
     _fill_viz(page, fields)
     rate = page_rate(page, read.lines) if read and read.lines else page_rate(page)

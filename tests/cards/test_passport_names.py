@@ -1,0 +1,52 @@
+"""The names line rebuilt on the printed names when only its fillers (and a letter or two) were damaged."""
+
+from __future__ import annotations
+
+from certscan.cards.mrz_read import MrzRead, mrz_like
+from certscan.cards.passport import parse
+from certscan.cards.passport_names import rebuild_names
+from tests.cards.pages import line, scan
+
+LINE1 = "E123456782CHN8001014F3001019<<<<<<<<<<<<<<08"
+VIZ = [line("王WANG", 400, 130, 520, 160), line("芳诗", 400, 200, 460, 230),
+       line("FANGSHI", 470, 200, 600, 230), line("SICHUAN", 640, 270, 760, 300)]
+
+
+def _read(line0: str) -> MrzRead:
+    return MrzRead(line0=line0.ljust(44, "<")[:44], line1=LINE1)
+
+
+def test_fillers_read_as_letters_are_fillers_again() -> None:
+    damaged = "P<CHNWANGC<FANGSHICCCSCCCCSCCCSCCCSCCCCSSCSS"
+    rebuilt = rebuild_names(_read(damaged), ["WANG", "FANGSHI", "SICHUAN"], "CHN")
+    assert rebuilt == "P<CHNWANG<<FANGSHI".ljust(44, "<")
+    mrz_rows = [line(damaged, 50, 560, 950, 590), line(LINE1, 50, 610, 950, 640)]
+    f = parse(scan("passport", [*VIZ, *mrz_rows])).fields
+    assert (f["line0"], f["surname"], f["givenName"]) == (rebuilt, "WANG", "FANGSHI")
+
+
+def test_a_state_and_names_that_lost_letters_and_a_filler() -> None:
+    rebuilt = rebuild_names(_read("P<HNHU<HAOHI"), ["CHN", "HU", "CHAOHAI", "HUNAN"], "CHN")
+    assert rebuilt == "P<CHNHU<<CHAOHAI".ljust(44, "<")
+
+
+def test_a_letter_read_as_another_letter_is_not_taken_from_the_print() -> None:
+    # the print's read may be the wrong one (FANGSH1 → FANGSHL): a letter for a letter is no filler damage
+    assert rebuild_names(_read("P<CHNWANG<<FANGSHI"), ["WANG", "FANGSHL"], "CHN") is None
+    # letters where fillers would go that are no filler look-alikes (MARIA) are names, not damage
+    assert rebuild_names(_read("P<UTOERIKSSON<<ANNA<MARIA"), ["ERIKSSON", "ANNA"], "UTO") is None
+
+
+def test_given_names_printed_apart_are_not_cut_off() -> None:
+    # ALEX is made of filler look-alikes, but it is printed: a name, not damage
+    assert rebuild_names(_read("P<FRAMARTIN<<ANNA<ALEX"), ["MARTIN", "ANNA", "ALEX"], "FRA") is None
+
+
+def test_a_mixed_case_authority_is_no_mrz_row() -> None:
+    authority = "ExitEntryAdministrationMinistry ofPublic Security"
+    assert not mrz_like(authority) and mrz_like("P<CHNZHU<<JIAN<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<")
+    lines = [line("朱ZHU", 400, 130, 520, 160), line("健JIAN", 400, 200, 520, 230),
+             line(authority, 400, 480, 900, 510), line("P<CHNZHU<<JIAN<", 50, 560, 400, 590),
+             line(LINE1, 50, 610, 950, 640)]
+    f = parse(scan("passport", lines)).fields
+    assert (f["surname"], f["givenName"], f["type"]) == ("ZHU", "JIAN", "P")
