@@ -15,13 +15,14 @@ from typing import Any
 import numpy as np
 
 from certscan.cards.base import CardResult, ScanInput
+from certscan.cards.idcard_back import fill_back
 from certscan.cards.layout import find_label, group_rows, match_label, right_of, row_value
-from certscan.cards.places import PLACEHOLDERS, corrected_place, place_names
+from certscan.cards.places import PLACEHOLDERS
 from certscan.cards.readers import char_runs, line_chars, page_rate, read_page
-from certscan.cards.text import compact, find_dates, parse_date, strip_punct
+from certscan.cards.text import compact, parse_date, strip_punct
 from certscan.checks import idnumber
 from certscan.checks.repair import repair
-from certscan.constants import LONG_TERM, empty_fields
+from certscan.constants import empty_fields
 from certscan.ocr.engine import RegionReader
 from certscan.ocr.types import Line, Page
 
@@ -291,82 +292,6 @@ def fill_front(page: Page, fields: dict[str, Any], extra: dict[str, Any],
     if not sex and valid:
         sex = "男" if int(number[16]) % 2 else "女"
     extra["sex"] = sex
-
-
-def fill_back(page: Page, fields: dict[str, Any]) -> None:
-    """签发机关 and 有效期限 by their labels; unread labels fall back to content (局 / two dates)."""
-    authority = _labelled_authority(page)
-    if not authority:
-        line = next((ln for ln in page.lines if re.search(r"(公安|分)局$", compact(ln.text))), None)
-        if line is not None:
-            authority = compact(line.text)
-            end = match_label(authority, "签发机关", max_errors=2)
-            authority = authority[end:] if end is not None else authority.lstrip("签发机关")
-    fields["authority"] = corrected_authority(without_stray_prefix(strip_punct(authority)))
-    hit = find_label(page, "有效期限")
-    text = _dash_before_long_term(row_value(page, hit)[0]) if hit else ""
-    if not find_dates(text):  # label unread: the row holding the dates
-        rows = (_dash_before_long_term(compact(ln.text)) for ln in page.lines)
-        text = next((row for row in rows if find_dates(row)), text)
-    dates = find_dates(text, long_term=True)
-    if len(dates) == 1 and _after_dash(compact(text), dates[0]):
-        fields["endDate"] = dates[0]  # ``-2029.05.14``: the start date is covered or cut off
-    elif dates and dates[0] != LONG_TERM:
-        fields["startDate"] = dates[0]
-        if len(dates) > 1:
-            fields["endDate"] = dates[1]
-
-
-def _dash_before_long_term(text: str) -> str:
-    """``2016.11.04长期``, ``2018.09.282023.09.28``: the dash lost between a whole date and 长期 or the
-    next date (a day cut short stays no date)."""
-    return re.sub(r"(?<=[.\-/]\d\d)(?=长期|(?:19|20)\d\d[.\-/])", "-", text)
-
-
-def without_stray_prefix(authority: str) -> str:
-    """The authority without up to 4 leading characters that are no part of it (a misread caption, a
-    speck): cut only where the rest then starts with a division's exact name (``家务平阳县公安局``)."""
-    head = authority.split("公安", 1)[0]
-    names = place_names()
-    if not head or head in names or any(head.startswith(n) for n in names if len(n) >= 3):
-        return authority
-    for k in range(1, min(4, len(head) - 2) + 1):
-        rest = head[k:]
-        if rest in names or any(rest.startswith(n) for n in names if len(n) >= 3):
-            return authority[k:]
-    return authority
-
-
-def corrected_authority(authority: str) -> str:
-    """The place names of ``<city>公安局<district>分局`` checked against the division table."""
-    m = re.fullmatch(r"(.+?)(公安局)(.*?)(分局)?", authority)
-    if m is None:
-        return authority
-    head, bureau, district, branch = m.group(1), m.group(2), m.group(3), m.group(4) or ""
-    if district and branch:
-        district = corrected_place(district)
-    return corrected_place(head) + bureau + district + branch
-
-
-def _labelled_authority(page: Page) -> str:
-    """The value right of 签发机关. A caption read with its last character wrong (``签发机美灵璧县``) loses
-    that character, not the value's first (unless what follows its first three is a place's name)."""
-    hit = find_label(page, "签发机关")
-    if hit is None:
-        return ""
-    value, _ = row_value(page, hit)
-    s = compact(hit.line.text)
-    if hit.errors and len(s) > 5 and s[:3] == "签发机" and s[3] != "关" and value == strip_punct(s[3:]):
-        head = s[3:].split("公安", 1)[0]
-        if not any(head.startswith(n) for n in place_names()):
-            value = strip_punct(value[1:])
-    return value
-
-
-def _after_dash(text: str, date: str) -> bool:
-    """The (only) date found in ``text`` is the second of ``start-end``: a dash comes before it."""
-    pos = text.find("长期") if date == LONG_TERM else text.find(date[:4])
-    return pos > 0 and re.search(r"[-—–~至]", text[:pos]) is not None
 
 
 def _has_labels(page: Page, labels: tuple[str, ...], needed: int) -> bool:

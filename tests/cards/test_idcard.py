@@ -85,7 +85,7 @@ def test_back_side_caption_misreads_and_partial_validity() -> None:
 
 
 def test_authority_place_names_one_character_off_the_division_table() -> None:
-    from certscan.cards.idcard import corrected_authority
+    from certscan.cards.idcard_back import corrected_authority
 
     assert corrected_authority("社丹江市公安局西安区分局") == "牡丹江市公安局西安区分局"
     assert corrected_authority("射阳县公安局") == "射阳县公安局"

@@ -1,0 +1,122 @@
+"""The resident identity card's emblem side: 签发机关 (the issuing bureau) and 有效期限 (``start-end`` or
+``start-长期``), by their captions, or by content when a caption is unread.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+from certscan.cards.authority import snap_bureau
+from certscan.cards.layout import find_label, match_label, row_value
+from certscan.cards.places import corrected_place, place_names
+from certscan.cards.readers import line_chars
+from certscan.cards.text import compact, find_dates, strip_punct
+from certscan.constants import LONG_TERM
+from certscan.ocr.types import CharCandidates, Line, Page
+
+
+def fill_back(page: Page, fields: dict[str, Any]) -> None:
+    """签发机关 and 有效期限 by their labels; unread labels fall back to content (局 / two dates)."""
+    authority, lines = _labelled_authority(page)
+    if not authority:
+        # caption unread: the line naming a bureau (公安 read, or a bureau's 局 ending) and no date
+        line = next((ln for ln in page.lines if re.search(r"公安|局$", compact(ln.text))
+                     and not re.search(r"\d", ln.text)), None)
+        if line is not None:
+            authority, lines = compact(line.text), [line]
+            end = match_label(authority, "签发机关", max_errors=2)
+            authority = authority[end:] if end is not None else authority.lstrip("签发机关")
+    fields["authority"] = read_authority(strip_punct(authority), lines)
+    hit = find_label(page, "有效期限")
+    text = validity_text(row_value(page, hit)[0]) if hit else ""
+    if not find_dates(text):  # label unread: the row holding the dates
+        rows = (validity_text(compact(ln.text)) for ln in page.lines)
+        text = next((row for row in rows if find_dates(row)), text)
+    dates = find_dates(text, long_term=True)
+    if len(dates) == 1 and _after_dash(compact(text), dates[0]):
+        fields["endDate"] = dates[0]  # ``-2029.05.14``: the start date is covered or cut off
+    elif dates and dates[0] != LONG_TERM:
+        fields["startDate"] = dates[0]
+        if len(dates) > 1:
+            fields["endDate"] = dates[1]
+
+
+def validity_text(text: str) -> str:
+    """The 有效期限 row with the separators OCR lost put back: the dash between a whole date and 长期 or
+    the next date (``2016.11.04长期``, ``2018.09.282023.09.28``; a day cut short stays no date), the dot
+    between month and day (``2011.1210-长期``) or year and month (``-204201.07``), and 长期 that lost
+    its 期 at the row's end (``2018.07.07-长``: nothing else follows a start date there)."""
+    text = re.sub(r"(?<=(?:19|20)\d\d[.\-/])([01]\d)([0-3]\d)(?=[-—–~至长]|$)", r"\1.\2", text)
+    text = re.sub(r"(?<!\d)((?:19|20)\d\d)([01]\d)(?=[.\-/][0-3]\d(?!\d))", r"\1.\2", text)
+    text = re.sub(r"(?<=[.\-/]\d\d)(?=长期|(?:19|20)\d\d[.\-/])", "-", text)
+    return re.sub(r"(?<=\d)([-—–~至]?)长$", lambda m: (m.group(1) or "-") + "长期", text)
+
+
+def chars_of(text: str, lines: Sequence[Line]) -> list[CharCandidates] | None:
+    """The recogniser's candidates for each character of ``text``, a value read from ``lines`` (None when
+    ``text`` is not found whole in their characters, e.g. after an overlap was merged)."""
+    chars = [c for ln in lines for c in line_chars(ln) if c.best.strip()]
+    read = "".join(unicodedata.normalize("NFKC", c.best) for c in chars)
+    at = read.find(text) if len(read) == len(chars) else -1
+    return chars[at:at + len(text)] if at >= 0 and text else None
+
+
+def read_authority(read: str, lines: Sequence[Line]) -> str:
+    """The bureau ``read`` names: snapped onto the listed bureaus as read (a misread first character:
+    雕宁县 is 睢宁县, not 宁县), else without a stray prefix; else its place names checked one by one."""
+    for text in dict.fromkeys((read, without_stray_prefix(read))):
+        snapped = snap_bureau(text, chars_of(text, lines))
+        if snapped != text:
+            return snapped
+    return corrected_authority(without_stray_prefix(read))
+
+
+def without_stray_prefix(authority: str) -> str:
+    """The authority without up to 4 leading characters that are no part of it (a misread caption, a
+    speck): cut only where the rest then starts with a division's exact name (``家务平阳县公安局``)."""
+    head = authority.split("公安", 1)[0]
+    names = place_names()
+    if not head or head in names or any(head.startswith(n) for n in names if len(n) >= 3):
+        return authority
+    for k in range(1, min(4, len(head) - 2) + 1):
+        rest = head[k:]
+        if rest in names or any(rest.startswith(n) for n in names if len(n) >= 3):
+            return authority[k:]
+    return authority
+
+
+def corrected_authority(authority: str) -> str:
+    """The place names of ``<city>公安局<district>分局`` checked against the division table."""
+    m = re.fullmatch(r"(.+?)(公安局)(.*?)(分局)?", authority)
+    if m is None:
+        return authority
+    head, bureau, district, branch = m.group(1), m.group(2), m.group(3), m.group(4) or ""
+    if district and branch:
+        district = corrected_place(district)
+    return corrected_place(head) + bureau + district + branch
+
+
+def _labelled_authority(page: Page) -> tuple[str, list[Line]]:
+    """The value right of 签发机关. A caption read with its last character wrong (``签发机美灵璧县``) loses
+    that character, not the value's first (unless what follows its first three is a place's name)."""
+    hit = find_label(page, "签发机关")
+    if hit is None:
+        return "", []
+    value, lines = row_value(page, hit)
+    s = compact(hit.line.text)
+    if hit.errors and len(s) > 5 and s[:3] == "签发机" and s[3] != "关" and value == strip_punct(s[3:]):
+        head = s[3:].split("公安", 1)[0]
+        if not any(head.startswith(n) for n in place_names()):
+            value = strip_punct(value[1:])
+    return value, lines
+
+
+def _after_dash(text: str, date: str) -> bool:
+    """The (only) date found in ``text`` is the second of ``start-end``: a dash comes before it."""
+    pos = text.find("长期") if date == LONG_TERM else text.find(date[:4])
+    return pos > 0 and re.search(r"[-—–~至]", text[:pos]) is not None
+
+

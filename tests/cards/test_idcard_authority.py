@@ -1,0 +1,62 @@
+"""签发机关 snapped onto the bureaus the division table allows, and the validity row's lost separators."""
+
+from __future__ import annotations
+
+from certscan.cards.authority import bureaus, snap_bureau
+from certscan.cards.idcard import parse_back
+from certscan.cards.idcard_back import validity_text
+from certscan.cards.text import find_dates
+from certscan.checks.repair import plain_chars
+from certscan.ocr.types import CharCandidates
+from tests.cards.pages import line, scan
+
+
+def unsure(text: str, at: int, *alternatives: str) -> list[CharCandidates]:
+    """``text`` read with certainty except at ``at``, where the recogniser also scored ``alternatives``."""
+    chars = plain_chars(text)
+    chars[at] = CharCandidates(chars=(text[at], *alternatives), probs=(0.45, *[0.05] * len(alternatives)))
+    return chars
+
+
+def test_the_vocabulary_names_county_bureaus_and_district_branches_both_ways() -> None:
+    names = set(bureaus())
+    assert {"射阳县公安局", "和龙市公安局", "湖州市公安局南浔区分局", "北京市公安局朝阳区分局",
+            "北京市公安局朝阳分局", "上海市公安局浦东新区分局", "上海市公安局浦东分局"} <= names
+
+
+def test_a_district_belongs_to_the_city_read() -> None:
+    # 南湖区 is Jiaxing's: under 湖州市 the one district a character away is 南浔区
+    assert snap_bureau("湖州市公安局南湖区分局") == "湖州市公安局南浔区分局"
+    assert snap_bureau("大间币公安局城区分局") == "大同市公安局城区分局"  # the city told by its district
+
+
+def test_a_misread_bureau_word() -> None:
+    assert snap_bureau("和龙市公安商") == "和龙市公安局"
+
+
+def test_the_recognisers_alternatives_break_a_tie() -> None:
+    # 扎赉特旗 and 扎鲁特旗 are both one character from the read: only the alternatives tell them apart
+    assert snap_bureau("扎资特旗公安局") == "扎资特旗公安局"
+    assert snap_bureau("扎资特旗公安局", unsure("扎资特旗公安局", 1, "费", "赉")) == "扎赉特旗公安局"
+
+
+def test_listed_and_unlisted_well_read_bureaus_are_kept() -> None:
+    for name in ("北京市公安局朝阳分局", "射阳县公安局", "苏州市公安局工业园区分局", "宁县公安局"):
+        assert snap_bureau(name) == name
+    assert snap_bureau("阳离县公安局") == "阳离县公安局"  # several counties one character away
+
+
+def test_a_misread_first_character_is_snapped_before_it_is_cut_as_a_stray_prefix() -> None:
+    read = "签发机关雕宁县公安局"
+    lines = [line("居民身份证", 180, 100, 640, 160),
+             line(read, 100, 400, 600, 432, unsure(read, 4, "唯", "睢")),
+             line("有效期限2025.04.25-2045.04.25", 100, 470, 600, 502)]
+    f = parse_back(scan("id-card-back", lines)).fields
+    assert (f["authority"], f["startDate"], f["endDate"]) == ("睢宁县公安局", "2025-04-25", "2045-04-25")
+
+
+def test_validity_separators_lost_by_the_read() -> None:
+    assert find_dates(validity_text("2011.1210-长期"), long_term=True) == ["2011-12-10", "Long-term"]
+    assert find_dates(validity_text("2022.01.07-204201.07"), long_term=True) == ["2022-01-07", "2042-01-07"]
+    assert find_dates(validity_text("20180707长"), long_term=True) == ["2018-07-07", "Long-term"]
+    assert find_dates(validity_text("2018.07.07-2038.07.07"), long_term=True) == ["2018-07-07", "2038-07-07"]
