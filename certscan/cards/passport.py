@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import cv2
 import numpy as np
 
 from certscan.cards.base import CardResult, ScanInput
@@ -219,7 +220,13 @@ def repair_names(read: MrzRead, page: Page, runs: set[str]) -> None:
     if not state.isalpha():
         return
     line0 = rebuild_names(read, printed_phrases(page, read.lines), state)
-    if line0 is not None and names_confirmed(MrzRead(line0=line0, line1=read.line1), runs):
+    if line0 is None:
+        return
+    rebuilt = MrzRead(line0=line0, line1=read.line1)
+    # The surname as the zone reads it (its print unread) before given names the print confirms.
+    surname, _, given = line0[5:].partition("<<")
+    own_surname = read.line0[5:].startswith(surname) and given.strip("<").replace("<", "") in runs
+    if names_confirmed(rebuilt, runs) or own_surname:
         read.line0 = line0
 
 
@@ -245,24 +252,37 @@ def _plausibility(read: MrzRead, runs: set[str]) -> int:
     return sum(read.checks.values()) + shape + 2 * int(names_confirmed(read, runs))
 
 
+# A small photo read again enlarged by at most this, to about this longer side (the detector's input
+# is ~960 px: a larger image is shrunk back and gains nothing).
+ENLARGE_SMALL = 1.5
+ENLARGED_SIDE = 1000.0
+
+
 def _closer_reads(scan: ScanInput, page: Page) -> Iterator[Page]:
     """The page read again from a crop around its text, for a passport small in the photo whose MRZ
     was not read: at the first read's scale faint filler runs, a tilted line's far end and small
     captions fall below the detector's threshold, and the first detection's extent limits its own
-    zoom. The margin is wide because the text found may be a fraction of the data page. Nothing when
-    the crop would be most of the image (the read would repeat the first). A crop whose read still
-    shows no MRZ is read once more turned by 180°: a blurred page's 0/180 decision can go wrong, and
-    upside-down text reads as garbage."""
+    zoom. The margin is wide because the text found may be a fraction of the data page. When the crop
+    would be most of the image (the read would repeat the first), a small photo is read enlarged
+    instead (a low-resolution zone is below the detector's threshold at its own size), else nothing.
+    A crop whose read still shows no MRZ is read once more turned by 180°: a blurred page's 0/180
+    decision can go wrong, and upside-down text reads as garbage."""
     h, w = scan.image.shape[:2]
     pts = np.concatenate([page.image_points(ln.box) for ln in page.lines])
     (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
     margin = 0.4 * max(x1 - x0, y1 - y0)
     left, top = int(max(0.0, x0 - margin)), int(max(0.0, y0 - margin))
     right, bottom = int(min(float(w), x1 + margin)), int(min(float(h), y1 + margin))
+    scale = 1.0
     if (right - left) * (bottom - top) > 0.6 * w * h:
-        return
+        scale = min(ENLARGE_SMALL, ENLARGED_SIDE / max(h, w))
+        if scale < 1.2:
+            return
+        left, top, right, bottom = 0, 0, w, h
     crop = np.ascontiguousarray(scan.image[top:bottom, left:right])
-    crop_in_image = np.array([[1, 0, left], [0, 1, top]], np.float32)
+    if scale != 1.0:
+        crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    crop_in_image = np.array([[1 / scale, 0, left], [0, 1 / scale, top]], np.float32)
     closer = scan.engine.read(crop)
     closer.mapped_on(crop_in_image)
     yield closer

@@ -28,7 +28,7 @@ from certscan.ocr.types import Line, Page
 NAMES_LENGTH = mrz.TD3_LENGTH - 5  # line 1 after ``P<`` and the issuing state
 MAX_COST = 3
 MAX_LETTERS_LOST = 2
-_FILLER_READS = "ACEKLSXZ"  # letters a blurred filler reads as
+_FILLER_READS = "ACEGKLSXZ0123456789"  # what a blurred filler reads as (no name holds a digit)
 
 
 def printed_phrases(page: Page, zone: Sequence[Line] = ()) -> list[str]:
@@ -102,9 +102,12 @@ def _only_fillers_overread(fit: _Fit, phrases: list[str]) -> bool:
 
 def _candidates(names: str, phrases: list[str]) -> list[str]:
     """Names parts ``SURNAME<<GIVEN<NAMES`` (or a surname alone) from the printed phrases whose surname
-    starts the read (its first or second letter: the first may be lost)."""
+    starts the read (its first or second letter: the first may be lost), or from the read's own first
+    word (a surname the print's read missed) before printed given names."""
     out = []
-    for surname in phrases:
+    own = re.match(r"[A-Z]{2,}", names)
+    surnames = phrases + ([own.group()] if own and own.group() not in phrases else [])
+    for surname in surnames:
         if not (names.startswith(surname[:2]) or names.startswith(surname[1:3])):
             continue
         out.append(surname)

@@ -50,3 +50,11 @@ def test_a_mixed_case_authority_is_no_mrz_row() -> None:
              line(LINE1, 50, 610, 950, 640)]
     f = parse(scan("passport", lines)).fields
     assert (f["surname"], f["givenName"], f["type"]) == ("ZHU", "JIAN", "P")
+
+
+def test_a_surname_the_print_lost_is_kept_as_the_zone_reads_it() -> None:
+    damaged = "P<CHNSHEN<CYAOJING<<<AGG<4AA<SA<S<4<G"
+    lines = [line("YAOJING", 470, 200, 600, 230), line(damaged.ljust(44, "<"), 50, 560, 950, 590),
+             line(LINE1, 50, 610, 950, 640)]
+    f = parse(scan("passport", lines)).fields
+    assert (f["line0"], f["name"]) == ("P<CHNSHEN<<YAOJING".ljust(44, "<"), "SHEN YAOJING")

@@ -88,6 +88,16 @@ def test_a_passport_filling_the_photo_is_not_read_twice() -> None:
     assert len(engine.read_shapes) == 1
 
 
+def test_a_small_photo_filled_by_the_passport_is_read_again_enlarged() -> None:
+    # 600 px: the zone's low-resolution text fell below the detector's threshold at this size
+    viz = [line("Surname", 40, 40, 200, 60), line("PASS", 500, 400, 560, 440)]
+    first = Page(width=600, height=600, lines=viz)
+    enlarged = _page([*VIZ, line(LINE0, 50, 560, 950, 590), line(LINE1, 50, 610, 950, 640)])
+    engine = _Engine([first, enlarged])
+    result = parse(_scan(engine, size=600))
+    assert engine.read_shapes[1][:2] == (900, 900) and result.fields["line1"] == LINE1  # 1.5x at most
+
+
 def test_without_mrz_expiry_the_two_other_printed_dates_are_issue_then_expiry() -> None:
     lines = [line("Dte f bh", 400, 100, 500, 120), line("12 AUG 1974", 400, 125, 520, 150),
              line("Dteuf", 400, 160, 520, 180), line("16 APR 2022", 400, 185, 560, 210),
