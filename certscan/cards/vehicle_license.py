@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from certscan.cards import layout, vehicle_terms, vin
+from certscan.cards import layout, reread, vehicle_terms, vin
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.driver import date_in, without_red
 from certscan.cards.places import PROVINCE_SHORT_NAMES, fix_place_prefix
@@ -23,6 +23,7 @@ from certscan.cards.readers import page_rate
 from certscan.cards.text import compact, strip_punct
 from certscan.cards.vin import repair as vin_repair
 from certscan.checks import plate as plate_rules
+from certscan.checks import vin as vin_check
 from certscan.constants import empty_fields
 from certscan.ocr.types import Line, Page
 
@@ -63,9 +64,11 @@ def cell_value(page: Page, label: str, labels: list[str]) -> str:
     if hit is None:
         return ""
     value = hit.rest
-    if not value:
-        nearest = layout.right_of(page, hit.line)
-        value = strip_punct(compact(nearest[0].text)) if nearest else ""
+    nearest = layout.right_of(page, hit.line)
+    if len(value) <= 1 and nearest:
+        # no value is one character: one left over is the caption's own last one misread (住验 for 住址,
+        # matched as 住 with a dropped character), the value is the box beside it
+        value = strip_punct(compact(nearest[0].text))
     value = layout.cut_at_labels(value, stops)
     if value and any(layout.match_label(value, other, 0) is not None for other in stops):
         return ""  # the nearest box on the row is the next label: this cell is blank
@@ -82,10 +85,24 @@ def _term_value(page: Page, label: str, terms: frozenset[str]) -> str:
     return ""
 
 
+_DIGIT_NOT_LETTER = str.maketrans("OI", "01")
+
+
 def plate_number(text: str) -> str:
-    s = compact(text).upper()
-    fixed = plate_repair([(c, ()) for c in s if c not in "·.•・-_:：'\"*"])
-    return fixed[0] if fixed else s
+    s = [c for c in compact(text).upper() if c not in "·.•・-_:：'\"*"]
+    # A plate never carries I or O (GA 36): past the office letter (the character after the province)
+    # they are 1 and 0, which the repair would count as changes (豫JOONO5: three).
+    s = [c.translate(_DIGIT_NOT_LETTER) if not (i and s[i - 1] in plate_rules.PROVINCES) else c
+         for i, c in enumerate(s)]
+    fixed = plate_repair([(c, ()) for c in s])
+    return fixed[0] if fixed else "".join(s)
+
+
+def without_caption_tail(value: str, label: str) -> str:
+    """``value`` without a tail of its caption in front (号长安牌… for 品牌型号's 号, 人 of 所有人): the
+    caption's head was lost and the detector merged the rest into the value's box."""
+    tail = next((label[k:] for k in range(1, len(label)) if value.startswith(label[k:])), "")
+    return value[len(tail):] if tail and len(value) > len(tail) + 1 else value
 
 
 def vin_number(text: str) -> str:
@@ -151,10 +168,41 @@ def without_specks(page: Page) -> Page:
     return replace(page, lines=kept)
 
 
+def looks_like_engine_number(value: str) -> bool:
+    """Letters and digits, mostly digits (the maker's engine code, then a serial)."""
+    return bool(re.fullmatch(r"[A-Z0-9]{5,}", value)) and sum(c.isdigit() for c in value) >= 3
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A wrong value usually fails its check: the VIN's check digit, the plate rules, a printed term, a date
+# read whole. The engine number has no check digit: letters and digits, most of them digits.
+FRONT_CHECKS: reread.Checks = {
+    "plateNum": plate_rules.is_valid,
+    "vin": vin_check.is_valid,
+    "engineNum": looks_like_engine_number,
+    "vehicleType": lambda value: value in vehicle_terms.VEHICLE_TYPES,
+    "useCharacter": lambda value: value in vehicle_terms.USE_CHARACTERS,
+    "owner": lambda value: len(value) >= 2,
+    "address": lambda value: len(value) >= 6,
+    "model": lambda value: bool(re.search(r"牌[A-Z0-9]{3}", value)),  # the maker's brand (…牌), its code
+    "registerDate": lambda value: bool(_ISO_DATE.fullmatch(value)),
+    "issueDate": lambda value: bool(_ISO_DATE.fullmatch(value)),
+}
+
+
 def parse_front(scan: ScanInput) -> CardResult:
-    page = without_specks(scan.engine.read(without_red(scan.image)))
-    if not page.lines:
+    image = without_red(scan.image)
+    page = without_specks(scan.engine.read(image))
+    fields = front_fields(page)
+    fields = reread.better_fields(fields, page, image, scan.engine,
+                                  lambda again: front_fields(without_specks(again)), FRONT_CHECKS)
+    if not any(fields.values()):
         return CardResult.empty("vehicle-license-front")
+    return CardResult(card="vehicle-license-front", fields=fields, rate=page_rate(page))
+
+
+def front_fields(page: Page) -> dict[str, Any]:
+    """The front's values read from one page."""
     fields = empty_fields("vehicle-license-front")
     for key, label in (("owner", "所有人"), ("address", "住址"), ("model", "品牌型号")):
         fields[key] = cell_value(page, label, FRONT_LABELS)
@@ -163,7 +211,6 @@ def parse_front(scan: ScanInput) -> CardResult:
         ("useCharacter", "使用性质", vehicle_terms.USE_CHARACTERS),
     ):
         fields[key] = _term_value(page, label, terms) or cell_value(page, label, FRONT_LABELS)
-    fields["address"] = fix_place_prefix(fields["address"])
     fields["plateNum"] = page_plate(page, cell_value(page, "号牌号码", FRONT_LABELS))
     fields["vin"] = _vin(page)
     fields["engineNum"] = _code(page, ENGINE_LABELS, 4) or _code_below_vin(page, fields["vin"])
@@ -172,6 +219,9 @@ def parse_front(scan: ScanInput) -> CardResult:
     if fields["vin"] and not all(fields[k] for k in ("plateNum", "vehicleType", "owner", "address",
                                                         "useCharacter", "model")):
         _rows_above_vin(page, fields)
+    for key, label in (("owner", "所有人"), ("address", "住址"), ("model", "品牌型号")):
+        fields[key] = without_caption_tail(fields[key], label)
+    fields["address"] = fix_place_prefix(fields["address"])
     fields["vehicleType"] = vehicle_terms.snap(fields["vehicleType"], vehicle_terms.VEHICLE_TYPES)
     fields["useCharacter"] = vehicle_terms.snap(fields["useCharacter"], vehicle_terms.USE_CHARACTERS)
     fields["plateNum"] = province_from_address(fields["plateNum"], fields["address"])
@@ -181,7 +231,7 @@ def parse_front(scan: ScanInput) -> CardResult:
         fields["registerDate"], fields["issueDate"] = _bottom_dates(
             page, fields["registerDate"], fields["issueDate"]
         )
-    return CardResult(card="vehicle-license-front", fields=fields, rate=page_rate(page))
+    return fields
 
 
 def plate_by_alternatives(page: Page) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from certscan.cards import layout
+from certscan.cards import layout, reread
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.driver import without_red
 from certscan.cards.readers import page_rate
@@ -158,10 +158,35 @@ def plate_and_record_agree(plate: str, record: str) -> tuple[str, str]:
     return plate, record
 
 
+# Values every 副页 prints, with their formats: a value failing one was misread or not read (the load
+# and traction masses are blank on most vehicles: no check).
+BACK_CHECKS: reread.Checks = {
+    "plateNum": plate_rules.is_valid,
+    "fileNum": lambda value: bool(re.fullmatch(r"\d{12}", value)),
+    "appprovedPassengerCapacity": lambda value: isinstance(value, int) and value > 0,
+    "grossMass": lambda value: bool(_MASS.fullmatch(value)),
+    "unladenMass": lambda value: bool(_MASS.fullmatch(value)),
+    "overallDimension": lambda value: _whole_dimensions(value),
+    "inspectionRecord": lambda value: bool(re.fullmatch(r"检验有效期至\d{4}年\d{2}月.*", value)),
+}
+
+
+def _whole_dimensions(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(v, int) for v in value.values())
+
+
 def parse_back(scan: ScanInput) -> CardResult:
-    page = scan.engine.read(without_red(scan.image))
-    if not page.lines:
+    image = without_red(scan.image)
+    page = scan.engine.read(image)
+    fields = back_fields(page)
+    fields = reread.better_fields(fields, page, image, scan.engine, back_fields, BACK_CHECKS)
+    if fields == empty_fields("vehicle-license-back"):
         return CardResult.empty("vehicle-license-back")
+    return CardResult(card="vehicle-license-back", fields=fields, rate=page_rate(page))
+
+
+def back_fields(page: Page) -> dict[str, Any]:
+    """The 副页's values read from one page."""
     fields = empty_fields("vehicle-license-back")
     fields["plateNum"] = plate_number(cell_value(page, "号牌号码", BACK_LABELS))
     fields["fileNum"] = first_match(cell_texts(page, "档案编号", BACK_LABELS), r"(?<!\d)(\d{10,14})(?!\d)")
@@ -186,4 +211,4 @@ def parse_back(scan: ScanInput) -> CardResult:
     fields["plateNum"], fields["inspectionRecord"] = plate_and_record_agree(
         fields["plateNum"], fields["inspectionRecord"]
     )
-    return CardResult(card="vehicle-license-back", fields=fields, rate=page_rate(page))
+    return fields

@@ -1,0 +1,90 @@
+"""The shared enlarged re-read: only when a check fails, around the boxes found, per field the answer
+passing its check."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from certscan.cards import reread
+from certscan.ocr.types import Page
+from tests.cards.pages import FixedEngine, line
+
+CHECKS: reread.Checks = {
+    "code": lambda value: len(value) == 4,
+    "count": lambda value: isinstance(value, int),
+}
+
+
+class CountingEngine(FixedEngine):
+    def __init__(self, page: Page) -> None:
+        super().__init__(page)
+        self.images: list[np.ndarray] = []
+        self.det_sides: list[int | None] = []
+
+    def read(self, image: np.ndarray, det_max_side: int | None = None) -> Page:
+        self.images.append(image)
+        self.det_sides.append(det_max_side)
+        return self.page
+
+
+def small_card_page() -> Page:
+    """A card of 200×120 px in a 1600×1200 photo: rows of a few pixels at the detector's scale."""
+    rows = [line(f"row {k}", 700, 500 + 25 * k, 900 - 20 * k, 515 + 25 * k) for k in range(5)]
+    return Page(width=1600, height=1200, lines=rows)
+
+
+def test_no_second_read_when_every_check_passes() -> None:
+    engine = CountingEngine(small_card_page())
+    image = np.zeros((1200, 1600, 3), np.uint8)
+    good = {"code": "AB12", "count": 3}
+    assert reread.better_fields(dict(good), small_card_page(), image, engine, lambda p: {}, CHECKS) == good
+    assert engine.images == []
+
+
+def test_second_read_fills_what_failed_and_keeps_what_passed() -> None:
+    engine = CountingEngine(small_card_page())
+    image = np.zeros((1200, 1600, 3), np.uint8)
+    first = {"code": "AB12", "count": ""}
+    again = {"code": "AB1", "count": 3}
+    merged = reread.better_fields(first, small_card_page(), image, engine, lambda p: again, CHECKS)
+    assert merged == {"code": "AB12", "count": 3}
+    (card,) = engine.images
+    assert max(card.shape[:2]) == reread.CARD_SIDE
+    assert card.shape[1] > card.shape[0]  # the boxes' extent is wider than tall
+
+
+def test_region_around_the_lines_is_padded_and_clipped() -> None:
+    quad = reread.around_lines(small_card_page())
+    assert quad is not None
+    (x0, y0), (x1, y1) = quad.min(axis=0), quad.max(axis=0)
+    assert x0 < 700 and x1 > 900 and y0 < 500 and y1 > 615
+    edge = Page(width=300, height=200, lines=[line("A", 0, 0, 290, 190)] * reread.FEW_LINES)
+    quad = reread.around_lines(edge)
+    assert quad is not None and quad.min() >= 0 and quad[:, 0].max() <= 300 and quad[:, 1].max() <= 200
+    assert reread.around_lines(Page(width=300, height=200, lines=edge.lines[:2])) is None  # specks
+
+
+def test_a_card_filling_the_photo_is_not_read_again() -> None:
+    filling = [line("A", 10, 10, 990, 690)] * reread.FEW_LINES
+    engine = CountingEngine(Page(width=1000, height=700, lines=filling))
+    image = np.zeros((700, 1000, 3), np.uint8)
+    first = {"code": "", "count": ""}
+    again = {"code": "AB12"}
+    assert reread.better_fields(first, engine.page, image, engine, lambda p: again, CHECKS) == first
+    assert engine.images == []
+
+
+def test_a_photo_where_nothing_was_found_is_read_with_a_closer_detector() -> None:
+    found = Page(width=1600, height=1200, lines=[line("AB12", 700, 500, 900, 520)])
+    engine = CountingEngine(found)
+    image = np.zeros((1200, 1600, 3), np.uint8)
+    nothing = Page(width=1600, height=1200)
+    merged = reread.better_fields({"code": "", "count": ""}, nothing, image, engine,
+                                  lambda p: {"code": p.lines[0].text, "count": ""}, CHECKS)
+    assert merged == {"code": "AB12", "count": ""}
+    assert engine.det_sides == [reread.CLOSER_DETECTOR_SIDE]  # the whole image, detected closer
+    # a small image: the detector saw all of it already
+    small = CountingEngine(found)
+    unread = {"code": ""}
+    assert reread.better_fields(unread, nothing, image[:600, :800], small, lambda p: {}, CHECKS) == unread
+    assert small.images == []
