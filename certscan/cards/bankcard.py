@@ -7,6 +7,7 @@ among the least confident positions passes (see ``certscan.checks.repair``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -18,7 +19,7 @@ from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.layout import group_rows
 from certscan.cards.readers import char_runs, line_chars, page_rate, read_page
 from certscan.checks import luhn
-from certscan.checks.repair import DIGIT_MAP, repair
+from certscan.checks.repair import DIGIT_MAP, likeliest_repair, repair
 from certscan.constants import empty_fields
 from certscan.ocr.types import CharCandidates, Line, Page
 
@@ -60,6 +61,15 @@ def card_kind(product: str) -> str:
     if "预付" in product:
         return "预付费卡"
     return ""
+
+
+# How much likelier a number is when its prefix is a listed issuer's (most cards in China are): worth
+# about two unsure digits read as their second choice.
+_LISTED_ISSUER = math.log(10.0)
+
+
+def _issuer_prior(number: str) -> float:
+    return _LISTED_ISSUER if bin_info(number)[0] else 0.0
 
 
 def bin_info(number: str) -> tuple[str, str]:
@@ -111,6 +121,10 @@ def candidates(page: Page) -> list[Candidate]:
             if not MIN_LEN <= len(run) <= MAX_LEN:
                 continue
             fixed = repair(run, luhn.is_valid, DIGITS, max_changes=1)
+            if not fixed.valid or fixed.repaired:
+                # the read failed Luhn: a lone one-digit fix may pass by chance (one in ten does); the
+                # likeliest passing number, a listed issuer counting for it, wins when clearly likelier
+                fixed = likeliest_repair(run, luhn.is_valid, DIGITS, prior=_issuer_prior) or fixed
             conf = sum(c.confidence for c in run) / len(run)
             found.append(Candidate(text=fixed.text, valid=fixed.valid, confidence=conf, lines=row))
     return found

@@ -8,6 +8,7 @@ outside the recogniser's alternatives is ever tried, so a repair never invents a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations, product
@@ -95,3 +96,52 @@ def select_chars(chars: Sequence[CharCandidates], alphabet: str,
 def plain_chars(text: str) -> list[CharCandidates]:
     """Certain, alternative-free positions for a text without recogniser output (tests, other engines)."""
     return [CharCandidates(chars=(c,), probs=(1.0,)) for c in text]
+
+
+def likeliest_repair(chars: Sequence[CharCandidates], is_valid: Callable[[str], bool], alphabet: str,
+                     prior: Callable[[str], float] = lambda text: 0.0, max_positions: int = 8,
+                     max_changes: int = 3, min_prob: float = 0.01, unsure_below: float = 0.98,
+                     margin: float = math.log(3.0)) -> Repair | None:
+    """The passing text the recogniser finds likeliest, when it is clearly likelier than any other.
+
+    For a failed read whose lone one-change repair may be a chance pass (a check digit passes one
+    wrong number in ten): every text up to ``max_changes`` alternatives away (each scored at least
+    ``min_prob``, among the ``max_positions`` least confident positions) is scored by the log-ratio of
+    its characters' probabilities to the best path's, plus ``prior(text)`` (what is known of such
+    numbers, e.g. a listed issuer). The best passing one is returned when its score beats every other
+    passing text's by ``margin``; None when none passes or two are close (nothing is then chosen).
+    """
+    mapping = DIGIT_MAP
+    scored_opts: list[list[tuple[str, float]]] = []
+    for cand in chars:
+        seen: dict[str, float] = {}
+        for i, (c, p) in enumerate(zip(cand.chars, cand.probs, strict=True)):
+            mapped = map_char(c, alphabet, mapping)
+            if mapped is not None and mapped not in seen and (i == 0 or p >= min_prob):
+                seen[mapped] = max(p, 1e-6)
+        if not seen:
+            return None
+        scored_opts.append(list(seen.items()))
+    base = [opts[0] for opts in scored_opts]
+    unsure = sorted((i for i, c in enumerate(chars)
+                     if c.confidence < unsure_below and len(scored_opts[i]) > 1),
+                    key=lambda i: chars[i].confidence)[:max_positions]
+    passing: dict[str, float] = {}
+    for changes in range(0, max_changes + 1):
+        for positions in combinations(unsure, changes):
+            for picks in product(*(scored_opts[i][1:] for i in positions)):
+                trial = [c for c, _ in base]
+                score = 0.0
+                for i, (c, p) in zip(positions, picks, strict=True):
+                    trial[i] = c
+                    score += math.log(p / base[i][1])
+                text = "".join(trial)
+                if is_valid(text):
+                    passing[text] = max(passing.get(text, -math.inf), score + prior(text))
+    if not passing:
+        return None
+    ranked = sorted(passing.items(), key=lambda item: -item[1])
+    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < margin:
+        return None
+    text = ranked[0][0]
+    return Repair(text=text, valid=True, repaired=text != "".join(c for c, _ in base))

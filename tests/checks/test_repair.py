@@ -66,3 +66,27 @@ def test_id_number_repair() -> None:
     bad = number[:10] + "8" + number[11:]  # year 1990 misread as 1980 fails the check char
     fixed = repair(_with_alternative(bad, 10, number[10]), lambda s: idnumber.is_valid(s), "0123456789X")
     assert fixed.repaired and fixed.text == number
+
+
+def test_the_likeliest_passing_number_beats_a_chance_one_digit_fix() -> None:
+    from certscan.cards.bankcard import _issuer_prior
+    from certscan.checks.repair import likeliest_repair
+
+    good = "6228480123456789015"  # a listed issuer's prefix (622848), Luhn-valid
+    chars = plain_chars("0208480123456789015")  # the first and third digits misread
+    chars[0] = CharCandidates(chars=("0", "6", "8"), probs=(0.46, 0.33, 0.04))
+    chars[2] = CharCandidates(chars=("0", "2", "3"), probs=(0.43, 0.22, 0.1))
+    chance = repair(chars, luhn.is_valid, "0123456789")
+    assert chance.valid and chance.text == "8208480123456789015"  # passes, but one wrong number in ten does
+    fixed = likeliest_repair(chars, luhn.is_valid, "0123456789", prior=_issuer_prior)
+    assert fixed is not None and fixed.repaired and fixed.text == good
+
+
+def test_two_equally_likely_passing_numbers_give_no_repair() -> None:
+    from certscan.checks.repair import likeliest_repair
+
+    bad = "4111171111111111"
+    chars = plain_chars(bad)
+    chars[5] = CharCandidates(chars=("7", "1"), probs=(0.5, 0.4))
+    chars[7] = CharCandidates(chars=("1", "5"), probs=(0.5, 0.4))  # 5 here fixes the sum as well
+    assert likeliest_repair(chars, luhn.is_valid, "0123456789") is None
