@@ -94,6 +94,9 @@ PROVINCE_LATIN = dict(zip(PROVINCES, (
 # The bodies that issue Chinese passports: the Exit and Entry Administration of the Ministry of Public
 # Security until 2018, the National Immigration Administration since.
 CN_AUTHORITIES = ("国家移民管理局", "公安部出入境管理局")
+# Their English names as the data page prints them under the Chinese, letters only.
+CN_AUTHORITIES_EN = (("NATIONALIMMIGRATIONADMINISTRATIONPRC", "国家移民管理局"),
+                     ("EXITENTRYADMINISTRATIONMINISTRYOFPUBLICSECURITY", "公安部出入境管理局"))
 
 
 def _province(text: str) -> tuple[str, str] | None:
@@ -160,11 +163,21 @@ def line0_with_names(line0: str, surname: str, given: str) -> str:
     return (line0[:5] + names).ljust(44, "<")[:44]
 
 
+_DASH_BY_CJK = re.compile(r"(?<=[\u4e00-\u9fff])[-‐‑–—－_~]|[-‐‑–—－_~](?=[\u4e00-\u9fff])")
+
+
+def _dash_as_yi(text: str) -> str:
+    """A name row's 一 (one stroke) read as a dash beside the other characters (``飞-FEIYI``), when the
+    pinyin beside it has the syllable YI."""
+    return _DASH_BY_CJK.sub("一", text) if "YI" in _latin(text).replace(" ", "") else text
+
+
 def chinese_viz(page: Page, fields: dict[str, Any]) -> None:
     """Chinese data page by content: its labels are small and often misread, its values are not."""
     rows = [(ln, text) for ln, text in _row_texts(page) if "/" not in text]  # not a caption row
     named = [(ln, cjk, _latin(text)) for ln, cjk, text in
-             ((ln, "".join(CJK_RUN.findall(text)), text) for ln, text in rows) if cjk and len(cjk) <= 4]
+             ((ln, "".join(CJK_RUN.findall(_dash_as_yi(text))), text) for ln, text in rows)
+             if cjk and len(cjk) <= 4]
     corrected = False
     found: dict[str, tuple[Line, str, str]] = {}
     for key in ("surname", "givenName"):
@@ -221,3 +234,18 @@ def chinese_viz(page: Page, fields: dict[str, Any]) -> None:
         if cjk.endswith("局") and len(cjk) >= 5:
             fields["authority"] = next((a for a in CN_AUTHORITIES if edit_distance(cjk, a) <= 2), cjk)
             break
+    else:
+        fields["authority"] = _authority_in_english(page)
+
+
+def _authority_in_english(page: Page) -> str:
+    """The issuing body by the English name printed under its Chinese one (the Chinese unread): a line
+    at most a quarter of its letters from one of them."""
+    for ln in page.lines:
+        letters = re.sub(r"[^A-Z]", "", ln.text.upper())
+        if len(letters) < 20:
+            continue
+        scored = sorted((edit_distance(letters, english), chinese) for english, chinese in CN_AUTHORITIES_EN)
+        if scored[0][0] <= len(letters) // 4:
+            return scored[0][1]
+    return ""

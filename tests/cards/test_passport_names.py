@@ -58,3 +58,16 @@ def test_a_surname_the_print_lost_is_kept_as_the_zone_reads_it() -> None:
              line(LINE1, 50, 610, 950, 640)]
     f = parse(scan("passport", lines)).fields
     assert (f["line0"], f["name"]) == ("P<CHNSHEN<<YAOJING".ljust(44, "<"), "SHEN YAOJING")
+
+
+def test_a_one_stroke_character_read_as_a_dash_beside_its_pinyin() -> None:
+    lines = [line("曹", 400, 130, 430, 160), line("CAO", 440, 130, 520, 160),
+             line("飞-FEIYI", 400, 200, 560, 230), line("P<CHNCAO<<FEIYI".ljust(44, "<"), 50, 560, 950, 590), line(LINE1, 50, 610, 950, 640)]
+    assert parse(scan("passport", lines)).fields["cnName"] == "曹飞一"
+
+
+def test_an_authority_known_by_its_english_name_when_the_chinese_is_unread() -> None:
+    lines = [line("朱ZHU", 400, 130, 520, 160), line("健JIAN", 400, 200, 520, 230),
+             line("ExitEntryAdminstrationMinstry ofPublle Security", 400, 480, 900, 510),
+             line("P<CHNZHU<<JIAN".ljust(44, "<"), 50, 560, 950, 590), line(LINE1, 50, 610, 950, 640)]
+    assert parse(scan("passport", lines)).fields["authority"] == "公安部出入境管理局"
