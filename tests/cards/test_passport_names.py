@@ -62,7 +62,8 @@ def test_a_surname_the_print_lost_is_kept_as_the_zone_reads_it() -> None:
 
 def test_a_one_stroke_character_read_as_a_dash_beside_its_pinyin() -> None:
     lines = [line("曹", 400, 130, 430, 160), line("CAO", 440, 130, 520, 160),
-             line("飞-FEIYI", 400, 200, 560, 230), line("P<CHNCAO<<FEIYI".ljust(44, "<"), 50, 560, 950, 590), line(LINE1, 50, 610, 950, 640)]
+             line("飞-FEIYI", 400, 200, 560, 230), line("P<CHNCAO<<FEIYI".ljust(44, "<"), 50, 560, 950, 590),
+             line(LINE1, 50, 610, 950, 640)]
     assert parse(scan("passport", lines)).fields["cnName"] == "曹飞一"
 
 
