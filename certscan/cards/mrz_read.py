@@ -24,6 +24,8 @@ from certscan.ocr.types import CharCandidates, Line, Page
 
 _FILLER_LOOKALIKES = {"«": "<", "‹": "<", "〈": "<", "く": "<", "＜": "<", "(": "<", "{": "<", "[": "<"}
 _FILLER = CharCandidates(chars=("<",), probs=(1.0,))
+# What a blurred ``<`` filler is read as (letters of its angular shape; K weighs 20, a filler's 0, mod 10).
+FILLER_READS = "<ACEGKLSXZ"
 LETTER_MAP = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G"}
 
 
@@ -210,6 +212,34 @@ def _reread_rows(rows: Sequence[Sequence[Line]], reread: RegionReader) -> list[l
     return out
 
 
+def _padded_optional_data(raw: Sequence[CharCandidates]) -> list[CharCandidates]:
+    """Optional data + check digit with its padding restored: the data is left-aligned and padded with
+    fillers, so after its first filler the filler look-alikes (``742<KK<``) are fillers too, and data
+    that is all fillers has a filler for its check digit."""
+    data, digit = list(raw[:-1]), raw[-1]
+    first = next((i for i, ch in enumerate(data) if ch.best == "<"), None)
+    if first is None:
+        return list(raw)
+    data[first:] = [_FILLER if ch.best in FILLER_READS else ch for ch in data[first:]]
+    if all(ch.best == "<" for ch in data) and digit.best in FILLER_READS:
+        digit = _FILLER
+    return [*data, digit]
+
+
+_SEX_LOOKALIKES = {"H": "M", "W": "M", "N": "M", "E": "F", "P": "F"}
+
+
+def _sex(read: CharCandidates) -> str:
+    """The sex from its closed set (M, F, ``<``): the read, else the recogniser's best alternative in
+    the set, else the letter it is mistaken for (W, H for M; E, P for F)."""
+    if read.best in "MF<":
+        return read.best
+    alternative = next((ch for ch in read.chars[1:] if ch in ("M", "F", "<")), None)
+    if alternative is not None:
+        return alternative
+    return _SEX_LOOKALIKES.get(read.best, read.best)
+
+
 def _letters(chars: Sequence[CharCandidates]) -> int:
     return sum(c.best != "<" for c in chars)
 
@@ -351,14 +381,19 @@ def read_rows(rows: list[list[Line]], upper: list[CharCandidates] | None = None,
     for name, a, b, c in mrz.TD3_FIELDS:
         raw = [*line1_chars[a:b], _typed([line1_chars[c]], True)[0]]
         digits = name in ("birth", "expiry")
-        fixed_text, repaired = _fix_field(raw, _validator(name, b - a), digits,
-                                          by_majority=name == "personal")
+        valid = _validator(name, b - a)
+        if name == "personal":
+            padded = _padded_optional_data(raw)
+            # K, A and U weigh like a filler in the check sum: it cannot tell; it can for the others
+            if valid("".join(ch.best for ch in padded)) or not valid("".join(ch.best for ch in raw)):
+                raw = padded
+        fixed_text, repaired = _fix_field(raw, valid, digits, by_majority=name == "personal")
         if repaired:
             result.repaired.append(name)
         text1[a:b] = list(fixed_text[:-1])
         text1[c] = fixed_text[-1]
     text1[10:13] = [LETTER_MAP.get(ch, ch) for ch in text1[10:13]]
-    text1[20] = {"H": "M", "E": "F"}.get(text1[20], text1[20])
+    text1[20] = _sex(line1_chars[20])
     result.line1 = "".join(text1)
     result.checks = mrz.td3_checks(result.line1)
     if not result.valid:

@@ -21,14 +21,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from certscan.cards.mrz_read import MrzRead, mrz_like
+from certscan.cards.mrz_read import FILLER_READS, MrzRead, mrz_like
 from certscan.checks import mrz
 from certscan.ocr.types import Line, Page
 
 NAMES_LENGTH = mrz.TD3_LENGTH - 5  # line 1 after ``P<`` and the issuing state
 MAX_COST = 3
 MAX_LETTERS_LOST = 2
-_FILLER_READS = "ACEGKLSXZ0123456789"  # what a blurred filler reads as (no name holds a digit)
+_FILLER_READS = FILLER_READS + "0123456789"  # and no name holds a digit
 
 
 def printed_phrases(page: Page, zone: Sequence[Line] = ()) -> list[str]:

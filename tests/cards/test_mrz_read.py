@@ -1,0 +1,40 @@
+"""Line 2 of the MRZ: the optional data's padding and the sex, which no check digit covers."""
+
+from __future__ import annotations
+
+from certscan.cards.mrz_read import read_rows
+from certscan.checks.repair import plain_chars
+from certscan.ocr.types import CharCandidates
+from tests.cards.pages import line
+
+# ICAO Doc 9303 part 4 specimen.
+LINE0 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
+LINE1 = "L898902C36UTO7408122F1204159ZE184226B<<<<<10"
+
+
+def _line2(chars: list[CharCandidates]) -> str:
+    text = "".join(c.best for c in chars)
+    rows = [[line(LINE0, 50, 560, 950, 590)], [line(text, 50, 610, 950, 640, chars)]]
+    read = read_rows(rows)
+    assert read is not None
+    return read.line1
+
+
+def test_fillers_read_as_k_after_the_optional_data_are_fillers() -> None:
+    # K weighs 20, a filler 0: the check digits pass either way, the padding rule decides
+    assert _line2(plain_chars(LINE1.replace("B<<<<<", "B<KK<<"))) == LINE1
+    # L weighs 21: the check digit fails on the read and passes once it is a filler
+    assert _line2(plain_chars(LINE1.replace("B<<<<<", "B<<L<<"))) == LINE1
+
+
+def test_optional_data_without_a_filler_is_left_as_read() -> None:
+    kept = LINE1.replace("ZE184226B<<<<<1", "ZE184226BKKKKK1")  # no filler to start the padding
+    assert _line2(plain_chars(kept)) == kept
+
+
+def test_the_sex_comes_from_its_closed_set() -> None:
+    chars = plain_chars(LINE1)
+    chars[20] = CharCandidates(chars=("W", "F"), probs=(0.55, 0.4))  # the recogniser's second choice
+    assert _line2(chars) == LINE1
+    chars[20] = CharCandidates(chars=("P",), probs=(0.6,))  # no alternative: the look-alike
+    assert _line2(chars) == LINE1
