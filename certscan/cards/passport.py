@@ -60,6 +60,8 @@ def _fill_viz(page: Page, fields: dict[str, Any]) -> None:
         if fields[key]:
             continue
         place = viz_value(page, key)
+        if not place and key == "birthPlace" and not chinese:
+            place = place_under_birth_date(page, fields["birthDate"])
         cjk, latin = split_place(place)
         latin_only = latin and not cjk and re.fullmatch(r"[A-Za-z][A-Za-z .,'-]*", place)
         fields[key] = cjk or (place.upper() if latin_only else latin)  # NEW YORK U.S.A. keeps its dots
@@ -89,6 +91,27 @@ def _fill_viz(page: Page, fields: dict[str, Any]) -> None:
         hit = find_label(page, ("类型/Type", "Type"), max_errors=1)
         below = value_below(page, hit.line) if hit else None
         fields["type"] = compact(below.text)[:2] if below else ""
+
+
+def place_under_birth_date(page: Page, birth: str) -> str:
+    """A place of birth whose caption was not read, where ICAO's visual-zone order prints it: the next
+    value under the date of birth in its column (captions, smaller and in mixed case, skipped; nothing
+    when the next value is another date or holds more than letters)."""
+    dated = [ln for ln in page.lines if birth and printed_date(ln.text) == birth]
+    if len(dated) != 1:
+        return ""
+    date = dated[0]
+    h = max(date.height, 1.0)
+    under = sorted((ln for ln in page.lines if ln.cy > date.cy + 0.5 * h and abs(ln.x0 - date.x0) < 1.5 * h
+                    and ln.y0 - date.y1 < 4 * h), key=lambda ln: ln.cy)
+    for ln in under:
+        text = normalize(ln.text)
+        if ln.height < 0.75 * h or re.search(r"[a-z]", text):
+            continue  # a caption
+        if re.fullmatch(r"[A-Z][A-Z .,'-]{2,}", text) and not mrz_like(text):
+            return text
+        return ""
+    return ""
 
 
 # Words naming the issuing body of a Latin-script data page (ministries, prefectures, passport offices).

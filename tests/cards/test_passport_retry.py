@@ -164,3 +164,14 @@ def test_chinese_places_and_authority_settled_by_their_known_spellings() -> None
     assert f["authority"] == "国家移民管理局"
     lines[6] = line("老春 SICHUN", 400, 340, 600, 370)  # a name, not 四川 one letter off
     assert parse(scan("passport", lines)).fields["issuePlace"] == ""
+
+
+def test_a_place_of_birth_whose_caption_is_garbled_is_the_value_under_the_birth_date() -> None:
+    lines = [line("Date of birth", 400, 100, 520, 115), line("24 SEP 1977", 400, 120, 540, 145),
+             line("3maFms", 400, 150, 470, 162), line("AICHI", 400, 165, 470, 188),
+             line("11 MAR 2017", 400, 200, 540, 225),
+             line("P<JPNTANAKA<<SOTA".ljust(44, "<"), 50, 560, 950, 590),
+             line("L4SFHK6905JPN7709243M2703109<<<<<<<<<<<<<<<4", 50, 610, 950, 640)]
+    assert parse(scan("passport", lines)).fields["birthPlace"] == "AICHI"
+    lines[3] = line("F", 400, 165, 420, 188)  # the sex, not a place
+    assert parse(scan("passport", lines)).fields["birthPlace"] == ""
