@@ -19,6 +19,7 @@ import numpy as np
 
 from certscan.cards import layout
 from certscan.cards.base import CardResult, ScanInput
+from certscan.cards.plate_marks import marked_reads
 from certscan.cards.text import compact
 from certscan.checks import plate as rules
 from certscan.constants import empty_fields
@@ -61,9 +62,12 @@ MAX_REPAIRS = 2
 class PlateRead:
     number: str
     confidence: float  # 0..1
-    height: float  # of the text box, in pixels: the prominence of the plate in the photo
+    # the characters' length along their baseline, in pixels: the prominence of the plate in the photo (an
+    # upright box's height grows with the tilt of a small far plate in a deskewed page; this does not)
+    size: float
     box: tuple[float, float, float, float]
     repairs: int
+    lines: tuple[int, ...] = ()  # the indices of the page's lines read (none for a located plate)
 
 
 def _options(chars: list[tuple[str, tuple[str, ...]]]) -> list[list[str]]:
@@ -123,6 +127,11 @@ def _line_chars(line: Line) -> list[tuple[str, tuple[str, ...]]]:
     return out
 
 
+def text_length(line: Line) -> float:
+    """The length of a line's box along its top edge (the text's own direction, whatever its tilt)."""
+    return float(np.linalg.norm(line.box[1] - line.box[0]))
+
+
 def _box(lines: list[Line]) -> tuple[float, float, float, float]:
     return (
         min(ln.x0 for ln in lines),
@@ -174,6 +183,7 @@ def read_plates(page: Page) -> list[PlateRead]:
     reads: list[PlateRead] = []
     groups: list[list[Line]] = [[ln] for ln in page.lines] + [list(p) for p in _stacked_pairs(page.lines)]
     groups += [list(p) for p in _row_neighbours(page.lines)] + _stacked_rows(page.lines)
+    index = {id(ln): i for i, ln in enumerate(page.lines)}
     for group in groups:
         chars = [c for ln in group for c in _line_chars(ln)]
         if len(chars) < 7:
@@ -183,12 +193,15 @@ def read_plates(page: Page) -> list[PlateRead]:
             continue
         number, changes = fixed
         conf = float(np.mean([ln.confidence for ln in group])) * (1.0 - 0.12 * changes)
-        reads.append(PlateRead(number, conf, max(ln.height for ln in group), _box(group), changes))
-    reads.sort(key=lambda r: (r.repairs > 0, -r.height * r.confidence))
+        # a plate found inside a longer line (a sign's text around it) is as long as its own characters
+        size = max(map(text_length, group)) * min(1.0, len(number) / len(chars))
+        used = tuple(index[id(ln)] for ln in group)
+        reads.append(PlateRead(number, conf, size, _box(group), changes, used))
+    reads.sort(key=lambda r: (r.repairs > 0, -r.size * r.confidence))
     unique: dict[str, PlateRead] = {}
     for r in reads:
         unique.setdefault(r.number, r)
-    return sorted(unique.values(), key=lambda r: -r.height * r.confidence * (1.0 - 0.2 * r.repairs))
+    return sorted(unique.values(), key=lambda r: -r.size * r.confidence * (1.0 - 0.2 * r.repairs))
 
 
 # OpenCV HSV ranges (H 0-180) of plate backgrounds.
@@ -265,6 +278,7 @@ def _reread_widened(engine: OcrEngine, image: np.ndarray, page: Page) -> list[Pl
     suspects = [ln for ln in page.lines if 5 <= len(re.sub(r"[^A-Z0-9]", "", ln.text.upper())) <= 8]
     crops, boxes = [], []
     for ln in suspects[:4]:
+        size = text_length(ln)
         pad_x, pad_y = 0.3 * (ln.x1 - ln.x0), 0.15 * ln.height
         box = (
             max(0.0, ln.x0 - pad_x),
@@ -273,9 +287,9 @@ def _reread_widened(engine: OcrEngine, image: np.ndarray, page: Page) -> list[Pl
             min(float(h), ln.y1 + pad_y),
         )
         crops.append(crop_quad(image, page.image_points(_quad(box))))
-        boxes.append((box, ln.height))
+        boxes.append((box, size))
     reads = []
-    for rec, (box, height) in zip(engine.recognize(crops), boxes, strict=True):
+    for rec, (box, size) in zip(engine.recognize(crops), boxes, strict=True):
         cands = rec.chars if len(rec.chars) == len(rec.text) else []
         chars = [
             (compact(ch).upper() or ch, tuple(cands[i].chars[1:]) if cands else ())
@@ -284,18 +298,60 @@ def _reread_widened(engine: OcrEngine, image: np.ndarray, page: Page) -> list[Pl
         ]
         fixed = repair(chars) if len(chars) >= 7 else None
         if fixed:
-            reads.append(PlateRead(fixed[0], rec.confidence * (1.0 - 0.12 * fixed[1]), height, box, fixed[1]))
+            reads.append(PlateRead(fixed[0], rec.confidence * (1.0 - 0.12 * fixed[1]), size, box, fixed[1]))
     return reads
+
+
+def _in_image(image: np.ndarray, page: Page, reads: list[PlateRead]) -> list[PlateRead]:
+    """The reads with their boxes in the input image (where colours are measured), less the military
+    reads on a blue, yellow or green plate (military plates are white: that is a civil plate whose
+    province the read lost, 蒙GF46121 read as GF46121)."""
+    for read in reads:
+        read.box = image_box(page, read.box)
+    return [
+        read
+        for read in reads
+        if rules.kind(read.number) != "military" or plate_colour(image, read.box)[0] not in _CIVIL_COLOURS
+    ]
+
+
+_CIVIL_COLOURS = ("blue", "yellow", "green")
+
+
+def _with_red_marks(image: np.ndarray, page: Page, reads: list[PlateRead]) -> list[PlateRead]:
+    """``reads`` with the plates a red character completes (``plate_marks``) first, in place of any
+    read of the same line (警 read as ``G`` beside 琼X·3114 made 琼X3114G)."""
+    chars = {i: "".join(c for c, _ in _line_chars(ln)) for i, ln in enumerate(page.lines)}
+    chars = {i: text for i, text in chars.items() if 6 <= len(text) <= 7}
+    # a line some read already completes with its suffix or 使 needs no mark
+    done = {
+        i for read in reads if read.number[-1] in rules.SUFFIXES or read.number[0] == "使" for i in read.lines
+    }
+    marked = marked_reads(image, page, {i: text for i, text in chars.items() if i not in done})
+    if not marked:
+        return reads
+    completed = [
+        PlateRead(
+            number,
+            page.lines[i].confidence,
+            text_length(page.lines[i]) * 7 / len(chars[i]),
+            _box([page.lines[i]]),
+            0,
+            (i,),
+        )
+        for i, number in marked.items()
+    ]
+    used = {i for read in completed for i in read.lines}
+    kept = [read for read in reads if not used & set(read.lines)]
+    return sorted(completed + kept, key=lambda r: -r.size * r.confidence * (1.0 - 0.2 * r.repairs))
 
 
 def parse(scan: ScanInput) -> CardResult:
     page = scan.engine.read(scan.image)
     image = scan.image
-    plates = read_plates(page)
+    plates = _in_image(image, page, _with_red_marks(image, page, read_plates(page)))
     if not plates:
-        plates = _reread_widened(scan.engine, image, page)
-    for read in plates:  # colours are measured in the input image
-        read.box = image_box(page, read.box)
+        plates = _in_image(image, page, _reread_widened(scan.engine, image, page))
     if not plates:
         from certscan.cards.plate_locate import read_located
 

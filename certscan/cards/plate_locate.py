@@ -85,5 +85,5 @@ def read_located(engine: OcrEngine, image: np.ndarray) -> list[PlateRead]:
         pts = cv2.boxPoints(rect)
         box = (float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max()))
         conf = float(np.mean([r.confidence for r in recs])) * (1.0 - 0.12 * changes)
-        reads.append(PlateRead(number, conf, box[3] - box[1], box, changes))
-    return sorted(reads, key=lambda r: -r.height * r.confidence)
+        reads.append(PlateRead(number, conf, max(rect[1]), box, changes))  # the plate's long side
+    return sorted(reads, key=lambda r: -r.size * r.confidence)

@@ -156,3 +156,21 @@ def test_nothing_plate_like_gives_empty_fields() -> None:
     blank = np.asarray(Image.new("RGB", (400, 300), (120, 130, 140)))
     result = scan_array(blank, "vehicle-num")
     assert result.fields["num"] == "" and result.extra["plates"] == []
+
+
+def test_prominence_is_the_text_length_not_the_box_height() -> None:
+    # a small far plate boxed tilted (its upright box is tall) and the large near plate, level
+    far_box = np.array([[50, 60], [150, 40], [152, 70], [52, 90]], dtype=np.float32)
+    far = Line(text="皖K8115H", box=far_box, confidence=1.0)
+    near = line("黑K5425U", 300, 400, 480, 45, conf=0.98)
+    page = Page(width=800, height=600, lines=[far, near])
+    assert [r.number for r in plate.read_plates(page)] == ["黑K5425U", "皖K8115H"]
+
+
+def test_military_read_on_a_civil_coloured_plate_is_no_plate() -> None:
+    blue = np.zeros((200, 400, 3), np.uint8)
+    blue[:] = (18, 62, 190)
+    page = Page(width=400, height=200, lines=[line("G·F46121", 50, 60, 350, 60)])
+    assert plate._in_image(blue, page, plate.read_plates(page)) == []
+    white = np.full((200, 400, 3), 238, np.uint8)
+    assert [r.number for r in plate._in_image(white, page, plate.read_plates(page))] == ["GF46121"]
