@@ -51,6 +51,7 @@ class _Fit:
     fillers_overread: int  # characters read where a filler goes
     line: str  # the names part rewritten
     overread_words: tuple[str, ...]  # runs of characters read where fillers go
+    shifted: bool = False  # the names start one character off (the issuing state lost or gained one)
 
 
 def _fit(read: str, target: str) -> _Fit | None:
@@ -101,7 +102,7 @@ def _only_fillers_overread(fit: _Fit, phrases: list[str]) -> bool:
 
 
 def _candidates(names: str, phrases: list[str]) -> list[str]:
-    """Names parts ``SURNAME<<GIVEN<NAMES`` (or a surname alone) from the printed phrases whose surname
+    """Names parts ``SURNAME<<GIVEN<NAMES`` from the printed phrases whose surname
     starts the read (its first or second letter: the first may be lost), or from the read's own first
     word (a surname the print's read missed) before printed given names."""
     out = []
@@ -110,7 +111,6 @@ def _candidates(names: str, phrases: list[str]) -> list[str]:
     for surname in surnames:
         if not (names.startswith(surname[:2]) or names.startswith(surname[1:3])):
             continue
-        out.append(surname)
         out += [f"{surname}<<{given}" for given in phrases]  # LI<<LI: one phrase printed twice
     return [c.ljust(NAMES_LENGTH + MAX_COST, "<") for c in out if len(c) <= NAMES_LENGTH]
 
@@ -125,7 +125,7 @@ def rebuild_names(read: MrzRead, phrases: list[str], state: str) -> str | None:
         for target in _candidates(names, phrases):
             fit = _fit(names, target)
             if fit is not None and _only_fillers_overread(fit, phrases):
-                fits.append(replace(fit, cost=fit.cost + int(start != 5)))  # a shift is a change too
+                fits.append(replace(fit, cost=fit.cost + int(start != 5), shifted=start != 5))
     if not fits:
         return None
     fits.sort(key=lambda f: (f.cost, f.fillers_overread))
@@ -133,6 +133,7 @@ def rebuild_names(read: MrzRead, phrases: list[str], state: str) -> str | None:
     if any((f.cost, f.fillers_overread) == (best.cost, best.fillers_overread) and f.line != best.line
            for f in fits[1:]):
         return None
-    # The document's subtype letter (PO, PD) stays; letters fillers are read as do not.
-    kind = read.line0[1] if read.line0[1] not in _FILLER_READS else "<"
+    # The document's subtype letter (PO, PD) stays, unless the header was shifted or is a filler misread.
+    header_kept = read.line0[0] == "P" and not best.shifted
+    kind = read.line0[1] if header_kept and read.line0[1] not in _FILLER_READS else "<"
     return "P" + kind + state + best.line

@@ -72,3 +72,11 @@ def test_an_authority_known_by_its_english_name_when_the_chinese_is_unread() -> 
              line("ExitEntryAdminstrationMinstry ofPublle Security", 400, 480, 900, 510),
              line("P<CHNZHU<<JIAN".ljust(44, "<"), 50, 560, 950, 590), line(LINE1, 50, 610, 950, 640)]
     assert parse(scan("passport", lines)).fields["authority"] == "公安部出入境管理局"
+
+
+def test_a_header_that_lost_its_filler_and_a_letter_is_rebuilt_whole() -> None:
+    # <HNHE: P and C lost, the names one place left
+    rebuilt = rebuild_names(_read("<HNHE<<YU"), ["CHN", "HE", "YU"], "CHN")
+    assert rebuilt == "P<CHNHE<<YU".ljust(44, "<")
+    # given names lost entirely: HE<<YU and HE<<HE fit as well, so neither (nor HE alone)
+    assert rebuild_names(_read("<HNHE"), ["CHN", "HE", "YU"], "CHN") is None
