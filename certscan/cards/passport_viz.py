@@ -36,7 +36,8 @@ def printed_date(text: str) -> str:
     s = normalize(text).upper().replace("O", "0") if re.search(r"\d", text) else ""
     for abbr in ("OCT", "NOV"):  # undo the O→0 inside month names (150CT, N0V), not after a day (10MAR)
         s = s.replace(abbr.replace("O", "0"), abbr)
-    m = re.search(r"(\d{1,2})\s*(?:(\d{1,2})\s*月)?\s*/?\s*([A-Z]{3})?\s*(\d{4}|\d{2})(?!\d)", s)
+    # a speck between the day and the month (02.9月/SEP) is no separator of a numeric date
+    m = re.search(r"(\d{1,2})[\s.,'`]*(?:(\d{1,2})\s*月)?\s*/?\s*([A-Z]{3})?\s*(\d{4}|\d{2})(?!\d)", s)
     if m and (m.group(2) or m.group(3)):
         day, month_num, month_abbr, year = m.groups()
         month = int(month_num) if month_num else (MONTHS.index(month_abbr) + 1 if month_abbr in MONTHS else 0)
