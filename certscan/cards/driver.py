@@ -95,22 +95,52 @@ def _left_of_sex(page: Page) -> str:
     return compact(max(left, key=lambda ln: ln.x0).text) if left else ""
 
 
+def _number_line(page: Page) -> Line | None:
+    """The 证号 value's line: the first line holding 18 ID-number characters."""
+    return next((ln for ln in page.lines if re.search(r"\d{17}[\dXx]", compact(ln.text))), None)
+
+
+def _is_caption(text: str) -> bool:
+    """A front label read with at most one slip (住址 read as 性址): never a name."""
+    return any(layout.match_label(text, label) is not None for label in FRONT_LABELS)
+
+
 def _under_number(page: Page) -> str:
-    """The name when neither 姓名 nor 性别 was read: the leftmost box of two to four Chinese characters
-    on the row under the 证号 line (the 性别 value 男/女 and 中国 are never a name)."""
-    numbers = [ln for ln in page.lines if re.search(r"\d{17}[\dXx]", compact(ln.text))]
-    if not numbers:
+    """The name when neither 姓名 nor 性别 was read: on the first row under the 证号 line, the box of two
+    to four Chinese characters that starts in the value column (where the address's first line starts:
+    the box left of it is the 姓名 caption read as two other characters), else the leftmost one. The
+    性别 value 男/女, 中国 and captions are never a name."""
+    number = _number_line(page)
+    if number is None:
         return ""
-    number = numbers[0]
-    row = [
+    window = [ln for ln in page.lines if number.y1 <= ln.cy <= number.y1 + 2.5 * number.height]
+    names = [
+        ln
+        for ln in window
+        if re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", compact(ln.text))
+        and compact(ln.text) != "中国"
+        and not _is_caption(compact(ln.text))
+    ]
+    if not names:
+        return ""
+    top = min(names, key=lambda ln: ln.cy)
+    row = [ln for ln in names if layout.same_row(ln, top, 0.3)]
+    column = _value_column(page, top)
+    aligned = [ln for ln in row if column is not None and abs(ln.x0 - column) < 1.5 * ln.height]
+    chosen = min(aligned or row, key=lambda ln: ln.x0 if not aligned else abs(ln.x0 - (column or 0.0)))
+    return compact(chosen.text)
+
+
+def _value_column(page: Page, name_row: Line) -> float | None:
+    """Where values start: the left edge of the address's first line (more than seven Chinese characters)
+    on the rows under the name row."""
+    h = max(name_row.height, 1.0)
+    below = [
         ln
         for ln in page.lines
-        if number.y1 <= ln.cy <= number.y1 + 2.5 * number.height
-        and re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", compact(ln.text))
-        and compact(ln.text) != "中国"
-        and layout.match_label(compact(ln.text), "姓名") is None
+        if name_row.y1 < ln.cy < name_row.y1 + 3 * h and len(re.findall(r"[\u4e00-\u9fff]", ln.text)) > 7
     ]
-    return compact(min(row, key=lambda ln: ln.x0).text) if row else ""
+    return min(below, key=lambda ln: ln.y0).x0 if below else None
 
 
 def _name(page: Page) -> str:
@@ -134,11 +164,13 @@ def _address(page: Page) -> str:
         return _address_band(page)
     first = hit.rest
     anchor = hit.line
-    if not first:  # the value's box, not the English caption that overlaps the label's row
-        right = [ln for ln in layout.right_of(page, hit.line) if ln.x0 > hit.line.cx]
-        if not right:
-            return ""
+    # the value's box, not the English caption that overlaps the label's row
+    right = [ln for ln in layout.right_of(page, hit.line) if ln.x0 > hit.line.cx]
+    # a misread label (住域) matches as 住 + a one-character "address": the box on its right is the value
+    if len(first) <= 1 and right:
         anchor, first = right[0], compact(right[0].text)
+    elif not first:
+        return ""
     stops = ["出生日期", "初次领证日期", "准驾车型", "Birthday"]
     below = layout.lines_below(page, anchor, stop_labels=stops)
     floor = layout.find_label(page, stops)
@@ -184,15 +216,17 @@ def _next_row(text: str, labels: list[str]) -> bool:
 def _address_band(page: Page) -> str:
     """The address when its label was not read: the lines between the 性别 row and 出生日期."""
     sex = layout.find_label(page, "性别", anywhere=True)
-    top = sex or layout.find_label(page, "姓名")  # 性别 misread too: the name row bounds the band
+    name = layout.find_label(page, "姓名")
+    # 性别 misread too: the name row bounds the band; both misread: the 证号 line over the name row
+    top = sex.line if sex else name.line if name else _number_line(page)
     if top is None:
         return ""
     birth = layout.find_label(page, ["出生日期", "初次领证日期"])
-    dated = [ln for ln in page.lines if ln.y0 > top.line.y1 and dates_in(ln.text)]
+    dated = [ln for ln in page.lines if ln.y0 > top.y1 and dates_in(ln.text)]
     floor = birth.line.y0 if birth else min((ln.y0 for ln in dated), default=None)  # else the birth date
     if floor is None:
         return ""
-    band = sorted((ln for ln in page.lines if top.line.y1 < ln.cy < floor), key=lambda ln: ln.y0)
+    band = sorted((ln for ln in page.lines if top.y1 < ln.cy < floor), key=lambda ln: ln.y0)
 
     def long_enough(ln: Line) -> bool:  # reaches under 性别, or (性别 unread) a long line of text
         return (sex is not None and ln.x1 > sex.line.x0) or len(re.findall(r"[\u4e00-\u9fff]", ln.text)) > 7
@@ -241,19 +275,29 @@ def _vehicle_type(page: Page) -> str:
 
 
 def _class_box(page: Page) -> str:
-    """The class when its label was misread past matching (车, 型, 准型, 车泵): a box holding nothing
-    but a class code, on the row of a box that still shows one of the label's characters."""
-    for line in page.lines:
-        text = compact(line.text).upper()
-        value = vehicle_class(text)
-        if not value or len(value) != len(text):  # the whole box must be the code (not "E" of a caption)
-            continue
+    """The class when its label was misread past matching (车, 型, 准型, 车泵) or not boxed at all: a box
+    holding nothing but a class code, on the row of a box that still shows one of the label's
+    characters, else on the class row's place (under the first-issue date, over the validity dates)."""
+    codes = [
+        (line, value)
+        for line in page.lines
+        # the whole box must be the code (not "E" of a caption)
+        if (value := vehicle_class(compact(line.text).upper())) and len(value) == len(compact(line.text))
+    ]
+    for line, value in codes:
         if any(
             re.search(r"[准驾车型]", other.text) and layout.same_row(other, line) and other.x1 <= line.x0
             for other in page.lines
         ):
             return value
-    return ""
+    # the rows print birth date, first-issue date, class, validity: the class sits between the last two
+    # dated rows (the validity row and the first issue's)
+    dated = sorted((ln for ln in page.lines if dates_in(ln.text, long_term=True)), key=lambda ln: ln.cy)
+    rows = [ln for k, ln in enumerate(dated) if k == 0 or not layout.same_row(ln, dated[k - 1], 0.3)]
+    if len(rows) < 2:
+        return ""
+    between = [value for line, value in codes if rows[-2].y1 <= line.cy <= rows[-1].y0]
+    return between[0] if len(between) == 1 else ""
 
 
 def _text_after(page: Page, labels: list[str]) -> str:
@@ -320,21 +364,41 @@ def _validity(page: Page) -> tuple[str, str]:
     if start and not end:
         years = re.search(r"(\d{1,2})\s*年", period_text)
         end = add_years(dt.date.fromisoformat(start), int(years.group(1))).isoformat() if years else ""
-    return start_before_end(start, end), end
+    return period_pair(start, end, first_issue[0] if first_issue else "")
 
 
-def start_before_end(start: str, end: str) -> str:
-    """A start date read after its end date (2072-10-15 至 2028-10-15) is impossible: the period is
-    6 or 10 years (长期 prints no end date), so the start is the end moved back by one of them, the one
-    at most two digits away from what was read."""
+# a first licence runs 6 years, a renewed one 10 (then 长期, which prints no end date)
+FIRST_PERIOD, RENEWED_PERIOD = 6, 10
+
+
+def period_pair(start: str, end: str, first_issue: str = "") -> tuple[str, str]:
+    """A start date read on or after its end date (2072-10-15 至 2028-10-15, 2022-12-11 至 2022-12-11)
+    is impossible: the period is 6 or 10 years, so one of the two was misread. Of the pairs a 6- or
+    10-year period makes from either date (a start no later than today, not before a first issue in
+    the past), the one differing from the read in the fewest digits (at most two) is taken; between
+    equally close pairs the licence's own period decides (6 years from the first issue, 10 after a
+    renewal), else the dates stay as read."""
     day = r"\d{4}-\d{2}-\d{2}"
-    if not (re.fullmatch(day, start) and re.fullmatch(day, end)) or start <= end:
-        return start
-    closest = min(
-        (add_years(dt.date.fromisoformat(end), -years).isoformat() for years in (6, 10)),
-        key=lambda cand: sum(a != b for a, b in zip(cand, start, strict=True)),
-    )
-    return closest if sum(a != b for a, b in zip(closest, start, strict=True)) <= 2 else start
+    if not (re.fullmatch(day, start) and re.fullmatch(day, end)) or start < end:
+        return start, end
+    first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    pairs = {(add_years(last, -years).isoformat(), end, years) for years in (FIRST_PERIOD, RENEWED_PERIOD)}
+    pairs |= {(start, add_years(first, years).isoformat(), years) for years in (FIRST_PERIOD, RENEWED_PERIOD)}
+    today = dt.date.today().isoformat()
+    earliest = first_issue if re.fullmatch(day, first_issue) and first_issue <= today else ""
+    pairs = {pair for pair in pairs if earliest <= pair[0] <= today}
+
+    def digits_off(pair: tuple[str, str, int]) -> int:
+        return sum(a != b for a, b in zip(pair[0] + pair[1], start + end, strict=True))
+
+    def own_period(pair: tuple[str, str, int]) -> bool:
+        return pair[2] == (FIRST_PERIOD if pair[0] == earliest else RENEWED_PERIOD)
+
+    closest = min(map(digits_off, pairs), default=3)
+    best = [pair for pair in pairs if digits_off(pair) == closest]
+    if len(best) > 1 and earliest:
+        best = [pair for pair in best if own_period(pair)]
+    return (best[0][0], best[0][1]) if len(best) == 1 and closest <= 2 else (start, end)
 
 
 def front_fields(page: Page) -> dict[str, str]:

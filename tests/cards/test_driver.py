@@ -174,7 +174,12 @@ def test_vehicle_class_box_on_the_row_of_a_label_misread_past_matching() -> None
 def test_newer_card_start_read_after_its_end_is_moved_back_by_the_period() -> None:
     page = front_page([line("有效期限", 53, 544, 154), line("2072-10-15至2028-10-15", 188, 549, 526)])
     assert driver._validity(page) == ("2022-10-15", "2028-10-15")
-    assert driver.start_before_end("2099-01-01", "2028-10-15") == "2099-01-01"  # too far from either
+    assert driver.period_pair("2099-01-01", "2028-10-15") == ("2099-01-01", "2028-10-15")  # too far
+
+
+def test_newer_card_end_read_before_its_start_is_the_start_plus_the_period() -> None:
+    page = front_page([line("有效期限", 53, 544, 154), line("2022-12-11至2002-12-11", 188, 549, 526)])
+    assert driver._validity(page) == ("2022-12-11", "2032-12-11")
 
 
 def test_name_under_the_number_when_its_label_and_sex_label_are_misread() -> None:
@@ -239,3 +244,25 @@ def test_end_to_end_on_synthetic_licences(side: str) -> None:
             total += 1
             correct += got[key] == value
     assert correct >= total * 0.9
+
+
+def test_address_beside_a_label_read_as_its_first_character_and_one_other() -> None:
+    page = replaced(front_page([]), "住址", line("住域", 59, 249, 110))
+    assert driver._address(page) == "北京市东城区建国门内大街18号恒基中心1座"
+
+
+def test_name_under_the_number_is_the_box_in_the_value_column_not_the_misread_caption() -> None:
+    page = replaced(front_page([]), "姓名", line("我务", 57, 183, 110))
+    page = replaced(page, "性别男", line("男", 500, 180, 546))
+    assert driver._name(page) == "王小明"
+    # no value column found (the address unread): the leftmost box that is no caption
+    no_address = replaced(page, "北京市东城区建国门内大街18号恒基", line("性址", 150, 200, 200))
+    assert driver._name(no_address) == "我务"
+
+
+def test_class_box_between_the_first_issue_and_the_validity_rows_when_its_label_is_unread() -> None:
+    validity = [line("有效期限", 53, 544, 154), line("2020-06-30至2026-06-30", 188, 549, 526)]
+    page = replaced(front_page(validity), "准驾车型", line("###", 289, 478, 340))
+    assert driver._vehicle_type(page) == "C1"
+    above = replaced(page, "C1", line("C1", 499, 300, 548))  # a code-like box on the address's rows
+    assert driver._vehicle_type(above) == ""
