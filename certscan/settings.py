@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     workers: int = Field(1, description="Worker processes running OCR (each loads the models once).")
     worker_threads: int = Field(2, description="ONNX Runtime intra-op threads per worker process.")
     ocr_backend: str = Field("onnx", description="OCR engine: 'onnx' (certscan's own) or 'rapid' (stock).")
-    ocr_fold_affine: bool = Field(False, description="Fold the models' scalar affine steps and hard-swishes "
+    ocr_fold_affine: bool = Field(True, description="Fold the models' scalar affine steps and hard-swishes "
                                   "into their convolutions when they load (the same function, less CPU).")
     rec_int8: str = Field("", description="Recogniser layers quantised to int8 when its model loads "
                           "(comma-separated: 'matmul', 'conv'; empty = float32 as shipped).")

@@ -34,7 +34,7 @@ class EngineOptions:
     zoom_max_side: int = 1600
     few_lines: int = 5  # fewer small boxes than this: zoom on the whole image, not their extent
     sure_read_confidence: float = 0.9  # orientation tie-break: both probes read this well = upright
-    fold_affine: bool = False  # models with their affine steps folded into convolutions (models.session)
+    fold_affine: bool = True  # models with their affine steps folded into convolutions (models.session)
     rec_int8_ops: frozenset[str] = frozenset()  # recogniser layers run as int8 (models.int8_ops)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from certscan.ocr.engine import OcrEngine
 
 
-def build_engine(name: str, threads: int, fold_affine: bool = False, rec_int8: str = "") -> OcrEngine:
+def build_engine(name: str, threads: int, fold_affine: bool = True, rec_int8: str = "") -> OcrEngine:
     if name == "rapid":
         from certscan.ocr.backends.rapid import RapidEngine
 
