@@ -97,6 +97,10 @@ class LabelSet:
                 end = match_label(text, label, errors)
                 if end is None or (errors and end < len(label) - 1):
                     continue
+                if errors and len(text) == len(label):
+                    # as long as the caption and one character off: the caption with a character misread
+                    # (姓荐, 出生理), not a shorter one followed by a one-character value
+                    end = len(text)
                 rank = (errors, -len(label))
                 if best is None or rank < best[:2]:
                     best = (errors, -len(label), key, label, end)

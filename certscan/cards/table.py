@@ -373,7 +373,9 @@ def grid_values(grid: Grid, lines: list[Line], labels: LabelSet, template: Seque
                 placed.pop(key, None)
     if template:
         # Only captions read exactly judge the template: a value one character from a caption does not.
-        _place_by_template(grid, template, {i: k for i, k in label_of.items() if i in exact}, values, placed)
+        read_exactly = {i: k for i, k in label_of.items() if i in exact}
+        _place_by_template(grid, template, read_exactly, values, placed)
+        _place_by_anchored_rows(grid, template, read_exactly, values, placed)
     return values
 
 
@@ -404,11 +406,15 @@ def _label_cell_lost(row: list[Cell], label_of: dict[int, str]) -> bool:
     return len(row) >= 3 and len(row) % 2 == 1 and row[1].index in label_of and row[0].index not in label_of
 
 
+def _template_rows(grid: Grid, label_of: dict[int, str]) -> list[list[Cell | None]]:
+    """The table's rows of two cells or more, a lost first caption cell put back as None."""
+    return [[None, *row] if _label_cell_lost(row, label_of) else list(row)
+            for row in grid.rows() if len(row) >= 2]
+
+
 def _place_by_template(grid: Grid, template: Sequence[Sequence[str]], label_of: dict[int, str],
                        values: dict[str, str], placed: dict[str, Cell]) -> None:
-    rows: list[list[Cell | None]] = [
-        [None, *row] if _label_cell_lost(row, label_of) else list(row) for row in grid.rows() if len(row) >= 2
-    ]
+    rows = _template_rows(grid, label_of)
     pairs = _align([len(r) for r in rows], [2 * len(t) for t in template])
     spare = 1 if len(template) > 4 else 0  # a short template must be found whole
     if len(pairs) < len(template) - spare or len(rows) - len(pairs) > 2:
@@ -421,9 +427,35 @@ def _place_by_template(grid: Grid, template: Sequence[Sequence[str]], label_of: 
     if read and sum(a == b for a, b in read) < 0.8 * len(read):
         return
     for r, t in pairs:
+        if any(c is not None and label_of.get(c.index, template[t][j // 2]) != template[t][j // 2]
+               for j, c in enumerate(rows[r])):
+            continue  # this row's own caption says it is another row (the one above it lost its rules)
         for j, key in enumerate(template[t]):
             cell = rows[r][2 * j + 1]
             # a cell two rows lead to, or one rows high, lost a rule: its text is several values
+            if cell is not None and key not in values and uses[cell.index] == 1 and not grid.spans_rows(cell):
+                values[key] = _value_text(grid, cell)
+                placed[key] = cell
+
+
+def _place_by_anchored_rows(grid: Grid, template: Sequence[Sequence[str]], label_of: dict[int, str],
+                            values: dict[str, str], placed: dict[str, Cell]) -> None:
+    """Row by row, where the whole table is too far from the form to place by (a rule lost elsewhere):
+    a row of a template row's cell count holding a caption read exactly where that template row has it,
+    and no caption elsewhere, is that row; the values of its unread captions are placed by position
+    (籍贯 unread beside 出生日期: the row's second cell is the hometown)."""
+    rows = _template_rows(grid, label_of)
+    uses = Counter(c.index for row in rows for c in row if c is not None)
+    for row in rows:
+        read = {j: label_of[c.index] for j, c in enumerate(row) if c is not None and c.index in label_of}
+        if not read or any(j % 2 for j in read):
+            continue
+        fits = [t for t in template
+                if 2 * len(t) == len(row) and all(t[j // 2] == key for j, key in read.items())]
+        if len(fits) != 1:
+            continue
+        for j, key in enumerate(fits[0]):
+            cell = row[2 * j + 1]
             if cell is not None and key not in values and uses[cell.index] == 1 and not grid.spans_rows(cell):
                 values[key] = _value_text(grid, cell)
                 placed[key] = cell

@@ -156,3 +156,57 @@ def test_height_keeps_its_unit() -> None:
     assert household.height("175") == "175"
     assert household.height("175cm") == "175cm"
     assert household.blood_type("l0") == "O"
+
+
+def test_a_caption_cell_read_with_one_wrong_character_is_all_caption() -> None:
+    # 姓荐 is 姓名 misread, not 姓 followed by the value 荐: the value is the next cell's
+    assert LABELS.match_start("姓荐") == ("name", "姓名", 2)
+    lines = [line("姓荐", 140, 220, 0), line("张伟", 280, 360, 0), line("性别", 580, 660, 0),
+             line("男", 780, 820, 0), line("民族", 140, 220, 1), line("汉族", 280, 360, 1)]
+    grid = find_grid(grid_image(), page(lines))
+    assert grid is not None
+    assert grid_values(grid, lines, LABELS)["name"] == "张伟"
+
+
+def test_a_row_anchored_by_a_read_caption_places_its_unread_caption_value() -> None:
+    image = grid_image()
+    image[104:176, 555:566] = 245  # the first row lost a rule: three cells, the table no longer the form's
+    lines = [
+        line("姓名", 140, 220, 0), line("张伟", 280, 360, 0), line("男", 780, 820, 0),
+        line("%%", 140, 220, 1, 0.3),  # 民族 unreadable
+        line("汉族", 280, 360, 1), line("出生日期", 580, 740, 1), line("1990年01月02日", 780, 1060, 1),
+    ]
+    grid = find_grid(image, page(lines))
+    assert grid is not None and [len(row) for row in grid.rows()] == [3, 4]
+    values = grid_values(grid, lines, LABELS, TEMPLATE)
+    assert values["nation"] == "汉族" and values["name"] == "张伟"
+    assert "sex" not in values  # the broken row is not placed by position
+    assert "nation" not in grid_values(grid, lines, LABELS)
+
+
+def test_a_row_whose_caption_says_another_row_is_not_placed_by_position() -> None:
+    labels = LabelSet({"name": ["姓名"], "sex": ["性别"], "nation": ["民族"], "birthday": ["出生日期"],
+                       "height": ["身高"], "blood": ["血型"], "job": ["服务处所"], "hometown": ["籍贯"]})
+    template = (("name", "sex"), ("nation", "birthday"), ("height", "blood"), ("job",), ("hometown",))
+    rows = (100, 180, 260, 340, 420, 500)
+    image = np.full((600, 1200, 3), 245, dtype=np.uint8)
+    for y in rows:
+        cv2.line(image, (COLUMNS[0], y), (COLUMNS[-1], y), (20, 20, 20), 2)
+    for x in COLUMNS:
+        cv2.line(image, (x, rows[0]), (x, rows[3]), (20, 20, 20), 2)
+    for x in (COLUMNS[0], COLUMNS[1], COLUMNS[-1]):  # the fourth row lost its caption's rule: one cell
+        cv2.line(image, (x, rows[4] if x == COLUMNS[1] else rows[3]), (x, rows[-1]), (20, 20, 20), 2)
+    texts = [("姓名", "张伟", "性别", "男"), ("民族", "汉族", "出生日期", "1990年01月02日"),
+             ("身高", "175", "血型", "A"), ("#", "北京恒通"), ("籍贯", "河北省保定市")]
+
+    def at(text: str, x0: float, row: int) -> Line:
+        box = np.array([[x0, rows[row] + 20], [x0 + 40 * len(text), rows[row] + 20],
+                        [x0 + 40 * len(text), rows[row] + 60], [x0, rows[row] + 60]], dtype=np.float32)
+        return Line(text=text, box=box, confidence=0.95)
+
+    lines = [at(t, x + 20, r) for r, row in enumerate(texts) for t, x in zip(row, COLUMNS, strict=False)]
+    grid = find_grid(image, Page(width=1200, height=600, lines=lines))
+    assert grid is not None and [len(row) for row in grid.rows()] == [4, 4, 4, 1, 2]
+    values = grid_values(grid, lines, labels, template)
+    assert values["hometown"] == "河北省保定市"
+    assert "job" not in values  # not the hometown row's value, placed where the lost row would be
