@@ -250,6 +250,33 @@ def nationality_band(sex_row: Sequence[Line], number_line: Line) -> np.ndarray:
                     dtype=np.float32)
 
 
+# a name's last character, faint or small, is often outside the box the detector drew (曹飞振 boxed as 曹飞)
+_NAME_TAIL_CONFIDENCE = 0.6
+
+
+def name_with_lost_tail(name: str, line: Line, reread: RegionReader) -> str:
+    """A two-character name with the third character the detector left outside its box: the box read
+    again widened right by a character or so; taken only when that read is the name plus one confident
+    CJK character."""
+    if not compact(line.text).endswith(name):
+        return name
+    h = line.height
+    band = np.array([[line.x0, line.y0 - 0.1 * h], [line.x1 + 1.6 * h, line.y0 - 0.1 * h],
+                     [line.x1 + 1.6 * h, line.y1 + 0.1 * h], [line.x0, line.y1 + 0.1 * h]], dtype=np.float32)
+    read = reread([band])
+    if not read:
+        return name
+    chars = [c for c in read[0].chars if c.best.strip()]
+    text = "".join(c.best for c in chars)
+    if text.endswith(name) or not text.endswith(name[-1], 0, len(text) - 1):
+        return name
+    tail = chars[-1]
+    at = text.rfind(name)
+    if at < 0 or at + len(name) != len(text) - 1 or not _CJK_NAME.fullmatch(tail.best):
+        return name
+    return name + tail.best if tail.confidence >= _NAME_TAIL_CONFIDENCE else name
+
+
 def fill_front(page: Page, fields: dict[str, Any], extra: dict[str, Any],
                reread: RegionReader | None = None) -> None:
     number, valid, number_line = read_number(page)
@@ -267,6 +294,8 @@ def fill_front(page: Page, fields: dict[str, Any], extra: dict[str, Any],
     if name_i is not None:
         m = _CJK_NAME.search(rows[name_i].text)
         fields["name"] = m.group(0) if m else rows[name_i].text
+        if reread is not None and len(fields["name"]) == 2:
+            fields["name"] = name_with_lost_tail(fields["name"], rows[name_i].lines[-1], reread)
     sex = ""
     if sex_i is not None:
         sex_row = rows[sex_i]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -151,3 +151,20 @@ def test_an_undetected_group_is_read_where_the_card_prints_it() -> None:
 
 def test_the_captions_tail_is_no_group() -> None:
     assert ethnic_group("族") == "" and ethnic_group("民族") == "" and ethnic_group("民族汉") == "汉"
+
+
+def test_a_two_character_name_gets_the_third_the_detector_left_outside_its_box() -> None:
+    from certscan.cards.idcard import name_with_lost_tail
+
+    def reader(text: str, confidence: float = 0.9) -> Callable[[Sequence[np.ndarray]], list[Recognition]]:
+        def read(quads: Sequence[np.ndarray]) -> list[Recognition]:
+            assert quads[0][:, 0].max() > 250  # widened right of the box
+            chars = [CharCandidates(chars=(c,), probs=(confidence,)) for c in text]
+            return [Recognition(text, confidence, chars)]
+        return read
+
+    box = line("张明", 160, 56, 250, 88)
+    assert name_with_lost_tail("张明", box, reader("张明华")) == "张明华"
+    assert name_with_lost_tail("张明", box, reader("张明")) == "张明"  # a two-character name stays
+    assert name_with_lost_tail("张明", box, reader("张明华", 0.3)) == "张明"  # an unsure tail is no name
+    assert name_with_lost_tail("张明", box, reader("张明12")) == "张明"  # nor a speck or two
