@@ -451,9 +451,9 @@ def _archive(page: Page) -> str:
     # 13 to 16 digits after the label's first character (代339411665824677): the label's other characters
     # read as digits precede the number (a barcode's digits stand alone; 17 or more are the ID number)
     glued = r"(?<=[\u4e00-\u9fff])\d{13,16}(?![\dXx])"
-    numbers = [
-        d[-12:] for ln in page.lines for d in re.findall(rf"(?<!\d)\d{{12}}(?!\d)|{glued}", compact(ln.text))
-    ]
+    # a barcode's human-readable digits come between its start and stop asterisks (*450608756302*)
+    alone = r"(?<![\d*])\d{12}(?![\d*])"
+    numbers = [d[-12:] for ln in page.lines for d in re.findall(rf"{alone}|{glued}", compact(ln.text))]
     ids = [m for ln in page.lines for m in re.findall(r"\d{17}[\dX]", compact(ln.text).upper())]
     for number in numbers:  # the archive number usually shares the holder's region code
         if any(number[:4] == i[:4] for i in ids):

@@ -221,6 +221,10 @@ def test_archive_number_not_the_barcode() -> None:
         lines=[line("李柏池档案编号451401413828", 709, 179, 1056), line("120007559358", 851, 483, 1067)],
     )
     assert driver._archive(merged) == "451401413828"
+    # the archive row unread: the barcode's own digits, between its asterisks, are no archive number
+    unread = Page(width=1100, height=500, lines=[line("证号530381197909270951", 740, 200, 1000),
+                                                  line("*450608756302*", 851, 483, 1067)])
+    assert driver._archive(unread) == ""
 
 
 def test_archive_number_behind_its_label_read_as_digits() -> None:
