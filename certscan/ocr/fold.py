@@ -12,8 +12,9 @@ convolutions themselves half. Exact rewrites, up to float rounding:
 - ``Conv → Mul(a) → Add(b)``: the convolution's weights times ``a``, its bias ``a·bias + b``.
 - hard-swish ``x·clip(x + 3, 0, 6) / 6``: ``x · HardSigmoid(x)`` (alpha 1/6, beta 1/2), two operators.
 - ``Mul(c) → Add(d) → Conv``: the next convolution's weights times ``c``; ``d`` goes into its bias
-  (``+ d·Σw`` per output channel) when it has no padding, else stays as ``Add(d/c)`` before it (zero
-  padding of ``x + d/c`` times ``c·w`` is the zero padding of ``c·x + d`` times ``w``).
+  (``+ d·Σw`` per output channel) when it has no padding, else stays as a shift by ``d/c`` before it
+  (zero padding of ``x + d/c`` times ``c·w`` is the zero padding of ``c·x + d`` times ``w``), done by a
+  1×1 depthwise convolution so the tensor stays in ONNX Runtime's blocked layout.
 
 A step is folded only where its intermediate tensors feed nothing else.
 """
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from certscan.ocr.onnx_graph import Graph, Node, constant, float_attr
+from certscan.ocr.onnx_graph import Graph, Node, constant, float_attr, int_attr
 
 
 @dataclass
@@ -130,10 +131,15 @@ class _Folder:
         weight, bias = found
         padded = any(conv.ints_attr("pads")) or conv.attr("auto_pad") is not None
         if padded:
-            # x + d/c before the convolution: one Add instead of Mul and Add
-            shift = f"{add.outputs[0]}_shift"
-            self.before.setdefault(id(add), []).append(constant(shift, np.array([d[1] / c[1]], np.float32)))
-            add.inputs = [c[0], shift]
+            # x + d/c before the convolution, as a 1×1 depthwise convolution (weight 1, bias d/c): an Add
+            # would make ONNX Runtime leave its blocked (NCHWc) layout and come back, two copies per block.
+            channels = weight.shape[1] * conv.int_attr("group", 1)
+            base = f"{add.outputs[0]}_shift"
+            ones = constant(f"{base}_w", np.ones((channels, 1, 1, 1), np.float32))
+            shift = constant(f"{base}_b", np.full(channels, d[1] / c[1], np.float32))
+            self.before.setdefault(id(add), []).extend([ones, shift])
+            add.op, add.attrs = "Conv", [int_attr("group", channels)]
+            add.inputs = [c[0], ones.outputs[0], shift.outputs[0]]
             self.set_weights(conv, weight * c[1], bias)
             self.drop(mul)
         else:
