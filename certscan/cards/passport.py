@@ -19,6 +19,7 @@ import numpy as np
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.layout import find_label, value_below
 from certscan.cards.mrz_read import MrzRead, mrz_date, mrz_like, read_mrz
+from certscan.cards.mrz_tail import lost_last_digit, read_last_digit
 from certscan.cards.passport_names import printed_phrases, rebuild_names
 from certscan.cards.passport_viz import CJK_RUN, chinese_viz, printed_date, split_place, viz_value
 from certscan.cards.readers import page_rate, read_page
@@ -256,7 +257,11 @@ def repair_names(read: MrzRead, page: Page, runs: set[str]) -> None:
 def _page_mrz(scan: ScanInput, page: Page) -> tuple[set[str], MrzRead | None]:
     """The page's Latin words outside the MRZ, and its MRZ read (rows re-read from the input image)."""
     runs = latin_runs(page)
-    return runs, read_mrz(page, scan.region_reader(page), lambda r: names_confirmed(r, runs))
+    reread = scan.region_reader(page)
+    read = read_mrz(page, reread, lambda r: names_confirmed(r, runs))
+    if read is not None and reread is not None and lost_last_digit(read):
+        read_last_digit(read, reread)
+    return runs, read
 
 
 def _better(new: MrzRead | None, new_runs: set[str], old: MrzRead | None, old_runs: set[str]) -> bool:
