@@ -115,6 +115,11 @@ def place_under_birth_date(page: Page, birth: str) -> str:
     return ""
 
 
+# The fields only the visual zone prints.
+VIZ_ONLY = ("cnName", "cnNameRaw", "birthPlace", "birthPlaceRaw", "issuePlace", "issuePlaceRaw", "issueDate",
+            "authority")
+
+
 # Words naming the issuing body of a Latin-script data page (ministries, prefectures, passport offices).
 AUTHORITY_WORDS = ("MINISTRY", "MINISTERE", "PREFECTURE", "AUTHORITY", "OFFICE", "DEPARTMENT", "EMBASSY",
                    "CONSULATE", "BUREAU", "AGENCY", "SERVICE", "POLICE", "IMMIGRATION", "GOVERNMENT", "STADT",
@@ -329,6 +334,7 @@ def parse(scan: ScanInput) -> CardResult:
     if not page.lines:
         return CardResult(card=scan.card, fields=fields, text_found=False)
     extra: dict[str, Any] = {"passportNumber": "", "mrzValid": False}
+    first_page = page
     runs, read = _page_mrz(scan, page)
     if read is None or not read.valid or not names_confirmed(read, runs):
         for closer in _closer_reads(scan, page):
@@ -344,6 +350,14 @@ def parse(scan: ScanInput) -> CardResult:
         repair_separator(read, runs)
         repair_names(read, page, runs)
         _fill_mrz(fields, extra, read)
+    mrz_fields = dict(fields)
     _fill_viz(page, fields)
+    if page is not first_page:
+        # The closer read has the better MRZ; a visual-zone value it missed may be on the first read.
+        first = dict(mrz_fields)
+        _fill_viz(first_page, first)
+        for key in VIZ_ONLY:
+            if not fields[key] and first[key]:
+                fields[key] = first[key]
     rate = page_rate(page, read.lines) if read and read.lines else page_rate(page)
     return CardResult(card=scan.card, fields=fields, rate=rate, extra=extra)
