@@ -101,17 +101,29 @@ def _only_fillers_overread(fit: _Fit, phrases: list[str]) -> bool:
     return set(overread) <= set(_FILLER_READS) and not set(fit.overread_words) & set(phrases)
 
 
+def _kept_letters(word: str, text: str) -> int:
+    """How many of ``word``'s characters ``text`` holds in order (longest common subsequence)."""
+    row = [0] * (len(text) + 1)
+    for ch in word:
+        prev_diag, row[0] = 0, 0
+        for j, tc in enumerate(text, 1):
+            prev_diag, row[j] = row[j], prev_diag + 1 if ch == tc else max(row[j], row[j - 1])
+    return row[-1]
+
+
 def _candidates(names: str, phrases: list[str]) -> list[str]:
-    """Names parts ``SURNAME<<GIVEN<NAMES`` from the printed phrases whose surname
-    starts the read (its first or second letter: the first may be lost), or from the read's own first
-    word (a surname the print's read missed) before printed given names."""
+    """Names parts ``SURNAME<<GIVEN<NAMES`` from the printed phrases (or, for the surname, the read's own
+    first word: a surname the print's read missed) that start the read, with given names it still holds
+    in order up to the letters it may have lost (cheap tests before the alignment)."""
     out = []
     own = re.match(r"[A-Z]{2,}", names)
     surnames = phrases + ([own.group()] if own and own.group() not in phrases else [])
     for surname in surnames:
         if not (names.startswith(surname[:2]) or names.startswith(surname[1:3])):
-            continue
-        out += [f"{surname}<<{given}" for given in phrases]  # LI<<LI: one phrase printed twice
+            continue  # its first or second letter starts the read (the first may be lost)
+        rest = names[max(0, len(surname) - MAX_LETTERS_LOST):]
+        out += [f"{surname}<<{given}" for given in phrases  # LI<<LI: one phrase printed twice
+                if _kept_letters(given, rest[: len(given) + 4]) >= len(given) - MAX_LETTERS_LOST]
     return [c.ljust(NAMES_LENGTH + MAX_COST, "<") for c in out if len(c) <= NAMES_LENGTH]
 
 
