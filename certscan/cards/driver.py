@@ -176,16 +176,31 @@ def _address(page: Page) -> str:
     floor = layout.find_label(page, stops)
     if floor is not None:  # the birth date's value can sit in the address column's path
         below = [ln for ln in below if ln.cy < floor.line.y0]
-    parts, used = [first], [anchor]
+    rows: list[Line] = []
     for ln in below:
         text = compact(ln.text)
         if _next_row(text, stops):
             break
         if not _ENGLISH.fullmatch(text):
-            parts.append(text)
-            used.append(ln)
+            rows.append(ln)
+    # a continuation line starts where the value starts; a box right of that (the next row's misread
+    # caption, 生日租) belongs only when it continues a line that does
+    start = _value_start(hit, anchor)
+    lines = [ln for ln in rows if ln.x0 <= start + 1.5 * anchor.height]
+    lines += [ln for ln in rows if ln not in lines and any(layout.same_row(ln, other) for other in lines)]
+    kept = list(lines)
+    lines.sort(key=lambda ln: (min(other.y0 for other in kept if layout.same_row(ln, other)), ln.x0))
+    parts = [first, *(compact(ln.text) for ln in lines)]
     address = fix_place_prefix(strip_punct(re.sub(r"(?i)address", "", "".join(parts))))
-    return repeated_name_repair(address, used)
+    return repeated_name_repair(address, [anchor, *lines])
+
+
+def _value_start(hit: layout.LabelHit, anchor: Line) -> float:
+    """Where the address's first line starts: its own box, or past the label merged into it."""
+    if anchor is not hit.line:
+        return anchor.x0
+    share = hit.end / max(1, len(compact(hit.line.text)))
+    return hit.line.x0 + share * (hit.line.x1 - hit.line.x0)
 
 
 def repeated_name_repair(address: str, lines: list[Line]) -> str:

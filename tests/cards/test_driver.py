@@ -270,3 +270,10 @@ def test_class_box_between_the_first_issue_and_the_validity_rows_when_its_label_
     assert driver._vehicle_type(page) == "C1"
     above = replaced(page, "C1", line("C1", 499, 300, 548))  # a code-like box on the address's rows
     assert driver._vehicle_type(above) == ""
+
+
+def test_address_continuation_starts_in_the_value_column_not_at_the_next_rows_caption() -> None:
+    page = replaced(front_page([]), "出生日期", line("生日租", 290, 355, 388))  # 出生日期 misread
+    assert driver._address(page) == "北京市东城区建国门内大街18号恒基中心1座"
+    split = replaced(page, "中心1座", line("中心", 151, 299, 220), line("1座", 260, 299, 326))
+    assert driver._address(split) == "北京市东城区建国门内大街18号恒基中心1座"
