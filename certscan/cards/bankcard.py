@@ -82,17 +82,19 @@ def bin_info(number: str) -> tuple[str, str]:
     return "", ""
 
 
-_SPECKS = set(".,·:;'`")
+_SPECKS = set(".,·:;'`+-_~")
 
 
 def _row_chars(row: list[Line]) -> list[CharCandidates]:
     """The row's characters, its boxes joined by a space (boxes of one row are the number's groups);
-    a dot or comma between digits is a speck of the card's print or of dirt, read as a gap."""
+    a dot, comma or dash between digits is a speck of the card's print or of dirt (or the remnant of a
+    digit two overlapping boxes share: ``43674`` | ``+ 2847``), read as a gap; a gap is one space."""
     out: list[CharCandidates] = []
     for ln in row:
-        if out:
-            out.append(_SPACE)
-        out.extend(_SPACE if c.best in _SPECKS else c for c in line_chars(ln))
+        for c in [_SPACE, *line_chars(ln)] if out else line_chars(ln):
+            c = _SPACE if c.best in _SPECKS or not c.best.strip() else c
+            if c is not _SPACE or (out and out[-1] is not _SPACE):
+                out.append(c)
     return out
 
 

@@ -15,10 +15,12 @@ from itertools import combinations, product
 
 from certscan.ocr.types import CharCandidates
 
-# Letters the recogniser returns for digits on printed numbers (alternatives are mapped the same way).
+# Letters the recogniser returns for digits on printed numbers (alternatives are mapped the same way),
+# and the full-width digits it also has as classes (０-９: a clean card's 6 read as ６ ended the number).
 DIGIT_MAP: dict[str, str] = {
     "O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1", "i": "1",
     "Z": "2", "z": "2", "S": "5", "s": "5", "G": "6", "b": "6", "B": "8", "g": "9", "q": "9",
+    **{chr(0xFF10 + d): str(d) for d in range(10)},
 }
 
 

@@ -59,3 +59,16 @@ def test_a_speck_read_as_a_dot_between_digits_is_a_gap() -> None:
     text = f"{NUMBER[:4]} {NUMBER[4:8]}.{NUMBER[8:]}"
     result = parse(scan("bank-card", [line(text, 100, 300, 700, 340)]))
     assert result.fields["bankCardNum"] == NUMBER
+
+
+def test_full_width_digits_are_digits() -> None:
+    wide = "".join(chr(0xFF10 + int(d)) if i % 5 == 2 else d for i, d in enumerate(NUMBER))
+    result = parse(scan("bank-card", [line(wide, 100, 300, 700, 340)]))
+    assert result.fields["bankCardNum"] == NUMBER
+
+
+def test_overlapping_boxes_sharing_a_digits_remnant() -> None:
+    # the detector's second box starts inside the first's last digit, read as '+' and a space
+    lines = [line(NUMBER[:5], 100, 300, 260, 340), line("+ " + NUMBER[5:10], 240, 300, 420, 340),
+             line(NUMBER[10:], 440, 300, 640, 340)]
+    assert parse(scan("bank-card", lines)).fields["bankCardNum"] == NUMBER
