@@ -94,6 +94,13 @@ def plate_number(text: str) -> str:
     # they are 1 and 0, which the repair would count as changes (豫JOONO5: three).
     s = [c.translate(_DIGIT_NOT_LETTER) if not (i and s[i - 1] in plate_rules.PROVINCES) else c
          for i, c in enumerate(s)]
+    at = next((i for i, c in enumerate(s) if c in plate_rules.PROVINCES), -1)
+    stroke, jay = s[at : at + 1] + s[at + 2 :], [*s[at : at + 1], "J", *s[at + 2 :]]
+    if (0 <= at < len(s) - 1 and s[at + 1] in "I|" and plate_rules.is_valid("".join(stroke))
+            and not plate_rules.is_valid("".join(jay))):
+        # a stroke of the province read as a character (川IT6F36E: 川T6F36E), not the office letter J,
+        # which would make a plate of the whole read (浙ID77335: 浙JD77335)
+        s = stroke
     fixed = plate_repair([(c, ()) for c in s])
     return fixed[0] if fixed else "".join(s)
 
@@ -251,9 +258,10 @@ def plate_by_alternatives(page: Page) -> str:
     return ""
 
 
-def page_plate(page: Page, value: str) -> str:
+def page_plate(page: Page, value: str, max_repairs: int = 1) -> str:
     """The plate after its label (with the recogniser's alternatives when the plain read breaks the
-    rules), else the most prominent plate-shaped text on the page."""
+    rules), else the most prominent plate-shaped text on the page made valid by at most
+    ``max_repairs`` changes."""
     number = plate_number(value)
     if plate_rules.is_valid(number):
         return number
@@ -262,7 +270,8 @@ def page_plate(page: Page, value: str) -> str:
         return number
     # Military vehicles carry no civil licence: two letters and digits here are an engine number or VIN.
     # Two changes make a plate of most codes (the model's MRRSAOST0 → 京RSA0ST): one at most here.
-    reads = [r for r in read_plates(page) if plate_rules.kind(r.number) != "military" and r.repairs <= 1]
+    reads = [r for r in read_plates(page)
+             if plate_rules.kind(r.number) != "military" and r.repairs <= max_repairs]
     return reads[0].number if reads else number
 
 

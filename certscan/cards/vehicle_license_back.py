@@ -8,11 +8,13 @@ inspection record (which ends with the plate's first two characters) repair each
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from certscan.cards import layout, reread
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.driver import without_red
+from certscan.cards.plate import read_plates
 from certscan.cards.readers import page_rate
 from certscan.cards.text import compact
 from certscan.cards.vehicle_license import (
@@ -31,8 +33,9 @@ BACK_LABELS = ["号牌号码", "档案编号", "核定载人数", "总质量", "
 _DIMENSIONS = re.compile(r"(\d{3,5})\D{1,3}?(\d{3,5})\D{1,3}?(\d{3,5})")
 
 
-# The g of kg is often blurred into E, 9 or lost: a k right after the digits is enough.
-_MASS = re.compile(r"(?<!\d)(\d{2,6})\s*[kK](?:[gG9eE]|$)")
+# The g of kg is often blurred into E, 9 or lost: a k right after the digits is enough; so is a g ending
+# the text (3432g: the k lost).
+_MASS = re.compile(r"(?<!\d)(\d{2,6})\s*(?:[kK](?:[gG9eE]|$)|[gG]$)")
 
 
 def _mass(text: str) -> str:
@@ -99,7 +102,14 @@ def dimensions(text: str) -> dict[str, int | str]:
 def _back_fallbacks(page: Page, fields: dict[str, Any]) -> None:
     """Fields whose label was not read, found by the shape of their value alone."""
     texts = [compact(ln.text) for ln in page.lines]
-    fields["plateNum"] = page_plate(page, fields["plateNum"])
+    # Row neighbours on the 副页 (a caption's remnant and a mass or the file number) make a plate with
+    # one change too often: a page-wide plate is taken only as read.
+    fields["plateNum"] = page_plate(page, fields["plateNum"], max_repairs=0)
+    if not plate_rules.is_valid(fields["plateNum"]):  # the plate's own row, the top one: one change
+        top = layout.group_rows(page)[:1]
+        plates = [r.number for r in read_plates(replace(page, lines=top[0] if top else []))
+                  if plate_rules.kind(r.number) != "military" and r.repairs <= 1]
+        fields["plateNum"] = plates[0] if plates else fields["plateNum"]
     if not fields["fileNum"]:
         twelve = [d for t in texts for d in re.findall(r"(?<!\d)\d{12}(?!\d)", t)]
         fields["fileNum"] = twelve[0] if len(twelve) == 1 else ""
@@ -117,11 +127,24 @@ def _back_fallbacks(page: Page, fields: dict[str, Any]) -> None:
         masses = [_mass(ln.text) for ln in left if _mass(ln.text)]
         fields["unladenMass"] = masses[0] if len(masses) == 1 else ""
     record = fields["inspectionRecord"]
-    if not record.startswith("检验有效期至"):
-        found = [t for t in texts if "有效期至" in t]
-        # The record is always printed as 检验有效期至…: a read that lost 检验 is completed.
-        record = "检验有效期至" + found[0].split("有效期至", 1)[1] if found else record
+    if not _RECORD_FORMAT.fullmatch(record):
+        found = [r for t in [record, *texts] if (r := inspection_record(t))]
+        record = found[0] if found else record
     fields["inspectionRecord"] = record
+
+
+_RECORD_FORMAT = re.compile(r"检验有效期至\d{4}年\d{2}月\w{0,3}")
+# The only year-and-month on the page: 2027年01月, or with 年 read as 月 or lost, and the plate's head
+_RECORD = re.compile(r"(?<!\d)((?:19|20)\d{2})[年月]?(\d{1,2})月(\w{0,3})$")
+
+
+def inspection_record(text: str) -> str:
+    """The record as printed (检验有效期至2027年01月辽F) from a read of its year and month, whatever
+    became of its words (期至2027月01月, 禁效期些2010年11月过); "" without one."""
+    m = _RECORD.search(compact(text))
+    if m is None or not 1 <= int(m.group(2)) <= 12:
+        return ""
+    return f"检验有效期至{m.group(1)}年{int(m.group(2)):02d}月{m.group(3)}"
 
 
 def _serial_left_of(page: Page, file_num: str) -> str:

@@ -287,3 +287,28 @@ def test_dates_stay_in_their_cells() -> None:
     # both labels unread, one date readable: its side of the card says which it is
     lone = Page(width=880, height=600, lines=[line("住址", 58, 241, 106), line("2006-12-16", 592, 479, 745)])
     assert parser._bottom_dates(lone, "", "") == ("", "2006-12-16")
+
+
+def test_plate_read_with_a_stroke_of_its_province_or_letters_for_digits() -> None:
+    assert parser.plate_number("川IT6F36E") == "川T6F36E"  # 川's last stroke read as I
+    assert parser.plate_number("浙ID77335") == "浙JD77335"  # the whole read is a plate with J
+    assert parser.plate_number("豫JOONO5") == "豫J00N05"  # no plate prints O: past the letter, 0
+
+
+def test_caption_remnants_are_no_values() -> None:
+    assert parser.without_caption_tail("号长安牌CER7134C", "品牌型号") == "长安牌CER7134C"
+    assert parser.without_caption_tail("人王文", "所有人") == "王文"
+    assert parser.without_caption_tail("长安牌CER7134C", "品牌型号") == "长安牌CER7134C"
+    address = line("河南省漯河市春晖路8号", 172, 233, 818)
+    page = Page(width=880, height=600, lines=[line("住验", 58, 241, 106), address])
+    assert parser.cell_value(page, "住址", parser.FRONT_LABELS) == "河南省漯河市春晖路8号"
+
+
+def test_inspection_record_from_its_year_and_month() -> None:
+    assert back.inspection_record("期至2027月01月") == "检验有效期至2027年01月"
+    assert back.inspection_record("禁效期些2010年11月过") == "检验有效期至2010年11月过"
+    assert back.inspection_record("检验有效期至2018年10月藏T") == "检验有效期至2018年10月藏T"
+    assert back.inspection_record("4546×1710×1427mm") == ""
+    assert back.inspection_record("2010年13月") == ""
+    assert back._mass("3432g") == "3432kg"  # the k lost
+    assert back._mass("3432") == ""
