@@ -118,8 +118,18 @@ def _match(text: str, names: list[str]) -> tuple[str, int] | None:
     near |= {(n, len(n) - 1) for n in names if len(n) >= 3 and _one_dropped(text[: len(n) - 1], n)}
     # A value ending in a long name that lost its last character (锡林郭勒盟 read as 锡林郭勒).
     near |= {(n, len(text)) for n in names if len(n) >= 4 and text == n[:-1]}
+    if not near:
+        # A two-character name (莒县) with its level character read, when no longer name is near: its
+        # other character is the slip (水县 is 涞水县 with a character lost, not 易县).
+        near = {(n, 2) for n in names if len(n) == 2 and n[1] in "县区市旗" and text[1:2] == n[1]
+                and _one_off(text[:2], n) and text[:2] not in _all_names()}
     if len(near) == 1:
         return near.pop()
+    # one slip in a long name outweighs one in a short one (恩施土家族苗族白治州: 恩施土 is also one
+    # character from 恩施市, but ten characters agree with the prefecture)
+    longest = sorted(near, key=lambda found: -len(found[0]))
+    if len(longest) > 1 and len(longest[0][0]) >= 5 and len(longest[0][0]) > len(longest[1][0]):
+        return longest[0]
     return None if near else _long_match(text, names)
 
 

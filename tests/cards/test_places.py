@@ -43,3 +43,15 @@ def test_a_long_autonomous_name_read_with_two_slips_is_repaired() -> None:
 def test_a_value_ending_in_a_name_that_lost_its_last_character() -> None:
     assert fix_place_prefix("内蒙古自治区锡林郭勒") == "内蒙古自治区锡林郭勒盟"
     assert fix_place_prefix("内蒙古自治区锡林郭勒路") == "内蒙古自治区锡林郭勒路"
+
+
+def test_a_slip_in_a_long_name_wins_over_one_in_a_short_name_it_begins_like() -> None:
+    # 恩施土 is one character from 恩施市 too; ten characters agree with the prefecture
+    read = "湖北省恩施土家族苗族白治州来风县大营镇"
+    assert fix_place_prefix(read) == "湖北省恩施土家族苗族自治州来凤县大营镇"
+
+
+def test_a_two_character_county_with_its_level_character_read() -> None:
+    assert fix_place_prefix("山东省日照市昌县新华东路373号") == "山东省日照市莒县新华东路373号"
+    assert fix_place_prefix("山东省日照市昌平路3号") == "山东省日照市昌平路3号"  # no county named
+    assert fix_place_prefix("河北省保定市水县梨园街道") == "河北省保定市涞水县梨园街道"  # 涞 lost, not 易县
