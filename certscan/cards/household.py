@@ -22,10 +22,17 @@ from collections.abc import Sequence
 import numpy as np
 
 from certscan.cards.base import CardResult, ScanInput
-from certscan.cards.household_values import VOCABULARIES, birthday_from_number, page_id_number, snap_word
+from certscan.cards.household_reread import HEAD_CHECKS, RESIDENT_CHECKS, closer_if_failed
+from certscan.cards.household_values import (
+    VOCABULARIES,
+    birthday_from_number,
+    migrations_by_content,
+    page_id_number,
+    snap_word,
+)
 from certscan.cards.idcard import ETHNIC_GROUPS, number_valid
 from certscan.cards.ink import drop_red_lines
-from certscan.cards.labelled import Fields, LabelSet, pieces
+from certscan.cards.labelled import Fields, LabelSet, pieces, same_row
 from certscan.cards.places import fix_place_prefix
 from certscan.cards.readers import page_rate
 from certscan.cards.table import Cell, cell_crops, find_grid, grid_values
@@ -104,11 +111,15 @@ _ID_SWAPS = {"0": "86", "1": "7", "3": "8", "5": "6", "6": "058", "7": "1", "8":
 
 
 def parse_head(scan: ScanInput) -> CardResult:
-    return parse_head_page(scan.engine.read(scan.image), scan.image, scan.engine)
+    page = scan.engine.read(scan.image)
+    return closer_if_failed(parse_head_page(page, scan.image, scan.engine), page, scan, parse_head_page,
+                            HEAD_CHECKS)
 
 
 def parse_resident(scan: ScanInput) -> CardResult:
-    return parse_resident_page(scan.engine.read(scan.image), scan.image, scan.engine)
+    page = scan.engine.read(scan.image)
+    return closer_if_failed(parse_resident_page(page, scan.image, scan.engine), page, scan,
+                            parse_resident_page, RESIDENT_CHECKS)
 
 
 def _values(page: Page, labels: LabelSet, image: np.ndarray | None, engine: OcrEngine | None = None,
@@ -153,6 +164,12 @@ def _stamp_cell(fields: Fields) -> str:
     anchor = fields.label("undertaker")
     if anchor is not None and len(anchor.rest) == 1 and len(parts) > 1 and len(parts[1].text) >= 2:
         parts = parts[1:]
+    if not parts and anchor is not None and not anchor.rest:
+        # the cell's filter drops faint short reads (seal characters across a cell), but the small red
+        # name stamp reads faint too: a name of 2-4 characters right against the caption is it
+        parts = [p for p in fields.parts if p.key is None and same_row(p, anchor)
+                 and -0.5 * anchor.height <= p.x0 - anchor.x1 <= anchor.height
+                 and re.fullmatch(r"[\u4e00-\u9fff]{2,4}", p.text)][:1]
     return strip_punct("".join(p.text for p in parts))
 
 
@@ -212,6 +229,8 @@ def parse_resident_page(page: Page, image: np.ndarray | None = None,
     for key in out:
         if key in v:
             out[key] = v[key]
+    out["migrationDate1"], out["migrationDate2"] = migrations_by_content(
+        out["migrationDate1"], out["migrationDate2"], page.lines)
     for key in ("migrationDate1", "migrationDate2"):
         out[key] = migration(out[key])
     for key in ("birthPlace", "hometown", "otherAddress"):
@@ -249,8 +268,9 @@ def migration(text: str) -> str:
     if not re.search(r"\d", text) and len(text) <= 2:
         return ""
     text = re.sub(r"^\D{1,2}(?=\d{4}年)", "", text)  # ink before the date: the caption's or a speck
-    if "迁来" in text:  # the printed text ends there; anything after is a neighbour's ink
-        text = text[: text.index("迁来") + 2]
+    came = re.search(r"[迁过送旺]来", text)
+    if came:  # the printed text ends there (迁 misread or not); anything after is a neighbour's ink
+        text = text[: came.start()] + "迁来"
     m = _MIGRATION.match(text)
     if not m or not m["by"]:
         return text

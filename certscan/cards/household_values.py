@@ -12,9 +12,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from certscan.cards.idcard import ID_ALPHABET, number_valid
+from certscan.cards.layout import group_rows
 from certscan.cards.readers import char_runs, line_chars
 from certscan.cards.text import compact
 from certscan.checks import idnumber
@@ -89,3 +91,45 @@ def birthday_from_number(read_date: str, number: str) -> str:
     if len(read_date) == len(born) and sum(a != b for a, b in zip(read_date, born, strict=True)) <= 2:
         return born
     return read_date
+
+
+_MIGRATION_VALUE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日?由")
+
+
+def _same_value(read: str, line_text: str) -> bool:
+    return bool(read) and (read in line_text or line_text in read)
+
+
+def migrations_by_content(moved_to_address: str, moved_to_city: str,
+                          lines: Sequence[Line]) -> tuple[str, str]:
+    """(何时由何地迁来本址, 何时由何地迁来本市(县)) with either left unread (its caption and rules lost to
+    blur) filled from the lines that read as a migration (``1994年12月09日由…``): the one beside a
+    remnant of its caption (``也迁来本址``, ``市(县)``), or, both unread and exactly two such lines, by the
+    form's order (本市(县) above 本址). A single line with no caption is left out: either could be it."""
+    if moved_to_address and moved_to_city:
+        return moved_to_address, moved_to_city
+    found = {"address": moved_to_address, "city": moved_to_city}
+    loose: list[str] = []
+    for row in group_rows(list(lines)):
+        for i, ln in enumerate(row):
+            text = compact(ln.text)
+            start = _MIGRATION_VALUE.search(text)
+            if start is None or start.start() > 3:
+                continue
+            value = text[start.start():]
+            caption = "".join(compact(other.text) for other in row[:i]) + text[: start.start()]
+            key = "address" if caption.endswith("本址") else ""
+            key = "city" if re.search(r"本市|市\(县\)|县\)$", caption) else key
+            other = "city" if key == "address" else "address"
+            if key and not found[key] and _same_value(found[other], value):
+                # given to the other caption (its own caption unread, the other's band reaching it)
+                found[key], found[other] = value, ""
+            elif any(_same_value(v, value) for v in found.values()):
+                continue  # read in its cell already
+            elif key and not found[key]:
+                found[key] = value
+            elif not key:
+                loose.append(value)
+    if not any(found.values()) and len(loose) == 2:
+        found["city"], found["address"] = loose
+    return found["address"], found["city"]

@@ -167,3 +167,20 @@ def test_a_name_ending_in_one_read_as_dashes() -> None:
 def test_migration_end_read_as_a_look_alike() -> None:
     assert household.migration("2016年08月25日由北京市大兴区金融南路196号迁莱") == \
         "2016年08月25日由北京市大兴区金融南路196号迁来"
+
+
+def test_migration_end_misread_with_seal_ink_after_it() -> None:
+    # 迁来 read as 过来, then characters of the 户口专用章 seal stamped over the cell's end
+    assert household.migration("2020年09月10日由重庆市大渡口区春晖大道357号过来专用脖") == \
+        "2020年09月10日由重庆市大渡口区春晖大道357号迁来"
+
+
+def test_a_faint_name_stamp_right_against_its_caption_is_the_undertaker() -> None:
+    lines = [line("户别", 110, 220, 170), line("家庭户", 250, 220, 350), line("户主姓名", 680, 220, 800),
+             line("李明", 880, 220, 950), line("承办人签章：", 790, 500, 980),
+             Line(text="钟涛", box=line("钟涛", 985, 500, 1045).box, confidence=0.46),  # the red stamp
+             Line(text="国", box=line("国", 1300, 500, 1330).box, confidence=0.4)]  # the round seal's ink
+    head = Page(width=1500, height=1050, lines=lines)
+    assert household.parse_head_page(head).fields["undertaker"] == "钟涛"
+    lines[5] = Line(text="钟涛", box=line("钟涛", 1200, 500, 1260).box, confidence=0.46)  # far off: a seal's
+    assert household.parse_head_page(head).fields["undertaker"] == ""

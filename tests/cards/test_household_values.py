@@ -12,6 +12,7 @@ from certscan.cards.household_values import (
     RELATION,
     RELIGION,
     birthday_from_number,
+    migrations_by_content,
     page_id_number,
     snap_word,
 )
@@ -96,3 +97,22 @@ def test_a_cell_holding_ink_is_read_whole_as_one_line() -> None:
     assert page_id_number("44080419450", lines) == ID
     blank = np.full((200, 600, 3), 245, dtype=np.uint8)
     assert household._reread_cell(blank, Page(width=600, height=200), reader, cell) == []  # type: ignore[arg-type]
+
+
+CITY = "1994年12月09日由湖北省武汉市汉南区迁来"
+ADDRESS = "1994年12月09日由湖北省武汉市汉南区黄河路637号迁来"
+
+
+def test_migrations_whose_captions_are_lost_are_read_by_content() -> None:
+    # both captions lost to blur: two migration lines, in the form's order (本市(县) above 本址)
+    lines = [line("何", 80, 400), line(CITY, 400, 400), line(ADDRESS, 400, 460)]
+    assert migrations_by_content("", "", lines) == (ADDRESS, CITY)
+    # one line and no caption: either could be it
+    assert migrations_by_content("", "", [line(ADDRESS, 400, 460)]) == ("", "")
+    # a remnant of its caption on its row says which
+    remnant = [line("也迁来本址", 80, 460), line(ADDRESS, 400, 460)]
+    assert migrations_by_content("", "", remnant) == (ADDRESS, "")
+    # read under the other caption (its own unread): moved to the one its row names
+    assert migrations_by_content(CITY, "", [line("市(县)", 300, 400), line(CITY, 400, 400)]) == ("", CITY)
+    # both read in their cells: unchanged
+    assert migrations_by_content(ADDRESS, CITY, lines) == (ADDRESS, CITY)

@@ -1,0 +1,118 @@
+"""A household register page read a second time when its first read fails the page.
+
+A page photographed small in a large frame (or blurred) is seen by the detector at a few pixels a row:
+captions are misread (姓名 → 姓荐) or never boxed, and whole pages come back empty. That is cheap to tell
+from the parsed values: a name of two to four characters, a citizen number passing its check digit,
+dates that parse, an ethnic group, a word of the register's closed lists. When at least ``MIN_FAILED`` of
+these checks fail, the page is read once more: cut out under its printed title and enlarged
+(``certscan.cards.reread``), or, when not even the title was read, turned the other way up (a blurred
+photo leaves the engine's orientation probe unsure). The read passing more checks is kept (the second on
+a tie); a value failing its check (or, unchecked, left unread) is taken from the other read when that
+one passes (or has it). One extra OCR pass, only on a failed page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
+
+from certscan.cards import reread
+from certscan.cards.base import CardResult, ScanInput
+from certscan.cards.household_values import RELATION
+from certscan.cards.idcard import ETHNIC_GROUPS, number_valid
+from certscan.cards.text import compact
+from certscan.ocr.engine import OcrEngine
+from certscan.ocr.types import Line, Page
+
+PageParser = Callable[[Page, np.ndarray | None, OcrEngine | None], CardResult]
+
+# checks failing on a page that was read whole are rare (a faint stamp, an unusual relation); two or more
+# failing mean the page itself was not read
+MIN_FAILED = 2
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TITLE = re.compile(r"常住人口|人口登记|登记[卡簿]|户口[簿薄]")
+
+
+def _person(value: str) -> bool:
+    return bool(re.fullmatch(r"[\u4e00-\u9fff·]{2,5}", value))
+
+
+def _date(value: str) -> bool:
+    return bool(_ISO_DATE.fullmatch(value))
+
+
+RESIDENT_CHECKS: reread.Checks = {
+    "name": _person,
+    "relationTo": lambda value: value in RELATION,
+    "nation": lambda value: value.endswith("族") and value[:-1] in ETHNIC_GROUPS,
+    "idNumber": number_valid,
+    "birthday": _date,
+    "registerDate": _date,
+    "undertaker": _person,
+}
+
+HEAD_CHECKS: reread.Checks = {
+    "householdType": lambda value: value in ("家庭户", "集体户"),
+    "houseHolder": _person,
+    "householdNumber": lambda value: bool(re.fullmatch(r"\d{6,}", value)),
+    "address": lambda value: len(value) >= 6,
+    "issueDate": _date,
+    "undertaker": _person,
+}
+
+
+def _title(page: Page) -> Line | None:
+    titles = [ln for ln in page.lines if _TITLE.search(compact(ln.text))]
+    return max(titles, key=lambda ln: ln.x1 - ln.x0) if titles else None
+
+
+def card_region(page: Page) -> np.ndarray | None:
+    """The page's quad in page coordinates: from its title when read (both pages' tables are at most
+    about 20 title heights wide, centred under it, and 12 tall; the title's width depends on the page
+    and on how much of it was read), else around every box found."""
+    title = _title(page)
+    if title is None:
+        return reread.around_lines(page, pad=0.3)
+    h, cx = title.y1 - title.y0, (title.x0 + title.x1) / 2
+    return reread.clipped_quad(page, cx - 11 * h, title.y0 - 2 * h, cx + 11 * h, title.y1 + 14 * h)
+
+
+def closer_if_failed(first: CardResult, page: Page, scan: ScanInput, parse: PageParser,
+                     checks: reread.Checks) -> CardResult:
+    """``first`` unless at least ``MIN_FAILED`` of ``checks`` fail on it; then the card read again cut
+    out and enlarged (or, when the first read boxed next to nothing, the whole photo read with a closer
+    detector), the two reads merged value by value."""
+    failed = len(checks) - reread.passed(first.fields, checks)
+    if failed < MIN_FAILED:
+        return first
+    card: np.ndarray | None = None
+    if _title(page) is None:
+        # not even the title read: the page was likely turned the wrong way up (a blurred photo leaves
+        # the engine's orientation probe unsure, and unsure it keeps the photo as given)
+        card = np.ascontiguousarray(np.rot90(scan.image, 2))
+        again_page: Page | None = scan.engine.read(card)
+    elif len(page.lines) >= reread.FEW_LINES:
+        card = reread.enlarged_card(scan.image, page, card_region(page))
+        again_page = scan.engine.read(card) if card is not None else None
+    else:
+        card = scan.image
+        again_page = reread.read_closer(scan.engine, scan.image)
+    if again_page is None or card is None:
+        return first
+    again = parse(again_page, card, scan.engine)
+    if reread.passed(again.fields, checks) >= len(checks) - failed:
+        kept, other = again, first
+    else:
+        kept, other = first, again
+    fields = dict(kept.fields)
+    for key, value in fields.items():
+        # a value failing its check, or one no check judges left unread, is the other read's if that
+        # one passes (unchecked: was read at all)
+        check = checks.get(key, bool)
+        if not check(value) and check(other.fields.get(key, "")):
+            fields[key] = other.fields[key]
+    return replace(kept, fields=fields)
