@@ -2,12 +2,12 @@
 
 Front: 证号 (an ID number), 姓名, 住址 (may wrap onto a second line), 准驾车型, and the validity in either
 generation: ``有效起始日期 D`` + ``有效期限 6年/10年/长期`` (the end date is computed: start + period) or
-``有效期限 D1 至 D2``. Back / 副页: the 12-digit 档案编号, also when the photo shows both pages open.
+``有效期限 D1 至 D2`` (``driver_validity``). Back / 副页: the 12-digit 档案编号, also when the photo shows
+both pages open.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import numpy as np
@@ -15,11 +15,12 @@ import numpy as np
 from certscan.cards import layout
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.driver_reread import better_fields
+from certscan.cards.driver_validity import dates_in, validity
 from certscan.cards.places import fix_place_prefix
 from certscan.cards.readers import page_rate
-from certscan.cards.text import compact, find_dates, is_long_term, strip_punct, to_digits
+from certscan.cards.text import compact, find_dates, strip_punct, to_digits
 from certscan.checks import idnumber
-from certscan.constants import LONG_TERM, empty_fields
+from certscan.constants import empty_fields
 from certscan.ocr.recognize import crop_quad
 from certscan.ocr.types import Line, Page
 
@@ -40,24 +41,6 @@ _CLASS_TOKEN = re.compile(r"[ABC][1-6]|[DEFMNP]")
 _CLASS_DIGIT = str.maketrans(
     {"L": "1", "I": "1", "l": "1", "|": "1", "Z": "2", "A": "4", "S": "5", "G": "6", "O": "0"}
 )
-
-
-def dates_in(text: str, long_term: bool = False) -> list[str]:
-    """``find_dates`` over text whose boxes OCR merged: a value glued to the next label or to 至
-    (``2009-06-17有效期限``, ``2013-12-03至2019-12-03``) still ends its date."""
-    text = re.sub(r"(\d)(?=[\u4e00-\u9fff])", r"\1 ", text)
-    # one separator lost (202411-03, 2024-1103): the other one still fixes where month and day sit
-    text = re.sub(r"(?<!\d)((?:19|20)\d{2})(\d{2})-(\d{2})(?!\d)", r"\1-\2-\3", text)
-    text = re.sub(r"(?<!\d)((?:19|20)\d{2})-(\d{2})(\d{2})(?!\d)", r"\1-\2-\3", text)
-    return find_dates(text, long_term=long_term)
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    """``day`` moved by whole years (29 February → 28 February)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def _id_number(page: Page) -> str:
@@ -315,111 +298,10 @@ def _class_box(page: Page) -> str:
     return between[0] if len(between) == 1 else ""
 
 
-def _text_after(page: Page, labels: list[str]) -> str:
-    """The label's own line after the label plus the lines right of it on its row."""
-    hit = layout.find_label(page, labels)
-    if hit is None:
-        return ""
-    return hit.rest + "".join(compact(ln.text) for ln in layout.right_of(page, hit.line, min_overlap=0.3))
-
-
-_PERIOD = re.compile(r"(?<!\d)(?:6|10)年$|长期$")
-
-
-def _row_left_of(page: Page, anchor: str | Line) -> str:
-    """The text left of a label (or line) on its row, when it holds a date (the older card's start)."""
-    if isinstance(anchor, str):
-        hit = layout.find_label(page, anchor)
-        if hit is None:
-            return ""
-        anchor = hit.line
-    row = [ln for ln in page.lines if layout.same_row(ln, anchor, 0.3) and ln.cx < anchor.x0]
-    text = "".join(compact(ln.text) for ln in sorted(row, key=lambda ln: ln.x0))
-    return text if dates_in(text) else ""
-
-
-def _partial_date(text: str, month_day: str) -> str:
-    """``2009-03-3`` (a digit lost to OCR) completed with the first-issue date's month and day."""
-    m = re.search(r"((?:19|20)\d{2})[-.年/]?(\d{1,2})", text)
-    if not m or not month_day or int(m.group(2)) != int(month_day[:2]):
-        return ""
-    return f"{m.group(1)}-{month_day}"
-
-
-def _validity(page: Page) -> tuple[str, str]:
-    first_issue = dates_in(_text_after(page, ["初次领证日期"]))
-    month_day = first_issue[0][5:] if first_issue else ""
-    start_text = _text_after(page, ["有效起始日期", "有效起始"])
-    period_text = _text_after(page, ["有效期限"])
-    if not start_text and "至" not in period_text and re.search(r"年|长|長", period_text):
-        start_text = _row_left_of(page, "有效期限")  # older card whose 有效起始日期 label was misread
-    if not start_text and not period_text:  # neither label read: the row that ends in "6年/10年/长期"
-        found = next(((ln, m) for ln in page.lines if (m := _PERIOD.search(compact(ln.text)))), None)
-        if found is not None:
-            start_text = _row_left_of(page, found[0])
-            period_text = found[1].group() if start_text else ""
-    if start_text:  # older card: start date + period
-        dates = dates_in(start_text)
-        start = dates[0] if dates else _partial_date(start_text, month_day)
-        if re.search(r"\d{4}\D\d{1,2}\D\d(?!\d)", start_text) and month_day and start[5:] != month_day:
-            start = _partial_date(start_text, month_day) or start  # a zero-padded day lost its last digit
-        period_text = period_text or start_text
-        if is_long_term(period_text):
-            return start, LONG_TERM if start else ""
-        years = re.search(r"(\d{1,2})\s*年", period_text)
-        if start and years:
-            return start, add_years(dt.date.fromisoformat(start), int(years.group(1))).isoformat()
-        later = [d for d in dates_in(period_text) if d != start]
-        return start, later[0] if later else ""
-    if not period_text:  # labels not read: the line that prints "D1 至 D2"
-        period_text = next((ln.text for ln in page.lines if "至" in ln.text and dates_in(ln.text)), "")
-    dates = dates_in(period_text, long_term=True)  # newer card: D1 至 D2
-    start = dates[0] if dates else ""
-    end = dates[1] if len(dates) > 1 else ""
-    if start and not end:
-        years = re.search(r"(\d{1,2})\s*年", period_text)
-        end = add_years(dt.date.fromisoformat(start), int(years.group(1))).isoformat() if years else ""
-    return period_pair(start, end, first_issue[0] if first_issue else "")
-
-
-# a first licence runs 6 years, a renewed one 10 (then 长期, which prints no end date)
-FIRST_PERIOD, RENEWED_PERIOD = 6, 10
-
-
-def period_pair(start: str, end: str, first_issue: str = "") -> tuple[str, str]:
-    """A start date read on or after its end date (2072-10-15 至 2028-10-15, 2022-12-11 至 2022-12-11)
-    is impossible: the period is 6 or 10 years, so one of the two was misread. Of the pairs a 6- or
-    10-year period makes from either date (a start no later than today, not before a first issue in
-    the past), the one differing from the read in the fewest digits (at most two) is taken; between
-    equally close pairs the licence's own period decides (6 years from the first issue, 10 after a
-    renewal), else the dates stay as read."""
-    day = r"\d{4}-\d{2}-\d{2}"
-    if not (re.fullmatch(day, start) and re.fullmatch(day, end)) or start < end:
-        return start, end
-    first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
-    pairs = {(add_years(last, -years).isoformat(), end, years) for years in (FIRST_PERIOD, RENEWED_PERIOD)}
-    pairs |= {(start, add_years(first, years).isoformat(), years) for years in (FIRST_PERIOD, RENEWED_PERIOD)}
-    today = dt.date.today().isoformat()
-    earliest = first_issue if re.fullmatch(day, first_issue) and first_issue <= today else ""
-    pairs = {pair for pair in pairs if earliest <= pair[0] <= today}
-
-    def digits_off(pair: tuple[str, str, int]) -> int:
-        return sum(a != b for a, b in zip(pair[0] + pair[1], start + end, strict=True))
-
-    def own_period(pair: tuple[str, str, int]) -> bool:
-        return pair[2] == (FIRST_PERIOD if pair[0] == earliest else RENEWED_PERIOD)
-
-    closest = min(map(digits_off, pairs), default=3)
-    best = [pair for pair in pairs if digits_off(pair) == closest]
-    if len(best) > 1 and earliest:
-        best = [pair for pair in best if own_period(pair)]
-    return (best[0][0], best[0][1]) if len(best) == 1 and closest <= 2 else (start, end)
-
-
 def front_fields(page: Page) -> dict[str, str]:
     """The main page's contract fields from one read of it."""
     fields: dict[str, str] = empty_fields("driver-license-front")
-    start, end = _validity(page)
+    start, end = validity(page)
     fields.update(
         name=_name(page),
         number=_id_number(page),

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from bench.synth.cards import driver as driver_renderer
-from certscan.cards import driver
+from certscan.cards import driver, driver_validity
 from certscan.constants import LONG_TERM
 from certscan.ocr.types import Line, Page
 
@@ -51,7 +51,7 @@ def front_page(validity: list[Line]) -> Page:
 
 def test_older_card_end_date_is_start_plus_period() -> None:
     page = front_page([line("有效起始日期2016-06-30", 53, 544, 400), line("有效期限10年", 440, 544, 620)])
-    assert driver._validity(page) == ("2016-06-30", "2026-06-30")
+    assert driver_validity.validity(page) == ("2016-06-30", "2026-06-30")
 
 
 def test_older_card_long_term() -> None:
@@ -63,12 +63,12 @@ def test_older_card_long_term() -> None:
             line("长期", 560, 544, 620),
         ]
     )
-    assert driver._validity(page) == ("2016-06-30", LONG_TERM)
+    assert driver_validity.validity(page) == ("2016-06-30", LONG_TERM)
 
 
 def test_newer_card_prints_both_dates() -> None:
     page = front_page([line("有效期限", 53, 544, 154), line("2020-06-30至2026-06-30", 188, 549, 526)])
-    assert driver._validity(page) == ("2020-06-30", "2026-06-30")
+    assert driver_validity.validity(page) == ("2020-06-30", "2026-06-30")
 
 
 def test_start_date_that_lost_its_last_digit_is_completed_from_first_issue() -> None:
@@ -79,7 +79,7 @@ def test_start_date_that_lost_its_last_digit_is_completed_from_first_issue() -> 
             line("6年", 313, 544, 351),
         ]
     )
-    assert driver._validity(page) == ("2016-06-30", "2022-06-30")
+    assert driver_validity.validity(page) == ("2016-06-30", "2022-06-30")
 
 
 def test_front_fields_from_labels() -> None:
@@ -108,7 +108,7 @@ def test_vehicle_class_under_a_half_read_label() -> None:
 def test_older_card_start_date_left_of_the_period_when_its_label_was_misread() -> None:
     page = front_page([line("存政起拍日用", 53, 544, 200), line("2016-06-30", 230, 544, 400),
                        line("有效期长期", 440, 544, 620)])
-    assert driver._validity(page) == ("2016-06-30", LONG_TERM)
+    assert driver_validity.validity(page) == ("2016-06-30", LONG_TERM)
 
 
 def test_address_stops_at_the_birth_row_even_when_its_label_is_misread() -> None:
@@ -137,12 +137,12 @@ def test_address_band_under_the_name_row_when_sex_and_address_labels_are_misread
 def test_older_card_when_neither_validity_label_was_read() -> None:
     page = front_page([line("新效社给日购", 53, 544, 200), line("2016-06-30", 230, 544, 400),
                        line("有效装质 10年", 440, 544, 620)])
-    assert driver._validity(page) == ("2016-06-30", "2026-06-30")
+    assert driver_validity.validity(page) == ("2016-06-30", "2026-06-30")
 
 
 def test_date_that_lost_one_separator() -> None:
-    assert driver.dates_in("202411-03至2030-11-03") == ["2024-11-03", "2030-11-03"]
-    assert driver.dates_in("2024-1103") == ["2024-11-03"]
+    assert driver_validity.dates_in("202411-03至2030-11-03") == ["2024-11-03", "2030-11-03"]
+    assert driver_validity.dates_in("2024-1103") == ["2024-11-03"]
 
 
 def test_address_value_not_the_english_caption_on_the_label_row() -> None:
@@ -173,13 +173,13 @@ def test_vehicle_class_box_on_the_row_of_a_label_misread_past_matching() -> None
 
 def test_newer_card_start_read_after_its_end_is_moved_back_by_the_period() -> None:
     page = front_page([line("有效期限", 53, 544, 154), line("2072-10-15至2028-10-15", 188, 549, 526)])
-    assert driver._validity(page) == ("2022-10-15", "2028-10-15")
-    assert driver.period_pair("2099-01-01", "2028-10-15") == ("2099-01-01", "2028-10-15")  # too far
+    assert driver_validity.validity(page) == ("2022-10-15", "2028-10-15")
+    assert driver_validity.period_pair("2099-01-01", "2028-10-15") == ("2099-01-01", "2028-10-15")  # too far
 
 
 def test_newer_card_end_read_before_its_start_is_the_start_plus_the_period() -> None:
     page = front_page([line("有效期限", 53, 544, 154), line("2022-12-11至2002-12-11", 188, 549, 526)])
-    assert driver._validity(page) == ("2022-12-11", "2032-12-11")
+    assert driver_validity.validity(page) == ("2022-12-11", "2032-12-11")
 
 
 def test_name_under_the_number_when_its_label_and_sex_label_are_misread() -> None:
@@ -198,7 +198,7 @@ def test_vehicle_class(text: str, code: str) -> None:
 
 
 def test_add_years_on_leap_day() -> None:
-    assert driver.add_years(dt.date(2016, 2, 29), 6) == dt.date(2022, 2, 28)
+    assert driver_validity.add_years(dt.date(2016, 2, 29), 6) == dt.date(2022, 2, 28)
 
 
 def test_archive_number_not_the_barcode() -> None:
