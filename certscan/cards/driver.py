@@ -175,7 +175,7 @@ def _address(page: Page) -> str:
     lines.sort(key=lambda ln: (min(other.y0 for other in kept if layout.same_row(ln, other)), ln.x0))
     parts = [first, *(compact(ln.text) for ln in lines)]
     address = fix_place_prefix(strip_punct(re.sub(r"(?i)address", "", "".join(parts))))
-    return repeated_name_repair(address, [anchor, *lines])
+    return house_number_repair(repeated_name_repair(address, [anchor, *lines]), [anchor, *lines])
 
 
 def _value_start(hit: layout.LabelHit, anchor: Line) -> float:
@@ -203,6 +203,25 @@ def repeated_name_repair(address: str, lines: list[Line]) -> str:
                 if cjk.fullmatch(other) and other in address:
                     address = address.replace(read, other, 1)
                     break
+    return address
+
+
+# what an address prints right after a number: 号 (the house number) and the units of a building
+_AFTER_NUMBER = set("号室栋幢单元组楼层弄巷户队排座区街路里村支附期甲乙丙")
+
+
+def house_number_repair(address: str, lines: list[Line]) -> str:
+    """A number in an address is followed by 号 or a unit (栋, 室, 组...): another Chinese character
+    there (751司) is replaced by 号 when the recogniser offered 号 for it."""
+    for ln in lines:
+        if len(ln.chars) != len(ln.text):
+            continue
+        for j in range(1, len(ln.text)):
+            read = ln.text[j - 1 : j + 1]
+            if not re.fullmatch(r"\d[\u4e00-\u9fff]", read) or read[1] in _AFTER_NUMBER:
+                continue
+            if "号" in ln.chars[j].chars[1:3] and address.count(read) == 1:
+                address = address.replace(read, read[0] + "号")
     return address
 
 
@@ -237,7 +256,8 @@ def _address_band(page: Page) -> str:
         ln for ln in band if ln is first or (ln.y0 > first.cy and abs(ln.x0 - first.x0) < 1.5 * first.height)
     ]
     lines = [ln for ln in lines if not _ENGLISH.fullmatch(compact(ln.text))]
-    return fix_place_prefix(strip_punct("".join(compact(ln.text) for ln in lines)))
+    address = fix_place_prefix(strip_punct("".join(compact(ln.text) for ln in lines)))
+    return house_number_repair(address, lines)
 
 
 def vehicle_class(text: str) -> str:

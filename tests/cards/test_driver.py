@@ -277,3 +277,17 @@ def test_address_continuation_starts_in_the_value_column_not_at_the_next_rows_ca
     assert driver._address(page) == "北京市东城区建国门内大街18号恒基中心1座"
     split = replaced(page, "中心1座", line("中心", 151, 299, 220), line("1座", 260, 299, 326))
     assert driver._address(split) == "北京市东城区建国门内大街18号恒基中心1座"
+
+
+def test_house_number_followed_by_a_misread_hao_takes_the_recognisers_alternative() -> None:
+    from certscan.ocr.types import CharCandidates
+
+    text = "广东省佛山市禅城区开元路751司"
+    chars = [CharCandidates(chars=(c, "号"), probs=(0.9, 0.05)) if c == "司" else CharCandidates((c,), (0.9,))
+             for c in text]
+    value = Line(text=text, box=line(text, 150, 240, 700).box, confidence=0.9, chars=chars)
+    assert driver.house_number_repair(text, [value]) == "广东省佛山市禅城区开元路751号"
+    room = "北京市朝阳区建国路1号3栋502室"  # units after a number stay, whatever the alternatives
+    units = [CharCandidates(chars=(c, "号"), probs=(0.9, 0.05)) for c in room]
+    unit_line = Line(text=room, box=line(room, 150, 240, 700).box, confidence=0.9, chars=units)
+    assert driver.house_number_repair(room, [unit_line]) == room
