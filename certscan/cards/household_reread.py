@@ -6,9 +6,9 @@ from the parsed values: a name of two to four characters, a citizen number passi
 dates that parse, an ethnic group, a word of the register's closed lists. When at least ``MIN_FAILED`` of
 these checks fail, the page is read once more: cut out under its printed title and enlarged
 (``certscan.cards.reread``), or, when not even the title was read, turned the other way up (a blurred
-photo leaves the engine's orientation probe unsure). The read passing more checks is kept (the second on
-a tie); a value failing its check (or, unchecked, left unread) is taken from the other read when that
-one passes (or has it). One extra OCR pass, only on a failed page.
+photo leaves the engine's orientation probe unsure). The second read is kept when it passes
+``CLEARLY_BETTER`` more checks, else the first; a value failing its check (or, unchecked, left unread) is
+taken from the other read when that one passes (or has it). One extra OCR pass, only on a failed page.
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ PageParser = Callable[[Page, np.ndarray | None, OcrEngine | None], CardResult]
 # checks failing on a page that was read whole are rare (a faint stamp, an unusual relation); two or more
 # failing mean the page itself was not read
 MIN_FAILED = 2
+
+# checks the second read must pass beyond the first's for its values to be kept over the first's
+CLEARLY_BETTER = 2
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TITLE = re.compile(r"常住人口|人口登记|登记[卡簿]|户口[簿薄]")
@@ -104,7 +107,9 @@ def closer_if_failed(first: CardResult, page: Page, scan: ScanInput, parse: Page
     if again_page is None or card is None:
         return first
     again = parse(again_page, card, scan.engine)
-    if reread.passed(again.fields, checks) >= len(checks) - failed:
+    # Only a second read passing clearly more checks saw the page better (a small card now seen large);
+    # one enlarged from a blurred photo reads no better, and its unchecked values are often worse.
+    if reread.passed(again.fields, checks) >= len(checks) - failed + CLEARLY_BETTER:
         kept, other = again, first
     else:
         kept, other = first, again

@@ -62,3 +62,13 @@ def test_the_card_is_placed_under_its_title() -> None:
     assert quad is not None
     (x0, y0), (x1, y1) = quad.min(axis=0), quad.max(axis=0)
     assert x0 < 960 and x1 > 1380 and y0 < 700 and y1 > 960
+
+
+def test_a_second_read_barely_better_only_fills_what_the_first_failed() -> None:
+    engine = CountingEngine(small_page())
+    scan = ScanInput("household-resident", np.zeros((1800, 2400, 3), np.uint8), engine)
+    first = result({**GOOD, "name": "荐", "undertaker": "", "hometown": "河北"})
+    again = result({**GOOD, "undertaker": "", "hometown": "北京"})  # one check more: enlarged blur
+    merged = household_reread.closer_if_failed(first, small_page(), scan, lambda *a: again,
+                                               household_reread.RESIDENT_CHECKS)
+    assert merged.fields == {**GOOD, "undertaker": "", "hometown": "河北"}
