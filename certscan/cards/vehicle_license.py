@@ -20,7 +20,7 @@ from certscan.cards.places import PROVINCE_SHORT_NAMES, fix_place_prefix
 from certscan.cards.plate import read_plates
 from certscan.cards.plate import repair as plate_repair
 from certscan.cards.readers import page_rate
-from certscan.cards.text import compact, strip_punct
+from certscan.cards.text import compact, find_dates, strip_punct
 from certscan.cards.vin import repair as vin_repair
 from certscan.checks import plate as plate_rules
 from certscan.checks import vin as vin_check
@@ -106,10 +106,11 @@ def plate_number(text: str) -> str:
 
 
 def without_caption_tail(value: str, label: str) -> str:
-    """``value`` without a tail of its caption in front (号长安牌… for 品牌型号's 号, 人 of 所有人): the
-    caption's head was lost and the detector merged the rest into the value's box."""
-    tail = next((label[k:] for k in range(1, len(label)) if value.startswith(label[k:])), "")
-    return value[len(tail):] if tail and len(value) > len(tail) + 1 else value
+    """``value`` without what is left of its caption in front (号长安牌… for 品牌型号, 品!本田牌…, 人 of
+    所有人): the caption was half read and the detector merged the rest into the value's box. No owner,
+    address or model starts with one of its caption's characters."""
+    head = len(value) - len(value.lstrip(label + "!！|:：.,，'\""))
+    return value[head:] if len(value) - head >= 2 else value
 
 
 def vin_number(text: str) -> str:
@@ -157,10 +158,24 @@ def _code(page: Page, label: str | list[str], min_len: int) -> str:
     return ""
 
 
+# letters the printer's digits are read as inside a date (2014-0B-26); never a letter in a date cell
+_DATE_DIGITS = str.maketrans("OIBSZ", "01852")
+
+
+def _date_of(text: str) -> str:
+    """The date in ``text``, also with a digit read as its look-alike letter when the separators
+    show a date's shape (2014-0B-26)."""
+    date = date_in(text)
+    if date or not re.search(r"\d{4}\s*[-年./]", text):
+        return date
+    found = find_dates(text.upper().translate(_DATE_DIGITS))
+    return found[0] if found else ""
+
+
 def _date(page: Page, label: str) -> str:
     """The date in the label's cell (never the next cell's: 注册日期 | unreadable | 发证日期 | date)."""
     for text in cell_texts(page, label, FRONT_LABELS):
-        date = date_in(text)
+        date = _date_of(text)
         if date:
             return date
     return ""
@@ -238,6 +253,8 @@ def front_fields(page: Page) -> dict[str, Any]:
         fields["registerDate"], fields["issueDate"] = _bottom_dates(
             page, fields["registerDate"], fields["issueDate"]
         )
+    if fields["registerDate"] and fields["issueDate"]:
+        fields["registerDate"] = _issued_after_registration(fields["registerDate"], fields["issueDate"])
     return fields
 
 
@@ -405,13 +422,28 @@ def _part_of(date: str, texts: list[str]) -> str:
     2006-12-16 / 2017-01-18: the licence is often issued on the day of registration), else ""."""
     digits = next((d for text in texts if (d := re.sub(r"\D", "", text))), "")
     whole = date.replace("-", "")
+    if len(digits) == len(whole) - 1 and _one_lost(digits, whole):
+        return date  # one digit lost inside (2019-002 for 2019-01-02)
     return date if len(digits) >= 4 and (whole.startswith(digits) or whole.endswith(digits)) else ""
+
+
+def _one_lost(short: str, whole: str) -> bool:
+    """Whether ``short`` is ``whole`` with one character left out."""
+    return any(whole[:k] + whole[k + 1 :] == short for k in range(len(whole)))
+
+
+def _issued_after_registration(register: str, issue: str) -> str:
+    """A licence is issued on or after the vehicle's registration: a register date later than the issue
+    date by a single misread digit (2008-12-09 for 2006-12-09) is the issue date."""
+    if register > issue and sum(a != b for a, b in zip(register, issue, strict=True)) == 1:
+        return issue
+    return register
 
 
 def _bottom_dates(page: Page, register: str, issue: str) -> tuple[str, str]:
     """注册日期 and 发证日期 share the last row, register left, issue right of the middle: used when
     a label was not read."""
-    dated = [(ln, date_in(ln.text)) for ln in page.lines if date_in(ln.text)]
+    dated = [(ln, date) for ln in page.lines if (date := _date_of(ln.text))]
     if not dated:
         return register, issue
     last = max(dated, key=lambda d: d[0].cy)[0]

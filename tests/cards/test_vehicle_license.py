@@ -299,6 +299,7 @@ def test_caption_remnants_are_no_values() -> None:
     assert parser.without_caption_tail("号长安牌CER7134C", "品牌型号") == "长安牌CER7134C"
     assert parser.without_caption_tail("人王文", "所有人") == "王文"
     assert parser.without_caption_tail("长安牌CER7134C", "品牌型号") == "长安牌CER7134C"
+    assert parser.without_caption_tail("品!本田牌RH6257W", "品牌型号") == "本田牌RH6257W"
     address = line("河南省漯河市春晖路8号", 172, 233, 818)
     page = Page(width=880, height=600, lines=[line("住验", 58, 241, 106), address])
     assert parser.cell_value(page, "住址", parser.FRONT_LABELS) == "河南省漯河市春晖路8号"
@@ -312,3 +313,14 @@ def test_inspection_record_from_its_year_and_month() -> None:
     assert back.inspection_record("2010年13月") == ""
     assert back._mass("3432g") == "3432kg"  # the k lost
     assert back._mass("3432") == ""
+
+
+def test_dates_read_with_a_letter_or_a_digit_lost_or_misread() -> None:
+    assert parser._date_of("2014-0B-26") == "2014-08-26"
+    assert parser._date_of("LSVXPBCXXMD362198") == ""  # no date's shape: letters stay letters
+    assert parser._part_of("2019-01-02", ["2019-002"]) == "2019-01-02"  # one digit lost
+    assert parser._part_of("2019-01-02", ["2019-003"]) == ""
+    # never registered after the issue: one misread digit; a later registration is kept otherwise
+    assert parser._issued_after_registration("2008-12-09", "2006-12-09") == "2006-12-09"
+    assert parser._issued_after_registration("2005-12-09", "2006-12-09") == "2005-12-09"
+    assert parser._issued_after_registration("2018-12-19", "2006-12-09") == "2018-12-19"
