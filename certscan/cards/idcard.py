@@ -126,7 +126,7 @@ def listed_group_from_alternatives(lines: list[Line], group: str) -> str:
     return group
 
 
-def _strip_label(text: str, in_label_column: bool = False) -> str:
+def _strip_label(text: str, in_label_column: bool = False, in_value_column: bool = False) -> str:
     """``text`` without a leading row label read exactly or, for a line starting in the label column,
     with one wrong character (``姓老赵佳英``; a value line may start like a label: ``住宅``)."""
     s = compact(text)
@@ -137,8 +137,10 @@ def _strip_label(text: str, in_label_column: bool = False) -> str:
     for label in _ROW_LABELS:
         if in_label_column and len(s) > 3 and sum(a != b for a, b in zip(s[:2], label, strict=True)) == 1:
             return strip_punct(s[2:])
-    if len(s) > 2 and s[0] in {label[1] for label in _ROW_LABELS}:
-        return strip_punct(s[1:])  # the label's first character was not read (``名杨振``)
+    if not in_value_column and len(s) > 2 and s[0] in {label[1] for label in _ROW_LABELS}:
+        # the label's first character was not read (``名杨振``); a line starting right of the label
+        # column (the address's continuation 名苑23栋) keeps its first character
+        return strip_punct(s[1:])
     return strip_punct(s)
 
 
@@ -170,7 +172,8 @@ def _card_rows(page: Page, number_line: Line) -> list[_Row]:
             at_label = ln.x0 < value_x
             if at_label and i + 1 < len(row) and len(compact(ln.text)) <= 3:
                 continue  # a label box with its value beside it
-            value = _strip_label(ln.text, at_label) if at_label or i == 0 else strip_punct(compact(ln.text))
+            value = (_strip_label(ln.text, at_label, in_value_column=not at_label) if at_label or i == 0
+                     else strip_punct(compact(ln.text)))
             if value:
                 values.append(value)
         if values:

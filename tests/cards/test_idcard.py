@@ -168,3 +168,14 @@ def test_a_two_character_name_gets_the_third_the_detector_left_outside_its_box()
     assert name_with_lost_tail("张明", box, reader("张明")) == "张明"  # a two-character name stays
     assert name_with_lost_tail("张明", box, reader("张明华", 0.3)) == "张明"  # an unsure tail is no name
     assert name_with_lost_tail("张明", box, reader("张明12")) == "张明"  # nor a speck or two
+
+
+def test_an_address_line_starting_like_a_labels_tail_keeps_it() -> None:
+    lines = [ln if ln.text != "院3号楼2单元501室" else line("名苑3号楼2单元501室", 160, 306, 420, 338)
+             for ln in front_lines()]
+    f = parse_front(scan("id-card-front", lines)).fields
+    assert f["address"] == "北京市朝阳区建国路88号名苑3号楼2单元501室"
+    # 姓 unread, its 名 merged with the name in the label column: 名 is the label's
+    lines = [ln for ln in front_lines() if ln.text not in ("姓名", "张明华")]
+    lines.append(line("名张明华", 85, 56, 250, 88))
+    assert parse_front(scan("id-card-front", lines)).fields["name"] == "张明华"
