@@ -224,7 +224,10 @@ def chinese_viz(page: Page, fields: dict[str, Any]) -> None:
     else:
         fields["cnNameRaw"] = fields["name"]
     names = {id(m[0]) for m in found.values()}
-    places = [(ln, place) for ln, text in rows if id(ln) not in names and (place := _province(text))]
+    # a name's pinyin on its own box is no place, however near a province's (LILIN, JILIN)
+    name_words = {fields[key].replace(" ", "") for key in ("surname", "givenName")} - {""}
+    places = [(ln, place) for ln, text in rows if id(ln) not in names
+              and _latin(text).replace(" ", "") not in name_words and (place := _province(text))]
     places.sort(key=lambda item: item[0].cy)  # birth place a row above the place of issue
     # one place per row: 广东 and GUANGDONG may be two boxes, each a place
     places = [pl for i, pl in enumerate(places)

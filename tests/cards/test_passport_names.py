@@ -80,3 +80,13 @@ def test_a_header_that_lost_its_filler_and_a_letter_is_rebuilt_whole() -> None:
     assert rebuilt == "P<CHNHE<<YU".ljust(44, "<")
     # given names lost entirely: HE<<YU and HE<<HE fit as well, so neither (nor HE alone)
     assert rebuild_names(_read("<HNHE"), ["CHN", "HE", "YU"], "CHN") is None
+
+
+def test_a_given_name_one_letter_from_a_province_is_no_place() -> None:
+    line1 = "E915913642CHN9203310F3205208<<<<<<<<<<<<<<02"
+    lines = [line("薛XUE", 400, 130, 520, 160), line("丽琳", 400, 200, 460, 230),
+             line("LILIN", 470, 200, 560, 230), line("山东 SHANDONG", 640, 270, 820, 300),
+             line("山东 SHANDONG", 400, 340, 600, 370),
+             line("P<CHNXUE<<LILIN".ljust(44, "<"), 50, 560, 950, 590), line(line1, 50, 610, 950, 640)]
+    f = parse(scan("passport", lines)).fields
+    assert (f["birthPlace"], f["issuePlace"]) == ("山东", "山东")
