@@ -89,11 +89,13 @@ def _centre(row: list[Line]) -> float:
 
 def dimensions(text: str) -> dict[str, int | str]:
     """``4546×1710×1427mm`` → {length, width, height} in mm ("" each when unreadable)."""
-    m = _DIMENSIONS.search(compact(text))
+    # a 1 or 0 read as a letter inside or at the end of a number (371lmm, 2O34)
+    text = re.sub(r"(?<=\d)[lI|iO](?=\d|mm)", lambda m: "0" if m.group() == "O" else "1", compact(text))
+    m = _DIMENSIONS.search(text)
     if m:
         return {"length": int(m.group(1)), "width": int(m.group(2)), "height": int(m.group(3))}
     # A separator lost to OCR (11182x21832981mm): width and height are 4 digits, the length the rest.
-    digits = re.sub(r"\D", "", compact(text).split("m")[0])
+    digits = re.sub(r"\D", "", text.split("m")[0])
     if 11 <= len(digits) <= 13:
         return {"length": int(digits[:-8]), "width": int(digits[-8:-4]), "height": int(digits[-4:])}
     return {"length": "", "width": "", "height": ""}
