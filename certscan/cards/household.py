@@ -234,7 +234,8 @@ def parse_resident_page(page: Page, image: np.ndarray | None = None,
     for key in ("migrationDate1", "migrationDate2"):
         out[key] = migration(out[key])
     for key in ("birthPlace", "hometown", "otherAddress"):
-        out[key] = fix_place_prefix(out[key])
+        out[key] = self_governing(fix_place_prefix(out[key]))
+    out["servicePremises"] = self_governing(out["servicePremises"])
     number = page_id_number(id_number(v["idNumber"]), page.lines)
     if not number_valid(number) and image is not None and engine is not None and "idNumber" in cells:
         number = page_id_number(number, _reread_cell(image, page, engine, cells["idNumber"]))
@@ -268,7 +269,7 @@ def migration(text: str) -> str:
     if not re.search(r"\d", text) and len(text) <= 2:
         return ""
     text = re.sub(r"^\D{1,2}(?=\d{4}年)", "", text)  # ink before the date: the caption's or a speck
-    came = re.search(r"[迁过送旺]来", text)
+    came = re.search(r"[迁过送旺出]来", text)
     if came:  # the printed text ends there (迁 misread or not); anything after is a neighbour's ink
         text = text[: came.start()] + "迁来"
     m = _MIGRATION.match(text)
@@ -276,7 +277,15 @@ def migration(text: str) -> str:
         return text
     end = "迁来" if m["end"] or text.endswith("迁") else ""
     place = m["place"].removesuffix("迁") if end else m["place"]
-    return f"{m['date']}日由{fix_place_prefix(place)}{end}"
+    if end:  # a house number read with 月 (its neighbour in the date): 开元西路710月迁来
+        place = re.sub(r"(?<=\d)月$", "号", place)
+    return f"{m['date']}日由{self_governing(fix_place_prefix(place))}{end}"
+
+
+def self_governing(text: str) -> str:
+    """自治 read as 白治 (one stroke lost) before the division it names, anywhere in a value: no place or
+    company name says 白治区 / 白治州 / 白治县 / 白治旗."""
+    return re.sub(r"白治(?=[区州县旗])", "自治", text)
 
 
 _HOUSEHOLD_TYPES = ("家庭户", "集体户")

@@ -45,10 +45,18 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Whole reads OCR makes of a short listed word: 户主 squeezed into one character (住: 户's dot over 主),
+# 子 read as the digit or the particle it resembles.
+LOOK_ALIKES = {"住": "户主", "7": "子", "了": "子"}
+
+
 def snap_word(text: str, words: Sequence[str]) -> str:
     """``text`` when listed (or not near any word); else the one listed word of 2+ characters it
-    differs from by one substituted character, or (words of 3+) by one lost character."""
+    differs from by one substituted character, or (words of 3+) by one lost character; a known whole
+    misread of a listed word (``LOOK_ALIKES``) is that word."""
     s = compact(text)
+    if LOOK_ALIKES.get(s) in words:
+        return LOOK_ALIKES[s]
     if not s or s in words:
         return s if s else text
     near = {w for w in words if len(w) >= 2 and len(w) == len(s)

@@ -184,3 +184,18 @@ def test_a_faint_name_stamp_right_against_its_caption_is_the_undertaker() -> Non
     assert household.parse_head_page(head).fields["undertaker"] == "钟涛"
     lines[5] = Line(text="钟涛", box=line("钟涛", 1200, 500, 1260).box, confidence=0.46)  # far off: a seal's
     assert household.parse_head_page(head).fields["undertaker"] == ""
+
+
+def test_migration_house_number_and_end_read_as_their_neighbours() -> None:
+    assert household.migration("2006年11月05日由广东省梅州市平远县开元西路710月迁来") == \
+        "2006年11月05日由广东省梅州市平远县开元西路710号迁来"
+    assert household.migration("1996年02月19日由四川省甘孜藏族自治州丹巴县出来分厦") == \
+        "1996年02月19日由四川省甘孜藏族自治州丹巴县迁来"
+    assert household.migration("2006年11月05日由广东省梅州市平远县5月迁") == \
+        "2006年11月05日由广东省梅州市平远县5号迁来"
+
+
+def test_self_governing_read_with_a_stroke_lost() -> None:
+    company = "克孜勒苏柯尔克孜白治州正泰食品有限公司"
+    assert household.self_governing(company) == "克孜勒苏柯尔克孜自治州正泰食品有限公司"
+    assert household.self_governing("白治平") == "白治平"  # a name, no division after it

@@ -116,3 +116,9 @@ def test_migrations_whose_captions_are_lost_are_read_by_content() -> None:
     assert migrations_by_content(CITY, "", [line("市(县)", 300, 400), line(CITY, 400, 400)]) == ("", CITY)
     # both read in their cells: unchanged
     assert migrations_by_content(ADDRESS, CITY, lines) == (ADDRESS, CITY)
+
+
+def test_whole_misreads_of_a_short_listed_word() -> None:
+    assert snap_word("住", RELATION) == "户主"  # 户主 squeezed into one character
+    assert snap_word("7", RELATION) == "子"
+    assert snap_word("住", RELIGION) == "住"  # not a misread of any word of that list
