@@ -339,7 +339,12 @@ def person_name(text: str) -> str:
     """A name is Chinese characters (and the · of transliterated names): marks around it are specks.
     Dashes a character wide (``——``) or ending the name are its 一 (杨健一 read as 杨健——)."""
     text = re.sub(r"[—－\-–]+$|[—－\-–]{2,}", "一", compact(text))
-    return re.sub(r"[^\u4e00-\u9fff·]", "", text)
+    return re.sub(r"[^\u4e00-\u9fff·]", "", text).translate(_NAME_LOOK_ALIKES)
+
+
+# The recogniser reads 涵, common in given names, as 酒, which names never use (seen on both pages and in
+# the stamp); a name character is given back.
+_NAME_LOOK_ALIKES = str.maketrans({"酒": "涵"})
 
 
 def _number(text: str) -> str:
@@ -348,7 +353,7 @@ def _number(text: str) -> str:
 
 
 def stamp_name(text: str) -> str:
-    s = re.sub(r"[^\u4e00-\u9fff]", "", compact(text))
+    s = re.sub(r"[^\u4e00-\u9fff]", "", compact(text)).translate(_NAME_LOOK_ALIKES)
     return s[:-1] if len(s) >= 3 and s.endswith("印") else s
 
 

@@ -199,3 +199,8 @@ def test_self_governing_read_with_a_stroke_lost() -> None:
     company = "克孜勒苏柯尔克孜白治州正泰食品有限公司"
     assert household.self_governing(company) == "克孜勒苏柯尔克孜自治州正泰食品有限公司"
     assert household.self_governing("白治平") == "白治平"  # a name, no division after it
+
+
+def test_a_name_character_read_as_one_names_never_use() -> None:
+    assert household.person_name("李酒倩") == "李涵倩"
+    assert household.stamp_name("张酒雪印") == "张涵雪"
