@@ -13,14 +13,14 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from certscan.cards import layout, reread, vehicle_terms, vin
+from certscan.cards import layout, reread, vehicle_dates, vehicle_terms, vin
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.driver import date_in, without_red
 from certscan.cards.places import PROVINCE_SHORT_NAMES, fix_place_prefix
 from certscan.cards.plate import read_plates
 from certscan.cards.plate import repair as plate_repair
 from certscan.cards.readers import page_rate
-from certscan.cards.text import compact, find_dates, strip_punct
+from certscan.cards.text import compact, strip_punct
 from certscan.cards.vin import repair as vin_repair
 from certscan.checks import plate as plate_rules
 from certscan.checks import vin as vin_check
@@ -158,24 +158,10 @@ def _code(page: Page, label: str | list[str], min_len: int) -> str:
     return ""
 
 
-# letters the printer's digits are read as inside a date (2014-0B-26); never a letter in a date cell
-_DATE_DIGITS = str.maketrans("OIBSZ", "01852")
-
-
-def _date_of(text: str) -> str:
-    """The date in ``text``, also with a digit read as its look-alike letter when the separators
-    show a date's shape (2014-0B-26)."""
-    date = date_in(text)
-    if date or not re.search(r"\d{4}\s*[-年./]", text):
-        return date
-    found = find_dates(text.upper().translate(_DATE_DIGITS))
-    return found[0] if found else ""
-
-
 def _date(page: Page, label: str) -> str:
     """The date in the label's cell (never the next cell's: 注册日期 | unreadable | 发证日期 | date)."""
     for text in cell_texts(page, label, FRONT_LABELS):
-        date = _date_of(text)
+        date = vehicle_dates.date_of(text)
         if date:
             return date
     return ""
@@ -247,14 +233,9 @@ def front_fields(page: Page) -> dict[str, Any]:
     fields["vehicleType"] = vehicle_terms.snap(fields["vehicleType"], vehicle_terms.VEHICLE_TYPES)
     fields["useCharacter"] = vehicle_terms.snap(fields["useCharacter"], vehicle_terms.USE_CHARACTERS)
     fields["plateNum"] = province_from_address(fields["plateNum"], fields["address"])
-    if not fields["registerDate"] and fields["issueDate"]:
-        fields["registerDate"] = _part_of(fields["issueDate"], cell_texts(page, "注册日期", FRONT_LABELS))
-    if not fields["registerDate"] or not fields["issueDate"]:
-        fields["registerDate"], fields["issueDate"] = _bottom_dates(
-            page, fields["registerDate"], fields["issueDate"]
-        )
-    if fields["registerDate"] and fields["issueDate"]:
-        fields["registerDate"] = _issued_after_registration(fields["registerDate"], fields["issueDate"])
+    fields["registerDate"], fields["issueDate"] = vehicle_dates.settled(
+        page, fields["registerDate"], fields["issueDate"], cell_texts(page, "注册日期", FRONT_LABELS)
+    )
     return fields
 
 
@@ -415,44 +396,3 @@ def _rows_by_pitch(rows: list[list[Line]], at: int, vin_text: str) -> list[list[
         else:
             out.append([])
     return out
-
-
-def _part_of(date: str, texts: list[str]) -> str:
-    """``date`` when the first of ``texts`` with digits is a cut-off read of it (2006-12 or 17-01-18 for
-    2006-12-16 / 2017-01-18: the licence is often issued on the day of registration), else ""."""
-    digits = next((d for text in texts if (d := re.sub(r"\D", "", text))), "")
-    whole = date.replace("-", "")
-    if len(digits) == len(whole) - 1 and _one_lost(digits, whole):
-        return date  # one digit lost inside (2019-002 for 2019-01-02)
-    return date if len(digits) >= 4 and (whole.startswith(digits) or whole.endswith(digits)) else ""
-
-
-def _one_lost(short: str, whole: str) -> bool:
-    """Whether ``short`` is ``whole`` with one character left out."""
-    return any(whole[:k] + whole[k + 1 :] == short for k in range(len(whole)))
-
-
-def _issued_after_registration(register: str, issue: str) -> str:
-    """A licence is issued on or after the vehicle's registration: a register date later than the issue
-    date by a single misread digit (2008-12-09 for 2006-12-09) is the issue date."""
-    if register > issue and sum(a != b for a, b in zip(register, issue, strict=True)) == 1:
-        return issue
-    return register
-
-
-def _bottom_dates(page: Page, register: str, issue: str) -> tuple[str, str]:
-    """注册日期 and 发证日期 share the last row, register left, issue right of the middle: used when
-    a label was not read."""
-    dated = [(ln, date) for ln in page.lines if (date := _date_of(ln.text))]
-    if not dated:
-        return register, issue
-    last = max(dated, key=lambda d: d[0].cy)[0]
-    row = sorted((d for d in dated if layout.same_row(d[0], last)), key=lambda d: d[0].x0)
-    if len(row) == 2:
-        return register or row[0][1], issue or row[1][1]
-    if len(row) == 1:  # the other date unreadable: which cell this one is in says which date it is
-        mid = (min(ln.x0 for ln in page.lines) + max(ln.x1 for ln in page.lines)) / 2
-        if row[0][0].cx > mid:
-            return register, issue or row[0][1]
-        return register or row[0][1], issue
-    return register, issue

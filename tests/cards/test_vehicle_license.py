@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from bench.synth.cards import vehicle_license as renderer
+from certscan.cards import vehicle_dates, vehicle_terms
 from certscan.cards import vehicle_license as parser
 from certscan.cards import vehicle_license_back as back
-from certscan.cards import vehicle_terms
 from certscan.checks import vin as vin_check
 from certscan.constants import empty_fields
 from certscan.ocr.types import Line, Page
@@ -282,12 +282,12 @@ def test_dates_stay_in_their_cells() -> None:
     ])
     assert parser._date(page, "注册日期") == ""  # never the issue date of the next cell
     cut_off = parser.cell_texts(page, "注册日期", parser.FRONT_LABELS)
-    assert parser._part_of("2006-12-16", cut_off) == "2006-12-16"
-    assert parser._part_of("2006-12-16", ["17-01-18"]) == ""
-    assert parser._part_of("2017-01-18", ["17-01-18"]) == "2017-01-18"
+    assert vehicle_dates.part_of("2006-12-16", cut_off) == "2006-12-16"
+    assert vehicle_dates.part_of("2006-12-16", ["17-01-18"]) == ""
+    assert vehicle_dates.part_of("2017-01-18", ["17-01-18"]) == "2017-01-18"
     # both labels unread, one date readable: its side of the card says which it is
     lone = Page(width=880, height=600, lines=[line("住址", 58, 241, 106), line("2006-12-16", 592, 479, 745)])
-    assert parser._bottom_dates(lone, "", "") == ("", "2006-12-16")
+    assert vehicle_dates.bottom_dates(lone, "", "") == ("", "2006-12-16")
 
 
 def test_plate_read_with_a_stroke_of_its_province_or_letters_for_digits() -> None:
@@ -317,11 +317,11 @@ def test_inspection_record_from_its_year_and_month() -> None:
 
 
 def test_dates_read_with_a_letter_or_a_digit_lost_or_misread() -> None:
-    assert parser._date_of("2014-0B-26") == "2014-08-26"
-    assert parser._date_of("LSVXPBCXXMD362198") == ""  # no date's shape: letters stay letters
-    assert parser._part_of("2019-01-02", ["2019-002"]) == "2019-01-02"  # one digit lost
-    assert parser._part_of("2019-01-02", ["2019-003"]) == ""
+    assert vehicle_dates.date_of("2014-0B-26") == "2014-08-26"
+    assert vehicle_dates.date_of("LSVXPBCXXMD362198") == ""  # no date's shape: letters stay letters
+    assert vehicle_dates.part_of("2019-01-02", ["2019-002"]) == "2019-01-02"  # one digit lost
+    assert vehicle_dates.part_of("2019-01-02", ["2019-003"]) == ""
     # never registered after the issue: one misread digit; a later registration is kept otherwise
-    assert parser._issued_after_registration("2008-12-09", "2006-12-09") == "2006-12-09"
-    assert parser._issued_after_registration("2005-12-09", "2006-12-09") == "2005-12-09"
-    assert parser._issued_after_registration("2018-12-19", "2006-12-09") == "2018-12-19"
+    assert vehicle_dates.issued_after_registration("2008-12-09", "2006-12-09") == "2006-12-09"
+    assert vehicle_dates.issued_after_registration("2005-12-09", "2006-12-09") == "2005-12-09"
+    assert vehicle_dates.issued_after_registration("2018-12-19", "2006-12-09") == "2018-12-19"

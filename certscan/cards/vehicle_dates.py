@@ -1,0 +1,79 @@
+"""The vehicle licence front's two dates (注册日期, 发证日期): reads with a digit taken for a letter or
+lost, and what the two dates say of each other (the licence is issued on or after registration, often on
+the same day), and their places on the bottom row when a caption was not read."""
+
+from __future__ import annotations
+
+import re
+
+from certscan.cards import layout
+from certscan.cards.driver import date_in
+from certscan.cards.text import find_dates
+from certscan.ocr.types import Page
+
+# letters the printer's digits are read as inside a date (2014-0B-26); never a letter in a date cell
+_DATE_DIGITS = str.maketrans("OIBSZ", "01852")
+
+
+def date_of(text: str) -> str:
+    """The date in ``text``, also with a digit read as its look-alike letter when the separators
+    show a date's shape (2014-0B-26)."""
+    date = date_in(text)
+    if date or not re.search(r"\d{4}\s*[-年./]", text):
+        return date
+    found = find_dates(text.upper().translate(_DATE_DIGITS))
+    return found[0] if found else ""
+
+
+def settled(page: Page, register: str, issue: str, register_texts: list[str]) -> tuple[str, str]:
+    """(register, issue) as read in their cells, completed: a register date cut off in its cell
+    (``register_texts``) that agrees with the issue date is it, a date unread in its cell is taken from
+    its place on the bottom row, and a register date is never later than the issue date."""
+    if not register and issue:
+        register = part_of(issue, register_texts)
+    if not register or not issue:
+        register, issue = bottom_dates(page, register, issue)
+    if register and issue:
+        register = issued_after_registration(register, issue)
+    return register, issue
+
+
+def part_of(date: str, texts: list[str]) -> str:
+    """``date`` when the first of ``texts`` with digits is a cut-off read of it (2006-12 or 17-01-18 for
+    2006-12-16 / 2017-01-18: the licence is often issued on the day of registration), else ""."""
+    digits = next((d for text in texts if (d := re.sub(r"\D", "", text))), "")
+    whole = date.replace("-", "")
+    if len(digits) == len(whole) - 1 and _one_lost(digits, whole):
+        return date  # one digit lost inside (2019-002 for 2019-01-02)
+    return date if len(digits) >= 4 and (whole.startswith(digits) or whole.endswith(digits)) else ""
+
+
+def _one_lost(short: str, whole: str) -> bool:
+    """Whether ``short`` is ``whole`` with one character left out."""
+    return any(whole[:k] + whole[k + 1 :] == short for k in range(len(whole)))
+
+
+def issued_after_registration(register: str, issue: str) -> str:
+    """A licence is issued on or after the vehicle's registration: a register date later than the issue
+    date by a single misread digit (2008-12-09 for 2006-12-09) is the issue date."""
+    if register > issue and sum(a != b for a, b in zip(register, issue, strict=True)) == 1:
+        return issue
+    return register
+
+
+def bottom_dates(page: Page, register: str, issue: str) -> tuple[str, str]:
+    """注册日期 and 发证日期 share the last row, register left, issue right of the middle: used when
+    a label was not read."""
+    dated = [(ln, date) for ln in page.lines if (date := date_of(ln.text))]
+    if not dated:
+        return register, issue
+    last = max(dated, key=lambda d: d[0].cy)[0]
+    row = sorted((d for d in dated if layout.same_row(d[0], last)), key=lambda d: d[0].x0)
+    if len(row) == 2:
+        return register or row[0][1], issue or row[1][1]
+    if len(row) == 1:  # the other date unreadable: which cell this one is in says which date it is
+        mid = (min(ln.x0 for ln in page.lines) + max(ln.x1 for ln in page.lines)) / 2
+        if row[0][0].cx > mid:
+            return register, issue or row[0][1]
+        return register or row[0][1], issue
+    return register, issue
