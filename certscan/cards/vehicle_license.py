@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from certscan.cards import layout, reread, vehicle_dates, vehicle_terms, vin
+from certscan.cards import layout, reread, vehicle_dates, vehicle_engine, vehicle_terms, vin
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.driver import date_in, without_red
 from certscan.cards.places import PROVINCE_SHORT_NAMES, fix_place_prefix
@@ -21,6 +21,7 @@ from certscan.cards.plate import read_plates
 from certscan.cards.plate import repair as plate_repair
 from certscan.cards.readers import page_rate
 from certscan.cards.text import compact, strip_punct
+from certscan.cards.vehicle_engine import ENGINE_LABELS, code_runs, looks_like_engine_number
 from certscan.cards.vin import repair as vin_repair
 from certscan.checks import plate as plate_rules
 from certscan.checks import vin as vin_check
@@ -43,8 +44,6 @@ _ENGLISH = re.compile(
     r"(?i)(plate ?no\.?|vehicle ?type|owner|address|use ?character|model|"
     r"vehicle identification number|engine ?no\.?|register ?date|issue ?date)"
 )
-# 发动机号码 loses its tail under the seal more often than any other caption (发动机辑, 发动机).
-ENGINE_LABELS = ["发动机号码", "发动机号", "发动机"]
 
 
 def find_caption(page: Page, label: str, labels: list[str]) -> layout.LabelHit | None:
@@ -147,14 +146,13 @@ def first_match(texts: list[str], pattern: str) -> str:
     return ""
 
 
-def _code(page: Page, label: str | list[str], min_len: int) -> str:
-    """The first run of Latin letters and digits of at least ``min_len`` after a label (seal remnants,
-    printed in Chinese, are skipped; so is the English caption: codes carry digits)."""
+def _code(page: Page, label: str | list[str]) -> str:
+    """The first code after a label (``vehicle_engine.code_runs``: seal remnants, printed in Chinese,
+    are skipped; so is the English caption: codes carry digits)."""
     for text in _row_texts(page, label):
-        runs = re.findall(rf"[A-Z0-9]{{{min_len},}}", re.sub(r"[\s·.\-]", "", text.upper()))
-        runs = [r for r in runs if sum(c.isdigit() for c in r) >= 3]
-        if runs:  # O and 0 print alike; engine numbers, like VINs, use the digit
-            return max(runs, key=len).replace("O", "0")
+        runs = code_runs(text)
+        if runs:
+            return max(runs, key=len)
     return ""
 
 
@@ -174,11 +172,6 @@ def without_specks(page: Page) -> Page:
     kept = [ln for ln in page.lines
             if len(compact(ln.text)) > 2 or ln.confidence >= 0.3 or set(compact(ln.text)) <= caption_chars]
     return replace(page, lines=kept)
-
-
-def looks_like_engine_number(value: str) -> bool:
-    """Letters and digits, mostly digits (the maker's engine code, then a serial)."""
-    return bool(re.fullmatch(r"[A-Z0-9]{5,}", value)) and sum(c.isdigit() for c in value) >= 3
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -202,8 +195,13 @@ def parse_front(scan: ScanInput) -> CardResult:
     image = without_red(scan.image)
     page = without_specks(scan.engine.read(image))
     fields = front_fields(page)
+    first_engine = fields["engineNum"]
     fields = reread.better_fields(fields, page, image, scan.engine,
                                   lambda again: front_fields(without_specks(again)), FRONT_CHECKS)
+    if fields["engineNum"] == first_engine:  # read from this page: its box may have cut the head off
+        read_regions = getattr(scan.engine, "read_regions", None)
+        reader = (lambda quads: read_regions(image, page, quads)) if read_regions is not None else None
+        fields["engineNum"] = vehicle_engine.with_lost_head(first_engine, page, reader)
     if not any(fields.values()):
         return CardResult.empty("vehicle-license-front")
     return CardResult(card="vehicle-license-front", fields=fields, rate=page_rate(page))
@@ -221,7 +219,7 @@ def front_fields(page: Page) -> dict[str, Any]:
         fields[key] = _term_value(page, label, terms) or cell_value(page, label, FRONT_LABELS)
     fields["plateNum"] = page_plate(page, cell_value(page, "号牌号码", FRONT_LABELS))
     fields["vin"] = _vin(page)
-    fields["engineNum"] = _code(page, ENGINE_LABELS, 4) or _code_below_vin(page, fields["vin"])
+    fields["engineNum"] = _code(page, ENGINE_LABELS) or _code_below_vin(page, fields["vin"])
     fields["registerDate"] = _date(page, "注册日期")
     fields["issueDate"] = _date(page, "发证日期")
     if fields["vin"] and not all(fields[k] for k in ("plateNum", "vehicleType", "owner", "address",

@@ -60,8 +60,8 @@ def test_front_cells() -> None:
     assert parser.cell_value(page, "车辆类型", parser.FRONT_LABELS) == "轻型厢式货车"
     assert parser.cell_value(page, "所有人", parser.FRONT_LABELS) == "罗杰飞"
     assert parser.plate_number(parser.cell_value(page, "号牌号码", parser.FRONT_LABELS)) == "新M96036"
-    assert parser.vin_number(parser._code(page, "车辆识别代号", 15)) == VIN
-    assert parser._code(page, "发动机号码", 4) == "S6942697"  # the seal's remnants are skipped
+    assert parser.vin_number(parser._code(page, "车辆识别代号")) == VIN
+    assert parser._code(page, "发动机号码") == "S6942697"  # the seal's remnants are skipped
     assert parser._date(page, "注册日期") == "2015-09-28"  # a lost separator
     assert parser._date(page, "发证日期") == "2015-09-28"
 
@@ -325,3 +325,26 @@ def test_dates_read_with_a_letter_or_a_digit_lost_or_misread() -> None:
     assert vehicle_dates.issued_after_registration("2008-12-09", "2006-12-09") == "2006-12-09"
     assert vehicle_dates.issued_after_registration("2005-12-09", "2006-12-09") == "2005-12-09"
     assert vehicle_dates.issued_after_registration("2018-12-19", "2006-12-09") == "2018-12-19"
+
+
+def test_engine_number_box_read_wider_gets_its_lost_head_back() -> None:
+    from types import SimpleNamespace
+
+    from certscan.cards import vehicle_engine
+
+    lines = [line("发动机号码", 59, 422, 171), line("AD730110", 242, 417, 379)]
+    page = Page(width=880, height=600, lines=lines)
+    quads: list[np.ndarray] = []
+
+    def reader(text: str):  # type: ignore[no-untyped-def]
+        def read(qs):  # type: ignore[no-untyped-def]
+            quads.extend(qs)
+            return [SimpleNamespace(text=text, confidence=0.9, chars=[])]
+        return read
+
+    assert vehicle_engine.with_lost_head("AD730110", page, reader("XAD730110")) == "XAD730110"
+    assert quads[0][:, 0].min() < 242  # widened to the left
+    assert vehicle_engine.with_lost_head("AD730110", page, reader("AD73011")) == "AD730110"  # no shorter
+    assert vehicle_engine.with_lost_head("AD730110", page, reader("码XAD730110")) == "XAD730110"
+    assert vehicle_engine.with_lost_head("AD730110", page, reader("5AD780110")) == "AD730110"  # another read
+    assert vehicle_engine.with_lost_head("AD730110", page, None) == "AD730110"
