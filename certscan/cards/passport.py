@@ -73,7 +73,9 @@ def _fill_viz(page: Page, fields: dict[str, Any]) -> None:
     printed = [printed_date(ln.text) for ln in page.lines]
     known = {fields["birthDate"], fields["expireDate"]}
     issue = printed_date(viz_value(page, "issueDate"))
-    others = [d for d in printed if d and d not in known]
+    # the birth date also as printed with a digit misread (an expiry can be one digit from the issue date:
+    # ten years to the day)
+    others = [d for d in printed if d and d not in known and not _same_date(d, fields["birthDate"])]
     distinct = sorted(set(others))
     if not issue and not fields["expireDate"] and len(distinct) == 3 - bool(fields["birthDate"]):
         # No MRZ expiry and unread captions: the holder was born, then the passport issued, then it
@@ -94,11 +96,17 @@ def _fill_viz(page: Page, fields: dict[str, Any]) -> None:
         fields["type"] = compact(below.text)[:2] if below else ""
 
 
+def _same_date(printed: str, known: str) -> bool:
+    """A printed date is the MRZ's date (both YYYY-MM-DD) up to one digit misread (09NOV1946 printed for
+    the MRZ's 481109)."""
+    return bool(printed and known) and sum(a != b for a, b in zip(printed, known, strict=True)) <= 1
+
+
 def place_under_birth_date(page: Page, birth: str) -> str:
     """A place of birth whose caption was not read, where ICAO's visual-zone order prints it: the next
     value under the date of birth in its column (captions, smaller and in mixed case, skipped; nothing
     when the next value is another date or holds more than letters)."""
-    dated = [ln for ln in page.lines if birth and printed_date(ln.text) == birth]
+    dated = [ln for ln in page.lines if birth and _same_date(printed_date(ln.text), birth)]
     if len(dated) != 1:
         return ""
     date = dated[0]

@@ -183,3 +183,14 @@ def test_a_place_of_birth_whose_caption_is_garbled_is_the_value_under_the_birth_
     assert parse(scan("passport", lines)).fields["birthPlace"] == "AICHI"
     lines[3] = line("F", 400, 165, 420, 188)  # the sex, not a place
     assert parse(scan("passport", lines)).fields["birthPlace"] == ""
+
+
+def test_a_printed_birth_date_with_a_digit_misread_is_still_the_birth_date() -> None:
+    # the MRZ says 1977-09-24, the print reads 1979: still the birth date, so the one other date is
+    # the issue date and the value under it the place of birth
+    lines = [line("24 SEP 1979", 400, 120, 540, 145), line("AICHI", 400, 165, 470, 188),
+             line("11 MAR 2017", 400, 200, 540, 225),
+             line("P<JPNTANAKA<<SOTA".ljust(44, "<"), 50, 560, 950, 590),
+             line("L4SFHK6905JPN7709243M2703109<<<<<<<<<<<<<<<4", 50, 610, 950, 640)]
+    f = parse(scan("passport", lines)).fields
+    assert (f["birthPlace"], f["issueDate"]) == ("AICHI", "2017-03-11")
