@@ -10,6 +10,7 @@ one is the RSS of one worker with every certscan model loaded (no stock engine i
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import time
@@ -22,6 +23,7 @@ from bench.accuracy.harness import LabelledImage
 from bench.speed.run import peak_rss_mb
 
 Job = tuple[str, str]  # (image path, card type)
+log = logging.getLogger("bench.speed")
 
 
 @dataclass
@@ -43,7 +45,8 @@ def _scan(job: Job) -> bool:
 
     try:
         scan_bytes(Path(job[0]).read_bytes(), job[1])
-    except Exception:  # a failed task still took its time; only the count is reported
+    except Exception as exc:  # a failed task still took its time; counted, and named on stderr
+        log.warning("worker %d: scan of %s failed: %s: %s", os.getpid(), job[0], type(exc).__name__, exc)
         return False
     return True
 
