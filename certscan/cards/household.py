@@ -259,7 +259,7 @@ def parse_resident_page(page: Page, image: np.ndarray | None = None,
 
 
 _MIGRATION = re.compile(
-    r"^(?P<date>\d{4}年\d{1,2}月\d{1,2})[日曰目门]?(?P<by>由)?(?P<place>.*?)(?P<end>[迁送旺]?来|迁[米未末采莱])?$"
+    r"^(?P<date>\d{4}年\d{1,2}月\d{1,2})[日曰目门]?(?P<by>由)?(?P<place>.*?)(?P<end>[迁送旺]?来|迁[米未末采莱乘])?$"
 )
 
 
@@ -269,8 +269,8 @@ def migration(text: str) -> str:
     if not re.search(r"\d", text) and len(text) <= 2:
         return ""
     text = re.sub(r"^\D{1,2}(?=\d{4}年)", "", text)  # ink before the date: the caption's or a speck
-    came = re.search(r"[迁过送旺出]来", text)
-    if came:  # the printed text ends there (迁 misread or not); anything after is a neighbour's ink
+    came = re.search(r"[迁过送旺出]来|迁[米未末采莱乘]", text)
+    if came:  # the printed text ends there (迁 or 来 misread); anything after is a neighbour's ink
         text = text[: came.start()] + "迁来"
     m = _MIGRATION.match(text)
     if not m or not m["by"]:

@@ -204,3 +204,10 @@ def test_self_governing_read_with_a_stroke_lost() -> None:
 def test_a_name_character_read_as_one_names_never_use() -> None:
     assert household.person_name("李酒倩") == "李涵倩"
     assert household.stamp_name("张酒雪印") == "张涵雪"
+
+
+def test_migration_end_misread_before_the_police_station_seal() -> None:
+    assert household.migration("2004年11月20日由广西壮族自治区桂林市阳朔县迁乘出所") == \
+        "2004年11月20日由广西壮族自治区桂林市阳朔县迁来"
+    city = "2004年11月20日由河北省唐山市迁安市迁来"  # 迁安 is a city, not the end
+    assert household.migration(city) == city
