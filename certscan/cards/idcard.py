@@ -85,6 +85,11 @@ ETHNIC_GROUPS: tuple[str, ...] = (
     "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
 )
 _ROW_LABELS = ("姓名", "性别", "民族", "出生", "住址")
+# The hundred commonest Chinese surnames (about 85 % of the population): after a caption's 姓, one of them
+# is the name's first character rather than the caption's 名 misread.
+COMMON_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 
 
 def _value(page: Page, label: str, stop: tuple[str, ...] = ()) -> tuple[str, list[Line]]:
@@ -136,6 +141,8 @@ def _strip_label(text: str, in_label_column: bool = False, in_value_column: bool
             return strip_punct(s[end:])
     for label in _ROW_LABELS:
         if in_label_column and len(s) > 3 and sum(a != b for a, b in zip(s[:2], label, strict=True)) == 1:
+            if label == "姓名" and s[0] == "姓" and s[1] in COMMON_SURNAMES and len(s) <= 5:
+                return strip_punct(s[1:])  # 名 lost, not misread: the name's surname follows 姓 (姓陈颖梓)
             return strip_punct(s[2:])
     if not in_value_column and len(s) > 2 and s[0] in {label[1] for label in _ROW_LABELS}:
         # the label's first character was not read (``名杨振``); a line starting right of the label
