@@ -210,7 +210,7 @@ def parse_head_page(page: Page, image: np.ndarray | None = None,
         houseHolder=person_name(v["houseHolder"]),
         address=fix_place_prefix(v["address"]),
         householdNumber=_number(v["householdNumber"]),
-        issueDate=parse_date(v["issueDate"]),
+        issueDate=printed_date(v["issueDate"]),
         undertaker=stamp_name(v["undertaker"]),
         locationNumber=v["locationNumber"],
         community=v["community"],
@@ -240,8 +240,8 @@ def parse_resident_page(page: Page, image: np.ndarray | None = None,
     if not number_valid(number) and image is not None and engine is not None and "idNumber" in cells:
         number = page_id_number(number, _reread_cell(image, page, engine, cells["idNumber"]))
     out.update(
-        birthday=birthday_from_number(parse_date(v["birthday"]), number),
-        registerDate=parse_date(v["registerDate"]),
+        birthday=birthday_from_number(printed_date(v["birthday"]), number),
+        registerDate=printed_date(v["registerDate"]),
         idNumber=number,
         householdNumber=_number(v["householdNumber"]),
         undertaker=stamp_name(v["undertaker"]),
@@ -256,6 +256,12 @@ def parse_resident_page(page: Page, image: np.ndarray | None = None,
         out[key] = person_name(out[key])
     extra = {"sex": v["sex"][:1] if v["sex"][:1] in ("男", "女") else ""}
     return CardResult(card=RESIDENT, fields=out, rate=page_rate(page), extra=extra)
+
+
+def printed_date(text: str) -> str:
+    """The cell's ``YYYY年MM月DD日`` as YYYY-MM-DD; 月 read as 日 (its look-alike and neighbour) is put
+    back first: 2013年11日26日 is 2013年11月26日."""
+    return parse_date(re.sub(r"(\d{4}年\d{1,2})[日曰](?=\d{1,2}[日曰]?$)", r"\1月", compact(text)))
 
 
 _MIGRATION = re.compile(

@@ -211,3 +211,9 @@ def test_migration_end_misread_before_the_police_station_seal() -> None:
         "2004年11月20日由广西壮族自治区桂林市阳朔县迁来"
     city = "2004年11月20日由河北省唐山市迁安市迁来"  # 迁安 is a city, not the end
     assert household.migration(city) == city
+
+
+def test_a_date_whose_month_was_read_as_day() -> None:
+    assert household.printed_date("2013年11日26日") == "2013-11-26"
+    assert household.printed_date("2013年11月26日") == "2013-11-26"
+    assert household.printed_date("2013年11日") == ""  # a day lost: no date
