@@ -16,10 +16,12 @@ from certscan.cards import layout
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.driver_reread import better_fields
 from certscan.cards.driver_validity import dates_in, validity
+from certscan.cards.idcard import ID_ALPHABET, number_valid
 from certscan.cards.places import fix_place_prefix
-from certscan.cards.readers import page_rate
+from certscan.cards.readers import char_runs, line_chars, page_rate
 from certscan.cards.text import compact, find_dates, strip_punct, to_digits
 from certscan.checks import idnumber
+from certscan.checks.repair import repair
 from certscan.constants import empty_fields
 from certscan.ocr.recognize import crop_quad
 from certscan.ocr.types import Line, Page
@@ -57,10 +59,26 @@ def _id_number(page: Page) -> str:
             if valid:
                 return valid[-1]  # digits glued in front are the label's (a glued tail is rarer)
             fallback = fallback or m.group()
+    repaired = _repaired_number(page)
+    if repaired:
+        return repaired
     if not fallback:
         value = layout.value_right_of(page, "证号")
         fallback = value if re.fullmatch(r"\d{17}[\dXx]", value) else ""
     return fallback.upper()
+
+
+def _repaired_number(page: Page) -> str:
+    """An 18-character run failing its check digit made valid by one of the recogniser's alternatives,
+    when exactly one passes (as the ID card's number is; the last 18 of a longer run, the label's
+    characters read as digits in front)."""
+    for line in page.lines:
+        for run in char_runs(line_chars(line), ID_ALPHABET, max_gap=1):
+            if len(run) >= 18:
+                result = repair(run[-18:], number_valid, ID_ALPHABET, max_changes=1)
+                if result.valid:
+                    return result.text
+    return ""
 
 
 def _left_of_sex(page: Page) -> str:

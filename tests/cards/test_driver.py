@@ -291,3 +291,16 @@ def test_house_number_followed_by_a_misread_hao_takes_the_recognisers_alternativ
     units = [CharCandidates(chars=(c, "号"), probs=(0.9, 0.05)) for c in room]
     unit_line = Line(text=room, box=line(room, 150, 240, 700).box, confidence=0.9, chars=units)
     assert driver.house_number_repair(room, [unit_line]) == room
+
+
+def test_number_failing_its_check_digit_is_repaired_from_one_recogniser_alternative() -> None:
+    from certscan.ocr.types import CharCandidates
+
+    read = "110101199803071233"  # 110101199003071233 with its year's 0 read as 8
+    chars = [CharCandidates(chars=(c, "0"), probs=(0.6, 0.3)) if k == 9 else CharCandidates((c,), (0.99,))
+             for k, c in enumerate(read)]
+    number = Line(text=read, box=line(read, 360, 120, 680).box, confidence=0.9, chars=chars)
+    page = replaced(front_page([]), "110101199003071234", number)
+    assert driver._id_number(page) == "110101199003071233"
+    plain = replaced(front_page([]), "110101199003071234", line(read, 360, 120, 680))
+    assert driver._id_number(plain) == read  # no alternative to repair with: as read
