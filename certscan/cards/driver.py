@@ -167,9 +167,10 @@ def _address(page: Page) -> str:
     anchor = hit.line
     # the value's box, not the English caption that overlaps the label's row
     right = [ln for ln in layout.right_of(page, hit.line) if ln.x0 > hit.line.cx]
-    # a misread label (住域) matches as 住 + a one-character "address": the box on its right is the value
+    # a misread label (住域) matches as 住 + a one-character "address": the box on its right is the value;
+    # after a label read exactly, that one character is the value's first, cut off by the detector
     if len(first) <= 1 and right:
-        anchor, first = right[0], compact(right[0].text)
+        anchor, first = right[0], (first if hit.errors == 0 else "") + compact(right[0].text)
     elif not first:
         return ""
     stops = ["出生日期", "初次领证日期", "准驾车型", "Birthday"]

@@ -304,3 +304,10 @@ def test_number_failing_its_check_digit_is_repaired_from_one_recogniser_alternat
     assert driver._id_number(page) == "110101199003071233"
     plain = replaced(front_page([]), "110101199003071234", line(read, 360, 120, 680))
     assert driver._id_number(plain) == read  # no alternative to repair with: as read
+
+
+def test_address_character_cut_off_behind_an_exactly_read_label_is_kept() -> None:
+    page = replaced(front_page([]), "住址", line("住址北", 59, 249, 130))
+    cut = line("京市东城区建国门内大街18号恒基", 160, 249, 697)
+    page = replaced(page, "北京市东城区建国门内大街18号恒基", cut)
+    assert driver._address(page) == "北京市东城区建国门内大街18号恒基中心1座"
