@@ -257,16 +257,23 @@ def read_mrz(page: Page, reread: RegionReader | None = None,
     if not rows:
         return None
     first = read_rows(rows)
+    seen: list[MrzRead] = []  # every read of line 2, for a field-by-field merge
     bands = _widened(rows, page.width) if reread is not None and len(rows) == 2 else None
     widened = None
     if bands is not None and reread is not None and (first is None or not first.valid):
         # a cut row's halves are not the line's: read the full width
-        widened = _read_widened(rows, bands, reread, names_ok, first)
+        widened = _read_widened(rows, bands, reread, names_ok, first, seen)
         if widened is not None and widened.valid:
             return widened
-    best = _read_found_rows(rows, first, reread, names_ok)
+    best = _read_found_rows(rows, first, reread, names_ok, seen)
     if widened is not None and (best is None or sum(widened.checks.values()) > sum(best.checks.values())):
         best = widened
+    if best is not None and not best.valid:
+        # each read passes some fields: together, with every check (the composite too), the line
+        merged = mrz.td3_merge([best.line1, *(r.line1 for r in (first, *seen) if r is not None)])
+        if merged is not None and merged != best.line1:
+            best.line1, best.checks = merged, mrz.td3_checks(merged)
+            best.repaired.append("merged")
     if best is not None and len(rows) == 1 and reread is not None and names_ok is not None:
         _upper_row_above(rows[0], best, reread, names_ok)
     return best
@@ -294,7 +301,7 @@ def _widened(rows: Sequence[Sequence[Line]], page_width: float) -> list[list[Lin
 
 
 def _read_widened(rows: list[list[Line]], bands: list[list[Line]], reread: RegionReader,
-                  names_ok: NamesCheck | None, best: MrzRead | None) -> MrzRead | None:
+                  names_ok: NamesCheck | None, best: MrzRead | None, seen: list[MrzRead]) -> MrzRead | None:
     """A zone the detector cut short (its filler runs are faint, a tilted line leaves the box) re-read
     over its full width; kept unless line 2 passes fewer check digits than the pieces did."""
     second = _reread_rows(bands, reread)
@@ -303,6 +310,7 @@ def _read_widened(rows: list[list[Line]], bands: list[list[Line]], reread: Regio
     alt = read_rows(bands, second[0], second[1])
     if alt is None:
         return best
+    seen.append(alt)
     alt.lines = [ln for row in rows for ln in row]
     if best is None:
         return alt
@@ -333,7 +341,7 @@ def _upper_row_above(row: Sequence[Line], read: MrzRead, reread: RegionReader, n
 
 
 def _read_found_rows(rows: list[list[Line]], first: MrzRead | None, reread: RegionReader | None,
-                     names_ok: NamesCheck | None) -> MrzRead | None:
+                     names_ok: NamesCheck | None, seen: list[MrzRead]) -> MrzRead | None:
     """``first`` (the rows as the page read them) improved by re-reading the rows that need it."""
     if first is None or reread is None:
         return first
@@ -351,6 +359,8 @@ def _read_found_rows(rows: list[list[Line]], first: MrzRead | None, reread: Regi
     alt = read_rows(rows, upper2, lower2)
     if alt is None:
         return first
+    if lower2 is not None:
+        seen.append(MrzRead(line0=alt.line0, line1=alt.line1))
     # Line 2: the reading passing more check digits.
     best = alt if sum(alt.checks.values()) >= sum(first.checks.values()) else first
     # Line 1 (no check digits): the one the visual zone confirms, else the one with more letters.
