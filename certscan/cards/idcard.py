@@ -17,7 +17,7 @@ import numpy as np
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.idcard_back import fill_back
 from certscan.cards.layout import find_label, group_rows, match_label, right_of, row_value
-from certscan.cards.places import PLACEHOLDERS
+from certscan.cards.places import PLACEHOLDERS, fix_place_prefix
 from certscan.cards.readers import char_runs, line_chars, page_rate, read_page
 from certscan.cards.text import compact, parse_date, strip_punct
 from certscan.checks import idnumber
@@ -328,6 +328,9 @@ def fill_front(page: Page, fields: dict[str, Any], extra: dict[str, Any],
         fields["address"] = "".join(r.text for r in rows[birth_i + 1:])
         if valid:
             fields["address"] = address_with_region_names(fields["address"], number[:6])
+        # the holder may live elsewhere than the number's region: the leading division names are still
+        # from the table (宿州市桥区 is 埇桥区, a character the recogniser has no class for)
+        fields["address"] = fix_place_prefix(fields["address"])
     if not sex and valid:
         sex = "男" if int(number[16]) % 2 else "女"
     extra["sex"] = sex

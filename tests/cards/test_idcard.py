@@ -181,3 +181,12 @@ def test_an_address_line_starting_like_a_labels_tail_keeps_it() -> None:
     lines = [ln for ln in front_lines() if ln.text not in ("姓名", "张明华")]
     lines.append(line("名张明华", 85, 56, 250, 88))
     assert parse_front(scan("id-card-front", lines)).fields["name"] == "张明华"
+
+
+def test_an_address_outside_the_numbers_region_still_gets_listed_division_names() -> None:
+    # the number is a Beijing one; the holder lives in Hebei: the county's misread character is repaired
+    # from the division table all the same
+    moved = line("住址河北省保定市涿卅市双塔街道8号", 60, 266, 500, 298)
+    kept = [ln for ln in front_lines() if ln.text != "院3号楼2单元501室"]
+    lines = [moved if ln.text.startswith("住址") else ln for ln in kept]
+    assert parse_front(scan("id-card-front", lines)).fields["address"] == "河北省保定市涿州市双塔街道8号"
