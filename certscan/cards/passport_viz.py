@@ -38,7 +38,8 @@ def printed_date(text: str) -> str:
         s = s.replace(abbr.replace("O", "0"), abbr)
     # a speck between the day and the month (02.9月/SEP) is no separator of a numeric date
     # The month's abbreviation may be garbled (5EP) when its number is printed too (9月/SEP).
-    m = re.search(r"(\d{1,2})[\s.,'`]*(?:(\d{1,2})\s*月)?\s*/?\s*([A-Z0-9]{3})?\s*(\d{4}|\d{2})(?!\d)", s)
+    m = re.search(r"(\d{1,2})[\s.,'`]*(?:(\d{1,2})\s*月)?\s*/?\s*([A-Z][A-Z0-9]{1,2}|\d[A-Z][A-Z0-9]?)?\s*"
+                  r"(\d{4}|\d{2})(?!\d)", s)
     if m and (m.group(2) or (m.group(3) or "").isalpha()):
         day, month_num, month_abbr, year = m.groups()
         month = int(month_num) if month_num else (MONTHS.index(month_abbr) + 1 if month_abbr in MONTHS else 0)

@@ -156,6 +156,8 @@ def test_printed_dates_with_a_day_ending_in_zero_and_o_read_as_zero() -> None:
     assert printed_date("12.03.2020") == "2020-03-12"
     assert printed_date("069月/5EP2024") == "2024-09-06"  # a garbled abbreviation beside the month's number
     assert printed_date("06 5EP 2024") == ""  # and no number: no month
+    assert printed_date("212月/F82016") == "2016-02-21"  # a two-character abbreviation before the year
+    assert printed_date("10 12月 1998") == "1998-12-10"  # no abbreviation: the year is not cut
 
 
 def test_an_issuing_state_that_lost_a_letter_is_realigned_on_the_printed_names() -> None:
