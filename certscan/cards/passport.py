@@ -21,7 +21,14 @@ from certscan.cards.layout import find_label, value_below
 from certscan.cards.mrz_read import MrzRead, mrz_date, mrz_like, read_mrz
 from certscan.cards.mrz_tail import lost_last_digit, read_last_digit
 from certscan.cards.passport_names import printed_phrases, rebuild_names
-from certscan.cards.passport_viz import CJK_RUN, chinese_viz, printed_date, split_place, viz_value
+from certscan.cards.passport_viz import (
+    CJK_RUN,
+    authority_by_characters,
+    chinese_viz,
+    printed_date,
+    split_place,
+    viz_value,
+)
 from certscan.cards.readers import page_rate, read_page
 from certscan.cards.text import compact, normalize
 from certscan.checks import mrz
@@ -86,6 +93,8 @@ def _fill_viz(page: Page, fields: dict[str, Any]) -> None:
         fields["expireDay"] = fields["expireDate"][5:]
     unique_other = others[0] if len(others) == 1 else issue
     fields["issueDate"] = issue if issue and issue not in known else unique_other
+    if chinese and not fields["authority"]:
+        fields["authority"] = authority_by_characters(page, fields["issueDate"])
     for key in ("birthDate", "expireDate"):
         if not fields[key]:  # the MRZ was unreadable: the printed date
             fields[key] = printed_date(viz_value(page, key))

@@ -244,6 +244,30 @@ def chinese_viz(page: Page, fields: dict[str, Any]) -> None:
         fields["authority"] = _authority_in_english(page)
 
 
+# The characters of the authorities' names that the title 中华人民共和国 does not have.
+_AUTHORITY_MARKS = set("".join(CN_AUTHORITIES)) - set("中华人民共和国")
+# The National Immigration Administration issues since April 2018 (a month's margin either side).
+NIA_FROM, MPS_UNTIL = "2018-03-01", "2018-06-01"
+
+
+def authority_by_characters(page: Page, issued: str) -> str:
+    """An authority read garbled (公禁出人##): the name sharing the most of its own characters (two at
+    least, more than the other name does) with a line, when the issue date falls in that authority's
+    years (the date alone never decides)."""
+    if not issued:
+        return ""
+    best = {a: 0 for a in CN_AUTHORITIES}
+    for ln in page.lines:
+        cjk = set("".join(CJK_RUN.findall(ln.text)))
+        for a in CN_AUTHORITIES:
+            best[a] = max(best[a], len(cjk & set(a) & _AUTHORITY_MARKS))
+    (authority, top), (_, runner_up) = sorted(best.items(), key=lambda item: -item[1])
+    if top < 2 or runner_up == top:
+        return ""
+    in_office = issued >= NIA_FROM if authority == CN_AUTHORITIES[0] else issued < MPS_UNTIL
+    return authority if in_office else ""
+
+
 def _authority_in_english(page: Page) -> str:
     """The issuing body by the English name printed under its Chinese one (the Chinese unread): a line
     at most a quarter of its letters from one of them."""

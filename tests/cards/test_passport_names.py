@@ -90,3 +90,16 @@ def test_a_given_name_one_letter_from_a_province_is_no_place() -> None:
              line("P<CHNXUE<<LILIN".ljust(44, "<"), 50, 560, 950, 590), line(line1, 50, 610, 950, 640)]
     f = parse(scan("passport", lines)).fields
     assert (f["birthPlace"], f["issuePlace"]) == ("山东", "山东")
+
+
+def test_an_authority_read_garbled_is_the_name_sharing_its_characters_in_its_years() -> None:
+    def authority(garbled: str, issued: str) -> str:
+        lines = [line("朱ZHU", 400, 130, 520, 160), line("健JIAN", 400, 200, 520, 230),
+                 line("签发日期/Date of issue", 700, 300, 900, 320), line(issued, 700, 325, 900, 350),
+                 line(garbled, 400, 480, 600, 510), line("P<CHNZHU<<JIAN".ljust(44, "<"), 50, 560, 950, 590),
+                 line(LINE1, 50, 610, 950, 640)]
+        return str(parse(scan("passport", lines)).fields["authority"])
+
+    assert authority("公禁出人##", "21 2月/FEB 2016") == "公安部出入境管理局"
+    assert authority("公禁出人##", "21 2月/FEB 2021") == ""  # not in its years: the date refutes it
+    assert authority("中华人民共和国", "21 2月/FEB 2021") == ""  # the title is no authority
