@@ -112,11 +112,15 @@ def better_fields(
     parse: Callable[[Page], dict[str, Any]],
     checks: Checks,
     region: Region = around_lines,
+    fill_only: bool = False,
 ) -> dict[str, Any]:
     """``fields`` when every check passes; else the card (``region`` of ``page``) re-read enlarged, or,
     when the first read found too little to place the card, the whole image read with a closer
     detector. The read passing more checks is kept (the re-read, seeing more pixels, on a tie), and any
-    of its values failing a check the other read's value passes is replaced by that value."""
+    of its values failing a check the other read's value passes is replaced by that value. With
+    ``fill_only`` every value of the first read that passes its check is kept and the re-read only
+    fills the others (for cards whose checks are weak for some fields: a wrong engine number or name
+    from a re-read passes them as well as the right one read first)."""
     first = passed(fields, checks)
     if first == len(checks):
         return fields
@@ -131,7 +135,10 @@ def better_fields(
         if closer is None:
             return fields
         again = parse(closer)
-    kept, other = (again, fields) if passed(again, checks) >= first else (fields, again)
+    if fill_only or passed(again, checks) < first:
+        kept, other = fields, again
+    else:
+        kept, other = again, fields
     merged = dict(kept)
     for key, check in checks.items():
         if not check(merged.get(key, "")) and check(other.get(key, "")):

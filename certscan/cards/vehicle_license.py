@@ -197,7 +197,8 @@ def parse_front(scan: ScanInput) -> CardResult:
     fields = front_fields(page)
     first_engine = fields["engineNum"]
     fields = reread.better_fields(fields, page, image, scan.engine,
-                                  lambda again: front_fields(without_specks(again)), FRONT_CHECKS)
+                                  lambda again: front_fields(without_specks(again)), FRONT_CHECKS,
+                                  fill_only=True)
     if fields["engineNum"] == first_engine:  # read from this page: its box may have cut the head off
         read_regions = getattr(scan.engine, "read_regions", None)
         reader = (lambda quads: read_regions(image, page, quads)) if read_regions is not None else None

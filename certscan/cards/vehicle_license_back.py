@@ -204,7 +204,7 @@ def parse_back(scan: ScanInput) -> CardResult:
     image = without_red(scan.image)
     page = scan.engine.read(image)
     fields = back_fields(page)
-    fields = reread.better_fields(fields, page, image, scan.engine, back_fields, BACK_CHECKS)
+    fields = reread.better_fields(fields, page, image, scan.engine, back_fields, BACK_CHECKS, fill_only=True)
     if fields == empty_fields("vehicle-license-back"):
         return CardResult.empty("vehicle-license-back")
     return CardResult(card="vehicle-license-back", fields=fields, rate=page_rate(page))

@@ -88,3 +88,14 @@ def test_a_photo_where_nothing_was_found_is_read_with_a_closer_detector() -> Non
     unread = {"code": ""}
     assert reread.better_fields(unread, nothing, image[:600, :800], small, lambda p: {}, CHECKS) == unread
     assert small.images == []
+
+
+def test_fill_only_keeps_every_passing_value_of_the_first_read() -> None:
+    engine = CountingEngine(small_card_page())
+    image = np.zeros((1200, 1600, 3), np.uint8)
+    first = {"code": "AB12", "count": ""}
+    again = {"code": "XY34", "count": 3}  # passes more checks, but its code is no better than the first's
+    merged = reread.better_fields(first, small_card_page(), image, engine, lambda p: again, CHECKS,
+                                  fill_only=True)
+    assert merged == {"code": "AB12", "count": 3}
+    assert reread.better_fields(first, small_card_page(), image, engine, lambda p: again, CHECKS) == again
