@@ -323,12 +323,15 @@ def _closer_reads(scan: ScanInput, page: Page) -> Iterator[Page]:
     margin = 0.4 * max(x1 - x0, y1 - y0)
     left, top = int(max(0.0, x0 - margin)), int(max(0.0, y0 - margin))
     right, bottom = int(min(float(w), x1 + margin)), int(min(float(h), y1 + margin))
-    scale = 1.0
+    if right <= left or bottom <= top:
+        return  # the text lies outside the image (a test double's page)
     if (right - left) * (bottom - top) > 0.6 * w * h:
-        scale = min(ENLARGE_SMALL, ENLARGED_SIDE / max(h, w))
-        if scale < 1.2:
-            return
         left, top, right, bottom = 0, 0, w, h
+        if min(ENLARGE_SMALL, ENLARGED_SIDE / max(h, w)) < 1.2:
+            return
+    # a region the detector already sees at its own size gains only by being enlarged
+    scale = min(ENLARGE_SMALL, ENLARGED_SIDE / max(bottom - top, right - left))
+    scale = scale if scale >= 1.2 else 1.0
     crop = np.ascontiguousarray(scan.image[top:bottom, left:right])
     if scale != 1.0:
         crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
