@@ -120,6 +120,34 @@ class _Folder:
             Node(op="Mul", inputs=[x, gate], outputs=list(div.outputs), name=f"{gate}_mul")])
         self.drop(plus, clip, times, div)
 
+    def bias_after_transpose(self, up: Node) -> None:
+        """``ConvTranspose → Add(per-channel bias) [→ BatchNormalization]`` (the detector's upsampling head,
+        run on the full-size probability map): the bias and the normalisation into its weights and bias."""
+        found = self.weights(up) if up.int_attr("group", 1) == 1 else None
+        add = self.only_consumer(up.outputs[0], "Add")
+        if found is None or add is None or len(add.inputs) != 2:
+            return
+        weight, _ = found
+        channels = weight.shape[1]
+        bias = self.graph.constants.get(add.inputs[1] if add.inputs[0] == up.outputs[0] else add.inputs[0])
+        if bias is None or bias.size not in (1, channels):
+            return
+        own = self.graph.constants.get(up.inputs[2]) if len(up.inputs) > 2 else None
+        total = (own.ravel() if own is not None else np.zeros(channels, np.float32)) + bias.ravel()
+        outputs, dropped = list(add.outputs), [add]
+        norm = self.only_consumer(add.outputs[0], "BatchNormalization")
+        stats = [self.graph.constants.get(name) for name in norm.inputs[1:5]] if norm else []
+        if norm is not None and len(norm.outputs) == 1 and all(v is not None and v.size == channels
+                                                              for v in stats):
+            gamma, beta, mean, var = (np.asarray(v, np.float32).ravel() for v in stats if v is not None)
+            scale = gamma / np.sqrt(var + norm.float_attr("epsilon", 1e-5))
+            weight = weight * scale.reshape(1, -1, 1, 1)
+            total = (total - mean) * scale + beta
+            outputs, dropped = list(norm.outputs), [add, norm]
+        self.set_weights(up, weight, total)
+        up.outputs = outputs
+        self.drop(*dropped)
+
     def affine_before_conv(self, mul: Node) -> None:
         c = self.scalar(mul)
         add = self.only_consumer(mul.outputs[0], "Add")
@@ -166,6 +194,8 @@ def fold_affine(model: bytes) -> tuple[bytes, int]:
     for node in graph.nodes():
         if id(node) not in folder.removed and node.op == "Mul":
             folder.affine_before_conv(node)
+        elif id(node) not in folder.removed and node.op == "ConvTranspose":
+            folder.bias_after_transpose(node)
     if not folder.folded:
         return model, 0
     entries: list = []

@@ -145,6 +145,11 @@ class Node:
         value = parts.get(_ATTR_INT, [default])[0] if parts else default
         return _signed(value) if isinstance(value, int) else default
 
+    def float_attr(self, name: str, default: float) -> float:
+        parts = self.attr(name)
+        value = parts.get(_ATTR_FLOAT, [None])[0] if parts else None
+        return float(struct.unpack("<f", value)[0]) if isinstance(value, bytes) else default
+
     def ints_attr(self, name: str) -> list[int]:
         """A repeated int attribute (``pads``), packed or not."""
         parts = self.attr(name) or {}

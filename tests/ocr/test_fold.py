@@ -52,3 +52,16 @@ def test_folded_recogniser_reads_a_card_line() -> None:
     crop = np.ascontiguousarray(id_card_front()[430:485, 290:780, ::-1])
     (read,) = recognize(session, models.charset(session), [crop])
     assert read.text == FIELDS["number"] and read.confidence > 0.8
+
+
+def test_detector_upsampling_bias_and_normalisation_fold_into_the_transposed_convolutions() -> None:
+    shipped = models.model_path("det").read_bytes()
+    graph = Graph.parse(fold_affine(shipped)[0])
+    users = graph.consumers()
+    ups = [n for n in graph.nodes() if n.op == "ConvTranspose"]
+    assert len(ups) == 2
+    for up in ups:
+        assert len(up.inputs) == 3  # the bias is the convolution's own now
+        assert [n.op for n in users[up.outputs[0]]] in (["Relu"], ["Sigmoid"])
+    norms = [_ops(model).count("BatchNormalization") for model in (shipped, fold_affine(shipped)[0])]
+    assert norms[1] < norms[0]
