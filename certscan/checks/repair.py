@@ -103,12 +103,13 @@ def plain_chars(text: str) -> list[CharCandidates]:
 def likeliest_repair(chars: Sequence[CharCandidates], is_valid: Callable[[str], bool], alphabet: str,
                      prior: Callable[[str], float] = lambda text: 0.0, max_positions: int = 8,
                      max_changes: int = 3, min_prob: float = 0.01, unsure_below: float = 0.98,
-                     margin: float = math.log(3.0)) -> Repair | None:
+                     margin: float = math.log(3.0), max_alternatives: int = 3) -> Repair | None:
     """The passing text the recogniser finds likeliest, when it is clearly likelier than any other.
 
     For a failed read whose lone one-change repair may be a chance pass (a check digit passes one
     wrong number in ten): every text up to ``max_changes`` alternatives away (each scored at least
-    ``min_prob``, among the ``max_positions`` least confident positions) is scored by the log-ratio of
+    ``min_prob``, at most ``max_alternatives`` a position: that bounds the search to ~1,800 texts, among
+    the ``max_positions`` least confident positions) is scored by the log-ratio of
     its characters' probabilities to the best path's, plus ``prior(text)`` (what is known of such
     numbers, e.g. a listed issuer). The best passing one is returned when its score beats every other
     passing text's by ``margin``; None when none passes or two are close (nothing is then chosen).
@@ -123,7 +124,7 @@ def likeliest_repair(chars: Sequence[CharCandidates], is_valid: Callable[[str], 
                 seen[mapped] = max(p, 1e-6)
         if not seen:
             return None
-        scored_opts.append(list(seen.items()))
+        scored_opts.append(list(seen.items())[:1 + max_alternatives])
     base = [opts[0] for opts in scored_opts]
     unsure = sorted((i for i, c in enumerate(chars)
                      if c.confidence < unsure_below and len(scored_opts[i]) > 1),
