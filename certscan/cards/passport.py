@@ -30,8 +30,9 @@ from certscan.cards.passport_viz import (
     viz_value,
 )
 from certscan.cards.readers import page_rate, read_page
-from certscan.cards.text import compact, normalize
+from certscan.cards.text import compact, edit_distance, normalize
 from certscan.checks import mrz
+from certscan.checks.mrz_codes import known_state
 from certscan.constants import empty_fields
 from certscan.ocr.types import Page
 
@@ -217,11 +218,26 @@ def repair_nationality(read: MrzRead, runs: set[str]) -> None:
     visual zone prints, when that code agrees with the letters that were read."""
     nationality = read.line1[10:13]
     if not any(ch.isdigit() for ch in nationality):  # D<< (Germany) is a code as printed
+        _nationality_as_code(read, runs)
         return
     for code in (read.line0[2:5], *sorted(r for r in runs if len(r) == 3)):
         if code.isalpha() and all(a == b for a, b in zip(nationality, code, strict=True) if a.isalpha()):
             read.line1 = read.line1[:10] + code + read.line1[13:]
             return
+
+
+def _nationality_as_code(read: MrzRead, runs: set[str]) -> None:
+    """A nationality in letters that is no state code (``ANS``: C lost, a 5 doubled as S; no check digit
+    covers it) is the nearest of the issuing state and the codes the visual zone prints, at most two
+    edits away and nearer than any other."""
+    nationality = read.line1[10:13]
+    if known_state(nationality):
+        return
+    printed = (r for r in runs if len(r) == 3)
+    codes = {c for c in (read.line0[2:5], *printed) if c.isalpha() and known_state(c)}
+    ranked = sorted((edit_distance(nationality, c), c) for c in codes)
+    if ranked and ranked[0][0] <= 2 and (len(ranked) == 1 or ranked[1][0] > ranked[0][0]):
+        read.line1 = read.line1[:10] + ranked[0][1] + read.line1[13:]
 
 
 def repair_header(read: MrzRead, runs: set[str]) -> None:

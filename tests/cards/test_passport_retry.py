@@ -195,3 +195,12 @@ def test_a_printed_birth_date_with_a_digit_misread_is_still_the_birth_date() -> 
              line("L4SFHK6905JPN7709243M2703109<<<<<<<<<<<<<<<4", 50, 610, 950, 640)]
     f = parse(scan("passport", lines)).fields
     assert (f["birthPlace"], f["issueDate"]) == ("AICHI", "2017-03-11")
+
+
+def test_a_nationality_that_is_no_state_code_is_the_issuing_state_near_it() -> None:
+    line1 = "RT1CP67HH9ANS5502277M3507212<<<<<<<<<<<<<<<4"  # CAN read ANS: no check digit covers it
+    lines = [line("CAN", 560, 65, 600, 90), line("P<CANWILSON<<LIAM".ljust(44, "<"), 50, 560, 950, 590),
+             line(line1, 50, 610, 950, 640)]
+    assert parse(scan("passport", lines)).fields["srcCountry"] == "CAN"
+    lines[2] = line(line1.replace("ANS", "GBD"), 50, 610, 950, 640)  # a code of its own: kept
+    assert parse(scan("passport", lines)).fields["srcCountry"] == "GBD"

@@ -25,3 +25,10 @@ def test_numbers_the_composite_cannot_tell_apart_are_left_to_the_majority_or_to_
     swapped = "LB9B902C3" + LINE1[9:]
     assert td3_merge([swapped, LINE1, LINE1]) == LINE1
     assert td3_merge([swapped, LINE1]) is None
+
+
+def test_state_codes() -> None:
+    from certscan.checks.mrz_codes import known_state
+
+    assert known_state("CHN") and known_state("D<<") and known_state("UTO") and known_state("GBD")
+    assert not known_state("ANS") and not known_state("9GP")
