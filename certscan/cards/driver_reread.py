@@ -71,5 +71,7 @@ def better_fields(
     engine: OcrEngine,
     parse: Callable[[Page], dict[str, str]],
 ) -> dict[str, str]:
-    """``fields`` when every check passes; else the card re-read enlarged (``reread.better_fields``)."""
-    return reread.better_fields(fields, page, image, engine, parse, FIELD_CHECKS, card_region)
+    """``fields`` when every check passes; else the card re-read enlarged (``reread.better_fields``), which
+    only fills the values failing their check: a name or address passes its check as easily misread as
+    right, and an enlarged low-resolution card often reads no better than the first read did."""
+    return reread.better_fields(fields, page, image, engine, parse, FIELD_CHECKS, card_region, fill_only=True)

@@ -96,9 +96,13 @@ def validity(page: Page) -> tuple[str, str]:
     if start and not end:
         years = re.search(r"(\d{1,2})\s*年", period_text)
         end = add_years(dt.date.fromisoformat(start), int(years.group(1))).isoformat() if years else ""
-    return period_pair(start, end, first_issue[0] if first_issue else "")
+    start, end = period_pair(start, end, first_issue[0] if first_issue else "")
+    # still impossible (equally close mends): the end is left unread, so its check fails and the card is
+    # read again, enlarged, where the re-read can place it
+    return start, end if not (_DAY.fullmatch(start) and _DAY.fullmatch(end)) or start < end else ""
 
 
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # a first licence runs 6 years, a renewed one 10 (then 长期, which prints no end date)
 FIRST_PERIOD, RENEWED_PERIOD = 6, 10
 
@@ -110,14 +114,13 @@ def period_pair(start: str, end: str, first_issue: str = "") -> tuple[str, str]:
     the past), the one differing from the read in the fewest digits (at most two) is taken; between
     equally close pairs the licence's own period decides (6 years from the first issue, 10 after a
     renewal), else the dates stay as read."""
-    day = r"\d{4}-\d{2}-\d{2}"
-    if not (re.fullmatch(day, start) and re.fullmatch(day, end)) or start < end:
+    if not (_DAY.fullmatch(start) and _DAY.fullmatch(end)) or start < end:
         return start, end
     first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
     pairs = {(add_years(last, -years).isoformat(), end, years) for years in (FIRST_PERIOD, RENEWED_PERIOD)}
     pairs |= {(start, add_years(first, years).isoformat(), years) for years in (FIRST_PERIOD, RENEWED_PERIOD)}
     today = dt.date.today().isoformat()
-    earliest = first_issue if re.fullmatch(day, first_issue) and first_issue <= today else ""
+    earliest = first_issue if _DAY.fullmatch(first_issue) and first_issue <= today else ""
     pairs = {pair for pair in pairs if earliest <= pair[0] <= today}
 
     def digits_off(pair: tuple[str, str, int]) -> int:

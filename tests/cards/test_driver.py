@@ -311,3 +311,10 @@ def test_address_character_cut_off_behind_an_exactly_read_label_is_kept() -> Non
     cut = line("京市东城区建国门内大街18号恒基", 160, 249, 697)
     page = replaced(page, "北京市东城区建国门内大街18号恒基", cut)
     assert driver._address(page) == "北京市东城区建国门内大街18号恒基中心1座"
+
+
+def test_an_impossible_period_no_mend_decides_leaves_the_end_unread() -> None:
+    # 2022 至 2022: 2012-2022, 2022-2028 and 2022-2032 are each one digit away, no first issue to decide
+    page = front_page([line("有效期限", 53, 544, 154), line("2022-12-11至2022-12-11", 188, 549, 526)])
+    page = replaced(page, "初次领证日期")
+    assert driver_validity.validity(page) == ("2022-12-11", "")

@@ -80,3 +80,12 @@ def test_a_card_filling_the_photo_is_not_read_again() -> None:
     assert driver_reread.detector_gain(3000, 600) == pytest.approx(5.0)
     # a small image is not shrunk by the first read: only the card's share of it counts
     assert driver_reread.detector_gain(800, 790) < driver_reread.MIN_DETECTOR_GAIN
+
+
+def test_second_read_only_fills_the_values_that_failed() -> None:
+    first = {**GOOD, "number": ""}
+    again = {**GOOD, "name": "王小朋", "address": "北京市朝阳区建国路7号"}  # misread, passing their checks
+    engine = CountingEngine(small_card_page())
+    image = np.zeros((600, 800, 3), np.uint8)
+    merged = driver_reread.better_fields(first, small_card_page(), image, engine, lambda p: again)
+    assert merged == GOOD  # the number from the re-read, every value the first read passed kept
