@@ -125,12 +125,29 @@ def _match(text: str, names: list[str]) -> tuple[str, int] | None:
                 and _one_off(text[:2], n) and text[:2] not in _all_names()}
     if len(near) == 1:
         return near.pop()
+    named = _named_next(text, near)
+    if named is not None:
+        return named
     # one slip in a long name outweighs one in a short one (恩施土家族苗族白治州: 恩施土 is also one
     # character from 恩施市, but ten characters agree with the prefecture)
     longest = sorted(near, key=lambda found: -len(found[0]))
     if len(longest) > 1 and len(longest[0][0]) >= 5 and len(longest[0][0]) > len(longest[1][0]):
         return longest[0]
     return None if near else _long_match(text, names)
+
+
+def _named_next(text: str, near: set[tuple[str, int]]) -> tuple[str, int] | None:
+    """Of several listed names one slip from the read, the only one whose own division the text names
+    exactly next (辆城市阳谷县: 聊城市, 邹城市 and 诸城市 are each one character off; 阳谷县 lies in
+    聊城市)."""
+    fits = []
+    for name, used in near:
+        codes = [c for c in _codes_by_name().get(name, []) if c.endswith("00")]
+        below = {c[:2] if c.endswith("0000") else c[:4] for c in codes}
+        kids = {kid for part in below for kid in _children().get(part, []) if len(kid) >= 2}
+        if any(text[used:].startswith(kid) for kid in kids):
+            fits.append((name, used))
+    return fits[0] if len(fits) == 1 else None
 
 
 def _long_match(text: str, names: list[str]) -> tuple[str, int] | None:

@@ -55,3 +55,10 @@ def test_a_two_character_county_with_its_level_character_read() -> None:
     assert fix_place_prefix("山东省日照市昌县新华东路373号") == "山东省日照市莒县新华东路373号"
     assert fix_place_prefix("山东省日照市昌平路3号") == "山东省日照市昌平路3号"  # no county named
     assert fix_place_prefix("河北省保定市水县梨园街道") == "河北省保定市涞水县梨园街道"  # 涞 lost, not 易县
+
+
+def test_a_slip_several_names_fit_is_decided_by_the_division_named_next() -> None:
+    # 聊城市, 邹城市 and 诸城市 are each one character off; 阳谷县 lies in 聊城市
+    assert fix_place_prefix("山东省辆城市阳谷县红星镇") == "山东省聊城市阳谷县红星镇"
+    assert fix_place_prefix("浙江省街州市江山市胜利大道") == "浙江省衢州市江山市胜利大道"
+    assert fix_place_prefix("山东省辆城市胜利路") == "山东省辆城市胜利路"  # nothing named next: as read
