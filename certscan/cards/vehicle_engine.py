@@ -19,13 +19,17 @@ from certscan.ocr.types import Line, Page
 
 # 发动机号码 loses its tail under the seal more often than any other caption (发动机辑, 发动机).
 ENGINE_LABELS = ["发动机号码", "发动机号", "发动机"]
+_DATE = re.compile(r"(?:19|20)\d{2}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}")
 # the widening, in line heights: left (where characters are lost), right, and up and down
 _WIDEN = (0.6, 0.3, 0.15)
 
 
 def code_runs(text: str) -> list[str]:
     """Runs of Latin letters and digits that may be an engine number (at least 4 long, 3 digits: never
-    the English caption), O read as 0 (engine numbers, like VINs, use the digit)."""
+    the English caption), O read as 0 (engine numbers, like VINs, use the digit). A date (the register
+    date's box, beside the caption on a tilted card) is none."""
+    if _DATE.search(text):
+        return []
     runs = re.findall(r"[A-Z0-9]{4,}", re.sub(r"[\s·.\-]", "", text.upper()))
     return [r.replace("O", "0") for r in runs if sum(c.isdigit() for c in r) >= 3]
 

@@ -348,3 +348,5 @@ def test_engine_number_box_read_wider_gets_its_lost_head_back() -> None:
     assert vehicle_engine.with_lost_head("AD730110", page, reader("码XAD730110")) == "XAD730110"
     assert vehicle_engine.with_lost_head("AD730110", page, reader("5AD780110")) == "AD730110"  # another read
     assert vehicle_engine.with_lost_head("AD730110", page, None) == "AD730110"
+    assert vehicle_engine.code_runs("2011-04-08") == []  # the register date beside a tilted caption
+    assert vehicle_engine.code_runs("LZ2744456") == ["LZ2744456"]
