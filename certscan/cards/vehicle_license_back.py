@@ -23,8 +23,10 @@ from certscan.cards.vehicle_license import (
     first_match,
     page_plate,
     plate_number,
+    province_from_address,
 )
 from certscan.checks import plate as plate_rules
+from certscan.checks import regions
 from certscan.constants import empty_fields
 from certscan.ocr.types import Line, Page
 
@@ -205,6 +207,7 @@ def parse_back(scan: ScanInput) -> CardResult:
     page = scan.engine.read(image)
     fields = back_fields(page)
     fields = reread.better_fields(fields, page, image, scan.engine, back_fields, BACK_CHECKS, fill_only=True)
+    settle_plate(fields)  # the plate and the record may come from different reads
     if fields == empty_fields("vehicle-license-back"):
         return CardResult.empty("vehicle-license-back")
     return CardResult(card="vehicle-license-back", fields=fields, rate=page_rate(page))
@@ -233,7 +236,16 @@ def back_fields(page: Page) -> dict[str, Any]:
     _back_fallbacks(page, fields)
     if not fields["plateNum"]:  # page_plate in the fallbacks tried the alternatives and the whole page
         fields["plateNum"] = _serial_left_of(page, fields["fileNum"])
-    fields["plateNum"], fields["inspectionRecord"] = plate_and_record_agree(
-        fields["plateNum"], fields["inspectionRecord"]
-    )
+    settle_plate(fields)
     return fields
+
+
+def settle_plate(fields: dict[str, Any]) -> None:
+    """The plate and the inspection record made to agree (``plate_and_record_agree``), a plate still
+    without its province completed from the file number's, whose first digits are the registering
+    office's division code (GB/T 2260), and the record's tail once more from that plate."""
+    plate, record = plate_and_record_agree(fields["plateNum"], fields["inspectionRecord"])
+    if re.fullmatch(r"\d{12}", fields["fileNum"]) and not plate_rules.is_valid(plate):
+        plate = province_from_address(plate, regions.region_name(fields["fileNum"][:2] + "0000"))
+        plate, record = plate_and_record_agree(plate, record)
+    fields["plateNum"], fields["inspectionRecord"] = plate, record

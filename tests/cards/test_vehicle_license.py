@@ -350,3 +350,15 @@ def test_engine_number_box_read_wider_gets_its_lost_head_back() -> None:
     assert vehicle_engine.with_lost_head("AD730110", page, None) == "AD730110"
     assert vehicle_engine.code_runs("2011-04-08") == []  # the register date beside a tilted caption
     assert vehicle_engine.code_runs("LZ2744456") == ["LZ2744456"]
+
+
+def test_plate_province_from_the_file_number_when_neither_plate_nor_record_kept_it() -> None:
+    fields = empty_fields("vehicle-license-back")
+    fields.update(plateNum="T2A886", fileNum="360318647104", inspectionRecord="检验有效期至2014年04月T")
+    back.settle_plate(fields)
+    assert fields["plateNum"] == "赣T2A886"  # 36: Jiangxi (GB/T 2260)
+    assert fields["inspectionRecord"] == "检验有效期至2014年04月赣T"
+    # a plate read whole keeps its province, whatever the file number says
+    fields.update(plateNum="京T2A886", inspectionRecord="检验有效期至2014年04月")
+    back.settle_plate(fields)
+    assert fields["plateNum"] == "京T2A886"
