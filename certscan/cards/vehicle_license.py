@@ -229,6 +229,7 @@ def front_fields(page: Page) -> dict[str, Any]:
     for key, label in (("owner", "所有人"), ("address", "住址"), ("model", "品牌型号")):
         fields[key] = without_caption_tail(fields[key], label)
     fields["address"] = fix_place_prefix(fields["address"])
+    fields["model"] = vehicle_terms.model_with_brand(fields["model"])
     fields["vehicleType"] = vehicle_terms.snap(fields["vehicleType"], vehicle_terms.VEHICLE_TYPES)
     fields["useCharacter"] = vehicle_terms.snap(fields["useCharacter"], vehicle_terms.USE_CHARACTERS)
     fields["plateNum"] = province_from_address(fields["plateNum"], fields["address"])

@@ -34,6 +34,38 @@ USE_CHARACTERS: frozenset[str] = frozenset({
     "小学生校车", "初中生校车", "中小学生校车", "其他校车", "危化品运输", "营转非营运",
 })
 
+# Makers' brands as the licence prints them before 牌 (大众汽车牌SVW7182QQD): the common makes of the
+# Chinese market, domestic and joint-venture, cars, trucks and buses. An unlisted brand stays as read.
+BRANDS: frozenset[str] = frozenset({
+    "大众汽车", "大众", "别克", "雪佛兰", "凯迪拉克", "丰田", "本田", "日产", "马自达", "三菱",
+    "铃木", "斯巴鲁", "雷克萨斯", "英菲尼迪", "讴歌", "现代", "起亚", "福特", "林肯", "标致",
+    "雪铁龙", "斯柯达", "奥迪", "宝马", "奔驰", "梅赛德斯奔驰", "沃尔沃", "路虎", "捷豹", "保时捷",
+    "特斯拉", "比亚迪", "吉利", "领克", "几何", "极氪", "长安", "哈弗", "长城", "坦克",
+    "欧拉", "奇瑞", "星途", "捷途", "五菱", "宝骏", "东风", "风神", "风行", "启辰", "岚图", "解放",
+    "红旗", "一汽", "奔腾", "福田", "欧曼", "江淮", "江铃", "荣威", "名爵", "上汽大通", "传祺",
+    "广汽", "埃安", "北京", "北汽", "海马", "东南", "众泰", "陆风", "猎豹", "中华", "金杯",
+    "依维柯", "重汽", "豪沃", "陕汽", "金龙", "宇通", "海格", "庆铃", "开瑞", "蔚来", "理想",
+    "小鹏", "零跑", "哪吒", "问界", "赛力斯", "智己", "飞凡", "深蓝", "阿维塔", "腾势", "思皓",
+    "凯翼", "汉腾", "北奔", "华菱", "徐工", "三一", "乘龙", "柳汽", "上汽", "一汽解放", "东风柳汽",
+    "长安凯程", "跃进", "南骏", "飞碟", "唐骏", "时代",
+})
+
+
+def model_with_brand(model: str) -> str:
+    """The 品牌型号 value with its brand snapped onto the printed brands (传棋牌… is 传祺牌…, 身五菱牌…
+    五菱牌…), and 牌 put back between a listed brand and the model code when it was lost (荣威ETC27326P)."""
+    brand, mark, code = model.partition("牌")
+    if not mark:
+        listed = next((b for b in sorted(BRANDS, key=len, reverse=True)
+                       if model.startswith(b) and model[len(b) : len(b) + 1].isascii()), "")
+        return f"{listed}牌{model[len(listed):]}" if listed and len(model) > len(listed) + 2 else model
+    # a brand of two characters one slip from a listed one may be an unlisted make (大运, not 大众):
+    # only longer ones are snapped, and any brand behind a speck (身五菱)
+    ending = next((b for b in BRANDS if brand.endswith(b) and len(brand) - len(b) <= 2), "")
+    if len(brand) < 3 and not ending:
+        return model
+    return (ending if ending and brand not in BRANDS else snap(brand, BRANDS)) + mark + code
+
 
 def _distances(term: str, text: str) -> tuple[int, int]:
     """(edits from some ending of ``text`` to ``term``, edits from the whole ``text``). One table over

@@ -33,3 +33,13 @@ def test_use_characters() -> None:
     assert snap("非菅运", USE_CHARACTERS) == "非营运"
     assert snap("出租客远", USE_CHARACTERS) == "出租客运"
     assert snap("所", USE_CHARACTERS) == "所"
+
+
+def test_model_brand_snapped_only_where_safe() -> None:
+    from certscan.cards.vehicle_terms import model_with_brand
+
+    assert model_with_brand("身五菱牌GJ16694") == "五菱牌GJ16694"  # a speck before the brand
+    assert model_with_brand("比亚连牌WKV26846Y14") == "比亚迪牌WKV26846Y14"  # one slip in three
+    assert model_with_brand("荣威ETC27326P") == "荣威牌ETC27326P"  # 牌 lost after a listed brand
+    assert model_with_brand("大运牌CGC1250") == "大运牌CGC1250"  # an unlisted make, one off 大众: kept
+    assert model_with_brand("丰田牌ZT5797W6K") == "丰田牌ZT5797W6K"
