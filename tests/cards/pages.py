@@ -31,6 +31,20 @@ class FixedEngine:
         raise AssertionError("not used by these parsers")
 
 
+class CountingEngine(FixedEngine):
+    """A FixedEngine that records every full read it is asked for (the re-read tests count them)."""
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(page)
+        self.images: list[np.ndarray] = []
+        self.det_sides: list[int | None] = []
+
+    def read(self, image: np.ndarray, det_max_side: int | None = None) -> Page:
+        self.images.append(image)
+        self.det_sides.append(det_max_side)
+        return self.page
+
+
 def scan(card: str, lines: list[Line], angle: float = 0.0) -> ScanInput:
     page = Page(width=1000, height=700, lines=lines, angle=angle)
     return ScanInput(card=card, image=np.zeros((10, 10, 3), np.uint8), engine=FixedEngine(page))

@@ -8,7 +8,7 @@ import pytest
 
 from certscan.cards import driver_reread
 from certscan.ocr.types import Line, Page
-from tests.cards.pages import FixedEngine
+from tests.cards.pages import CountingEngine
 
 GOOD = {
     "name": "王小明",
@@ -23,16 +23,6 @@ GOOD = {
 def line(text: str, x0: float, y0: float, x1: float, y1: float) -> Line:
     box = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
     return Line(text=text, box=box, confidence=0.9)
-
-
-class CountingEngine(FixedEngine):
-    def __init__(self, page: Page) -> None:
-        super().__init__(page)
-        self.images: list[np.ndarray] = []
-
-    def read(self, image: np.ndarray) -> Page:
-        self.images.append(image)
-        return self.page
 
 
 def small_card_page() -> Page:

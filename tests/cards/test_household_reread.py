@@ -7,20 +7,10 @@ import numpy as np
 from certscan.cards import household_reread
 from certscan.cards.base import CardResult, ScanInput
 from certscan.ocr.types import Page
-from tests.cards.pages import FixedEngine, line
+from tests.cards.pages import CountingEngine, line
 
 GOOD = {"name": "张伟", "relationTo": "户主", "nation": "汉族", "idNumber": "11010519491231002X",
         "birthday": "1949-12-31", "registerDate": "2010-06-01", "undertaker": "王芳", "hometown": "北京"}
-
-
-class CountingEngine(FixedEngine):
-    def __init__(self, page: Page) -> None:
-        super().__init__(page)
-        self.images: list[np.ndarray] = []
-
-    def read(self, image: np.ndarray) -> Page:
-        self.images.append(image)
-        return self.page
 
 
 def small_page() -> Page:

@@ -7,24 +7,12 @@ import numpy as np
 
 from certscan.cards import reread
 from certscan.ocr.types import Page
-from tests.cards.pages import FixedEngine, line
+from tests.cards.pages import CountingEngine, line
 
 CHECKS: reread.Checks = {
     "code": lambda value: len(value) == 4,
     "count": lambda value: isinstance(value, int),
 }
-
-
-class CountingEngine(FixedEngine):
-    def __init__(self, page: Page) -> None:
-        super().__init__(page)
-        self.images: list[np.ndarray] = []
-        self.det_sides: list[int | None] = []
-
-    def read(self, image: np.ndarray, det_max_side: int | None = None) -> Page:
-        self.images.append(image)
-        self.det_sides.append(det_max_side)
-        return self.page
 
 
 def small_card_page() -> Page:
