@@ -372,7 +372,10 @@ def parse(scan: ScanInput) -> CardResult:
     extra: dict[str, Any] = {"passportNumber": "", "mrzValid": False}
     first_page = page
     runs, read = _page_mrz(scan, page)
-    if read is None or not read.valid or not names_confirmed(read, runs):
+    # Closer reads only for an MRZ failing a check: names line 1 spells differently from the visual
+    # zone (MEI<HUA printed MEI-HUA) are mended from the printed names by repair_names, and an enlarged
+    # read of the whole page costs more than the first read.
+    if read is None or not read.valid:
         for closer in _closer_reads(scan, page):
             runs2, read2 = _page_mrz(scan, closer)
             if _better(read2, runs2, read, runs):

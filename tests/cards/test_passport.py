@@ -10,7 +10,7 @@ from certscan.cards.passport import parse, printed_date
 from certscan.checks.repair import plain_chars
 from certscan.ocr.recognize import Recognition
 from certscan.ocr.types import Line, Page
-from tests.cards.pages import FixedEngine, line, scan
+from tests.cards.pages import CountingEngine, FixedEngine, line, scan
 
 # ICAO Doc 9303 part 4 specimen.
 LINE0 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
@@ -186,3 +186,14 @@ def test_a_single_filler_between_surname_and_given_names_is_the_separator() -> N
     lines = [*VIZ, line(merged, 50, 560, 950, 590), line(LINE1, 50, 610, 950, 640)]
     f = parse(scan("passport", lines)).fields
     assert (f["line0"], f["surname"], f["givenName"]) == (LINE0, "ERIKSSON", "ANNA MARIA")
+
+
+def test_an_mrz_passing_every_check_is_not_read_again_for_its_names() -> None:
+    # The visual zone prints no names to confirm line 1; the passport is small in a large photo (a
+    # crop around it would be read): the page is still read once.
+    numbers_only = [ln for ln in VIZ if ln.text not in ("ERIKSSON", "ANNA MARIA")]
+    mrz_lines = [line(LINE0, 50, 560, 950, 590), line(LINE1, 50, 610, 950, 640)]
+    engine = CountingEngine(Page(width=1000, height=700, lines=[*numbers_only, *mrz_lines]))
+    scan_input = ScanInput(card="passport", image=np.zeros((1400, 2000, 3), np.uint8), engine=engine)
+    f = parse(scan_input).fields
+    assert len(engine.images) == 1 and (f["line0"], f["line1"]) == (LINE0, LINE1)
