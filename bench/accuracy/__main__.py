@@ -11,10 +11,9 @@ import argparse
 import json
 import logging
 import sys
-from pathlib import Path
 from typing import Any
 
-from bench.accuracy.harness import CardReport, evaluate
+from bench.accuracy.harness import CardReport, add_corpus_arguments, chosen_types, evaluate
 
 
 def _fmt(value: float | None, width: int = 6) -> str:
@@ -52,9 +51,7 @@ def format_table(reports: dict[str, CardReport], show_fields: bool = False, miss
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.accuracy", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", type=Path, required=True)
-    parser.add_argument("--types", help="comma-separated card types (default: every folder found)")
-    parser.add_argument("--limit", type=int, help="at most N images per card type")
+    add_corpus_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     parser.add_argument("--fields", action="store_true", help="per-field and per-check lines in the table")
     parser.add_argument("--misses", type=int, default=0, metavar="N",
@@ -63,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     if not args.corpus.is_dir():
         parser.error(f"not a folder: {args.corpus}")
-    types = [t.strip() for t in args.types.split(",") if t.strip()] if args.types else None
+    types = chosen_types(args.types)
     reports = evaluate(args.corpus, types, limit=args.limit)
     if args.json:
         print(json.dumps({card: r.summary() for card, r in reports.items()}, ensure_ascii=False, indent=1))

@@ -7,6 +7,7 @@ A failed scan (e.g. 586 for a card type whose parser does not exist yet) scores 
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import statistics
@@ -32,6 +33,18 @@ class LabelledImage:
     image: Path
     fields: dict[str, Any]  # the label's result-key object (only the fields to score)
 
+
+
+def add_corpus_arguments(parser: argparse.ArgumentParser) -> None:
+    """--corpus, --types and --limit, as every bench command reads a labelled corpus."""
+    parser.add_argument("--corpus", type=Path, required=True, help="DIR/<card-type>/<name>.<jpg|png> + .json")
+    parser.add_argument("--types", help="comma-separated card types (default: every folder found)")
+    parser.add_argument("--limit", type=int, help="at most N images per card type")
+
+
+def chosen_types(types: str | None) -> list[str] | None:
+    """The --types value as a list (None: every folder found)."""
+    return [t.strip() for t in types.split(",") if t.strip()] if types else None
 
 def iter_corpus(root: Path, types: list[str] | None = None) -> Iterator[LabelledImage]:
     for card_dir in sorted(p for p in root.iterdir() if p.is_dir()):

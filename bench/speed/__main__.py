@@ -16,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from bench.accuracy.harness import LabelledImage, iter_corpus
+from bench.accuracy.harness import LabelledImage, add_corpus_arguments, chosen_types, iter_corpus
 
 
 def select_images(corpus: Path, types: list[str] | None, limit: int | None) -> list[LabelledImage]:
@@ -40,9 +40,7 @@ def _worker_counts(text: str) -> list[int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.speed", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", type=Path, required=True, help="DIR/<card-type>/<name>.<jpg|png> + .json")
-    parser.add_argument("--types", help="comma-separated card types (default: every folder found)")
-    parser.add_argument("--limit", type=int, help="at most N images per card type")
+    add_corpus_arguments(parser)
     parser.add_argument("--workers", type=_worker_counts, default=[1, 2],
                         help="worker process counts to measure certscan with, e.g. 1,2 (0 or '' = none)")
     parser.add_argument("--threads", type=int,
@@ -57,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.threads < 1:
             parser.error("--threads must be >= 1")
         os.environ["CERTSCAN_WORKER_THREADS"] = str(args.threads)  # read by Settings, here and in workers
-    types = [t.strip() for t in args.types.split(",") if t.strip()] if args.types else None
+    types = chosen_types(args.types)
     items = select_images(args.corpus, types, args.limit)
     if not items:
         parser.error(f"no labelled images of a known card type under {args.corpus}")

@@ -18,9 +18,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
+from bench.accuracy.harness import add_corpus_arguments, chosen_types
 from bench.accuracy.scoring import flatten, score_document
 from bench.speed.__main__ import select_images
 from certscan.constants import result_key
@@ -82,13 +82,11 @@ def _scan(side: Side, data: bytes, card: str) -> tuple[dict[str, Any] | None, fl
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.speed.ab", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", type=Path, required=True)
-    parser.add_argument("--types", help="comma-separated card types (default: every folder found)")
-    parser.add_argument("--limit", type=int, help="at most N images per card type")
+    add_corpus_arguments(parser)
     parser.add_argument("--a", nargs="*", default=[], help="side A's extra settings, CERTSCAN_NAME=value")
     parser.add_argument("--b", nargs="+", required=True, help="side B's settings, CERTSCAN_NAME=value")
     args = parser.parse_args(argv)
-    types = [t.strip() for t in args.types.split(",") if t.strip()] if args.types else None
+    types = chosen_types(args.types)
     items = select_images(args.corpus, types, args.limit)
     if not items:
         parser.error(f"no labelled images under {args.corpus}")
