@@ -9,7 +9,7 @@ import datetime as dt
 import re
 
 from certscan.cards import layout
-from certscan.cards.text import compact, find_dates, is_long_term
+from certscan.cards.text import compact, find_dates, hamming, is_long_term
 from certscan.constants import LONG_TERM
 from certscan.ocr.types import Line, Page
 
@@ -124,7 +124,7 @@ def period_pair(start: str, end: str, first_issue: str = "") -> tuple[str, str]:
     pairs = {pair for pair in pairs if earliest <= pair[0] <= today}
 
     def digits_off(pair: tuple[str, str, int]) -> int:
-        return sum(a != b for a, b in zip(pair[0] + pair[1], start + end, strict=True))
+        return hamming(pair[0] + pair[1], start + end)
 
     def own_period(pair: tuple[str, str, int]) -> bool:
         return pair[2] == (FIRST_PERIOD if pair[0] == earliest else RENEWED_PERIOD)

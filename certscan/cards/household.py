@@ -36,7 +36,7 @@ from certscan.cards.labelled import Fields, LabelSet, pieces, same_row
 from certscan.cards.places import fix_place_prefix
 from certscan.cards.readers import page_rate
 from certscan.cards.table import Cell, cell_crops, find_grid, grid_values
-from certscan.cards.text import compact, digits_with_lookalikes, parse_date, strip_punct
+from certscan.cards.text import compact, digits_with_lookalikes, hamming, parse_date, strip_punct
 from certscan.checks import idnumber
 from certscan.constants import empty_fields
 from certscan.ocr.engine import OcrEngine
@@ -305,7 +305,7 @@ def household_type(text: str) -> str:
         if s == word:
             return s
     for word in _HOUSEHOLD_TYPES:
-        if len(s) == 3 and sum(a != b for a, b in zip(s, word, strict=True)) == 1 and s[-1] == "户":
+        if len(s) == 3 and hamming(s, word) == 1 and s[-1] == "户":
             return word
         if len(s) == 2 and s[-1] == "户" and s[0] in word[:2]:
             return word

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from certscan.cards.idcard import ID_ALPHABET, number_valid
 from certscan.cards.layout import group_rows
 from certscan.cards.readers import char_runs, line_chars
-from certscan.cards.text import compact
+from certscan.cards.text import compact, hamming
 from certscan.checks import idnumber
 from certscan.checks.repair import repair
 from certscan.ocr.types import Line
@@ -60,7 +60,7 @@ def snap_word(text: str, words: Sequence[str]) -> str:
     if not s or s in words:
         return s if s else text
     near = {w for w in words if len(w) >= 2 and len(w) == len(s)
-            and sum(a != b for a, b in zip(w, s, strict=True)) == 1}
+            and hamming(w, s) == 1}
     near |= {w for w in words if len(w) >= 3 and len(w) == len(s) + 1
              and any(w[:i] + w[i + 1:] == s for i in range(len(w)))}
     return near.pop() if len(near) == 1 else text
@@ -84,7 +84,7 @@ def page_id_number(cell_read: str, lines: Sequence[Line]) -> str:
     if len(found) == 1:
         return found[0]
     # several numbers on the page (a neighbour's card in the photo): the one the cell was read as
-    return min(found, key=lambda n: sum(a != b for a, b in zip(n, cell_read.ljust(18), strict=False)))
+    return min(found, key=lambda n: hamming(n, cell_read.ljust(18)))
 
 
 def birthday_from_number(read_date: str, number: str) -> str:
@@ -96,7 +96,7 @@ def birthday_from_number(read_date: str, number: str) -> str:
     born = born_on.isoformat()
     if not read_date:
         return born
-    if len(read_date) == len(born) and sum(a != b for a, b in zip(read_date, born, strict=True)) <= 2:
+    if len(read_date) == len(born) and hamming(read_date, born) <= 2:
         return born
     return read_date
 

@@ -19,7 +19,7 @@ from certscan.cards.idcard_back import fill_back
 from certscan.cards.layout import find_label, group_rows, match_label, right_of, row_value
 from certscan.cards.places import PLACEHOLDERS, fix_place_prefix
 from certscan.cards.readers import char_runs, line_chars, page_rate, read_page
-from certscan.cards.text import compact, parse_date, strip_punct
+from certscan.cards.text import compact, hamming, parse_date, strip_punct
 from certscan.checks import idnumber
 from certscan.checks.repair import repair
 from certscan.constants import empty_fields
@@ -140,7 +140,7 @@ def _strip_label(text: str, in_label_column: bool = False, in_value_column: bool
         if end is not None:
             return strip_punct(s[end:])
     for label in _ROW_LABELS:
-        if in_label_column and len(s) > 3 and sum(a != b for a, b in zip(s[:2], label, strict=True)) == 1:
+        if in_label_column and len(s) > 3 and hamming(s[:2], label) == 1:
             if label == "姓名" and s[0] == "姓" and s[1] in COMMON_SURNAMES and len(s) <= 5:
                 return strip_punct(s[1:])  # 名 lost, not misread: the name's surname follows 姓 (姓陈颖梓)
             return strip_punct(s[2:])

@@ -30,7 +30,7 @@ from certscan.cards.passport_viz import (
     viz_value,
 )
 from certscan.cards.readers import page_rate, read_page
-from certscan.cards.text import compact, edit_distance, normalize
+from certscan.cards.text import compact, edit_distance, hamming, normalize
 from certscan.checks import mrz
 from certscan.checks.mrz_codes import known_state
 from certscan.constants import empty_fields
@@ -109,7 +109,7 @@ def _fill_viz(page: Page, fields: dict[str, Any]) -> None:
 def _same_date(printed: str, known: str) -> bool:
     """A printed date is the MRZ's date (both YYYY-MM-DD) up to one digit misread (09NOV1946 printed for
     the MRZ's 481109)."""
-    return bool(printed and known) and sum(a != b for a, b in zip(printed, known, strict=True)) <= 1
+    return bool(printed and known) and hamming(printed, known) <= 1
 
 
 def place_under_birth_date(page: Page, birth: str) -> str:
@@ -200,7 +200,7 @@ def cross_check_number(page: Page, read: MrzRead) -> None:
         if printed == number.rstrip("<") or not re.fullmatch(r"[A-Z0-9]{6,9}", printed) or mrz_like(ln.text):
             continue
         printed = printed.ljust(9, "<")
-        differing = sum(a != b for a, b in zip(printed, number, strict=True))
+        differing = hamming(printed, number)
         if not _lookalike(printed, number) and differing > 4:
             continue
         fixed = printed + line1[9:]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import cache
 
-from certscan.cards.text import edit_distance
+from certscan.cards.text import edit_distance, hamming
 from certscan.checks.regions import all_codes, region_name
 
 # Table rows that name no place (a municipality's "districts" row, unnamed groupings).
@@ -92,7 +92,7 @@ def _one_off(a: str, b: str) -> bool:
     """One substitution apart, the read text not ending like a street (解放路 is no misread 解放区)."""
     return (
         len(a) == len(b)
-        and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+        and hamming(a, b) == 1
         and not (a[-1] != b[-1] and a[-1] in _STREET_ENDS)
     )
 

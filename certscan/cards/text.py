@@ -108,6 +108,12 @@ def strip_punct(text: str) -> str:
     return re.sub(r"^[\s:：;；,，.。·'\"`_\-]+|[\s:：;；,，。·'\"`_]+$", "", text)
 
 
+def hamming(a: str, b: str) -> int:
+    """Positions where ``a`` and ``b`` differ, over the shorter of the two (callers compare equal lengths
+    or a read against a prefix of what it should be)."""
+    return sum(x != y for x, y in zip(a, b, strict=False))
+
+
 def edit_distance(a: str, b: str) -> int:
     """Levenshtein distance: the fewest inserted, deleted or replaced characters turning ``a`` into ``b``."""
     prev = list(range(len(b) + 1))

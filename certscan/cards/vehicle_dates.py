@@ -8,7 +8,7 @@ import re
 
 from certscan.cards import layout
 from certscan.cards.driver import date_in
-from certscan.cards.text import find_dates
+from certscan.cards.text import find_dates, hamming
 from certscan.ocr.types import Page
 
 # letters the printer's digits are read as inside a date (2014-0B-26); never a letter in a date cell
@@ -56,7 +56,7 @@ def _one_lost(short: str, whole: str) -> bool:
 def issued_after_registration(register: str, issue: str) -> str:
     """A licence is issued on or after the vehicle's registration: a register date later than the issue
     date by a single misread digit (2008-12-09 for 2006-12-09) is the issue date."""
-    if register > issue and sum(a != b for a, b in zip(register, issue, strict=True)) == 1:
+    if register > issue and hamming(register, issue) == 1:
         return issue
     return register
 

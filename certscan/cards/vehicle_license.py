@@ -20,7 +20,7 @@ from certscan.cards.places import PROVINCE_SHORT_NAMES, fix_place_prefix
 from certscan.cards.plate import read_plates
 from certscan.cards.plate import repair as plate_repair
 from certscan.cards.readers import page_rate
-from certscan.cards.text import compact, strip_punct
+from certscan.cards.text import compact, hamming, strip_punct
 from certscan.cards.vehicle_engine import ENGINE_LABELS, code_runs, looks_like_engine_number
 from certscan.cards.vin import repair as vin_repair
 from certscan.checks import plate as plate_rules
@@ -330,7 +330,7 @@ def _near_vin(text: str, vin_text: str) -> bool:
     """Whether ``text`` holds the VIN (up to 3 characters read differently)."""
     s = re.sub(r"[^A-Z0-9]", "", text.upper())
     return any(
-        sum(a != b for a, b in zip(s[k : k + 17], vin_text, strict=False)) <= 3
+        hamming(s[k : k + 17], vin_text) <= 3
         for k in range(max(0, len(s) - 16))
     )
 

@@ -7,6 +7,7 @@ from certscan.cards.text import (
     digits_with_lookalikes,
     edit_distance,
     find_dates,
+    hamming,
     normalize,
     parse_date,
     to_digits,
@@ -53,3 +54,9 @@ def test_edit_distance_counts_inserted_deleted_and_replaced_characters() -> None
     assert edit_distance("锡林郭勒", "锡林郭勒盟") == 1  # lost
     assert edit_distance("", "abc") == 3
     assert edit_distance("海西蒙古旅藏族白治州", "海西蒙古族藏族自治州") == 2
+
+
+def test_hamming_counts_differing_positions_over_the_shorter_text() -> None:
+    assert hamming("110105", "110105") == 0
+    assert hamming("2019-01-02", "2019-07-02") == 1
+    assert hamming("LSVAB", "LSVABC") == 0
