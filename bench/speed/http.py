@@ -12,131 +12,41 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import httpx
-
+from bench.loopback import ImageServer, SdkClient, ServerProcess
 from bench.speed.run import percentile
+from certscan.settings import Settings
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def image_server(body: bytes, content_type: str) -> Iterator[str]:
-    """Serves ``body`` at the URL it yields, on 127.0.0.1."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/image"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@contextmanager
-def serve(data_dir: Path, env: dict[str, str], timeout: float = 120.0) -> Iterator[int]:
-    """``certscan serve`` on a free port (yielded) until the block ends; SIGTERM, then SIGKILL."""
-    port = _free_port()
-    log = open(data_dir / "serve.log", "wb")  # noqa: SIM115 - closed below, after the process ends
-    proc = subprocess.Popen([sys.executable, "-m", "certscan.cli", "serve", "--port", str(port),
-                             "--data-dir", str(data_dir)], env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError("certscan serve exited: " + (data_dir / "serve.log").read_text()[-2000:])
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("certscan serve did not come up")
-            time.sleep(0.2)
-        yield port
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=30)
-        log.close()
-
-
-class SdkClient:
-    """The vendor's first-generation SDK (aliyun-python-sdk-green), pointed at the local server."""
-
-    def __init__(self, port: int, key: dict[str, str]) -> None:
-        from aliyunsdkcore.client import AcsClient
-        from aliyunsdkcore.profile import region_provider
-
-        region_provider.modify_point("Green", "cn-shanghai", f"127.0.0.1:{port}")
-        self.client = AcsClient(key["accessKeyId"], key["accessKeySecret"], "cn-shanghai")
-
-    def sync_scan(self, url: str, card: str) -> dict[str, Any]:
-        from aliyunsdkgreen.request.v20180509 import ImageSyncScanRequest
-
-        request = ImageSyncScanRequest.ImageSyncScanRequest()
-        request.set_accept_format("JSON")
-        request.set_protocol_type("http")
-        body = {"scenes": ["ocr"], "extras": {"card": card}, "tasks": [{"dataId": "bench", "url": url}]}
-        request.set_content(json.dumps(body).encode("utf-8"))
-        answer: dict[str, Any] = json.loads(self.client.do_action_with_exception(request))
-        return answer
+def _sync_body(url: str, card: str) -> dict[str, Any]:
+    return {"scenes": ["ocr"], "extras": {"card": card}, "tasks": [{"dataId": "bench", "url": url}]}
 
 
 def measure(image: Path, card: str, count: int, workers: int, threads: int | None) -> dict[str, Any]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CERTSCAN_")}
-    env.update({"CERTSCAN_FETCH_ALLOW": "127.0.0.0/8", "CERTSCAN_WORKERS": str(workers),
-                "CERTSCAN_QPS_PER_ACCOUNT": "1000"})
-    if threads:
-        env["CERTSCAN_WORKER_THREADS"] = str(threads)
-    content_type = "image/png" if image.suffix.lower() == ".png" else "image/jpeg"
+    default_threads = Settings.model_fields["worker_threads"].default
+    env = {"CERTSCAN_WORKERS": str(workers), "CERTSCAN_QPS_PER_ACCOUNT": "1000",
+           "CERTSCAN_WORKER_THREADS": str(threads or default_threads)}
+    name = "image.jpg" if image.suffix.lower() in (".jpg", ".jpeg") else "image.png"
     with tempfile.TemporaryDirectory(prefix="certscan-http-bench-") as tmp:
-        data_dir = Path(tmp)
-        out = subprocess.run([sys.executable, "-m", "certscan.cli", "keys", "create", "--data-dir", tmp],
-                             env=env, check=True, capture_output=True, timeout=120)
-        key = json.loads(out.stdout)
-        with image_server(image.read_bytes(), content_type) as url, serve(data_dir, env) as port:
-            client = SdkClient(port, key)
-            first = client.sync_scan(url, card)  # untimed: connections, first task of the worker
+        server = ServerProcess(Path(tmp), env=env)
+        key = server.create_key()
+        images = ImageServer(files={name: image.read_bytes()})
+        with images.running(), _started(server, timeout=120):
+            client = SdkClient(server.port, key)
+            body = _sync_body(images.url(name), card)
+            first = client.sync_scan(body)  # untimed: connections, first task of the worker
             seconds: list[float] = []
             codes: dict[int, int] = {}
             for _ in range(count):
                 started = time.perf_counter()
-                answer = client.sync_scan(url, card)
+                answer = client.sync_scan(body)
                 seconds.append(time.perf_counter() - started)
                 for element in answer.get("data", []):
                     codes[element.get("code")] = codes.get(element.get("code"), 0) + 1
@@ -145,6 +55,16 @@ def measure(image: Path, card: str, count: int, workers: int, threads: int | Non
             "p50_s": percentile(seconds, 0.5), "p95_s": percentile(seconds, 0.95), "max_s": max(seconds),
             "codes": codes, "first_answer_code": element.get("code"),
             "load_average": os.getloadavg()}
+
+
+@contextmanager
+def _started(server: ServerProcess, timeout: float) -> Iterator[ServerProcess]:
+    """``server`` running for the block; a longer start-up allowance than the tests' (every model loads)."""
+    server.start(timeout=timeout)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
