@@ -2,7 +2,8 @@
 
 Licenses and household registers carry round red seals across their fields; OCR reads seal characters
 as short lines in the middle of values. The engine reports lines in upright, deskewed page coordinates,
-so a line's box is mapped back to the photo (``certscan.ocr.orient``) and the red excess of its ink
+so a line's box is mapped back to the photo (``Page.image_points``: also right for a page read from a crop
+or a turned copy) and the red excess of its ink
 pixels, against the page's typical line, decides.
 """
 
@@ -12,27 +13,14 @@ from dataclasses import replace
 
 import numpy as np
 
-from certscan.ocr import orient
 from certscan.ocr.types import Line, Page
-
-
-def to_image_quad(line: Line, page: Page, image_shape: tuple[int, ...]) -> np.ndarray:
-    """``line``'s box in the coordinates of the image the page was read from."""
-    right = round(page.angle / 90.0) % 4 * 90
-    skew = (page.angle - right + 180.0) % 360.0 - 180.0
-    uw, uh = page.width, page.height
-    work_w, work_h = (uh, uw) if right in (90, 270) else (uw, uh)
-    pts = orient.rotate_points(np.asarray(line.box, dtype=np.float32), skew, ((uw - 1) / 2, (uh - 1) / 2))
-    pts = orient.from_upright(pts, work_w, work_h, right)
-    scale = max(image_shape[0], image_shape[1]) / max(1, work_w, work_h)
-    return pts * scale
 
 
 def redness(image: np.ndarray, page: Page, line: Line) -> float:
     """Mean red excess (R minus the larger of G and B) of the line's ink pixels: those clearly darker
     than the paper around them. Black print scores near 0 (more under a warm colour cast), seal red
     near 100 or more."""
-    quad = to_image_quad(line, page, image.shape)
+    quad = page.image_points(line.box)
     h, w = image.shape[:2]
     x0, y0 = (max(0, int(v)) for v in quad.min(axis=0))
     x1, y1 = int(min(w, quad[:, 0].max() + 1)), int(min(h, quad[:, 1].max() + 1))

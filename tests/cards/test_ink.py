@@ -19,7 +19,8 @@ def test_red_seal_text_is_told_from_black_print_also_on_a_turned_photo() -> None
     assert [ln.text for ln in drop_red_lines(image, page).lines] == ["黑字"]
     # the same card photographed upside down: the page's lines are upright, the image is not
     turned = np.ascontiguousarray(image[::-1, ::-1])
-    page180 = Page(width=400, height=200, lines=[black, red], angle=180.0)
+    half_turn = np.array([[-1, 0, 399], [0, -1, 199]], dtype=np.float32)  # page → turned image pixels
+    page180 = Page(width=400, height=200, lines=[black, red], angle=180.0, to_image=half_turn)
     assert [ln.text for ln in drop_red_lines(turned, page180).lines] == ["黑字"]
 
 
