@@ -93,15 +93,11 @@ def enlarged_card(image: np.ndarray, page: Page, quad: np.ndarray | None) -> np.
 def read_closer(engine: OcrEngine, image: np.ndarray) -> Page | None:
     """``image`` read again with the detector at up to ``CLOSER_DETECTOR_SIDE`` instead of its default
     side: a card far away in a large photo, whose rows the default detection did not find at all (no
-    box to place the card by). None when that would show the detector nothing new (a small image) or
-    the engine has no such setting (a test double)."""
+    box to place the card by). None when that would show the detector nothing new (a small image)."""
     side = min(max(image.shape[:2]), CLOSER_DETECTOR_SIDE)
     if side < MIN_DETECTOR_GAIN * _DETECTOR_SIDE:
         return None
-    try:
-        return engine.read(image, det_max_side=side)  # type: ignore[call-arg]
-    except TypeError:
-        return None
+    return engine.read(image, det_max_side=side)
 
 
 def better_fields(

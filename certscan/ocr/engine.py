@@ -28,8 +28,9 @@ RegionReader = Callable[[Sequence[np.ndarray]], Sequence[Recognized]]
 
 
 class OcrEngine(Protocol):
-    def read(self, image: np.ndarray) -> Page:
-        """Detect and recognise all text of an RGB image (H×W×3 uint8)."""
+    def read(self, image: np.ndarray, det_max_side: int | None = None) -> Page:
+        """Detect and recognise all text of an RGB image (H×W×3 uint8); ``det_max_side`` replaces the
+        detector's default input side (a closer look at a card far away in a large photo)."""
         ...
 
     def detect(self, image: np.ndarray) -> list[Quad]:

@@ -38,7 +38,7 @@ class FakeEngine:
         self.calls.append("recognize")
         return [SimpleNamespace(text="6222 0200", confidence=0.9) for _ in crops]
 
-    def read(self, image: np.ndarray) -> Page:
+    def read(self, image: np.ndarray, det_max_side: int | None = None) -> Page:
         self.calls.append("read")
         self.detect(image)
         box = np.zeros((4, 2), dtype=np.float32)

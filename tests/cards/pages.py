@@ -21,7 +21,7 @@ class FixedEngine:
     def __init__(self, page: Page) -> None:
         self.page = page
 
-    def read(self, image: np.ndarray) -> Page:
+    def read(self, image: np.ndarray, det_max_side: int | None = None) -> Page:
         return self.page
 
     def detect(self, image: np.ndarray) -> list[np.ndarray]:

@@ -226,7 +226,7 @@ def test_recording_engine_keeps_pages_and_knows_which_are_in_input_coordinates()
 
 def test_recording_engine_lacks_read_regions_when_the_engine_does() -> None:
     class Plain:
-        def read(self, image: np.ndarray) -> Page:
+        def read(self, image: np.ndarray, det_max_side: int | None = None) -> Page:
             return Page(width=1, height=1)
 
     engine = RecordingEngine(Plain(), np.zeros((2, 2, 3), np.uint8))  # type: ignore[arg-type]

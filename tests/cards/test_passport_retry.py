@@ -24,7 +24,7 @@ class _Engine:
         self.read_shapes: list[tuple[int, ...]] = []
         self.asked: list[int] = []
 
-    def read(self, image: np.ndarray) -> Page:
+    def read(self, image: np.ndarray, det_max_side: int | None = None) -> Page:
         self.read_shapes.append(image.shape)
         return self.pages[len(self.read_shapes) - 1]
 

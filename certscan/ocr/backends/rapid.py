@@ -37,7 +37,9 @@ class RapidEngine:
         results, _ = self._ocr.text_rec(bgr)
         return [_Read(text=t, confidence=float(s)) for t, s in results]
 
-    def read(self, image: np.ndarray) -> Page:
+    def read(self, image: np.ndarray, det_max_side: int | None = None) -> Page:
+        # ``det_max_side`` is not passed on: the stock pipeline sizes its detector input itself (its
+        # ``limit_type: min`` already upsamples a small card), and this backend stays the stock baseline.
         h, w = image.shape[:2]
         bgr = np.ascontiguousarray(image[:, :, ::-1])
         result, _ = self._ocr(bgr)
