@@ -10,7 +10,9 @@ import re
 from typing import Any
 
 from certscan.cards.layout import find_label, value_below
+from certscan.cards.passport_pinyin import MIN_PROB, repair_by_pinyin
 from certscan.cards.places import PROVINCE_SHORT_NAMES
+from certscan.cards.readers import line_chars
 from certscan.cards.text import edit_distance, normalize
 from certscan.ocr.types import Line, Page
 
@@ -122,9 +124,10 @@ def _province(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _row_texts(page: Page) -> list[tuple[Line, str]]:
-    """Each line with the boxes right next to it on its row (``欣燕`` | ``XINYAN``), from bounds computed
-    once (the pairwise ``right_of`` over Line properties cost a Chinese page tens of milliseconds)."""
+def _row_texts(page: Page) -> list[tuple[Line, str, list[Line]]]:
+    """Each line with the boxes right next to it on its row (``欣燕`` | ``XINYAN``): the row's text and its
+    lines, from bounds computed once (the pairwise ``right_of`` over Line properties cost a Chinese page
+    tens of milliseconds)."""
     lines = page.lines
     bounds = [(ln.x0, ln.y0, ln.x1, ln.y1) for ln in lines]
     out = []
@@ -139,8 +142,25 @@ def _row_texts(page: Page) -> list[tuple[Line, str]]:
                 break
             parts.append(lines[j])
             right = bounds[j][2]
-        out.append((lines[i], " ".join(normalize(ln.text) for ln in parts)))
+        out.append((lines[i], " ".join(normalize(ln.text) for ln in parts), parts))
     return out
+
+
+def _checked_by_pinyin(cjk: str, parts: list[Line], pinyin: str) -> str:
+    """A name row's characters checked against the name's pinyin, a misread one replaced by one of the
+    recogniser's alternatives that spells it (``passport_pinyin``); as read when its characters cannot
+    be lined up with the row's candidates."""
+    best: list[str] = []
+    alternatives: list[list[str]] = []
+    for part in parts:
+        for cand in line_chars(part):
+            if CJK_RUN.fullmatch(cand.best):
+                best.append(cand.best)
+                alternatives.append([c for i, (c, p) in enumerate(zip(cand.chars, cand.probs, strict=True))
+                                     if i == 0 or p >= MIN_PROB])
+    if "".join(best) != cjk:
+        return cjk  # the row's text was changed on the way (a dash read for 一)
+    return repair_by_pinyin(cjk, alternatives, pinyin.replace(" ", ""))
 
 
 def _latin(text: str) -> str:
@@ -177,7 +197,9 @@ def _dash_as_yi(text: str) -> str:
 
 def chinese_viz(page: Page, fields: dict[str, Any]) -> None:
     """Chinese data page by content: its labels are small and often misread, its values are not."""
-    rows = [(ln, text) for ln, text in _row_texts(page) if "/" not in text]  # not a caption row
+    full_rows = [row for row in _row_texts(page) if "/" not in row[1]]  # not a caption row
+    rows = [(ln, text) for ln, text, _ in full_rows]
+    row_lines = {id(ln): parts for ln, _, parts in full_rows}
     named = [(ln, cjk, _latin(text)) for ln, cjk, text in
              ((ln, "".join(CJK_RUN.findall(_dash_as_yi(text))), text) for ln, text in rows)
              if cjk and len(cjk) <= 4]
@@ -207,13 +229,13 @@ def chinese_viz(page: Page, fields: dict[str, Any]) -> None:
     for key in ("surname", "givenName"):
         if key not in found:
             continue
-        _, cjk, latin = found[key]
-        fields["cnName"] += cjk
+        ln, cjk, latin = found[key]
         mrz_name = fields[key].replace(" ", "")
         printed = latin.replace(" ", "")
         if printed != mrz_name and (not mrz_name or _same_name(mrz_name, printed)):
             fields[key] = latin  # the MRZ read lost (or misread) letters the print has
             corrected = True
+        fields["cnName"] += _checked_by_pinyin(cjk, row_lines.get(id(ln), [ln]), fields[key])
     if corrected and fields["line0"]:
         fields["line0"] = line0_with_names(fields["line0"], fields["surname"], fields["givenName"])
     fields["name"] = f"{fields['surname']} {fields['givenName']}".strip()

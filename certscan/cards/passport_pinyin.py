@@ -1,0 +1,85 @@
+"""A Chinese passport's printed name checked against its pinyin (the MRZ's surname and given names).
+
+The data page prints each name twice: in characters (周丹洁) and in Hanyu Pinyin (ZHOU / DANJIE, the
+MRZ's spelling). A character the recogniser misread (周丹活) usually has another reading than the pinyin
+says (活 HUO, not JIE); the recogniser's own alternatives for that position (``Line.chars``, top-k)
+then often hold the right one (洁 JIE). The repair is taken only when exactly one character string
+from the alternatives (one position changed, two at most) spells the pinyin: a character never comes
+from outside the recogniser's choices, and a name two alternatives both spell is left as read.
+
+Every reading of a polyphonic character counts (曾 CENG or ZENG, 长 CHANG or ZHANG), and ü is spelled
+V, U or YU (吕 LV, LU or LYU) as passports wrote it over the years.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from itertools import combinations, product
+
+from pypinyin import Style, pinyin
+
+# At most this many positions changed at once (a name has 1-4 characters; more changes fit anything).
+MAX_CHANGES = 2
+# Alternatives the recogniser scored below this are not tried.
+MIN_PROB = 0.005
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+@lru_cache(maxsize=4096)
+def readings(ch: str) -> frozenset[str]:
+    """Every pinyin a character is read with, capitals without tones; ü as V, U and YU."""
+    if not _is_cjk(ch):
+        return frozenset()
+    out: set[str] = set()
+    for reading in pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")[0]:
+        r = reading.upper()
+        out.add(r)
+        if "V" in r:  # ü: LV (older passports), LU, LYU (since 2012 for L/N + ü)
+            out.update({r.replace("V", "U"), r.replace("V", "YU")})
+    return frozenset(out)
+
+
+def spells(characters: str, target: str) -> bool:
+    """``characters`` read one after another spell ``target`` (capital pinyin, spaces ignored)."""
+    target = target.replace(" ", "").replace("<", "")
+    if not characters or not target:
+        return False
+    ends = {0}  # positions of target reached after each character
+    for ch in characters:
+        options = readings(ch)
+        if not options:
+            return False
+        ends = {e + len(r) for e in ends for r in options if target.startswith(r, e)}
+        if not ends:
+            return False
+    return len(target) in ends
+
+
+def repair_by_pinyin(best: str, alternatives: Sequence[Sequence[str]], target: str) -> str:
+    """``best`` (the characters as read), or the one string from the recogniser's ``alternatives`` (per
+    character, best first) that spells ``target`` when ``best`` does not; fewer changes first, and
+    nothing changed when two strings with the same number of changes spell it."""
+    if len(alternatives) != len(best) or spells(best, target) or not target.isalpha():
+        return best
+    if any(not readings(ch) for ch in best):
+        return best  # a character pypinyin does not know: the check would be blind there
+    for changes in range(1, MAX_CHANGES + 1):
+        found: set[str] = set()
+        for positions in combinations(range(len(best)), changes):
+            pools = [[a for a in alternatives[i] if a != best[i] and _is_cjk(a)] for i in positions]
+            for picked in product(*pools):
+                chars = list(best)
+                for i, a in zip(positions, picked, strict=True):
+                    chars[i] = a
+                candidate = "".join(chars)
+                if spells(candidate, target):
+                    found.add(candidate)
+        if len(found) == 1:
+            return found.pop()
+        if found:
+            return best  # ambiguous
+    return best

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from certscan.cards.passport import parse
+from certscan.cards.passport_pinyin import readings, repair_by_pinyin, spells
+from certscan.ocr.types import CharCandidates
+from tests.cards.pages import line, scan
+
+
+def test_readings_polyphones_and_u_umlaut() -> None:
+    assert {"CENG", "ZENG"} <= readings("曾")
+    assert {"LV", "LU", "LYU"} <= readings("吕")
+    assert readings("A") == frozenset()
+
+
+def test_spells() -> None:
+    assert spells("丹洁", "DANJIE")
+    assert not spells("丹活", "DANJIE")
+    assert spells("曾", "ZENG") and spells("吕", "LYU")
+    assert spells("西安", "XIAN") and not spells("西", "XIAN")
+
+
+def test_repair_from_alternatives() -> None:
+    alts = [["丹"], ["活", "洁", "沽"]]
+    assert repair_by_pinyin("丹活", alts, "DANJIE") == "丹洁"
+    # already spelled: kept
+    assert repair_by_pinyin("丹洁", [["丹"], ["洁", "活"]], "DANJIE") == "丹洁"
+    # two alternatives spell it (洁, 杰): ambiguous, kept as read
+    assert repair_by_pinyin("丹活", [["丹"], ["活", "洁", "杰"]], "DANJIE") == "丹活"
+    # no alternative spells it: kept
+    assert repair_by_pinyin("丹活", [["丹"], ["活", "沽"]], "DANJIE") == "丹活"
+
+
+def _cands(text: str, alts: dict[int, tuple[str, ...]]) -> list[CharCandidates]:
+    out = []
+    for i, ch in enumerate(text):
+        more = alts.get(i, ())
+        out.append(CharCandidates(chars=(ch, *more), probs=(0.6, *(0.3 / (k + 1) for k in range(len(more))))))
+    return out
+
+
+LINE0 = "P<CHNZHOU<<DANJIE<<<<<<<<<<<<<<<<<<<<<<<<<<<"
+LINE1 = "E123456782CHN8505028F2708045<<<<<<<<<<<<<<04"
+
+
+def test_parse_repairs_cn_name_by_pinyin() -> None:
+    given = "丹活DANJIE"
+    lines = [
+        line("姓/Surname", 400, 100, 520, 125), line("周ZHOU", 400, 130, 520, 160),
+        line("名/Given names", 400, 170, 560, 195),
+        line(given, 400, 200, 600, 230, chars=_cands(given, {1: ("沽", "洁")})),
+        line(LINE0, 50, 560, 950, 590), line(LINE1, 50, 610, 950, 640),
+    ]
+    f = parse(scan("passport", lines)).fields
+    assert f["givenName"] == "DANJIE"
+    assert f["cnName"] == "周丹洁"
