@@ -85,13 +85,21 @@ def bin_info(number: str) -> tuple[str, str]:
 _SPECKS = set(".,·:;'`+-_~")
 
 
-def _row_chars(row: list[Line]) -> list[CharCandidates]:
+def _row_chars(row: list[Line], shared_once: bool = False) -> list[CharCandidates]:
     """The row's characters, its boxes joined by a space (boxes of one row are the number's groups);
     a dot, comma or dash between digits is a speck of the card's print or of dirt (or the remnant of a
-    digit two overlapping boxes share: ``43674`` | ``+ 2847``), read as a gap; a gap is one space."""
+    digit two overlapping boxes share: ``43674`` | ``+ 2847``), read as a gap; a gap is one space.
+
+    ``shared_once``: a box overlapping the previous one and starting with the character that box ends
+    with (``62148335`` | ``5 76262516``) read that one printed digit a second time: it is dropped."""
     out: list[CharCandidates] = []
+    prev: Line | None = None
     for ln in row:
-        for c in [_SPACE, *line_chars(ln)] if out else line_chars(ln):
+        chars = line_chars(ln)
+        if shared_once and prev is not None and ln.x0 < prev.x1 and chars and prev.text[-1:] == chars[0].best:
+            chars = chars[1:]
+        prev = ln
+        for c in [_SPACE, *chars] if out else chars:
             c = _SPACE if c.best in _SPECKS or not c.best.strip() else c
             if c is not _SPACE or (out and out[-1] is not _SPACE):
                 out.append(c)
@@ -113,8 +121,12 @@ def drop_one(run: list[CharCandidates], positions: int = 4) -> list[CharCandidat
 
 def candidates(page: Page) -> list[Candidate]:
     found: list[Candidate] = []
-    for row in group_rows(page, min_overlap=0.4):
-        for run in char_runs(_row_chars(row), DIGITS, max_gap=2):
+    rows = group_rows(page, min_overlap=0.4)
+    # each row as read, and (when two of its boxes overlap on one digit) with that digit read once
+    readings = [(row, chars) for row in rows
+                for chars in dict.fromkeys((tuple(_row_chars(row)), tuple(_row_chars(row, True))))]
+    for row, row_chars in readings:
+        for run in char_runs(row_chars, DIGITS, max_gap=2):
             if len(run) == MAX_LEN + 1:
                 dropped = drop_one(run)  # one spurious character (a stroke of the artwork read as a digit)
                 if dropped is None:
@@ -132,21 +144,26 @@ def candidates(page: Page) -> list[Candidate]:
     return found
 
 
+def _rank(c: Candidate) -> tuple[bool, bool, bool, float]:
+    """Luhn-valid runs first; among them a known BIN, then a usual length (16 or 19 digits: a 17-digit
+    run passing Luhn is more often a 16-digit number with a digit read twice), then confidence."""
+    return c.valid, bool(bin_info(c.text)[0]), len(c.text) in (16, 19), c.confidence
+
+
 def best_number(page: Page) -> Candidate | None:
-    """Luhn-valid runs first; among them a known BIN, then confidence. Else the most confident run."""
+    """The best-ranked run (see ``_rank``); None when the page has none."""
     found = candidates(page)
-    if not found:
-        return None
-    return max(found, key=lambda c: (c.valid, bool(bin_info(c.text)[0]), c.confidence))
+    return max(found, key=_rank) if found else None
 
 
 def _digit_count(row: list[Line]) -> int:
     return sum(len(run) for run in char_runs(_row_chars(row), DIGITS, max_gap=2))
 
 
-def band_quads(page: Page, rows: int = 2) -> list[np.ndarray]:
-    """The rows richest in digits, widened: embossed groups are often missed or split by detection,
-    and one strip across the whole row reads them together."""
+def band_quads(page: Page, rows: int = 2, left: float = 0.5) -> list[np.ndarray]:
+    """The rows richest in digits, widened (by ``left`` heights to the left, 4 to the right): embossed
+    groups are often missed or split by detection, and one strip across the whole row reads them
+    together."""
     scored = sorted(((_digit_count(row), row) for row in group_rows(page, min_overlap=0.4)),
                     key=lambda item: -item[0])
     quads = []
@@ -154,7 +171,7 @@ def band_quads(page: Page, rows: int = 2) -> list[np.ndarray]:
         if count < 4:
             break
         h = max(ln.height for ln in row)
-        x0 = max(0.0, min(ln.x0 for ln in row) - 0.5 * h)
+        x0 = max(0.0, min(ln.x0 for ln in row) - left * h)
         x1 = min(float(page.width), max(ln.x1 for ln in row) + 4.0 * h)
         y0 = max(0.0, min(ln.y0 for ln in row) - 0.15 * h)
         y1 = min(float(page.height), max(ln.y1 for ln in row) + 0.15 * h)
@@ -162,9 +179,9 @@ def band_quads(page: Page, rows: int = 2) -> list[np.ndarray]:
     return quads
 
 
-def _band_candidates(scan: ScanInput, page: Page) -> list[Candidate]:
+def _band_candidates(scan: ScanInput, page: Page, left: float = 0.5) -> list[Candidate]:
     reader = scan.region_reader(page)
-    quads = band_quads(page)
+    quads = band_quads(page, left=left)
     if reader is None or not quads:
         return []
     found = []
@@ -184,8 +201,13 @@ def parse(scan: ScanInput) -> CardResult:
     if best is None or not best.valid:
         # Second opinion only when the first read has no Luhn-valid number: the digit rows as strips.
         found = _band_candidates(scan, page)
+        if not any(c.valid for c in found):
+            # the leading groups may be missed as well (a faint embossed 6226 left of the boxes read):
+            # the strips again, reaching further left (not at first: more of the card's edge and art
+            # in a strip can cost a digit of a number the narrower strip reads whole)
+            found += _band_candidates(scan, page, left=4.0)
         if found:
-            second = max(found, key=lambda c: (c.valid, bool(bin_info(c.text)[0]), c.confidence))
+            second = max(found, key=_rank)
             if best is None or second.valid:
                 best = second
     if best is not None:

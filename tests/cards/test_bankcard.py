@@ -72,3 +72,26 @@ def test_overlapping_boxes_sharing_a_digits_remnant() -> None:
     lines = [line(NUMBER[:5], 100, 300, 260, 340), line("+ " + NUMBER[5:10], 240, 300, 420, 340),
              line(NUMBER[10:], 440, 300, 640, 340)]
     assert parse(scan("bank-card", lines)).fields["bankCardNum"] == NUMBER
+
+
+def test_overlapping_boxes_reading_one_digit_twice() -> None:
+    # 6214833576262516: the second box starts inside the first's last 5 and reads it again; the 17-digit
+    # run passes Luhn by chance, the 16-digit one is the number
+    number = "6214833576262516"
+    assert luhn.is_valid(number) and luhn.is_valid(number[:8] + "5" + number[8:])
+    lines = [line(number[:8], 90, 360, 490, 415), line("5 " + number[8:], 467, 361, 906, 414)]
+    assert parse(scan("bank-card", lines)).fields["bankCardNum"] == number
+
+
+def test_boxes_touching_without_a_shared_digit_are_joined_as_read() -> None:
+    lines = [line(NUMBER[:8], 90, 360, 490, 415), line(NUMBER[8:], 480, 361, 906, 414)]
+    assert parse(scan("bank-card", lines)).fields["bankCardNum"] == NUMBER
+
+
+def test_the_wider_strip_reaches_further_left() -> None:
+    from certscan.cards.bankcard import band_quads
+    from certscan.ocr.types import Page
+
+    page = Page(width=1000, height=700, lines=[line("3051 2524 349", 400, 300, 700, 340)])
+    narrow, wide = band_quads(page)[0], band_quads(page, left=4.0)[0]
+    assert narrow[0][0] == 380 and wide[0][0] == 240 and narrow[1][0] == wide[1][0]
