@@ -9,6 +9,7 @@ candidate passes), and the field values are decoded.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ import numpy as np
 from certscan.cards.layout import group_rows
 from certscan.cards.readers import line_chars
 from certscan.checks import mrz
+from certscan.checks.mrz_codes import known_state
 from certscan.checks.repair import DIGIT_MAP, plain_chars, repair
 from certscan.ocr.engine import RegionReader
 from certscan.ocr.types import CharCandidates, Line, Page
@@ -71,10 +73,12 @@ def mrz_like(text: str) -> bool:
 def find_mrz_rows(page: Page) -> list[list[Line]]:
     """The bottom-most two rows of MRZ-like text, top first; else the pieces of a zone the detector cut
     short: a names line's start (``P<GBRTAYLOR<``) and the row of MRZ characters right under it."""
-    all_rows = group_rows(page, min_overlap=0.5)
+    all_rows = [part for row in group_rows(page, min_overlap=0.5) for part in _unstacked(row)]
     rows = [row for row in all_rows if mrz_like("".join(ln.text for ln in row))]
     if len(rows) == 2:
         return rows
+    if len(rows) == 1 and (upper := _names_row_above(all_rows, rows[0])) is not None:
+        return [upper, rows[0]]
     for i, row in enumerate(all_rows[:-1]):
         text = re.sub(r"\s", "", "".join(ln.text for ln in row)).upper()
         below = all_rows[i + 1]
@@ -86,7 +90,40 @@ def find_mrz_rows(page: Page) -> list[list[Line]]:
     return rows[-2:]
 
 
+def _unstacked(row: list[Line]) -> list[list[Line]]:
+    """A row that holds two lines one above the other (a tall box of line 2 overlapping half of a
+    short names line above it: both start at the zone's left edge) split in two, top first; each line
+    of a row otherwise lies beside the others."""
+    if len(row) < 2:
+        return [row]
+    for a in row:
+        for b in row:
+            if a is b or b.cy <= a.cy:
+                continue
+            overlap = min(a.x1, b.x1) - max(a.x0, b.x0)
+            if overlap > 0.5 * min(a.x1 - a.x0, b.x1 - b.x0):
+                top = [ln for ln in row if ln.cy < (a.cy + b.cy) / 2]
+                return [top, [ln for ln in row if ln.cy >= (a.cy + b.cy) / 2]]
+    return [row]
+
+
 _NAMES_START = re.compile(r"P[A-Z<][A-Z]{3}[A-Z<]*<")
+# A names line whose every filler was read as a letter (PKCHNDENGKKMEIJIAESKSKKS): no ``<`` to tell it.
+_NAMES_NO_FILLER = re.compile(r"P[A-Z<]([A-Z]{3})[A-Z<]{15,}")
+
+
+def _names_row_above(all_rows: Sequence[Sequence[Line]], lower: Sequence[Line]) -> list[Line] | None:
+    """The row right above a lone line 2 when it reads as a names line with its fillers misread: P, a
+    state code, capitals only (at least 20), within two line heights."""
+    i = next((k for k, row in enumerate(all_rows) if row is lower), 0)
+    if i == 0:
+        return None
+    above = all_rows[i - 1]
+    text = re.sub(r"\s", "", "".join(ln.text for ln in above))
+    m = _NAMES_NO_FILLER.fullmatch(text)
+    h = max(max(ln.height for ln in lower), 1.0)
+    near = min(ln.y0 for ln in lower) - max(ln.y1 for ln in above) < 2 * h
+    return list(above) if m and near and known_state(m.group(1)) else None
 
 
 def filler_runs(line: Sequence[str], start: int) -> list[tuple[int, int]]:
@@ -179,11 +216,26 @@ def _fix_field(seq: list[CharCandidates], valid: Callable[[str], bool],
         v, t = passing[0]
         return t, v is not seq
     alphabet = mrz.DIGITS if digits_only else mrz.ALPHABET
-    for variant in variants[::-1]:
+    # Each variant may pass with one alternative taken: the likeliest repair wins (the typings keep the
+    # recogniser's scores, so only the changed position differs). A letters-typed number repaired with
+    # a 2% alternative (L95563271 -> I9SSG3Z7I) lost to the same read's 33% E (E95563271).
+    repairs = []
+    for rank, variant in enumerate(variants[::-1]):
         fixed = repair(variant, valid, alphabet, mapping={}, max_changes=1)
         if fixed.valid:
-            return fixed.text, True
+            repairs.append((-_log_likelihood(variant, fixed.text), rank, fixed.text))
+    if repairs:
+        return min(repairs)[2], True
     return "".join(c.best for c in variants[0]), False
+
+
+def _log_likelihood(chars: Sequence[CharCandidates], text: str) -> float:
+    """How likely the recogniser found ``text`` at these positions (a character it did not offer: 1e-4)."""
+    total = 0.0
+    for c, ch in zip(chars, text, strict=False):
+        p = max((q for a, q in zip(c.chars, c.probs, strict=True) if a.upper() == ch), default=1e-4)
+        total += math.log(max(p, 1e-4))
+    return total
 
 
 def _halves(row: Sequence[Line]) -> list[np.ndarray]:

@@ -18,9 +18,10 @@ import numpy as np
 
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.layout import find_label, value_below
-from certscan.cards.mrz_read import MrzRead, mrz_date, mrz_like, read_mrz
+from certscan.cards.mrz_read import FILLER_READS, MrzRead, mrz_date, mrz_like, read_mrz
 from certscan.cards.mrz_tail import lost_last_digit, read_last_digit
 from certscan.cards.passport_names import printed_phrases, rebuild_names
+from certscan.cards.passport_pinyin import MAX_SYLLABLES, pinyin_names, syllable_count
 from certscan.cards.passport_viz import (
     CJK_RUN,
     authority_by_characters,
@@ -292,6 +293,32 @@ def repair_names(read: MrzRead, page: Page, runs: set[str]) -> None:
         read.line0 = line0
 
 
+def _keeps_names_line(old: MrzRead, old_runs: set[str], new: MrzRead, new_runs: set[str]) -> bool:
+    """The closer read passes more of line 2 but did not read line 1 (all fillers), or reads names the
+    visual zone no longer confirms: line 1 stays the first read's (it has no check digit to lose)."""
+    if not old.line0.startswith("P") or not old.line0[5:].strip("<"):
+        return False
+    unread = not new.line0[5:].strip("<")
+    return unread or (names_confirmed(old, old_runs) and not names_confirmed(new, new_runs))
+
+
+def repair_chinese_names(read: MrzRead, runs: set[str]) -> None:
+    """A Chinese passport's names line whose fillers were read as letters (``DENGKKMEIJIAESKSKKS``),
+    which the printed names could not rebuild (the given name's print misread): the surname as printed,
+    the given name by its pinyin (``passport_pinyin.pinyin_names``)."""
+    if "CHN" not in (read.line0[2:5], read.line1[10:13]) or names_confirmed(read, runs):
+        return
+    names = re.sub(r"[^A-Z<]", "<", read.line0[5:])  # what is no MRZ character is no name either
+    clean = re.fullmatch(r"([A-Z]+)<<([A-Z]+)<*", names)
+    if clean and all(0 < syllable_count(name) <= MAX_SYLLABLES for name in clean.groups()):
+        return  # a clean line of pinyin names: nothing read where fillers go
+    found = pinyin_names(names, runs, FILLER_READS)
+    if found is None:
+        return
+    kind = read.line0[1] if read.line0[1] not in FILLER_READS else "<"
+    read.line0 = (f"P{kind}CHN{found[0]}<<{found[1]}").ljust(mrz.TD3_LENGTH, "<")
+
+
 def _page_mrz(scan: ScanInput, page: Page) -> tuple[set[str], MrzRead | None]:
     """The page's Latin words outside the MRZ, and its MRZ read (rows re-read from the input image)."""
     runs = latin_runs(page)
@@ -379,6 +406,8 @@ def parse(scan: ScanInput) -> CardResult:
         for closer in _closer_reads(scan, page):
             runs2, read2 = _page_mrz(scan, closer)
             if _better(read2, runs2, read, runs):
+                if read is not None and read2 is not None and _keeps_names_line(read, runs, read2, runs2):
+                    read2.line0, runs2 = read.line0, runs | runs2  # line 2 from the closer read only
                 page, runs, read = closer, runs2, read2
             if read2 is not None and (read2.valid or names_confirmed(read2, runs2)):
                 break
@@ -388,6 +417,7 @@ def parse(scan: ScanInput) -> CardResult:
         repair_header(read, runs)
         repair_separator(read, runs)
         repair_names(read, page, runs)
+        repair_chinese_names(read, runs)
         _fill_mrz(fields, extra, read)
     mrz_fields = dict(fields)
     _fill_viz(page, fields)

@@ -13,11 +13,13 @@ V, U or YU (吕 LV, LU or LYU) as passports wrote it over the years.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import combinations, product
 
-from pypinyin import Style, pinyin
+from pypinyin import Style, pinyin, pinyin_dict
 
 # At most this many positions changed at once (a name has 1-4 characters; more changes fit anything).
 MAX_CHANGES = 2
@@ -83,3 +85,63 @@ def repair_by_pinyin(best: str, alternatives: Sequence[Sequence[str]], target: s
         if found:
             return best  # ambiguous
     return best
+
+
+@lru_cache(maxsize=1)
+def syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable pypinyin knows (ü as V, U and YU; interjections without a vowel,
+    HM, NG, left out), built once when first needed (about half a second)."""
+    out: set[str] = set()
+    for value in pinyin_dict.pinyin_dict.values():
+        for reading in value.split(","):
+            plain = unicodedata.normalize("NFD", reading).replace("u\u0308", "v")
+            s = "".join(ch for ch in plain if not unicodedata.combining(ch)).upper()
+            if s.isalpha() and re.search(r"[AEIOUV]", s):
+                out.add(s)
+                if "V" in s:
+                    out.update({s.replace("V", "U"), s.replace("V", "YU")})
+    return frozenset(out)
+
+
+def syllable_count(word: str) -> int:
+    """The fewest pinyin syllables ``word`` splits into (0: it is no pinyin)."""
+    known = syllables()
+    best = [0] + [-1] * len(word)
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - 6), end):
+            fewer = best[end] < 0 or best[start] + 1 < best[end]
+            if best[start] >= 0 and word[start:end] in known and fewer:
+                best[end] = best[start] + 1
+    return max(best[-1], 0)
+
+
+# A Chinese surname and given name have one or two syllables each (four-character names are rare).
+MAX_SYLLABLES = 2
+
+
+def pinyin_names(names: str, printed: set[str], filler_reads: str) -> tuple[str, str] | None:
+    """(surname, given name) of a Chinese passport's MRZ names part whose fillers were read as letters
+    (``JIASSKAIXUANSSSSSESSSKS``, ``YUK<ZI<<<``): the surname as the visual zone prints it, one or two
+    filler reads as the separator, a given name in pinyin and only filler reads after it. The longest
+    given name is taken (a name's last letter may be one a filler is read as: MEIJIA, not MEIJI, before
+    ESKSK); None when no surname fits or two surnames do."""
+    found: dict[str, str] = {}
+    for i in range(1, min(len(names), 7) + 1):
+        surname = names[:i]
+        if surname not in printed or not 0 < syllable_count(surname) <= MAX_SYLLABLES:
+            continue
+        for k in (1, 2):
+            if not set(names[i:i + k]) <= set(filler_reads):
+                continue
+            rest = names[i + k:]
+            for j in range(len(rest), 0, -1):  # the longest given name first
+                given = rest[:j]
+                if (given.isalpha() and set(rest[j:]) <= set(filler_reads)
+                        and 0 < syllable_count(given) <= MAX_SYLLABLES):
+                    if len(given) > len(found.get(surname, "")):
+                        found[surname] = given
+                    break
+    if len(found) != 1:
+        return None
+    ((surname, given),) = found.items()
+    return surname, given

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from certscan.cards.layout import find_label, value_below
-from certscan.cards.passport_pinyin import MIN_PROB, repair_by_pinyin
+from certscan.cards.passport_pinyin import MIN_PROB, repair_by_pinyin, spells
 from certscan.cards.places import PROVINCE_SHORT_NAMES
 from certscan.cards.readers import line_chars
 from certscan.cards.text import edit_distance, normalize
@@ -146,6 +146,34 @@ def _row_texts(page: Page) -> list[tuple[Line, str, list[Line]]]:
     return out
 
 
+def _names_unread_in_mrz(rows: list[tuple[Line, str, list[Line]]], fields: dict[str, Any]) -> dict[str, Any]:
+    """MRZ line 1 unread (its names lost): the names as the visual zone prints them, the top two rows
+    whose characters spell their own pinyin (王 WANG over 红晶 HONGJING; the province rows spell theirs
+    too, so a province's name is skipped), the second right under the first. Line 1 is written from
+    them when line 2 gives the holder as Chinese: its names are the printed pinyin."""
+    named = []
+    for ln, _, parts in rows:
+        kept = [normalize(p.text) for p in parts]
+        # the row up to a caption beside it (红晶 HONGJING | 出生地点/Place of birth)
+        text = " ".join(kept[:next((i for i, t in enumerate(kept) if "/" in t), len(kept))])
+        cjk = "".join(CJK_RUN.findall(text))
+        if cjk and len(cjk) <= 4:
+            named.append((ln, cjk, _latin(text)))
+    spelled = sorted((m for m in named if m[2] and m[2].replace(" ", "") not in PROVINCE_LATIN.values()
+                      and spells(m[1], m[2].replace(" ", ""))), key=lambda m: m[0].cy)
+    if len(spelled) < 2:
+        return {}
+    (top, cjk, surname), (under, _, given) = spelled[:2]
+    h = max(top.height, 1.0)
+    if len(cjk) > 2 or not (0 < under.y0 - top.y1 < 3.5 * h and abs(under.x0 - top.x0) < 2 * h):
+        return {}
+    fields["surname"], fields["givenName"] = surname.replace(" ", ""), given.replace(" ", "")
+    if not fields["line0"] and fields["srcCountry"] == "CHN":
+        fields["line0"] = line0_with_names("P<CHN", fields["surname"], fields["givenName"])
+        fields["type"] = fields["type"] or "P"
+    return {"surname": spelled[0], "givenName": spelled[1]}
+
+
 def _checked_by_pinyin(cjk: str, parts: list[Line], pinyin: str) -> str:
     """A name row's characters checked against the name's pinyin, a misread one replaced by one of the
     recogniser's alternatives that spells it (``passport_pinyin``); as read when its characters cannot
@@ -197,7 +225,8 @@ def _dash_as_yi(text: str) -> str:
 
 def chinese_viz(page: Page, fields: dict[str, Any]) -> None:
     """Chinese data page by content: its labels are small and often misread, its values are not."""
-    full_rows = [row for row in _row_texts(page) if "/" not in row[1]]  # not a caption row
+    all_rows = _row_texts(page)
+    full_rows = [row for row in all_rows if "/" not in row[1]]  # not a caption row
     rows = [(ln, text) for ln, text, _ in full_rows]
     row_lines = {id(ln): parts for ln, _, parts in full_rows}
     named = [(ln, cjk, _latin(text)) for ln, cjk, text in
@@ -221,11 +250,17 @@ def chinese_viz(page: Page, fields: dict[str, Any]) -> None:
         (key, (ln, _, _)), = found.items()
         h = max(ln.height, 1.0)
         below = key == "surname"
-        near = [m for m in named if m[0] is not ln and abs(m[0].x0 - ln.x0) < 2 * h and m[2]
-                and 0 < (m[0].y0 - ln.y1 if below else ln.y0 - m[0].y1) < 3.5 * h]
+        other = "givenName" if below else "surname"
+        beside = [m for m in named if m[0] is not ln and abs(m[0].x0 - ln.x0) < 2 * h
+                  and 0 < (m[0].y0 - ln.y1 if below else ln.y0 - m[0].y1) < 3.5 * h]
+        # a row whose characters spell the other name's pinyin (its own pinyin unread: 子 under 余YU),
+        # else the nearest with a Latin part (not the sex row 男M under it)
+        near = ([m for m in beside if spells(m[1], fields[other].replace(" ", ""))]
+                or [m for m in beside if m[2]])
         if near:
-            other = "givenName" if below else "surname"
             found[other] = min(near, key=lambda m: abs(m[0].cy - ln.cy))
+    if not found and not fields["surname"] and not fields["givenName"]:
+        found = _names_unread_in_mrz(all_rows, fields)
     for key in ("surname", "givenName"):
         if key not in found:
             continue

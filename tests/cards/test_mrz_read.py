@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from certscan.cards.mrz_read import read_rows
+from certscan.cards.mrz_read import _fix_field, _validator, find_mrz_rows, read_rows
 from certscan.checks.repair import plain_chars
-from certscan.ocr.types import CharCandidates
+from certscan.ocr.types import CharCandidates, Page
 from tests.cards.pages import line
 
 # ICAO Doc 9303 part 4 specimen.
@@ -38,3 +38,31 @@ def test_the_sex_comes_from_its_closed_set() -> None:
     assert _line2(chars) == LINE1
     chars[20] = CharCandidates(chars=("P",), probs=(0.6,))  # no alternative: the look-alike
     assert _line2(chars) == LINE1
+
+
+CN_LINE1 = "E955632712CHN8603175F3208070IDIAEIKKJMFCH<20"
+
+
+def test_the_likeliest_repair_wins_over_a_letters_typed_number() -> None:
+    # E read as L (33 % E): typed as letters (5 -> S, 6 -> G, ...) the number passes with L -> I (2 %)
+    chars = plain_chars(CN_LINE1[:10])
+    chars[0] = CharCandidates(chars=("L", "E", "C", "1", "I"), probs=(0.45, 0.33, 0.06, 0.03, 0.02))
+    assert _fix_field(chars, _validator("number", 9), digits_only=False) == ("E955632712", True)
+
+
+def test_a_names_line_without_fillers_above_line_2_is_found() -> None:
+    names = "PKCHNDENGKKMEIJIAESKSKKS"  # every filler read as a letter: not MRZ-like on its own
+    lines = [line("PASSPORT", 60, 40, 300, 80), line(names, 50, 560, 600, 590),
+             line(CN_LINE1, 50, 610, 950, 640)]
+    page = Page(width=1000, height=700, lines=lines)
+    rows = find_mrz_rows(page)
+    assert [[ln.text for ln in row] for row in rows] == [[names], [CN_LINE1]]
+
+
+def test_a_tall_line_2_box_overlapping_the_names_line_is_split_from_it() -> None:
+    # the short names line's box and line 2's tall one overlap by more than half: one row for group_rows
+    names = "P<CHNQIU<<MEIYAN<<<"
+    lines = [line(names, 50, 560, 500, 600), line(CN_LINE1, 50, 578, 950, 660)]
+    page = Page(width=1000, height=700, lines=lines)
+    rows = find_mrz_rows(page)
+    assert [[ln.text for ln in row] for row in rows] == [[names], [CN_LINE1]]

@@ -53,3 +53,39 @@ def test_parse_repairs_cn_name_by_pinyin() -> None:
     f = parse(scan("passport", lines)).fields
     assert f["givenName"] == "DANJIE"
     assert f["cnName"] == "周丹洁"
+
+
+def test_pinyin_names_of_a_line_whose_fillers_read_as_letters() -> None:
+    from certscan.cards.mrz_read import FILLER_READS
+    from certscan.cards.passport_pinyin import pinyin_names
+    assert pinyin_names("JIASSKAIXUANSSSSSSSESSSKS<SKSS", {"JIA"}, FILLER_READS) == ("JIA", "KAIXUAN")
+    # the longest pinyin given name (MEIJI + A... would leave the A to the fillers)
+    assert pinyin_names("DENGKKMEIJIAESKSKKS<<<<<<<<<<", {"DENG"}, FILLER_READS) == ("DENG", "MEIJIA")
+    assert pinyin_names("DENGKKMEIJIAESKSKKS<<<<<<<<<<", set(), FILLER_READS) is None  # surname unprinted
+
+
+def test_parse_rebuilds_a_chinese_names_line_by_pinyin() -> None:
+    names = "PKCHNYUK<ZI<<<<<<<<<<<L<<<L<<<<<<<L<<<"
+    lines = [
+        line("姓/Surname", 400, 100, 520, 125), line("余YU", 400, 130, 520, 160),
+        line("名/Given names", 400, 170, 560, 195), line("子", 400, 200, 440, 230),
+        line("男M", 400, 245, 460, 275),
+        line(names, 50, 560, 950, 590), line(LINE1, 50, 610, 950, 640),
+    ]
+    f = parse(scan("passport", lines)).fields
+    assert f["line0"] == "P<CHNYU<<ZI".ljust(44, "<")
+    assert (f["surname"], f["givenName"], f["cnName"]) == ("YU", "ZI", "余子")  # 子 spells ZI, not 男M
+
+
+def test_parse_writes_line_1_from_the_printed_names_when_unread() -> None:
+    lines = [
+        line("王", 400, 130, 430, 160), line("WANG", 440, 128, 520, 160),
+        line("红晶", 400, 170, 460, 200), line("HONGJING", 470, 168, 600, 200),
+        line("出生地点/Place of birth", 640, 170, 860, 195),
+        line("云南", 640, 200, 700, 230), line("YUNNAN", 710, 198, 800, 230),
+        line(LINE1, 50, 610, 950, 640),
+    ]
+    f = parse(scan("passport", lines)).fields
+    assert f["line0"] == "P<CHNWANG<<HONGJING".ljust(44, "<")
+    assert (f["surname"], f["givenName"], f["cnName"], f["type"]) == ("WANG", "HONGJING", "王红晶", "P")
+    assert f["birthPlace"] == "云南"
