@@ -3,8 +3,10 @@
 A VIN never contains I, O or Q, so those are read as 1, 0, 0. Position 9 is the ISO 3779 check digit
 (mandatory in China, GB 16735): when the read fails it, single and double substitutions among the
 characters OCR confuses (0/D/Q, 1/I/L, 5/S, 8/B, 2/Z, ...) and the recogniser's own alternatives are
-tried, fewest changes first. A VIN whose check digit cannot be satisfied that way is returned as read,
-so a clearly printed VIN without a check digit (some European makes) is not rewritten.
+tried, fewest changes first; a repair must leave a model-year code at position 10 and four digits at the
+end (``checks.vin.plausible``). A 16-character read is completed when doubling exactly one of its
+characters passes. A VIN whose check digit cannot be satisfied that way is returned as read, so a
+clearly printed VIN without a check digit (some European makes) is not rewritten.
 """
 
 from __future__ import annotations
@@ -102,7 +104,7 @@ def repair(chars: list[Char]) -> tuple[str, int]:
                 for p, (c, _) in zip(positions, subs, strict=True):
                     cand[p] = c
                 text = "".join(cand)
-                if vin_check.is_valid(text):
+                if vin_check.is_valid(text) and vin_check.plausible(text):
                     valid.append((sum(cost for _, cost in subs), text))
         if valid:
             valid.sort()
@@ -112,16 +114,37 @@ def repair(chars: list[Char]) -> tuple[str, int]:
     return read, -1
 
 
+def with_doubled_char(read: str) -> str | None:
+    """The 17-char VIN a 16-char read lost a doubled character of, when exactly one passes.
+
+    The recogniser emits a character once for as long as it sees it, so a doubled one (the 77 of
+    ``…147788``) printed tight or blurred comes out once. Each character of the read doubled in turn
+    gives at most 16 texts; one passing the check digit and the standard's layout (``plausible``) by
+    chance among them is likely enough that two passing ones leave the read unrepaired."""
+    passing = {read[:i + 1] + read[i:] for i in range(len(read))}
+    passing = {text for text in passing if vin_check.is_valid(text) and vin_check.plausible(text)}
+    return passing.pop() if len(passing) == 1 else None
+
+
 def find_vins(page: Page) -> list[tuple[str, float, int]]:
-    """(VIN, confidence, changes) for every 17-char window of every run; valid ones first."""
+    """(VIN, confidence, changes) for every 17-char window of every run; valid ones first. Without a
+    valid one, a 16-char run that lost a doubled character (see ``with_doubled_char``)."""
     found: list[tuple[str, float, int]] = []
+    short: list[tuple[str, float]] = []
     for line in page.lines:
         for run in _tokens(line):
+            if len(run) == 16:
+                short.append(("".join(c for c, _, _ in run), line.confidence))
             if len(run) < 17:
                 continue
             for start in range(len(run) - 16):
                 text, changes = repair(run[start : start + 17])
                 found.append((text, line.confidence, changes))
+    if not any(changes >= 0 for _, _, changes in found):
+        for read, conf in short:
+            doubled = with_doubled_char(read)
+            if doubled is not None:
+                found.append((doubled, conf, 1))
     found.sort(key=lambda f: (f[2] < 0, f[2], -f[1]))
     return found
 

@@ -19,3 +19,14 @@ def check_char(vin: str) -> str:
 
 def is_valid(vin: str) -> bool:
     return len(vin) == 17 and all(c in ALPHABET for c in vin) and check_char(vin) == vin[8]
+
+
+# ISO 3779 / GB 16735: position 10 codes the model year (digits 1-9 and letters without I O Q U Z, 0 never),
+# and the serial's last four characters are digits.
+YEAR_CODES = "123456789ABCDEFGHJKLMNPRSTVWXY"
+
+
+def plausible(vin: str) -> bool:
+    """A model-year code at position 10 and four digits at the end: what a repair must leave, as every
+    VIN to the standard has them (a read is never rejected for lacking them)."""
+    return len(vin) == 17 and vin[9] in YEAR_CODES and vin[13:].isdigit()

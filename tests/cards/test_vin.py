@@ -70,3 +70,33 @@ def test_end_to_end_on_synthetic_vins() -> None:
         result = scan_array(np.asarray(card.image.convert("RGB")), "vehicle-vin")
         hits += result.fields["vin"] == card.label["vin"]
     assert hits >= 7
+
+
+def _chars(text: str, unsure: dict[int, tuple[str, float]] | None = None) -> list[vin.Char]:
+    out: list[vin.Char] = [(c, (), 0.99) for c in text]
+    for at, (alt, p) in (unsure or {}).items():
+        out[at] = (text[at], ((alt, p),), 0.6)
+    return out
+
+
+def test_a_repair_keeps_the_model_year_and_the_serials_digits() -> None:
+    assert vin_check.plausible(VALID)
+    assert not vin_check.plausible(VALID[:9] + "0" + VALID[10:])  # 0 is no model year
+    assert not vin_check.plausible(VALID[:16] + "A")
+    # KMH8P3V47DJ266347 read with its year D as 0: look-alike swaps elsewhere pass the check as well,
+    # but only the one at position 10 leaves a model year there
+    truth = "KMH8P3V47DJ266347"
+    assert vin_check.is_valid(truth)
+    text, changes = vin.repair(_chars(truth[:9] + "0" + truth[10:], {9: ("O", 0.2)}))
+    assert (text, changes) == (truth, 1)
+
+
+def test_a_lost_doubled_character_is_put_back_when_only_one_fits() -> None:
+    truth = "LFV2A21K8G3044556"
+    assert vin_check.is_valid(truth)
+    read = truth[:12] + truth[13:]  # 3044556 read 304556
+    assert vin.with_doubled_char(read) == truth
+    page = Page(width=500, height=100, lines=[line(read)])
+    assert vin.find_vins(page)[0] == (truth, 0.9, 1)
+    # a 16-char read completed only when no 17-char one is valid, and never to a non-unique fit
+    assert vin.find_vins(Page(width=500, height=100, lines=[line(read), line(VALID)]))[0][0] == VALID
