@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from certscan.cards.authority import snap_bureau
+from certscan.cards.authority import bureaus, snap_bureau
 from certscan.cards.layout import find_label, match_label, row_value
 from certscan.cards.places import corrected_place, place_names
 from certscan.cards.readers import line_chars
@@ -71,7 +71,22 @@ def read_authority(read: str, lines: Sequence[Line]) -> str:
         snapped = snap_bureau(text, chars_of(text, lines))
         if snapped != text:
             return snapped
+    for text in caption_cuts(read):
+        snapped = snap_bureau(text, chars_of(text, lines))
+        if snapped != text or text in bureaus():
+            return snapped
     return corrected_authority(without_stray_prefix(read))
+
+
+_CAPTION = frozenset("签发机关")
+
+
+def caption_cuts(read: str) -> list[str]:
+    """``read`` without its first 1-4 characters, when those hold a character of the 签发机关 caption: the
+    caption misread and one of its characters lost (``要机美销宁布依族…``: 发机关 with 签 unread) is no
+    caption ``match_label`` finds; the rest is then snapped onto the listed bureaus (see read_authority)."""
+    head = read.split("公安", 1)[0]
+    return [read[k:] for k in range(1, min(4, len(head) - 2) + 1) if _CAPTION & set(read[:k])]
 
 
 def without_stray_prefix(authority: str) -> str:

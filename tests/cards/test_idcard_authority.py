@@ -60,3 +60,11 @@ def test_validity_separators_lost_by_the_read() -> None:
     assert find_dates(validity_text("2022.01.07-204201.07"), long_term=True) == ["2022-01-07", "2042-01-07"]
     assert find_dates(validity_text("20180707长"), long_term=True) == ["2018-07-07", "Long-term"]
     assert find_dates(validity_text("2018.07.07-2038.07.07"), long_term=True) == ["2018-07-07", "2038-07-07"]
+
+
+def test_a_caption_missing_a_character_is_cut_before_the_bureau_is_snapped() -> None:
+    # 签发机关 read without 签 and misread (要机美): no caption match_label finds; the rest is snapped
+    read = "要机美销宁布依族销族自治县公安局"
+    lines = [line("居民身份证", 180, 100, 640, 160), line(read, 100, 400, 600, 432),
+             line("有效期限2025.04.25-2045.04.25", 100, 470, 600, 502)]
+    assert parse_back(scan("id-card-back", lines)).fields["authority"] == "镇宁布依族苗族自治县公安局"
