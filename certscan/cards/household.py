@@ -143,6 +143,8 @@ def _values(page: Page, labels: LabelSet, image: np.ndarray | None, engine: OcrE
             # A black value under the round seal can read red enough to be dropped with it.
             if not table.get(key) and len(text) >= 4:
                 table[key] = text
+            elif tail := _tail_under_seal(table.get(key, ""), text):
+                table[key] = tail
         if engine is not None:
             table.update(_reread_blank_cells(image, page, engine, cells, table))
     out: dict[str, str] = {}
@@ -155,6 +157,15 @@ def _values(page: Page, labels: LabelSet, image: np.ndarray | None, engine: OcrE
     if "undertaker" in out and "undertaker" not in stamp:
         out["undertaker"] = _stamp_cell(fields)
     return out
+
+
+def _tail_under_seal(black: str, every_ink: str) -> str:
+    """A migration (``1994年12月09日由…``) read without its closing ``迁来`` whose cell, read with every
+    ink, has it: the last words under the round seal read red enough to be dropped with it (``…自治县`` |
+    ``迁来``, the seal's own 派出所 beside them). Else empty."""
+    if not re.match(r"\d{4}年.*由", black) or black.endswith("来") or black not in every_ink:
+        return ""
+    return black + "迁来" if "迁来" in every_ink.replace(black, "") else ""
 
 
 def _stamp_cell(fields: Fields) -> str:
@@ -199,6 +210,23 @@ def _reread_cell(image: np.ndarray, page: Page, engine: OcrEngine, cell: Cell) -
     return [Line(text=read.text, box=box, confidence=read.confidence, chars=list(read.chars))]
 
 
+def _closing_words(value: str, image: np.ndarray, page: Page, engine: OcrEngine, cell: Cell) -> str:
+    """A migration read without its closing 迁来: the page's line that starts with it and ends with 迁来
+    (the grid cut the line at a rule it saw inside the cell), else the cell read once more whole (the
+    detector's box stopped where the round seal covers the last words), kept only when it is the same
+    migration (same date, the first read's place) with 迁来 at its end. One small recognition."""
+    if not re.match(r"\d{4}年\d{1,2}月\d{1,2}日由", value) or value.endswith("迁来"):
+        return value
+    for ln in page.lines:  # the line read whole, cut at a rule the grid saw inside the cell
+        whole = migration(strip_punct(compact(ln.text)))
+        if whole.startswith(value) and whole.endswith("迁来"):
+            return whole
+    again = [migration(strip_punct(compact(ln.text))) for ln in _reread_cell(image, page, engine, cell)]
+    whole = again[0] if again else ""
+    same = whole[:11] == value[:11] and whole.endswith("迁来") and len(whole) > len(value)
+    return whole if same and hamming(whole[: len(value)], value) <= 2 else value
+
+
 def parse_head_page(page: Page, image: np.ndarray | None = None,
                     engine: OcrEngine | None = None) -> CardResult:
     if not page.lines:
@@ -233,6 +261,8 @@ def parse_resident_page(page: Page, image: np.ndarray | None = None,
         out["migrationDate1"], out["migrationDate2"], page.lines)
     for key in ("migrationDate1", "migrationDate2"):
         out[key] = migration(out[key])
+        if image is not None and engine is not None and key in cells:
+            out[key] = _closing_words(out[key], image, page, engine, cells[key])
     for key in ("birthPlace", "hometown", "otherAddress"):
         out[key] = self_governing(fix_place_prefix(out[key]))
     out["servicePremises"] = self_governing(out["servicePremises"])
@@ -264,6 +294,13 @@ def printed_date(text: str) -> str:
     return parse_date(re.sub(r"(\d{4}年\d{1,2})[日曰](?=\d{1,2}[日曰]?$)", r"\1月", compact(text)))
 
 
+# What a migration's place ends with before 迁来: a division (县, 区, 乡 ...) or a house number.
+_DIVISIONS = "省市县区州旗盟镇乡村组号路街道巷弄"
+_PLACE_END = rf"[{_DIVISIONS}\d]"
+# Characters the recogniser reads for 迁 (the walking radical and a similar right side; 狂/猛 for its
+# blurred shape): after a place's end, where no place name goes on with them.
+_GO_LOOK_ALIKES = "连进近适过还迂狂猛"
+
 _MIGRATION = re.compile(
     r"^(?P<date>\d{4}年\d{1,2}月\d{1,2})[日曰目门]?(?P<by>由)?(?P<place>.*?)(?P<end>[迁送旺]?来|迁[米未末采莱乘])?$"
 )
@@ -275,9 +312,16 @@ def migration(text: str) -> str:
     if not re.search(r"\d", text) and len(text) <= 2:
         return ""
     text = re.sub(r"^\D{1,2}(?=\d{4}年)", "", text)  # ink before the date: the caption's or a speck
+    text = re.sub(r"(?<=\d)易(?=\D|$)", "号", text)  # a house number's 号 read as its look-alike 易
+    # 迁 misread as a look-alike right after the place (a division or house number ends it), read twice
+    # (号连迁来) or read alone (县猛来): the place never ends in these characters there
+    text = re.sub(rf"(?<={_PLACE_END})[{_GO_LOOK_ALIKES}]迁?(?=来)", "迁", text)
+    text = re.sub(r"(?<=\d号)[^迁\d](?=迁来)", "", text)  # nothing follows a house number but 迁来
     came = re.search(r"[迁过送旺出]来|迁[米未末采莱乘]", text)
     if came:  # the printed text ends there (迁 or 来 misread); anything after is a neighbour's ink
         text = text[: came.start()] + "迁来"
+    else:  # 来 under the clerk's stamp, read as the stamp's name (县迁李永安): no place follows there
+        text = re.sub(rf"(?<={_PLACE_END})迁[^来{_DIVISIONS}]{{1,4}}$", "迁来", text)
     m = _MIGRATION.match(text)
     if not m or not m["by"]:
         return text

@@ -217,3 +217,42 @@ def test_a_date_whose_month_was_read_as_day() -> None:
     assert household.printed_date("2013年11日26日") == "2013-11-26"
     assert household.printed_date("2013年11月26日") == "2013-11-26"
     assert household.printed_date("2013年11日") == ""  # a day lost: no date
+
+
+def test_migration_go_read_as_a_look_alike_after_the_place() -> None:
+    # 迁 read alone as a look-alike (县猛来), read twice (号连迁来), after a house number a speck
+    assert household.migration("2008年10月23日由青海省西宁市大通回族土族自治县猛来") == \
+        "2008年10月23日由青海省西宁市大通回族土族自治县迁来"
+    assert household.migration("1999年08月04日由山西省太原市阳曲县平安镇马家村4组31号连迁来") == \
+        "1999年08月04日由山西省太原市阳曲县平安镇马家村4组31号迁来"
+    assert household.migration("1973年04月12日由青海省海南藏族自治州共和县近迁来") == \
+        "1973年04月12日由青海省海南藏族自治州共和县迁来"
+    assert household.migration("2019年10月03日由江西省抚州市广昌县东城乡北苑村261号山迁来") == \
+        "2019年10月03日由江西省抚州市广昌县东城乡北苑村261号迁来"
+    # 号 read as 易, then 迁 doubled as 进
+    assert household.migration("2022年02月07日由山东省泰安市宁阳县马家街道迎宾北路824易进迁来") == \
+        "2022年02月07日由山东省泰安市宁阳县马家街道迎宾北路824号迁来"
+    # a place going on after such a character is kept (大连市)
+    assert household.migration("2001年01月01日由辽宁省大连市迁来") == "2001年01月01日由辽宁省大连市迁来"
+
+
+def test_migration_end_read_as_the_stamp_name_under_it() -> None:
+    assert household.migration("2022年07月28日由西藏自治区山南市洛扎县迁李永安") == \
+        "2022年07月28日由西藏自治区山南市洛扎县迁来"
+    assert household.migration("2001年01月01日由河北省唐山市迁安市") == "2001年01月01日由河北省唐山市迁安市"
+
+
+def test_migration_tail_dropped_with_the_seal_is_taken_from_every_ink() -> None:
+    black = "2001年06月24日由辽宁省本溪市本溪满族自治县"
+    assert household._tail_under_seal(black, "迁来出所" + black) == black + "迁来"
+    assert household._tail_under_seal(black + "迁来", "迁来出所" + black + "迁来") == ""
+    assert household._tail_under_seal("王林", "王林迁来") == ""  # not a migration
+
+
+def test_migration_cut_at_a_rule_is_the_line_read_whole() -> None:
+    whole = "2022年11月26日由福建省三明市将乐县青山镇平安村5组10号迁来"
+    page = Page(width=1500, height=600, lines=[line(whole, 580, 100, 1330)])
+    cell = household.Cell(index=1, x0=570, y0=90, x1=900, y1=140)
+    image = np.full((600, 1500, 3), 255, dtype=np.uint8)
+    cut = "2022年11月26日由福建省三明市将乐县青山镇"
+    assert household._closing_words(cut, image, page, None, cell) == whole  # no re-read: the line has it
