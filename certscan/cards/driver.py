@@ -14,10 +14,15 @@ import numpy as np
 
 from certscan.cards import layout
 from certscan.cards.base import CardResult, ScanInput
+from certscan.cards.driver_address import (
+    house_number_repair,
+    place_by_alternatives,
+    repeated_name_repair,
+    unit_word_repair,
+)
 from certscan.cards.driver_reread import better_fields
 from certscan.cards.driver_validity import dates_in, validity
 from certscan.cards.idcard import ID_ALPHABET, number_valid
-from certscan.cards.places import fix_place_prefix
 from certscan.cards.readers import char_runs, line_chars, page_rate
 from certscan.cards.text import compact, find_dates, strip_punct, to_digits
 from certscan.checks import idnumber
@@ -193,8 +198,10 @@ def _address(page: Page) -> str:
     kept = list(lines)
     lines.sort(key=lambda ln: (min(other.y0 for other in kept if layout.same_row(ln, other)), ln.x0))
     parts = [first, *(compact(ln.text) for ln in lines)]
-    address = fix_place_prefix(strip_punct(re.sub(r"(?i)address", "", "".join(parts))))
-    return house_number_repair(repeated_name_repair(address, [anchor, *lines]), [anchor, *lines])
+    raw = strip_punct(re.sub(r"(?i)address", "", "".join(parts)))
+    address = place_by_alternatives(raw, [anchor, *lines])
+    lines = [anchor, *lines]
+    return unit_word_repair(house_number_repair(repeated_name_repair(address, lines), lines), lines)
 
 
 def _value_start(hit: layout.LabelHit, anchor: Line) -> float:
@@ -203,45 +210,6 @@ def _value_start(hit: layout.LabelHit, anchor: Line) -> float:
         return anchor.x0
     share = hit.end / max(1, len(compact(hit.line.text)))
     return hit.line.x0 + share * (hit.line.x1 - hit.line.x0)
-
-
-def repeated_name_repair(address: str, lines: list[Line]) -> str:
-    """An address names its town or village twice (廿家庄乡廿家庄村): a character read wrongly in
-    one occurrence is replaced by the recogniser's alternative that makes it the other occurrence
-    (three Chinese characters must then agree, and the read trigram must occur only once)."""
-    cjk = re.compile(r"[\u4e00-\u9fff]{3}")
-    for ln in lines:
-        if len(ln.chars) != len(ln.text):
-            continue
-        for j, cand in enumerate(ln.chars):
-            read = ln.text[j : j + 3]
-            if not cjk.fullmatch(read) or address.count(read) != 1:
-                continue
-            for alt in cand.chars[1:3]:
-                other = alt + read[1:]
-                if cjk.fullmatch(other) and other in address:
-                    address = address.replace(read, other, 1)
-                    break
-    return address
-
-
-# what an address prints right after a number: 号 (the house number) and the units of a building
-_AFTER_NUMBER = set("号室栋幢单元组楼层弄巷户队排座区街路里村支附期甲乙丙")
-
-
-def house_number_repair(address: str, lines: list[Line]) -> str:
-    """A number in an address is followed by 号 or a unit (栋, 室, 组...): another Chinese character
-    there (751司) is replaced by 号 when the recogniser offered 号 for it."""
-    for ln in lines:
-        if len(ln.chars) != len(ln.text):
-            continue
-        for j in range(1, len(ln.text)):
-            read = ln.text[j - 1 : j + 1]
-            if not re.fullmatch(r"\d[\u4e00-\u9fff]", read) or read[1] in _AFTER_NUMBER:
-                continue
-            if "号" in ln.chars[j].chars[1:3] and address.count(read) == 1:
-                address = address.replace(read, read[0] + "号")
-    return address
 
 
 def _next_row(text: str, labels: list[str]) -> bool:
@@ -275,8 +243,8 @@ def _address_band(page: Page) -> str:
         ln for ln in band if ln is first or (ln.y0 > first.cy and abs(ln.x0 - first.x0) < 1.5 * first.height)
     ]
     lines = [ln for ln in lines if not _ENGLISH.fullmatch(compact(ln.text))]
-    address = fix_place_prefix(strip_punct("".join(compact(ln.text) for ln in lines)))
-    return house_number_repair(address, lines)
+    address = place_by_alternatives(strip_punct("".join(compact(ln.text) for ln in lines)), lines)
+    return unit_word_repair(house_number_repair(address, lines), lines)
 
 
 def vehicle_class(text: str) -> str:
@@ -390,11 +358,30 @@ def _archive(page: Page) -> str:
     # a barcode's human-readable digits come between its start and stop asterisks (*450608756302*)
     alone = r"(?<![\d*])\d{12}(?![\d*])"
     numbers = [d[-12:] for ln in page.lines for d in re.findall(rf"{alone}|{glued}", compact(ln.text))]
+    # the label's last character read as a digit on its own (9130159874162: the box starts on 号); a
+    # bare 13 to 16 digit run could be a barcode's too, so it counts only by the holder's region below
+    bare = r"(?<![\d*])\d{13,16}(?![\dXx*])"
+    stray = [d[-12:] for ln in page.lines for d in re.findall(bare, compact(ln.text))]
     ids = [m for ln in page.lines for m in re.findall(r"\d{17}[\dX]", compact(ln.text).upper())]
-    for number in numbers:  # the archive number usually shares the holder's region code
+    for number in [*numbers, *stray]:  # the archive number usually shares the holder's region code
         if any(number[:4] == i[:4] for i in ids):
             return number
+    # else the one such run on the row under the 副页's 证号 line (name | 档案编号): no barcode there
+    row = [d[-12:] for ln in _archive_row(page) for d in re.findall(rf"{alone}|{bare}", compact(ln.text))]
+    if len(row) == 1:
+        return row[0]
     return numbers[0] if len(numbers) == 1 else ""
+
+
+def _archive_row(page: Page) -> list[Line]:
+    """The lines on the row right under an ID-number line (the 副页 prints 证号, then 姓名 and
+    档案编号 on the next row), right of the number's start."""
+    ids = [ln for ln in page.lines if re.search(r"\d{17}[\dXx]", compact(ln.text))]
+    return [
+        ln
+        for ln in page.lines
+        if any(0.5 * i.height < ln.cy - i.cy < 2.5 * i.height and ln.x1 > i.x0 for i in ids)
+    ]
 
 
 def parse_back(scan: ScanInput) -> CardResult:

@@ -16,11 +16,11 @@ from collections.abc import Callable
 import numpy as np
 
 from certscan.cards import reread
+from certscan.cards.idcard import number_valid
 from certscan.cards.reread import CARD_SIDE as CARD_SIDE
 from certscan.cards.reread import MIN_DETECTOR_GAIN as MIN_DETECTOR_GAIN
 from certscan.cards.reread import detector_gain as detector_gain
 from certscan.cards.text import compact
-from certscan.checks import idnumber
 from certscan.ocr.engine import OcrEngine
 from certscan.ocr.types import Line, Page
 
@@ -28,13 +28,9 @@ _TITLE = re.compile(r"机动车|驾驶证|人民共和国")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}|Long-term")
 
 
-def _valid_number(value: str) -> bool:
-    return bool(re.fullmatch(r"\d{17}[\dX]", value)) and idnumber.is_valid(value)
-
-
 # a wrong value usually fails its check: a bad ID check digit, a date not read whole, a name of one char
 FIELD_CHECKS: dict[str, Callable[[str], bool]] = {
-    "number": _valid_number,
+    "number": number_valid,  # the ID card's check: check digit, birth date, listed region
     "name": lambda value: bool(re.fullmatch(r"[\u4e00-\u9fff·]{2,}", value)),
     "vehicleType": bool,
     "validStartDate": lambda value: bool(_DATE.fullmatch(value)),

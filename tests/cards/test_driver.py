@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from bench.synth.cards import driver as driver_renderer
-from certscan.cards import driver, driver_validity
+from certscan.cards import driver, driver_address, driver_validity
 from certscan.constants import LONG_TERM
 from certscan.ocr.types import Line, Page
 
@@ -143,6 +143,9 @@ def test_older_card_when_neither_validity_label_was_read() -> None:
 def test_date_that_lost_one_separator() -> None:
     assert driver_validity.dates_in("202411-03至2030-11-03") == ["2024-11-03", "2030-11-03"]
     assert driver_validity.dates_in("2024-1103") == ["2024-11-03"]
+    # the other separator read as a look-alike (/ or .)
+    assert driver_validity.dates_in("202212/31至长期", long_term=True) == ["2022-12-31", "Long-term"]
+    assert driver_validity.dates_in("2022.1231") == ["2022-12-31"]
 
 
 def test_address_value_not_the_english_caption_on_the_label_row() -> None:
@@ -157,10 +160,10 @@ def test_town_named_twice_agrees_with_itself_through_the_recogniser_alternative(
     chars = [CharCandidates(chars=(c, "廿") if c == "古" else (c,), probs=(0.6, 0.3) if c == "古" else (0.9,))
              for c in text]
     value = Line(text=text, box=line(text, 150, 240, 700).box, confidence=0.9, chars=chars)
-    assert driver.repeated_name_repair(text, [value]) == "河北省保定市徐水区廿家庄乡廿家庄村8号"
+    assert driver_address.repeated_name_repair(text, [value]) == "河北省保定市徐水区廿家庄乡廿家庄村8号"
     plain = [CharCandidates((c,), (0.9,)) for c in text]
     no_alt = Line(text=text, box=value.box, confidence=0.9, chars=plain)
-    assert driver.repeated_name_repair(text, [no_alt]) == text
+    assert driver_address.repeated_name_repair(text, [no_alt]) == text
 
 
 def test_vehicle_class_box_on_the_row_of_a_label_misread_past_matching() -> None:
@@ -234,6 +237,20 @@ def test_archive_number_behind_its_label_read_as_digits() -> None:
     assert driver._archive(Page(width=1100, height=500, lines=barcode)) == ""
 
 
+def test_archive_number_behind_its_label_read_as_one_digit() -> None:
+    # the 档案编号 caption unread but its 号 read as a digit in the number's box (9150825381214)
+    number = line("130802200105202118", 740, 200, 1000)
+    barcode = line("*196696260121*", 851, 483, 1067)
+    stray = line("9150825381214", 850, 246, 1060)
+    assert driver._archive(Page(width=1100, height=500, lines=[number, stray, barcode])) == "150825381214"
+    # sharing the holder's region code decides wherever the run lies
+    region = line("1130802969964", 850, 400, 1060)
+    assert driver._archive(Page(width=1100, height=500, lines=[number, region])) == "130802969964"
+    # a bare 13-digit run neither under the 证号 line nor of the holder's region is no archive number
+    far = line("9150825381214", 850, 400, 1060)
+    assert driver._archive(Page(width=1100, height=500, lines=[number, far, barcode])) == ""
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("side", ["front", "back"])
 def test_end_to_end_on_synthetic_licences(side: str) -> None:
@@ -279,6 +296,42 @@ def test_address_continuation_starts_in_the_value_column_not_at_the_next_rows_ca
     assert driver._address(split) == "北京市东城区建国门内大街18号恒基中心1座"
 
 
+def test_county_one_character_from_two_listed_takes_the_recognisers_alternative() -> None:
+    from certscan.ocr.types import CharCandidates
+
+    # 菜山区 is one character from both 莱山区 and 福山区 of 烟台市: the recogniser's 莱 decides
+    text = "山东省烟台市菜山区大营街道花园北路348号"
+
+    def value(alternatives: dict[str, str]) -> Line:
+        chars = [CharCandidates(chars=(c, alternatives[c]), probs=(0.66, 0.27)) if c in alternatives
+                 else CharCandidates((c,), (0.9,)) for c in text]
+        return Line(text=text, box=line(text, 150, 240, 700).box, confidence=0.9, chars=chars)
+
+    assert driver_address.place_by_alternatives(text, [value({"菜": "莱"})]) == text.replace("菜", "莱")
+    # an alternative that names no listed county changes nothing
+    assert driver_address.place_by_alternatives(text, [value({"菜": "荣"})]) == text
+    # nor does one past the place names (the street's 花 offered as 莱)
+    assert driver_address.place_by_alternatives(text, [value({"花": "莱"})]) == text
+
+
+def test_road_and_town_word_misread_take_the_recognisers_alternative() -> None:
+    from certscan.ocr.types import CharCandidates
+
+    def value(text: str, alternatives: dict[str, str]) -> Line:
+        chars = [CharCandidates(chars=(c, alternatives[c]), probs=(0.63, 0.35)) if c in alternatives
+                 else CharCandidates((c,), (0.9,)) for c in text]
+        return Line(text=text, box=line(text, 150, 240, 700).box, confidence=0.9, chars=chars)
+
+    town = "内蒙古自治区鄂尔多斯市达拉特旗平安锁黄庄村74号"
+    fixed = driver_address.unit_word_repair(town, [value(town, {"锁": "镇"})])
+    assert fixed == town.replace("锁", "镇")
+    road = "陕西省延安市宝塔区花园大适710号"
+    assert driver_address.unit_word_repair(road, [value(road, {"适": "道"})]) == road.replace("适", "道")
+    # 镇 offered where no village's name follows, 道 where no number follows: kept as read
+    plain = "北京市朝阳区金台锁大厦6层"
+    assert driver_address.unit_word_repair(plain, [value(plain, {"锁": "镇", "厦": "道"})]) == plain
+
+
 def test_house_number_followed_by_a_misread_hao_takes_the_recognisers_alternative() -> None:
     from certscan.ocr.types import CharCandidates
 
@@ -286,11 +339,11 @@ def test_house_number_followed_by_a_misread_hao_takes_the_recognisers_alternativ
     chars = [CharCandidates(chars=(c, "号"), probs=(0.9, 0.05)) if c == "司" else CharCandidates((c,), (0.9,))
              for c in text]
     value = Line(text=text, box=line(text, 150, 240, 700).box, confidence=0.9, chars=chars)
-    assert driver.house_number_repair(text, [value]) == "广东省佛山市禅城区开元路751号"
+    assert driver_address.house_number_repair(text, [value]) == "广东省佛山市禅城区开元路751号"
     room = "北京市朝阳区建国路1号3栋502室"  # units after a number stay, whatever the alternatives
     units = [CharCandidates(chars=(c, "号"), probs=(0.9, 0.05)) for c in room]
     unit_line = Line(text=room, box=line(room, 150, 240, 700).box, confidence=0.9, chars=units)
-    assert driver.house_number_repair(room, [unit_line]) == room
+    assert driver_address.house_number_repair(room, [unit_line]) == room
 
 
 def test_number_failing_its_check_digit_is_repaired_from_one_recogniser_alternative() -> None:
