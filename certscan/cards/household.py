@@ -196,7 +196,13 @@ def _reread_blank_cells(image: np.ndarray, page: Page, engine: OcrEngine, cells:
         return {}
     reads = engine.recognize([c for _, c in wanted])
     return {k: strip_punct(compact(r.text)) for (k, _), r in zip(wanted, reads, strict=True)
-            if r.confidence >= 0.85 and compact(r.text)}
+            if compact(r.text) and (r.confidence >= 0.85 or _lone_blood_type(k, r.text, r.confidence))}
+
+
+def _lone_blood_type(key: str, text: str, confidence: float) -> bool:
+    """A blood type cell's lone letter read unsure (O alone in its cell reads as 0 at about 0.5): the
+    cell holds one of four answers, so a read that is one of them is kept at a lower confidence."""
+    return key == "bloodType" and confidence >= 0.4 and blood_type(text) in _BLOOD_TYPES
 
 
 def _reread_cell(image: np.ndarray, page: Page, engine: OcrEngine, cell: Cell) -> list[Line]:
@@ -370,8 +376,8 @@ def blood_type(text: str) -> str:
 
 
 def height(text: str) -> str:
-    """身高 as printed (``175`` or ``175cm``); the c of cm read as 0 or ( is restored (1820m → 182cm)."""
-    m = re.fullmatch(r"(\d{2,3})[0oO(（]m", compact(text))
+    """身高 as printed (``175`` or ``175cm``); the c of cm read as 0, ( or e is restored (1820m → 182cm)."""
+    m = re.fullmatch(r"(\d{2,3})[0oO(（eé]m", compact(text))
     return f"{m[1]}cm" if m else text
 
 
@@ -393,8 +399,9 @@ def person_name(text: str) -> str:
 
 
 # The recogniser reads 涵, common in given names, as 酒, which names never use (seen on both pages and in
-# the stamp); a name character is given back.
-_NAME_LOOK_ALIKES = str.maketrans({"酒": "涵"})
+# the stamp), and the surname 曾 as 會, a traditional form the simplified print of a register never
+# shows; a name character is given back.
+_NAME_LOOK_ALIKES = str.maketrans({"酒": "涵", "會": "曾"})
 
 
 def _number(text: str) -> str:

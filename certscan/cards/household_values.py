@@ -46,14 +46,21 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
 
 
 # Whole reads OCR makes of a short listed word: 户主 squeezed into one character (住: 户's dot over 主),
-# 子 read as the digit or the particle it resembles.
-LOOK_ALIKES = {"住": "户主", "7": "子", "了": "子"}
+# 子 read as the digit or the particle it resembles, 妻 read as 要 or 安 (its top and bottom halves).
+LOOK_ALIKES = {"住": "户主", "7": "子", "了": "子", "要": "妻", "安": "妻"}
 
 
 def snap_word(text: str, words: Sequence[str]) -> str:
     """``text`` when listed (or not near any word); else the one listed word of 2+ characters it
-    differs from by one substituted character, or (words of 3+) by one lost character; a known whole
-    misread of a listed word (``LOOK_ALIKES``) is that word."""
+    differs from by one substituted character, or (words of 3+) by one lost character, or (a lone
+    character) the one 2-character word it begins (丧 for 丧偶: its second character lost); a known
+    whole misread of a listed word (``LOOK_ALIKES``) is that word.
+
+    Why not ``vehicle_terms.snap`` or the places matcher: these cells hold a word and nothing else (no
+    caption remnant before it, unlike the vehicle licence's terms, so no ending is kept), the lists
+    hold many one- and two-character words that differ in one character (子/女, 长子/次子), so only a
+    single candidate at one edit is taken (no nearest-of-several), and unlike place names a lost
+    character is only recovered where the word is long enough or its remaining character unique."""
     s = compact(text)
     if LOOK_ALIKES.get(s) in words:
         return LOOK_ALIKES[s]
@@ -63,6 +70,8 @@ def snap_word(text: str, words: Sequence[str]) -> str:
             and hamming(w, s) == 1}
     near |= {w for w in words if len(w) >= 3 and len(w) == len(s) + 1
              and any(w[:i] + w[i + 1:] == s for i in range(len(w)))}
+    if len(s) == 1 and not near:
+        near = {w for w in words if len(w) == 2 and w[0] == s}
     return near.pop() if len(near) == 1 else text
 
 

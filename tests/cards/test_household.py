@@ -256,3 +256,15 @@ def test_migration_cut_at_a_rule_is_the_line_read_whole() -> None:
     image = np.full((600, 1500, 3), 255, dtype=np.uint8)
     cut = "2022年11月26日由福建省三明市将乐县青山镇"
     assert household._closing_words(cut, image, page, None, cell) == whole  # no re-read: the line has it
+
+
+def test_lone_blood_type_read_unsure_is_kept_and_cm_read_with_e() -> None:
+    assert household._lone_blood_type("bloodType", "0", 0.46)
+    assert not household._lone_blood_type("bloodType", "0", 0.2)
+    assert not household._lone_blood_type("height", "0", 0.5)
+    assert not household._lone_blood_type("bloodType", "学生", 0.6)
+    assert household.height("151em") == "151cm"
+
+
+def test_surname_read_as_its_traditional_look_alike() -> None:
+    assert household.person_name("會龙勇") == "曾龙勇"

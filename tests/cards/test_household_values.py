@@ -8,6 +8,7 @@ import numpy as np
 from certscan.cards import household
 from certscan.cards.household_values import (
     EDUCATION,
+    MARITAL,
     MILITARY,
     RELATION,
     RELIGION,
@@ -33,6 +34,13 @@ def test_a_read_one_character_from_one_listed_word_is_that_word() -> None:
     assert snap_word("佛孜", RELIGION) == "佛教"
     assert snap_word("大学专", EDUCATION) == "大学专科"  # a lost character, in a word of three or more
     assert snap_word("未服兵役", MILITARY) == "未服兵役"
+
+
+def test_a_lone_character_beginning_one_two_character_word_is_that_word() -> None:
+    assert snap_word("丧", MARITAL) == "丧偶"
+    assert snap_word("中", EDUCATION) == "中"  # 中专 or 中技
+    assert snap_word("长", RELATION) == "长"  # 长子 or 长女
+    assert snap_word("要", RELATION) == "妻" and snap_word("安", RELATION) == "妻"
 
 
 def test_a_read_near_two_words_or_none_is_kept() -> None:
