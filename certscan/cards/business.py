@@ -24,6 +24,7 @@ import re
 import numpy as np
 
 from certscan.cards.base import CardResult, ScanInput
+from certscan.cards.business_address import completed_address, trimmed_end
 from certscan.cards.business_ink import drop_red_tails
 from certscan.cards.ink import drop_red_lines
 from certscan.cards.labelled import Fields, LabelSet, Piece, pieces
@@ -31,6 +32,7 @@ from certscan.cards.places import fix_place_prefix
 from certscan.cards.text import compact, find_dates, parse_date
 from certscan.checks import uscc
 from certscan.constants import LONG_TERM, empty_fields
+from certscan.ocr.engine import OcrEngine
 from certscan.ocr.types import Line, Page
 
 CARD = "business-license"
@@ -74,11 +76,12 @@ _USCC_SWAPS: dict[str, str] = {
 
 def parse(scan: ScanInput) -> CardResult:
     page = scan.engine.read(scan.image)
-    return parse_page(page, scan.image)
+    return parse_page(page, scan.image, scan.engine)
 
 
-def parse_page(page: Page, image: np.ndarray | None = None) -> CardResult:
-    """The license's fields from its OCR page; with the image, red seal text is left out first."""
+def parse_page(page: Page, image: np.ndarray | None = None, engine: OcrEngine | None = None) -> CardResult:
+    """The license's fields from its OCR page; with the image, red seal text is left out first, and
+    with the engine too an address cut short by the seal is read once more from where it stops."""
     if not page.lines:
         return CardResult.empty(CARD)
     if image is not None:
@@ -95,7 +98,11 @@ def parse_page(page: Page, image: np.ndarray | None = None) -> CardResult:
     out["paidInCapital"] = fields.value("paidInCapital")
     out["establishDate"] = parse_date(fields.value("establishDate"))
     out["vaildPeriod"] = period_end(fields.value("vaildPeriod", multiline=True, max_lines=2))
-    out["address"] = fix_place_prefix(fields.value("address", multiline=True, max_lines=3))
+    address = fields.value("address", multiline=True, max_lines=3)
+    if image is not None and engine is not None:
+        parts = fields.value_pieces("address", multiline=True, max_lines=3)
+        address = completed_address(address, parts, image, page, engine)
+    out["address"] = fix_place_prefix(trimmed_end(address))
     scope = fields.value("business", multiline=True, max_lines=14, keep_end=True)
     scope_lines = fields.value_pieces("business", multiline=True, max_lines=14)
     out["business"] = snap_formula(scope_separators(wrapped_full_stop(scope, scope_lines)))

@@ -1,0 +1,74 @@
+"""A business licence's address cut short by the round seal, read once more from where it stops.
+
+The 登记机关 seal is stamped over the lower right of the licence, where the address (住所 / 经营场所)
+wraps: the detector often stops a line at the seal's rim (``…3单元18``) or finds no box for the
+address's last line at all (``…桐城市前`` | 进乡兴隆村5组24号 under the seal). An address ends with a
+house, room or village unit (号, 室, 组, 村 ...); one that does not is read again from two crops, in one
+recognition call: its last line continued to the right edge of the address column, and the row below
+it across that column. A re-read is kept only when it is confident, continues what was read and makes
+the address end as an address does. Only then: one small recognition on a failed check.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from certscan.cards.labelled import Piece
+from certscan.cards.text import compact, strip_punct
+from certscan.ocr.engine import OcrEngine
+from certscan.ocr.recognize import crop_quad
+from certscan.ocr.types import Page
+
+# the last unit of an address as printed (a house number, room, village group, building ...)
+_END = re.compile(r"[号室组村楼层栋座户院铺场厦屯社队]$")
+# what a continuation line must not be: the issuing authority's caption, a date, the seal's name
+_NOT_ADDRESS = re.compile(r"登记|机关|\d{4}年|市场监督|管理局|工商")
+_MIN_CONFIDENCE = 0.8
+
+
+def ends_as_address(text: str) -> bool:
+    return bool(_END.search(text))
+
+
+def trimmed_end(address: str) -> str:
+    """A room number is an address's last unit: one to three characters after ``1803室`` are the seal's
+    or a neighbouring line's ink (``2202室动监``)."""
+    return re.sub(r"(?<=\d室)[\u4e00-\u9fff]{1,3}$", "", address)
+
+
+def _quad(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+
+
+def completed_address(address: str, parts: list[Piece], image: np.ndarray, page: Page,
+                      engine: OcrEngine) -> str:
+    """``address`` (read from ``parts``, its pieces in reading order) with its lost end read again; the
+    address as given when it already ends as one or the re-reads do not complete it."""
+    if not address or not parts or ends_as_address(address):
+        return address
+    last = parts[-1]
+    h = last.height
+    col_x0 = parts[1].x0 if len(parts) > 1 else parts[0].x0
+    col_x1 = max(p.x1 for p in parts)
+    right = min(float(page.width), max(col_x1, last.x1) + 2 * h)
+    bottom = min(float(page.height), last.y1 + 1.25 * h)
+    quads = [
+        _quad(last.x0, last.y0 - 0.1 * h, right, last.y1 + 0.1 * h),  # the last line, to the column's edge
+        _quad(col_x0, last.y1 + 0.05 * h, right, bottom),  # the row below, across the column
+    ]
+    crops = [crop_quad(image, page.image_points(q)) for q in quads]
+    if any(c.size == 0 or min(c.shape[:2]) < 4 for c in crops):
+        return address
+    same_line, below = engine.recognize(crops)
+    longer = strip_punct(compact(same_line.text))
+    tail = strip_punct(compact(last.text))
+    if (same_line.confidence >= _MIN_CONFIDENCE and tail and longer.startswith(tail)
+            and len(longer) > len(tail) and ends_as_address(longer)):
+        return address + longer[len(tail):]
+    nxt = strip_punct(compact(below.text))
+    if (below.confidence >= _MIN_CONFIDENCE and 2 <= len(nxt) <= 30 and not _NOT_ADDRESS.search(nxt)
+            and ends_as_address(nxt)):
+        return address + nxt
+    return address

@@ -1,0 +1,74 @@
+"""A business licence's address cut short by the seal: read again from where it stops (scripted
+recogniser, no models)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from certscan.cards.business_address import completed_address, ends_as_address, trimmed_end
+from certscan.cards.labelled import Piece
+from certscan.ocr.types import CharCandidates, Page
+
+
+@dataclass
+class Read:
+    text: str
+    confidence: float
+    chars: list[CharCandidates] = field(default_factory=list)
+
+
+class ScriptedEngine:
+    """Answers each recognition call with the given reads (last line continued, row below)."""
+
+    def __init__(self, same_line: Read, below: Read) -> None:
+        self.reads = [same_line, below]
+        self.calls = 0
+
+    def recognize(self, crops: Sequence[np.ndarray]) -> list[Read]:
+        self.calls += 1
+        assert len(crops) == 2
+        return self.reads
+
+
+PAGE = Page(width=2000, height=1400, lines=[])
+IMAGE = np.full((1400, 2000, 3), 255, dtype=np.uint8)
+
+
+def parts() -> list[Piece]:
+    return [Piece("安徽省安庆市桐城市前", 1300, 1585, 716, 749)]
+
+
+def test_an_address_ending_as_one_is_not_read_again() -> None:
+    engine = ScriptedEngine(Read("", 0.0), Read("", 0.0))
+    address = "河北省邯郸市武安市城关街道中山大道551号"
+    assert completed_address(address, parts(), IMAGE, PAGE, engine) == address  # type: ignore[arg-type]
+    assert engine.calls == 0
+
+
+def test_the_row_below_completes_an_address_cut_at_the_seal() -> None:
+    engine = ScriptedEngine(Read("安徽省安庆市桐城市前", 0.99), Read("进乡兴隆村5组24号", 0.95))
+    got = completed_address("安徽省安庆市桐城市前", parts(), IMAGE, PAGE, engine)  # type: ignore[arg-type]
+    assert got == "安徽省安庆市桐城市前进乡兴隆村5组24号" and engine.calls == 1
+
+
+def test_the_last_line_read_on_to_the_column_edge() -> None:
+    engine = ScriptedEngine(Read("安徽省安庆市桐城市前进乡5号", 0.97), Read("", 0.0))
+    got = completed_address("安徽省安庆市桐城市前", parts(), IMAGE, PAGE, engine)  # type: ignore[arg-type]
+    assert got == "安徽省安庆市桐城市前进乡5号"
+
+
+def test_unsure_or_foreign_rereads_are_not_taken() -> None:
+    for below in (Read("进乡兴隆村5组24号", 0.5), Read("登记机关2025年12月29日", 0.99)):
+        engine = ScriptedEngine(Read("", 0.0), below)
+        got = completed_address("安徽省安庆市桐城市前", parts(), IMAGE, PAGE, engine)  # type: ignore[arg-type]
+        assert got == "安徽省安庆市桐城市前"
+
+
+def test_address_ends() -> None:
+    assert ends_as_address("青山村191号") and ends_as_address("2单元1803室")
+    assert not ends_as_address("3单元18") and not ends_as_address("阳光苑")
+    assert trimmed_end("1单元2202室动监") == "1单元2202室"
+    assert trimmed_end("中山大道551号") == "中山大道551号"
