@@ -84,7 +84,36 @@ def _options(chars: list[tuple[str, tuple[str, ...]]]) -> list[list[str]]:
 
 
 def repair(chars: list[tuple[str, tuple[str, ...]]]) -> tuple[str, int] | None:
-    """The fewest-changes plate number over a window of the read characters (None when none fits)."""
+    """The fewest-changes plate number over a window of the read characters (None when none fits); the
+    province 川 read as its three strokes (NIV38857, JI, III) counts as one change."""
+    best = _repair_window(chars)
+    for start, width in _chuan_strokes(chars):
+        merged = [*chars[:start], ("川", ()), *chars[start + width :]]
+        found = _repair_window(merged)
+        if found is not None and (best is None or found[1] + 1 < best[1]):
+            best = (found[0], found[1] + 1)
+    return best
+
+
+# what the recogniser makes of 川's three upright strokes on a plate
+_STROKES = set("IJNL1|!l")
+
+
+def _chuan_strokes(chars: list[tuple[str, tuple[str, ...]]]) -> list[tuple[int, int]]:
+    """(start, width) of two or three stroke-like characters leading the read (or following a noise
+    character) that are followed by a letter: where 川 was read as Latin strokes."""
+    spans: list[tuple[int, int]] = []
+    for start in (0, 1):
+        for width in (2, 3):
+            run = chars[start : start + width]
+            after = chars[start + width : start + width + 1]
+            if (len(run) == width and all(c in _STROKES for c, _ in run)
+                    and after and after[0][0] in rules.LETTER):
+                spans.append((start, width))
+    return spans
+
+
+def _repair_window(chars: list[tuple[str, tuple[str, ...]]]) -> tuple[str, int] | None:
     n = len(chars)
     best: tuple[str, int] | None = None
     for length in (8, 7):

@@ -76,6 +76,15 @@ def test_repair_fixes_letter_digit_confusions_and_drops_separators() -> None:
     assert plate.repair(chars("皖A1")) is None
 
 
+def test_chuan_read_as_its_strokes_is_one_change() -> None:
+    # 川's three upright strokes read as Latin letters in front of the office letter
+    assert plate.repair([(c, ()) for c in "NIV38857"]) == ("川V38857", 1)
+    assert plate.repair([(c, ()) for c in "IIIA12345"]) == ("川A12345", 1)
+    assert plate.repair([(c, ()) for c in "川V38857"]) == ("川V38857", 0)
+    # a plate read whole keeps its own reading
+    assert plate.repair([(c, ()) for c in "京N1A234"]) == ("京N1A234", 0)
+
+
 def test_military_plate_is_not_made_out_of_a_misread() -> None:
     assert plate.repair(chars("C41252D")) is None
 
