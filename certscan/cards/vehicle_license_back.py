@@ -14,6 +14,7 @@ from typing import Any
 from certscan.cards import layout, reread
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.driver import without_red
+from certscan.cards.places import PROVINCE_SHORT_NAMES
 from certscan.cards.plate import read_plates
 from certscan.cards.readers import page_rate
 from certscan.cards.text import compact
@@ -109,7 +110,7 @@ def _back_fallbacks(page: Page, fields: dict[str, Any]) -> None:
     # Row neighbours on the 副页 (a caption's remnant and a mass or the file number) make a plate with
     # one change too often: a page-wide plate is taken only as read.
     fields["plateNum"] = page_plate(page, fields["plateNum"], max_repairs=0)
-    if not plate_rules.is_valid(fields["plateNum"]):  # the plate's own row, the top one: one change
+    if not civil_plate(fields["plateNum"]):  # the plate's own row, the top one: one change
         top = layout.group_rows(page)[:1]
         plates = [r.number for r in read_plates(replace(page, lines=top[0] if top else []))
                   if plate_rules.kind(r.number) != "military" and r.repairs <= 1]
@@ -172,11 +173,11 @@ def plate_and_record_agree(plate: str, record: str) -> tuple[str, str]:
     tail = m.group(1) if m else ""
     if not tail:
         return plate, record
-    if len(tail) == 2 and tail[0] in plate_rules.PROVINCES and not plate_rules.is_valid(plate):
+    if len(tail) == 2 and tail[0] in plate_rules.PROVINCES and not civil_plate(plate):
         serial = re.sub(r"[^A-Z0-9]", "", plate.upper())
         completed = [tail[0] + plate, *(tail + serial[-n:] for n in (5, 6) if len(serial) >= n)]
-        plate = next((c for c in completed if c[:2] == tail and plate_rules.is_valid(c)), plate)
-    if plate_rules.is_valid(plate) and tail != plate[:2]:
+        plate = next((c for c in completed if c[:2] == tail and civil_plate(c)), plate)
+    if civil_plate(plate) and tail != plate[:2]:
         # the letter misread or lost (辽0, 藏), or the province alone misread (京F for 琼F: the plate,
         # printed larger and checked by the plate rules, is the better read)
         slipped = len(tail) <= 2 and (tail[0] == plate[0] or tail[1:] == plate[1])
@@ -188,7 +189,7 @@ def plate_and_record_agree(plate: str, record: str) -> tuple[str, str]:
 # Values every 副页 prints, with their formats: a value failing one was misread or not read (the load
 # and traction masses are blank on most vehicles: no check).
 BACK_CHECKS: reread.Checks = {
-    "plateNum": plate_rules.is_valid,
+    "plateNum": lambda value: civil_plate(value),
     "fileNum": lambda value: bool(re.fullmatch(r"\d{12}", value)),
     "appprovedPassengerCapacity": lambda value: isinstance(value, int) and value > 0,
     "grossMass": lambda value: bool(_MASS.fullmatch(value)),
@@ -245,7 +246,22 @@ def settle_plate(fields: dict[str, Any]) -> None:
     without its province completed from the file number's, whose first digits are the registering
     office's division code (GB/T 2260), and the record's tail once more from that plate."""
     plate, record = plate_and_record_agree(fields["plateNum"], fields["inspectionRecord"])
-    if re.fullmatch(r"\d{12}", fields["fileNum"]) and not plate_rules.is_valid(plate):
-        plate = province_from_address(plate, regions.region_name(fields["fileNum"][:2] + "0000"))
+    if re.fullmatch(r"\d{12}", fields["fileNum"]) and not civil_plate(plate):
+        region = regions.region_name(fields["fileNum"][:2] + "0000")
+        plate = province_from_address(plate, region)
+        if plate_rules.kind(plate) == "military":  # a civil plate that lost its province (冀ZF33003)
+            province = next((p for name, p in _PROVINCES if region.startswith(name)), "")
+            plate = province + plate if civil_plate(province + plate) else plate
         plate, record = plate_and_record_agree(plate, record)
     fields["plateNum"], fields["inspectionRecord"] = plate, record
+
+
+# province names (GB/T 2260's, short) and their plate characters, the 31 mainland ones
+_PROVINCES = list(zip(PROVINCE_SHORT_NAMES, plate_rules.PROVINCES, strict=False))
+
+
+def civil_plate(plate: str) -> bool:
+    """A valid plate of a civil vehicle: two letters and five digits fit the military scheme, but a
+    military vehicle carries no civil licence (that is a civil plate whose province was misread into
+    no province, 翼ZF33003 for 冀ZF33003, and dropped)."""
+    return plate_rules.is_valid(plate) and plate_rules.kind(plate) != "military"
