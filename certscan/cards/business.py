@@ -26,6 +26,7 @@ import numpy as np
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.business_address import completed_address, trimmed_end
 from certscan.cards.business_ink import drop_red_tails
+from certscan.cards.household import township
 from certscan.cards.ink import drop_red_lines
 from certscan.cards.labelled import Fields, LabelSet, Piece, pieces
 from certscan.cards.places import fix_place_prefix
@@ -102,7 +103,7 @@ def parse_page(page: Page, image: np.ndarray | None = None, engine: OcrEngine | 
     if image is not None and engine is not None:
         parts = fields.value_pieces("address", multiline=True, max_lines=3)
         address = completed_address(address, parts, image, page, engine)
-    out["address"] = fix_place_prefix(trimmed_end(address))
+    out["address"] = township(fix_place_prefix(trimmed_end(address)))
     scope = fields.value("business", multiline=True, max_lines=14, keep_end=True)
     scope_lines = fields.value_pieces("business", multiline=True, max_lines=14)
     out["business"] = snap_formula(scope_separators(wrapped_full_stop(scope, scope_lines)))

@@ -224,6 +224,8 @@ def _closing_words(value: str, image: np.ndarray, page: Page, engine: OcrEngine,
     if not re.match(r"\d{4}年\d{1,2}月\d{1,2}日由", value) or value.endswith("迁来"):
         return value
     for ln in page.lines:  # the line read whole, cut at a rule the grid saw inside the cell
+        if not cell.y0 <= ln.cy <= cell.y1:
+            continue  # another row's line (迁来本址's value starts as 迁来本市(县)'s does)
         whole = migration(strip_punct(compact(ln.text)))
         if whole.startswith(value) and whole.endswith("迁来"):
             return whole
@@ -242,7 +244,7 @@ def parse_head_page(page: Page, image: np.ndarray | None = None,
     out.update(
         householdType=household_type(v["householdType"]),
         houseHolder=person_name(v["houseHolder"]),
-        address=fix_place_prefix(v["address"]),
+        address=township(fix_place_prefix(v["address"])),
         householdNumber=_number(v["householdNumber"]),
         issueDate=printed_date(v["issueDate"]),
         undertaker=stamp_name(v["undertaker"]),
@@ -270,7 +272,7 @@ def parse_resident_page(page: Page, image: np.ndarray | None = None,
         if image is not None and engine is not None and key in cells:
             out[key] = _closing_words(out[key], image, page, engine, cells[key])
     for key in ("birthPlace", "hometown", "otherAddress"):
-        out[key] = self_governing(fix_place_prefix(out[key]))
+        out[key] = township(self_governing(fix_place_prefix(out[key])))
     out["servicePremises"] = self_governing(out["servicePremises"])
     number = page_id_number(id_number(v["idNumber"]), page.lines)
     if not number_valid(number) and image is not None and engine is not None and "idNumber" in cells:
@@ -335,7 +337,13 @@ def migration(text: str) -> str:
     place = m["place"].removesuffix("迁") if end else m["place"]
     if end:  # a house number read with 月 (its neighbour in the date): 开元西路710月迁来
         place = re.sub(r"(?<=\d)月$", "号", place)
-    return f"{m['date']}日由{self_governing(fix_place_prefix(place))}{end}"
+    return f"{m['date']}日由{township(self_governing(fix_place_prefix(place)))}{end}"
+
+
+def township(text: str) -> str:
+    """乡 misread as a look-alike (务, 鱼, 参, 多) where a township stands in an address: after a county-level
+    division, a two-character name, and before a village (…望江县永安务张家村… is 永安乡张家村)."""
+    return re.sub(r"(?<=[县市区旗][\u4e00-\u9fff]{2})[务鱼参多](?=[\u4e00-\u9fff]{2,3}村)", "乡", text)
 
 
 def self_governing(text: str) -> str:
@@ -399,9 +407,9 @@ def person_name(text: str) -> str:
 
 
 # The recogniser reads 涵, common in given names, as 酒, which names never use (seen on both pages and in
-# the stamp), and the surname 曾 as 會, a traditional form the simplified print of a register never
-# shows; a name character is given back.
-_NAME_LOOK_ALIKES = str.maketrans({"酒": "涵", "會": "曾"})
+# the stamp), the surname 曾 as 會, a traditional form the simplified print of a register never
+# shows, and 宇 as 字 (one dot apart; 字 is no name character); a name character is given back.
+_NAME_LOOK_ALIKES = str.maketrans({"酒": "涵", "會": "曾", "字": "宇"})
 
 
 def _number(text: str) -> str:

@@ -268,3 +268,25 @@ def test_lone_blood_type_read_unsure_is_kept_and_cm_read_with_e() -> None:
 
 def test_surname_read_as_its_traditional_look_alike() -> None:
     assert household.person_name("會龙勇") == "曾龙勇"
+
+
+def test_township_read_as_a_look_alike_before_its_village() -> None:
+    assert household.township("安徽省安庆市望江县永安务张家村1组63号") == \
+        "安徽省安庆市望江县永安乡张家村1组63号"
+    assert household.township("江西省抚州市广昌县东城鱼北苑村261号") == "江西省抚州市广昌县东城乡北苑村261号"
+    assert household.township("北京市朝阳区多宝路5号") == "北京市朝阳区多宝路5号"  # no village follows
+    assert household.person_name("何建字") == "何建宇"
+
+
+def test_migration_is_not_completed_from_the_other_row() -> None:
+    other = "1994年02月20日由山东省东营市利津县三里乡清水村12组6号迁来"
+    page = Page(width=1500, height=600, lines=[line(other, 580, 200, 1330)])
+    cell = household.Cell(index=1, x0=570, y0=90, x1=1400, y1=140)
+    image = np.full((600, 1500, 3), 255, dtype=np.uint8)
+    cut = "1994年02月20日由山东省东营市利津县"
+
+    class NoRead:
+        def recognize(self, crops: object) -> list[Line]:
+            return [Line(text="", box=np.zeros((4, 2), np.float32), confidence=0.0)]
+
+    assert household._closing_words(cut, image, page, NoRead(), cell) == cut  # type: ignore[arg-type]
