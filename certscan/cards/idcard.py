@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from certscan.cards.address_units import mend_address_units
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.idcard_back import fill_back
 from certscan.cards.layout import find_label, group_rows, match_label, right_of, row_value
@@ -21,7 +22,7 @@ from certscan.cards.places import PLACEHOLDERS, fix_place_prefix
 from certscan.cards.readers import char_runs, line_chars, page_rate, read_page
 from certscan.cards.text import compact, hamming, parse_date, strip_punct
 from certscan.checks import idnumber
-from certscan.checks.repair import repair
+from certscan.checks.repair import DIGIT_MAP, repair
 from certscan.constants import empty_fields
 from certscan.ocr.engine import RegionReader
 from certscan.ocr.types import Line, Page
@@ -56,7 +57,7 @@ def _number_candidates(page: Page) -> list[tuple[Line, list[Any]]]:
     out = []
     for line in ordered:
         for run in char_runs(line_chars(line), ID_ALPHABET, max_gap=1):
-            if len(run) == 18:
+            if len(run) in (17, 18):  # 17: a doubled digit emitted once (see with_doubled_digit)
                 out.append((line, run))
             elif len(run) > 18:  # label digits or noise glued on: the number is the last 18
                 out.append((line, run[-18:]))
@@ -66,13 +67,29 @@ def _number_candidates(page: Page) -> list[tuple[Line, list[Any]]]:
 def read_number(page: Page) -> tuple[str, bool, Line | None]:
     """The ID number (repaired from alternatives when its checks fail and exactly one fix passes)."""
     first: tuple[str, bool, Line | None] = ("", False, None)
+    short: list[tuple[Line, str]] = []
     for line, run in _number_candidates(page):
+        if len(run) == 17:
+            short.append((line, "".join(DIGIT_MAP.get(c.best, c.best).upper() for c in run)))
+            continue
         result = repair(run, number_valid, ID_ALPHABET, max_changes=1)
         if result.valid:
             return result.text, True, line
         if not first[0]:
             first = (result.text, False, line)
+    for line, read in short:
+        doubled = with_doubled_digit(read)
+        if doubled:
+            return doubled, True, line
     return first
+
+
+def with_doubled_digit(read: str) -> str:
+    """The number a 17-character read lost a doubled digit of (the recogniser emits ``00`` printed tight
+    as one 0), when exactly one doubling passes every check (date, region, check character); else ""."""
+    passing = {read[:i + 1] + read[i:] for i in range(len(read))}
+    passing = {text for text in passing if number_valid(text)}
+    return passing.pop() if len(passing) == 1 else ""
 
 
 # The 56 officially recognised ethnic groups, as the card prints them (without 族).
@@ -262,6 +279,7 @@ def nationality_band(sex_row: Sequence[Line], number_line: Line) -> np.ndarray:
 
 # a name's last character, faint or small, is often outside the box the detector drew (曹飞振 boxed as 曹飞)
 _NAME_TAIL_CONFIDENCE = 0.6
+_NAME_TAIL_PAD = 0.2
 
 
 def name_with_lost_tail(name: str, line: Line, reread: RegionReader) -> str:
@@ -271,8 +289,11 @@ def name_with_lost_tail(name: str, line: Line, reread: RegionReader) -> str:
     if not compact(line.text).endswith(name):
         return name
     h = line.height
-    band = np.array([[line.x0, line.y0 - 0.1 * h], [line.x1 + 1.6 * h, line.y0 - 0.1 * h],
-                     [line.x1 + 1.6 * h, line.y1 + 0.1 * h], [line.x0, line.y1 + 0.1 * h]], dtype=np.float32)
+    # a fifth of the height above and below: a tall, dense character (鑫) reaching past the box's edges
+    # is read as nothing in a tighter band
+    pad = _NAME_TAIL_PAD * h
+    band = np.array([[line.x0, line.y0 - pad], [line.x1 + 1.6 * h, line.y0 - pad],
+                     [line.x1 + 1.6 * h, line.y1 + pad], [line.x0, line.y1 + pad]], dtype=np.float32)
     read = reread([band])
     if not read:
         return name
@@ -325,7 +346,11 @@ def fill_front(page: Page, fields: dict[str, Any], extra: dict[str, Any],
     # The printed date is the number's by law; a valid number settles a misread or missing date.
     fields["birth"] = printed or birth
     if birth_i is not None:
-        fields["address"] = "".join(r.text for r in rows[birth_i + 1:])
+        address_rows = rows[birth_i + 1:]
+        fields["address"] = "".join(r.text for r in address_rows)
+        # its unit words (栋, 单元, 街道, an estate's 苑) mended from the recogniser's alternatives
+        address_lines = [ln for r in address_rows for ln in r.lines]
+        fields["address"] = mend_address_units(fields["address"], address_lines)
         if valid:
             fields["address"] = address_with_region_names(fields["address"], number[:6])
         # the holder may live elsewhere than the number's region: the leading division names are still

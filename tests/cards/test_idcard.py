@@ -190,3 +190,28 @@ def test_an_address_outside_the_numbers_region_still_gets_listed_division_names(
     kept = [ln for ln in front_lines() if ln.text != "院3号楼2单元501室"]
     lines = [moved if ln.text.startswith("住址") else ln for ln in kept]
     assert parse_front(scan("id-card-front", lines)).fields["address"] == "河北省保定市涿州市双塔街道8号"
+
+
+def test_the_name_tail_band_reaches_past_the_box_for_a_tall_character() -> None:
+    # 鑫 printed after 周振 is read as nothing in a band as tall as the name's box; a fifth of its height
+    # above and below lets the recogniser see the whole character
+    from certscan.cards.idcard import name_with_lost_tail
+
+    seen: list[np.ndarray] = []
+
+    def read(quads: Sequence[np.ndarray]) -> list[Recognition]:
+        seen.append(quads[0])
+        return [Recognition("周振鑫", 0.9, [CharCandidates(chars=(c,), probs=(0.8,)) for c in "周振鑫"])]
+
+    assert name_with_lost_tail("周振", line("周振", 160, 50, 250, 100), read) == "周振鑫"
+    assert seen[0][:, 1].min() <= 40 and seen[0][:, 1].max() >= 110
+
+
+def test_a_number_read_without_one_of_a_doubled_digit() -> None:
+    from certscan.cards.idcard import with_doubled_digit
+
+    read = NUMBER[:10] + NUMBER[11:]  # 19900307: the 00 read as one 0
+    assert len(read) == 17 and with_doubled_digit(read) == NUMBER
+    f = parse_front(scan("id-card-front", front_lines(plain_chars(read)))).fields
+    assert f["number"] == NUMBER and f["numberValid"] is True
+    assert with_doubled_digit("12345678901234567") == ""  # no doubling passes: nothing is invented
