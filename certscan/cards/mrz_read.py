@@ -220,7 +220,13 @@ def _fix_field(seq: list[CharCandidates], valid: Callable[[str], bool],
     # recogniser's scores, so only the changed position differs). A letters-typed number repaired with
     # a 2% alternative (L95563271 -> I9SSG3Z7I) lost to the same read's 33% E (E95563271).
     repairs = []
-    for rank, variant in enumerate(variants[::-1]):
+    tried = variants[::-1]
+    raw = "".join(c.best for c in seq[:-1])
+    if by_majority and sum(ch.isalpha() for ch in raw) > 2 * sum(ch.isdigit() for ch in raw):
+        # optional data of letters (a Chinese passport's coded number): its digits are letters misread,
+        # and a repair keeping them (1D1AE1KK... with D -> P) only passes by chance
+        tried = [as_letters]
+    for rank, variant in enumerate(tried):
         fixed = repair(variant, valid, alphabet, mapping={}, max_changes=1)
         if fixed.valid:
             repairs.append((-_log_likelihood(variant, fixed.text), rank, fixed.text))

@@ -84,7 +84,11 @@ def repair_by_pinyin(best: str, alternatives: Sequence[Sequence[str]], target: s
             return found.pop()
         if found:
             return best  # ambiguous
-    return best
+    # a speck read as a character (孙小亮峰 for 孙亮峰, LIANGFENG): the one character whose removal spells
+    # the pinyin, when only one does (a name keeps two characters at least)
+    shorter = {best[:i] + best[i + 1:] for i in range(len(best))} if len(best) >= 3 else set()
+    spelled = [s for s in shorter if spells(s, target)]
+    return spelled[0] if len(spelled) == 1 else best
 
 
 @lru_cache(maxsize=1)
@@ -122,7 +126,8 @@ MAX_SYLLABLES = 2
 def pinyin_names(names: str, printed: set[str], filler_reads: str) -> tuple[str, str] | None:
     """(surname, given name) of a Chinese passport's MRZ names part whose fillers were read as letters
     (``JIASSKAIXUANSSSSSESSSKS``, ``YUK<ZI<<<``): the surname as the visual zone prints it, one or two
-    filler reads as the separator, a given name in pinyin and only filler reads after it. The longest
+    filler reads as the separator, a given name in pinyin and filler reads after it (one letter in ten may be
+    another: SSSSSISSSS). The longest
     given name is taken (a name's last letter may be one a filler is read as: MEIJIA, not MEIJI, before
     ESKSK); None when no surname fits or two surnames do."""
     found: dict[str, str] = {}
@@ -135,8 +140,9 @@ def pinyin_names(names: str, printed: set[str], filler_reads: str) -> tuple[str,
                 continue
             rest = names[i + k:]
             for j in range(len(rest), 0, -1):  # the longest given name first
-                given = rest[:j]
-                if (given.isalpha() and set(rest[j:]) <= set(filler_reads)
+                given, tail = rest[:j], rest[j:]
+                # the tail: filler reads, up to one other letter in ten (SSSSSISSSS)
+                if (given.isalpha() and sum(ch not in filler_reads for ch in tail) <= len(tail) // 10
                         and 0 < syllable_count(given) <= MAX_SYLLABLES):
                     if len(given) > len(found.get(surname, "")):
                         found[surname] = given

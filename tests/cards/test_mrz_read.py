@@ -66,3 +66,13 @@ def test_a_tall_line_2_box_overlapping_the_names_line_is_split_from_it() -> None
     page = Page(width=1000, height=700, lines=lines)
     rows = find_mrz_rows(page)
     assert [[ln.text for ln in row] for row in rows] == [[names], [CN_LINE1]]
+
+
+def test_optional_data_of_letters_is_repaired_as_letters_only() -> None:
+    # a Chinese passport's coded number read with 1 for I: as letters two repairs pass (no decision);
+    # keeping the digits, D -> P passed by chance (1P1AE1KKJMECH) and was taken before
+    chars = plain_chars("1D1AE1KKJMECH<2")
+    chars[1] = CharCandidates(chars=("D", "0", "P"), probs=(0.82, 0.09, 0.03))
+    chars[10] = CharCandidates(chars=("E", "F", "L"), probs=(0.87, 0.07, 0.01))
+    text, _ = _fix_field(chars, _validator("personal", 14), digits_only=False, by_majority=True)
+    assert text != "1P1AE1KKJMECH<2"

@@ -89,3 +89,8 @@ def test_parse_writes_line_1_from_the_printed_names_when_unread() -> None:
     assert f["line0"] == "P<CHNWANG<<HONGJING".ljust(44, "<")
     assert (f["surname"], f["givenName"], f["cnName"], f["type"]) == ("WANG", "HONGJING", "王红晶", "P")
     assert f["birthPlace"] == "云南"
+
+
+def test_a_speck_read_as_a_character_is_dropped_when_the_rest_spells_the_pinyin() -> None:
+    assert repair_by_pinyin("小亮峰", [["小"], ["亮"], ["峰"]], "LIANGFENG") == "亮峰"
+    assert repair_by_pinyin("亮亮", [["亮"], ["亮"]], "LIANG") == "亮亮"  # two characters stay
