@@ -33,6 +33,9 @@ class EngineOptions:
     zoom_text_height: float = 40.0
     zoom_max_side: int = 1600
     few_lines: int = 5  # fewer small boxes than this: zoom on the whole image, not their extent
+    look_again_when_empty: bool = True  # nothing detected: detect again at zoom_max_side
+    zoom_upsample: bool = False  # the zoom enlarges a region whose text is small in its own pixels
+    min_upsample: float = 1.5  # ... when it would enlarge it at least this much (rows under ~27 px)
     sure_read_confidence: float = 0.9  # orientation tie-break: both probes read this well = upright
     fold_affine: bool = True  # models with their affine steps folded into convolutions (models.session)
     rec_int8_ops: frozenset[str] = frozenset()  # recogniser layers run as int8 (models.int8_ops)
@@ -123,13 +126,20 @@ class OnnxEngine:
     def _detect_zoomed(self, bgr: np.ndarray, params: DetParams,
                        found_first: list[np.ndarray] | None = None) -> list[np.ndarray]:
         """Detect (or take ``found_first``, a plain detection of ``bgr``); when the text came out small (a
-        card far from the camera), detect again on the text's region scaled so lines are
-        ``zoom_text_height`` px high in the detector's input."""
+        card far from the camera, or a low-resolution photo), detect again on the text's region scaled so
+        lines are ``zoom_text_height`` px high in the detector's input, enlarging the region when its own
+        pixels are too few. Nothing found at all: the whole image again at ``zoom_max_side`` (a faint or
+        distant document whose rows the capped first detection could not separate)."""
         quads = detect.detect(self._det, bgr, params) if found_first is None else found_first
         h, w = bgr.shape[:2]
         det_scale = min(1.0, params.max_side / max(h, w))
+        if not quads:
+            zoom = self.options.zoom_max_side / max(h, w)
+            if not self.options.look_again_when_empty or zoom <= det_scale * 1.2:
+                return quads
+            return self._detect_region(bgr, (0, 0, w, h), zoom, params, enlarge=True)
         heights = [min(orient.quad_extent(q)) for q in quads]
-        if not quads or float(np.median(heights)) * det_scale >= self.options.small_text_height:
+        if float(np.median(heights)) * det_scale >= self.options.small_text_height:
             return quads
         line_h = float(np.median(heights))
         if len(quads) < self.options.few_lines:
@@ -140,13 +150,31 @@ class OnnxEngine:
             margin = 2.5 * line_h
             x0, y0 = (max(0, int(v - margin)) for v in pts.min(axis=0))
             x1, y1 = int(min(w, pts[:, 0].max() + margin)), int(min(h, pts[:, 1].max() + margin))
-        region = bgr[y0:y1, x0:x1]
-        zoom = min(self.options.zoom_text_height / line_h, self.options.zoom_max_side / max(region.shape[:2]))
+        zoom = min(self.options.zoom_text_height / line_h,
+                   self.options.zoom_max_side / max(y1 - y0, x1 - x0))
         if zoom <= det_scale * 1.2:
             return quads  # the region is most of the image: nothing to gain
-        zoomed = detect.DetParams(**{**params.__dict__, "max_side": int(max(region.shape[:2]) * zoom)})
-        found = detect.detect(self._det, np.ascontiguousarray(region), zoomed)
-        return [q + np.array([x0, y0], dtype=np.float32) for q in found] or quads
+        return self._detect_region(bgr, (x0, y0, x1, y1), zoom, params, self.options.zoom_upsample) or quads
+
+    def _detect_region(self, bgr: np.ndarray, box: tuple[int, int, int, int], zoom: float,
+                       params: DetParams, enlarge: bool) -> list[np.ndarray]:
+        """Detection on ``bgr[y0:y1, x0:x1]`` seen ``zoom`` times its size, in ``bgr`` coordinates.
+
+        The detector never enlarges its input (``max_side`` only caps it), so a region whose text is
+        small in its own pixels (a low-resolution photo) is enlarged here first: at 8-10 px a row's
+        strokes blur into the next row's and whole rows (a passport's MRZ) go unboxed."""
+        x0, y0, x1, y1 = box
+        region = np.ascontiguousarray(bgr[y0:y1, x0:x1])
+        offset = np.array([x0, y0], dtype=np.float32)
+        if zoom < self.options.min_upsample or not enlarge:
+            # a slight enlargement shows the detector no stroke it could not separate at the region's
+            # own size, and costs its square in detection time: the region as it is
+            zoomed = detect.DetParams(**{**params.__dict__, "max_side": int(max(region.shape[:2]) * zoom)})
+            return [q + offset for q in detect.detect(self._det, region, zoomed)]
+        size = (round(region.shape[1] * zoom), round(region.shape[0] * zoom))
+        enlarged = cv2.resize(region, size, interpolation=cv2.INTER_LINEAR)
+        whole = detect.DetParams(**{**params.__dict__, "max_side": max(size)})
+        return [q / zoom + offset for q in detect.detect(self._det, enlarged, whole)]
 
     # -- helpers ------------------------------------------------------------------------------------
     def _work_image(self, image: np.ndarray) -> tuple[np.ndarray, float]:
