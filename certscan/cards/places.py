@@ -140,13 +140,18 @@ def _named_next(text: str, near: set[tuple[str, int]]) -> tuple[str, int] | None
     """Of several listed names one slip from the read, the only one whose own division the text names
     exactly next (辆城市阳谷县: 聊城市, 邹城市 and 诸城市 are each one character off; 阳谷县 lies in
     聊城市)."""
-    fits = []
+    exact, slipped = [], []
     for name, used in near:
         codes = [c for c in _codes_by_name().get(name, []) if c.endswith("00")]
         below = {c[:2] if c.endswith("0000") else c[:4] for c in codes}
         kids = {kid for part in below for kid in _children().get(part, []) if len(kid) >= 2}
         if any(text[used:].startswith(kid) for kid in kids):
-            fits.append((name, used))
+            exact.append((name, used))
+        # the next name read with a slip too (场州市邢江区: 扬州市 and 常州市 are one off; only 扬州市
+        # has a district one off 邢江区, 邗江区)
+        elif any(len(kid) >= 3 and _one_off(text[used : used + len(kid)], kid) for kid in kids):
+            slipped.append((name, used))
+    fits = exact or slipped
     return fits[0] if len(fits) == 1 else None
 
 
@@ -168,12 +173,47 @@ def _long_match(text: str, names: list[str]) -> tuple[str, int] | None:
     return scored[0][1], scored[0][2]
 
 
+def _province_by_city(text: str) -> tuple[str, int] | None:
+    """A province whose name lost its head at the line's start (省常德市… for 湖南省常德市…): the tail
+    left (one to three characters) ends a province's name, and the city right after it lies only in
+    that province. (The province's name, how many characters of ``text`` it replaces.)"""
+    for cut in range(1, 4):
+        provinces = {code[:2] for name in _all_names() if len(name) >= 3 and text[cut:].startswith(name)
+                     for code in _codes_by_name()[name] if code.endswith("00") and not code.endswith("0000")}
+        if len(provinces) != 1:
+            continue
+        province = region_name(provinces.pop() + "0000")
+        if province.endswith(text[:cut]) and len(province) > cut:
+            return province, cut
+    return None
+
+
+def _city_by_county(text: str, province: str) -> tuple[str, int] | None:
+    """A city name read with more than one slip (休技市 for 张掖市), placed by the county named right
+    after it: a county listed once in the province, whose city's name has the read's length and level
+    character. (The city's name, how many characters it replaces.)"""
+    found = set()
+    for name in _children().get(province, []):
+        codes = [c for c in _codes_by_name()[name] if c.startswith(province) and not c.endswith("00")]
+        if len(name) < 3 or len(codes) != 1:
+            continue
+        city = region_name(codes[0][:4] + "00")
+        used = len(city)
+        if city not in PLACEHOLDERS and text[used:].startswith(name) and text[used - 1] == city[-1]:
+            found.add((city, used))
+    return found.pop() if len(found) == 1 else None
+
+
 def fix_place_prefix(text: str) -> str:
     """``text`` with its leading province / city / county names spelled as listed."""
     out, rest, parents = "", text, [""]
-    for _level in range(3):
+    for level in range(3):
         names = sorted({n for p in parents for n in _children().get(p, [])})
         found = _match(rest, names)
+        if found is None and level == 0:
+            found = _province_by_city(rest)
+        elif found is None and level == 1 and len(parents) == 1:
+            found = _city_by_county(rest, parents[0])
         if found is None:
             break
         name, used = found

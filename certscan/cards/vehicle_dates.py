@@ -30,7 +30,7 @@ def settled(page: Page, register: str, issue: str, register_texts: list[str]) ->
     (``register_texts``) that agrees with the issue date is it, a date unread in its cell is taken from
     its place on the bottom row, and a register date is never later than the issue date."""
     if not register and issue:
-        register = part_of(issue, register_texts)
+        register = part_of(issue, register_texts or left_of_date(page, issue))
     if not register or not issue:
         register, issue = bottom_dates(page, register, issue)
     if register and issue:
@@ -45,7 +45,20 @@ def part_of(date: str, texts: list[str]) -> str:
     whole = date.replace("-", "")
     if len(digits) == len(whole) - 1 and _one_lost(digits, whole):
         return date  # one digit lost inside (2019-002 for 2019-01-02)
+    if len(digits) == len(whole) and hamming(digits, whole) == 1 and not find_dates(digits):
+        return date  # one digit misread into no date at all (8009-11-05); a real other day is kept
     return date if len(digits) >= 4 and (whole.startswith(digits) or whole.endswith(digits)) else ""
+
+
+def left_of_date(page: Page, date: str) -> list[str]:
+    """The texts left of ``date``'s box on its row, nearest first: the register date's cell when its
+    caption was not read (注日 | 2041226 | 201412-26)."""
+    at = [ln for ln in page.lines if date_of(ln.text) == date]
+    if not at:
+        return []
+    anchor = max(at, key=lambda ln: ln.cy)
+    left = [ln for ln in page.lines if ln is not anchor and layout.same_row(ln, anchor) and ln.cx < anchor.x0]
+    return [ln.text for ln in sorted(left, key=lambda ln: -ln.cx)]
 
 
 def _one_lost(short: str, whole: str) -> bool:

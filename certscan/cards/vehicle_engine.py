@@ -58,4 +58,6 @@ def with_lost_head(number: str, page: Page, reader: RegionReader | None) -> str:
                      [line.x1 + right, line.y1 + vertical], [line.x0 - left, line.y1 + vertical]], np.float32)
     reads = reader([quad])
     again = max(code_runs(reads[0].text), key=len, default="") if reads else ""
-    return again if again.endswith(number) and 0 < len(again) - len(number) <= 2 else number
+    head = again[: len(again) - len(number)]
+    # a lone 1 in front is the seal's ring or the box's edge read as a stroke (1519195 for 519195)
+    return again if again.endswith(number) and 0 < len(head) <= 2 and head != "1" else number

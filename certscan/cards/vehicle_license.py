@@ -13,9 +13,10 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from certscan.cards import layout, reread, vehicle_dates, vehicle_engine, vehicle_terms, vin
+from certscan.cards import layout, reread, vehicle_cells, vehicle_dates, vehicle_engine, vehicle_terms, vin
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.driver import date_in, without_red
+from certscan.cards.household import person_name
 from certscan.cards.places import PROVINCE_SHORT_NAMES, fix_place_prefix
 from certscan.cards.plate import read_plates
 from certscan.cards.plate import repair as plate_repair
@@ -26,6 +27,7 @@ from certscan.cards.vin import repair as vin_repair
 from certscan.checks import plate as plate_rules
 from certscan.checks import vin as vin_check
 from certscan.constants import empty_fields
+from certscan.ocr.engine import RegionReader
 from certscan.ocr.types import Line, Page
 
 FRONT_LABELS = [
@@ -157,8 +159,12 @@ def _code(page: Page, label: str | list[str]) -> str:
 
 
 def _date(page: Page, label: str) -> str:
-    """The date in the label's cell (never the next cell's: 注册日期 | unreadable | 发证日期 | date)."""
+    """The date in the label's cell (never the next cell's: 注册日期 | unreadable | 发证日期 | date, nor
+    after the other date's caption read with a slip: 发诚日期 | 2025-10-27)."""
+    other = "发证日期" if label == "注册日期" else "注册日期"
     for text in cell_texts(page, label, FRONT_LABELS):
+        if layout.match_label(text, other) is not None:
+            break
         date = vehicle_dates.date_of(text)
         if date:
             return date
@@ -199,13 +205,27 @@ def parse_front(scan: ScanInput) -> CardResult:
     fields = reread.better_fields(fields, page, image, scan.engine,
                                   lambda again: front_fields(without_specks(again)), FRONT_CHECKS,
                                   fill_only=True)
+    read_regions = getattr(scan.engine, "read_regions", None)
+    reader = (lambda quads: read_regions(image, page, quads)) if read_regions is not None else None
     if fields["engineNum"] == first_engine:  # read from this page: its box may have cut the head off
-        read_regions = getattr(scan.engine, "read_regions", None)
-        reader = (lambda quads: read_regions(image, page, quads)) if read_regions is not None else None
         fields["engineNum"] = vehicle_engine.with_lost_head(first_engine, page, reader)
+    _reread_dates(page, fields, reader)
     if not any(fields.values()):
         return CardResult.empty("vehicle-license-front")
     return CardResult(card="vehicle-license-front", fields=fields, rate=page_rate(page))
+
+
+def _reread_dates(page: Page, fields: dict[str, Any], reader: RegionReader | None) -> None:
+    """A date whose cell held no whole date (the seal cut its box: 2008 of 2008-05-28) read again in the
+    strip beside its caption; kept only when read whole, then held against the other date."""
+    for key, label in (("registerDate", "注册日期"), ("issueDate", "发证日期")):
+        if _date(page, label):
+            continue
+        again = vehicle_cells.reread_date(page, find_caption(page, label, FRONT_LABELS), reader)
+        fields[key] = again or fields[key]
+    if fields["registerDate"] and fields["issueDate"]:
+        fields["registerDate"] = vehicle_dates.issued_after_registration(fields["registerDate"],
+                                                                         fields["issueDate"])
 
 
 def front_fields(page: Page) -> dict[str, Any]:
@@ -228,6 +248,8 @@ def front_fields(page: Page) -> dict[str, Any]:
         _rows_above_vin(page, fields)
     for key, label in (("owner", "所有人"), ("address", "住址"), ("model", "品牌型号")):
         fields[key] = without_caption_tail(fields[key], label)
+    if 2 <= len(fields["owner"]) <= 4:  # a person, not a company: the recogniser's name slips (酒 for 涵)
+        fields["owner"] = person_name(fields["owner"]) or fields["owner"]
     fields["address"] = fix_place_prefix(fields["address"])
     fields["model"] = vehicle_terms.model_with_brand(fields["model"])
     fields["vehicleType"] = vehicle_terms.snap(fields["vehicleType"], vehicle_terms.VEHICLE_TYPES)

@@ -62,3 +62,16 @@ def test_a_slip_several_names_fit_is_decided_by_the_division_named_next() -> Non
     assert fix_place_prefix("山东省辆城市阳谷县红星镇") == "山东省聊城市阳谷县红星镇"
     assert fix_place_prefix("浙江省街州市江山市胜利大道") == "浙江省衢州市江山市胜利大道"
     assert fix_place_prefix("山东省辆城市胜利路") == "山东省辆城市胜利路"  # nothing named next: as read
+
+
+def test_a_province_that_lost_its_head_is_named_by_the_city_after_it() -> None:
+    assert fix_place_prefix("省常德市路城区延安西路168号") == "湖南省常德市鼎城区延安西路168号"
+    assert fix_place_prefix("南省常德市鼎城区") == "湖南省常德市鼎城区"
+    assert fix_place_prefix("市朝阳区建国路1号") == "市朝阳区建国路1号"  # no city named: as read
+    assert fix_place_prefix("省中山路1号") == "省中山路1号"
+
+
+def test_a_city_read_with_two_slips_is_named_by_the_county_after_it() -> None:
+    # 民乐县 is listed once in 甘肃省, under 张掖市; the read keeps the city's length and 市
+    assert fix_place_prefix("甘肃省休技市民乐县桃园镇前进村") == "甘肃省张掖市民乐县桃园镇前进村"
+    assert fix_place_prefix("甘肃省休技路民乐县") == "甘肃省休技路民乐县"

@@ -348,6 +348,8 @@ def test_engine_number_box_read_wider_gets_its_lost_head_back() -> None:
     assert vehicle_engine.with_lost_head("AD730110", page, reader("码XAD730110")) == "XAD730110"
     assert vehicle_engine.with_lost_head("AD730110", page, reader("5AD780110")) == "AD730110"  # another read
     assert vehicle_engine.with_lost_head("AD730110", page, None) == "AD730110"
+    assert vehicle_engine.with_lost_head("AD730110", page, reader("1AD730110")) == "AD730110"  # a stroke
+    assert vehicle_engine.with_lost_head("AD730110", page, reader("X1AD730110")) == "X1AD730110"
     assert vehicle_engine.code_runs("2011-04-08") == []  # the register date beside a tilted caption
     assert vehicle_engine.code_runs("LZ2744456") == ["LZ2744456"]
 
@@ -362,3 +364,23 @@ def test_plate_province_from_the_file_number_when_neither_plate_nor_record_kept_
     fields.update(plateNum="京T2A886", inspectionRecord="检验有效期至2014年04月")
     back.settle_plate(fields)
     assert fields["plateNum"] == "京T2A886"
+
+
+def test_owner_name_slips_given_back_but_not_in_a_company() -> None:
+    page = front_page()
+    page.lines[5] = line("所有人郑红酒", 57, 181, 262)
+    assert parser.front_fields(page)["owner"] == "郑红涵"  # 酒 is the recogniser's 涵: no name uses it
+    page.lines[5] = line("所有人贵州茅台酒股份有限公司", 57, 181, 400)
+    assert parser.front_fields(page)["owner"] == "贵州茅台酒股份有限公司"
+
+
+def test_register_date_cell_found_left_of_the_issue_date_when_its_caption_was_not_read() -> None:
+    page = Page(width=880, height=600, lines=[
+        line("注日", 58, 483, 110), line("2041226", 207, 478, 330),
+        line("发证日期", 468, 482, 561), line("2014-12-26", 592, 479, 745),
+    ])
+    assert vehicle_dates.left_of_date(page, "2014-12-26") == ["发证日期", "2041226", "注日"]
+    assert vehicle_dates.settled(page, "", "2014-12-26", []) == ("2014-12-26", "2014-12-26")
+    # a digit misread into no date at all is the issue date; a real other day stays itself
+    assert vehicle_dates.part_of("2009-11-05", ["8009-11-05"]) == "2009-11-05"
+    assert vehicle_dates.part_of("2009-11-05", ["2009-11-06"]) == ""

@@ -1,0 +1,63 @@
+"""The vehicle licence front's date cells read again as one strip beside their caption when the page
+read held no whole date there (the seal cut the value's box)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+from certscan.cards import vehicle_cells
+from certscan.cards import vehicle_license as parser
+from certscan.ocr.types import Line, Page
+
+
+def line(text: str, x0: float, y0: float, x1: float, h: float = 30) -> Line:
+    box = np.array([[x0, y0], [x1, y0], [x1, y0 + h], [x0, y0 + h]], dtype=np.float32)
+    return Line(text=text, box=box, confidence=0.95)
+
+
+def reader(text: str, quads: list[np.ndarray]) -> Any:
+    def read(qs: Sequence[np.ndarray]) -> list[SimpleNamespace]:
+        quads.extend(qs)
+        return [SimpleNamespace(text=text, confidence=0.9, chars=[])]
+    return read
+
+
+def cut_page() -> Page:
+    return Page(width=880, height=600, lines=[
+        line("注册日期", 58, 483, 150), line("2008", 207, 478, 280),
+        line("发证日期", 468, 482, 561), line("2023-07-15", 592, 479, 745),
+    ])
+
+
+def test_a_date_cut_by_the_seal_is_read_again_beside_its_caption() -> None:
+    page, quads = cut_page(), []
+    fields = {"registerDate": "", "issueDate": "2023-07-15"}
+    parser._reread_dates(page, fields, reader("2008-05-28", quads))
+    assert fields == {"registerDate": "2008-05-28", "issueDate": "2023-07-15"}
+    assert len(quads) == 1  # the issue date's cell was whole: not read again
+    strip = quads[0]
+    assert 150 <= strip[:, 0].min() < 170 and strip[:, 0].max() > 207 + 150  # right of the caption
+    assert strip[:, 1].min() < 483 and strip[:, 1].max() > 513
+
+
+def test_a_reread_date_counts_only_whole() -> None:
+    page, quads = cut_page(), []
+    fields = {"registerDate": "", "issueDate": "2023-07-15"}
+    parser._reread_dates(page, fields, reader("2015-02-1]", quads))  # a digit lost: no date
+    assert fields["registerDate"] == ""
+    assert vehicle_cells.whole_date("[2015-02-11发证") == "2015-02-11"
+    assert vehicle_cells.whole_date("2015-13-11") == ""
+    parser._reread_dates(page, fields, None)  # no region reader (a test double engine)
+    assert fields["registerDate"] == ""
+
+
+def test_a_date_never_comes_from_past_the_other_caption_read_with_a_slip() -> None:
+    page = Page(width=880, height=600, lines=[
+        line("注册日期", 58, 483, 150), line("N220410", 207, 478, 330),
+        line("发诚日期", 468, 482, 561), line("2025-10-27", 592, 479, 745),
+    ])
+    assert parser._date(page, "注册日期") == ""
