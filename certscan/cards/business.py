@@ -92,11 +92,12 @@ def parse_page(page: Page, image: np.ndarray | None = None, engine: OcrEngine | 
     kept = [ln for ln in page.lines if len(compact(ln.text)) > 2 or ln.confidence >= SPECK_CONFIDENCE]
     fields = Fields(pieces(kept, LABELS))
     out = empty_fields(CARD)
-    out["companyName"] = balance_brackets(fields.value("companyName", multiline=True, max_lines=2))
+    out["companyName"] = company_name(balance_brackets(fields.value("companyName", multiline=True,
+                                                                    max_lines=2)))
     out["companyType"] = balance_brackets(fields.value("companyType", multiline=True, max_lines=2))
     out["legalPerson"] = fields.value("legalPerson")
-    out["capital"] = fields.value("capital")
-    out["paidInCapital"] = fields.value("paidInCapital")
+    out["capital"] = balance_brackets(fields.value("capital"))
+    out["paidInCapital"] = balance_brackets(fields.value("paidInCapital"))
     out["establishDate"] = parse_date(fields.value("establishDate"))
     out["vaildPeriod"] = period_end(fields.value("vaildPeriod", multiline=True, max_lines=2))
     address = fields.value("address", multiline=True, max_lines=3)
@@ -183,6 +184,16 @@ def scope_separators(text: str) -> str:
             ch = ";"
         out.append(ch)
     return "".join(out)
+
+
+_COMPANY_TYPE_START = re.compile(
+    r"(?<=公司)(有限责任公司|股份有限公司|其他有限责任公司|个人独资企业|合伙企业).*$")
+
+
+def company_name(text: str) -> str:
+    """名称 ends with its own 公司: a company type read after it (``…咨询有限公司有限责任公司(自然人独资)``)
+    is the 类型 line below, taken as the name's wrapped second line."""
+    return _COMPANY_TYPE_START.sub("", text)
 
 
 def balance_brackets(text: str) -> str:

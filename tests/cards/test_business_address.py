@@ -72,3 +72,11 @@ def test_address_ends() -> None:
     assert not ends_as_address("3单元18") and not ends_as_address("阳光苑")
     assert trimmed_end("1单元2202室动监") == "1单元2202室"
     assert trimmed_end("中山大道551号") == "中山大道551号"
+
+
+def test_company_type_read_after_the_name_and_capital_brackets() -> None:
+    from certscan.cards.business import balance_brackets, company_name
+
+    assert company_name("通化蓝海远教育咨询有限公司有限责任公司(自然人独资)") == "通化蓝海远教育咨询有限公司"
+    assert company_name("昌吉德润锦企业管理合伙企业(有限合伙)") == "昌吉德润锦企业管理合伙企业(有限合伙)"
+    assert balance_brackets("壹仟贰佰万元(人民币") == "壹仟贰佰万元(人民币)"
