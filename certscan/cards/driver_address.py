@@ -16,12 +16,14 @@ from certscan.ocr.types import Line
 
 def listed_prefix(address: str) -> int:
     """How many leading characters of ``address`` are listed place names of three or more characters, one
-    after the other (province, city, county: at most three; a two-character name, 莒县 or 城区, is too
-    easily made by one substituted character)."""
+    after the other (province, city, county: at most three; a two-character name, 城区 or 莒县, is too
+    easily made by one substituted character: only a county's, after two names)."""
     names = place_names()
     at = 0
-    for _level in range(3):
-        found = [n for n in range(9, 2, -1) if address[at : at + n] in names]
+    for level in range(3):
+        # a two-character county (蠡县) only after its province and city
+        shortest = 2 if level == 2 and address[at + 1 : at + 2] in ("县", "旗") else 3
+        found = [n for n in range(9, shortest - 1, -1) if address[at : at + n] in names]
         if not found:
             break
         at += found[0]
@@ -105,9 +107,10 @@ _TOWN_ENDS = "镇乡"
 
 
 def unit_word_repair(address: str, lines: list[Line]) -> str:
-    """A road's last character read as another (花园大适710号: 适 for 道) before the house number, or a
-    town's (平安锁黄庄村: 锁 for 镇) before a village's name, is replaced by the recogniser's
-    alternative (at least ``_MIN_UNIT_ALTERNATIVE`` likely) that makes it that word."""
+    """A road's last character read as another (花园大适710号: 适 for 道) before the house number, a
+    town's (平安锁黄庄村: 锁 for 镇) before a village's name, or a subdistrict's 街道 (张家街通), is
+    replaced by the recogniser's alternative (at least ``_MIN_UNIT_ALTERNATIVE`` likely) that makes it
+    that word."""
     for ln in lines:
         if len(ln.chars) != len(ln.text):
             continue
@@ -116,8 +119,9 @@ def unit_word_repair(address: str, lines: list[Line]) -> str:
             if not re.fullmatch(r"[\u4e00-\u9fff]", read) or read in _ROAD_ENDS + _TOWN_ENDS or j < 2:
                 continue
             for alt, prob in zip(cand.chars[1:3], cand.probs[1:3], strict=False):
-                road = alt in _ROAD_ENDS and re.match(r"\d+号", after)  # not 大厦6层
-                town = alt in _TOWN_ENDS and re.match(r"[\u4e00-\u9fff]{1,3}村", after)
+                road = alt in _ROAD_ENDS and bool(re.match(r"\d+号", after))  # not 大厦6层
+                town = alt in _TOWN_ENDS and bool(re.match(r"[\u4e00-\u9fff]{1,3}村", after))
+                town = town or (alt == "道" and ln.text[j - 1] == "街")  # a subdistrict's 街道 (街通)
                 window = ln.text[j - 2 : j + 2]
                 if prob >= _MIN_UNIT_ALTERNATIVE and (road or town) and address.count(window) == 1:
                     address = address.replace(window, window[:2] + alt + window[3:])

@@ -312,6 +312,12 @@ def test_county_one_character_from_two_listed_takes_the_recognisers_alternative(
     assert driver_address.place_by_alternatives(text, [value({"菜": "荣"})]) == text
     # nor does one past the place names (the street's 花 offered as 莱)
     assert driver_address.place_by_alternatives(text, [value({"花": "莱"})]) == text
+    # a two-character county after its province and city: 鑫县 is one character from 蠡县 and 雄县
+    county = "河北省保定市鑫县兴隆镇宏伟村5组53号"
+    chars = [CharCandidates(chars=(c, "蠡"), probs=(0.52, 0.3)) if c == "鑫" else CharCandidates((c,), (0.9,))
+             for c in county]
+    read = Line(text=county, box=line(county, 150, 240, 700).box, confidence=0.9, chars=chars)
+    assert driver_address.place_by_alternatives(county, [read]) == county.replace("鑫", "蠡")
 
 
 def test_road_and_town_word_misread_take_the_recognisers_alternative() -> None:
@@ -325,6 +331,9 @@ def test_road_and_town_word_misread_take_the_recognisers_alternative() -> None:
     town = "内蒙古自治区鄂尔多斯市达拉特旗平安锁黄庄村74号"
     fixed = driver_address.unit_word_repair(town, [value(town, {"锁": "镇"})])
     assert fixed == town.replace("锁", "镇")
+    street = "福建省泉州市鲤城区张家街通民主街202号"
+    fixed = driver_address.unit_word_repair(street, [value(street, {"通": "道"})])
+    assert fixed == street.replace("通", "道")
     road = "陕西省延安市宝塔区花园大适710号"
     assert driver_address.unit_word_repair(road, [value(road, {"适": "道"})]) == road.replace("适", "道")
     # 镇 offered where no village's name follows, 道 where no number follows: kept as read
