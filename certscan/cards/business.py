@@ -92,8 +92,9 @@ def parse_page(page: Page, image: np.ndarray | None = None, engine: OcrEngine | 
     kept = [ln for ln in page.lines if len(compact(ln.text)) > 2 or ln.confidence >= SPECK_CONFIDENCE]
     fields = Fields(pieces(kept, LABELS))
     out = empty_fields(CARD)
-    out["companyName"] = company_name(balance_brackets(fields.value("companyName", multiline=True,
-                                                                    max_lines=2)))
+    out["companyName"] = company_name(balance_brackets(name_lines(fields.value("companyName"),
+                                                                  fields.value("companyName", multiline=True,
+                                                                               max_lines=2))))
     out["companyType"] = balance_brackets(fields.value("companyType", multiline=True, max_lines=2))
     out["legalPerson"] = fields.value("legalPerson")
     out["capital"] = balance_brackets(fields.value("capital"))
@@ -187,7 +188,20 @@ def scope_separators(text: str) -> str:
 
 
 _COMPANY_TYPE_START = re.compile(
-    r"(?<=公司)(有限责任公司|股份有限公司|其他有限责任公司|个人独资企业|合伙企业).*$")
+    r"(?<=公司).?(有限责任公司|股份有限公司|其他有限责任公司|个人独资企业|合伙企业).*$")
+
+
+# How a company's name ends (a company, a branch, a partnership, a shop, a works ...).
+_NAME_END = re.compile(r"(公司|合伙[)）]|厂|店|部|中心|商行|经营部|工作室|事务所)$")
+
+
+def name_lines(first_line: str, wrapped: str) -> str:
+    """名称 from its first line when that already ends as a name does: the line below is then another
+    field's (the address column's tail, the 住所 caption and its value), unless it is the name's branch
+    (``…有限公司`` | ``常熟市分公司``)."""
+    if not _NAME_END.search(first_line) or wrapped == first_line:
+        return wrapped
+    return wrapped if wrapped.endswith("分公司") else first_line
 
 
 def company_name(text: str) -> str:

@@ -80,3 +80,16 @@ def test_company_type_read_after_the_name_and_capital_brackets() -> None:
     assert company_name("通化蓝海远教育咨询有限公司有限责任公司(自然人独资)") == "通化蓝海远教育咨询有限公司"
     assert company_name("昌吉德润锦企业管理合伙企业(有限合伙)") == "昌吉德润锦企业管理合伙企业(有限合伙)"
     assert balance_brackets("壹仟贰佰万元(人民币") == "壹仟贰佰万元(人民币)"
+
+
+def test_a_name_ending_on_its_first_line_takes_no_line_below() -> None:
+    from certscan.cards.business import company_name, name_lines
+
+    first = "来宾汇丰环保科技有限公司"
+    assert name_lines(first, first + "9组42号") == first
+    branch = "苏州启明物流有限公司常熟市分公司"
+    assert name_lines("苏州启明物流有限公司", branch) == branch
+    assert name_lines("克孜勒苏柯尔克孜自治州海纳信息", "克孜勒苏柯尔克孜自治州海纳信息技术有限公司") == \
+        "克孜勒苏柯尔克孜自治州海纳信息技术有限公司"
+    name = "临沧天成新能源科技有限公司"
+    assert company_name(name + "聖有限责任公司(自然人独资)") == name
