@@ -246,10 +246,18 @@ def _org_code(text: str) -> str:
 
 def tax_code(printed: str, org_code: str) -> str:
     """税务登记证号 as printed; the 15-character number is its region's 6 digits and the organisation
-    code, so a read that lost the code's last character (its check X) gets it back from 组织机构代码."""
+    code, so a read that lost the code's last character (its check X) gets it back from 组织机构代码,
+    and one whose code part differs from a valid 组织机构代码 only by look-alikes takes its characters."""
     org = org_code.replace("-", "")
     if len(printed) == 14 and len(org) == 9 and printed[6:] == org[:8]:
         return printed + org[8]
+    # its code part read with a look-alike (O for 0) where 组织机构代码 passes its check: the code's
+    # characters, swap by swap
+    valid_org = len(org) == 9 and uscc.org_check_char(org[:8]) == org[8]
+    look_alike = len(printed) == 15 and all(
+        a == b or b in _ORG_SWAPS.get(a, "") for a, b in zip(printed[6:], org, strict=False))
+    if valid_org and look_alike and printed[6:] != org:
+        return printed[:6] + org
     return printed
 
 

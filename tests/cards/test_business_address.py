@@ -93,3 +93,14 @@ def test_a_name_ending_on_its_first_line_takes_no_line_below() -> None:
         "克孜勒苏柯尔克孜自治州海纳信息技术有限公司"
     name = "临沧天成新能源科技有限公司"
     assert company_name(name + "聖有限责任公司(自然人独资)") == name
+
+
+def test_tax_code_part_read_with_a_look_alike_takes_the_valid_organisation_code() -> None:
+    from certscan.cards.business import tax_code
+    from certscan.checks import uscc
+
+    body = "MAQ96PY0"
+    org = f"{body}-{uscc.org_check_char(body)}"
+    check = org[-1]
+    assert tax_code("530629MAQ96PYO" + check, org) == "530629" + body + check
+    assert tax_code("530629MAQ96PYA" + check, org) == "530629MAQ96PYA" + check  # A is no look-alike of 0
