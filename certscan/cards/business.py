@@ -105,7 +105,7 @@ def parse_page(page: Page, image: np.ndarray | None = None, engine: OcrEngine | 
     if image is not None and engine is not None:
         parts = fields.value_pieces("address", multiline=True, max_lines=3)
         address = completed_address(address, parts, image, page, engine)
-    out["address"] = township(fix_place_prefix(trimmed_end(address)))
+    out["address"] = township(fix_place_prefix(trimmed_end(caption_half(address, "斤"))))
     scope = fields.value("business", multiline=True, max_lines=14, keep_end=True)
     scope_lines = fields.value_pieces("business", multiline=True, max_lines=14)
     out["business"] = snap_formula(scope_separators(wrapped_full_stop(scope, scope_lines)))
@@ -206,8 +206,15 @@ def name_lines(first_line: str, wrapped: str) -> str:
 
 def company_name(text: str) -> str:
     """名称 ends with its own 公司: a company type read after it (``…咨询有限公司有限责任公司(自然人独资)``)
-    is the 类型 line below, taken as the name's wrapped second line."""
-    return _COMPANY_TYPE_START.sub("", text)
+    is the 类型 line below, taken as the name's wrapped second line. A leading 尔 is the right half of
+    the letter-spaced caption's 称 glued to the value (``尔宜春远航…``)."""
+    return caption_half(_COMPANY_TYPE_START.sub("", text), "尔")
+
+
+def caption_half(value: str, half: str) -> str:
+    """``value`` without a leading ``half``: the right half of its letter-spaced caption's second
+    character (称 -> 尔, 所 -> 斤) read into the value's box; kept when little would remain."""
+    return value[1:] if value.startswith(half) and len(value) >= 5 else value
 
 
 def balance_brackets(text: str) -> str:

@@ -104,3 +104,11 @@ def test_tax_code_part_read_with_a_look_alike_takes_the_valid_organisation_code(
     check = org[-1]
     assert tax_code("530629MAQ96PYO" + check, org) == "530629" + body + check
     assert tax_code("530629MAQ96PYA" + check, org) == "530629MAQ96PYA" + check  # A is no look-alike of 0
+
+
+def test_the_right_half_of_a_letter_spaced_caption_is_no_value() -> None:
+    from certscan.cards.business import caption_half, company_name
+
+    assert company_name("尔宜春远航汽车服务有限公司") == "宜春远航汽车服务有限公司"
+    assert caption_half("斤河南省平顶山市卫东区育才南路60号", "斤") == "河南省平顶山市卫东区育才南路60号"
+    assert caption_half("尔康", "尔") == "尔康"
