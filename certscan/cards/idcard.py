@@ -136,13 +136,16 @@ def ethnic_group(text: str) -> str:
 
 
 def listed_group_from_alternatives(lines: list[Line], group: str) -> str:
-    """A one-character group the list does not have (``鑫``): the recogniser's best alternative for that
-    character that is a listed group (``畲``), when it scored one; else the group as read."""
-    if len(group) != 1 or group in ETHNIC_GROUPS:
+    """A group the list does not have (``鑫``; ``美次``: the caption's 民 misread and kept, 汉 read 次): the
+    recogniser's best alternative for its last character that is a listed group (``畲``, ``汉``), when
+    it scored one; else the group as read (no card prints an unlisted group, but nothing better is
+    known then)."""
+    if not group or group in ETHNIC_GROUPS:
         return group
+    last = group[-1]
     for ln in lines:
         for c in reversed(line_chars(ln)):  # the group is printed last on its row
-            if c.best == group:
+            if c.best == last:
                 listed = [alt for alt in c.chars[1:] if alt in ETHNIC_GROUPS]
                 return listed[0] if listed else group
     return group

@@ -120,6 +120,9 @@ def test_an_unlisted_one_character_group_takes_the_listed_alternative() -> None:
     assert listed_group_from_alternatives([line("民族汉", 300, 126, 420, 158)], "汉") == "汉"
     # no alternative: left as read
     assert listed_group_from_alternatives([line("民族鑫", 300, 126, 420, 158)], "鑫") == "鑫"
+    # two characters, none a group: the caption's 民 misread (美) and 汉 read 次, offered as 汉
+    chars = [*plain_chars("美"), CharCandidates(chars=("次", "汉", "饮"), probs=(0.25, 0.2, 0.1))]
+    assert listed_group_from_alternatives([line("美次", 300, 126, 420, 158, chars)], "美次") == "汉"
 
 
 class _BandEngine(FixedEngine):
