@@ -311,7 +311,12 @@ def repair_chinese_names(read: MrzRead, runs: set[str]) -> None:
     names = re.sub(r"[^A-Z<]", "<", read.line0[5:])  # what is no MRZ character is no name either
     clean = re.fullmatch(r"([A-Z]+)<<([A-Z]+)<*", names)
     if clean and all(0 < syllable_count(name) <= MAX_SYLLABLES for name in clean.groups()):
-        return  # a clean line of pinyin names: nothing read where fillers go
+        # a clean line of pinyin names: nothing read where fillers go; an issuing state that is no
+        # state code (HNU) is the holder's nationality when the print confirms the surname
+        state = read.line0[2:5]
+        if state != "CHN" and read.line1[10:13] == "CHN" and not known_state(state) and clean[1] in runs:
+            read.line0 = read.line0[:2] + "CHN" + read.line0[5:]
+        return
     found = pinyin_names(names, runs, FILLER_READS)
     if found is None:
         return

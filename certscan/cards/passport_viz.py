@@ -117,7 +117,9 @@ def _province(text: str) -> tuple[str, str] | None:
                      if len(flat) >= 5 and edit_distance(flat, name) <= 1]
     printed = next((p for p in PROVINCES if cjk.startswith(p)), None)
     if printed is not None:
-        return cjk, PROVINCE_LATIN[printed] if printed in near else latin
+        # the Chinese names the province: its Latin read two letters off is its pinyin (SHAANOO)
+        own = not exact and len(flat) >= 4 and edit_distance(flat, PROVINCE_LATIN[printed]) <= 2
+        return cjk, PROVINCE_LATIN[printed] if printed in near or own else latin
     # The Chinese shares a character with the province (a garbled read), or was not read at all.
     if len(near) == 1 and len(cjk) <= 3 and (not cjk or set(cjk) & set(near[0])):
         return near[0], PROVINCE_LATIN[near[0]]

@@ -94,3 +94,17 @@ def test_parse_writes_line_1_from_the_printed_names_when_unread() -> None:
 def test_a_speck_read_as_a_character_is_dropped_when_the_rest_spells_the_pinyin() -> None:
     assert repair_by_pinyin("小亮峰", [["小"], ["亮"], ["峰"]], "LIANGFENG") == "亮峰"
     assert repair_by_pinyin("亮亮", [["亮"], ["亮"]], "LIANG") == "亮亮"  # two characters stay
+
+
+def test_an_issuing_state_read_as_no_code_on_a_clean_chinese_line() -> None:
+    from certscan.cards.mrz_read import MrzRead
+    from certscan.cards.passport import repair_chinese_names
+    read = MrzRead(line0="P<HNULUO<<BO".ljust(44, "<"), line1=LINE1)
+    repair_chinese_names(read, {"LUO", "BO"})
+    assert read.line0 == "P<CHNLUO<<BO".ljust(44, "<")
+
+
+def test_a_province_latin_two_letters_off_beside_its_chinese() -> None:
+    from certscan.cards.passport_viz import _province
+    assert _province("陕西SHAANOO") == ("陕西", "SHAANXI")
+    assert _province("山西 SHAANXI") == ("山西", "SHAANXI")  # another province's exact name: as read
