@@ -8,6 +8,7 @@ it is snapped only when one term is clearly nearest, so an unlisted value stays 
 
 from __future__ import annotations
 
+import re
 from itertools import product
 
 _SIZES = ("重型", "中型", "轻型", "微型")
@@ -55,6 +56,9 @@ def model_with_brand(model: str) -> str:
     """The 品牌型号 value with its brand snapped onto the printed brands (传棋牌… is 传祺牌…, 身五菱牌…
     五菱牌…), and 牌 put back between a listed brand and the model code when it was lost (荣威ETC27326P)."""
     brand, mark, code = model.partition("牌")
+    # The code begins with the maker's letters (GB 9417: SVW, LZW, HFC): a 1 in front of them is a stroke
+    # of 牌 or of the seal read as a character (长安牌1NA5256N).
+    code = re.sub(r"^[1Il|](?=[A-Z]{2})", "", code)
     if not mark:
         listed = next((b for b in sorted(BRANDS, key=len, reverse=True)
                        if model.startswith(b) and model[len(b) : len(b) + 1].isascii()), "")
@@ -63,7 +67,7 @@ def model_with_brand(model: str) -> str:
     # only longer ones are snapped, and any brand behind a speck (身五菱)
     ending = next((b for b in BRANDS if brand.endswith(b) and len(brand) - len(b) <= 2), "")
     if len(brand) < 3 and not ending:
-        return model
+        return brand + mark + code
     return (ending if ending and brand not in BRANDS else snap(brand, BRANDS)) + mark + code
 
 

@@ -12,11 +12,11 @@ import numpy as np
 from certscan.cards import vehicle_cells
 from certscan.cards import vehicle_license as parser
 from certscan.ocr.types import Line, Page
+from tests.cards import pages
 
 
-def line(text: str, x0: float, y0: float, x1: float, h: float = 30) -> Line:
-    box = np.array([[x0, y0], [x1, y0], [x1, y0 + h], [x0, y0 + h]], dtype=np.float32)
-    return Line(text=text, box=box, confidence=0.95)
+def line(text: str, x0: float, y0: float, x1: float) -> Line:
+    return pages.line(text, x0, y0, x1, y0 + 30)
 
 
 def reader(text: str, quads: list[np.ndarray]) -> Any:

@@ -43,3 +43,5 @@ def test_model_brand_snapped_only_where_safe() -> None:
     assert model_with_brand("荣威ETC27326P") == "荣威牌ETC27326P"  # 牌 lost after a listed brand
     assert model_with_brand("大运牌CGC1250") == "大运牌CGC1250"  # an unlisted make, one off 大众: kept
     assert model_with_brand("丰田牌ZT5797W6K") == "丰田牌ZT5797W6K"
+    assert model_with_brand("长安牌1NA5256N") == "长安牌NA5256N"  # a stroke before the maker's letters
+    assert model_with_brand("长安牌1A5256N") == "长安牌1A5256N"
