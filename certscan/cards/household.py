@@ -298,8 +298,10 @@ def parse_resident_page(page: Page, image: np.ndarray | None = None,
 
 def printed_date(text: str) -> str:
     """The cell's ``YYYY年MM月DD日`` as YYYY-MM-DD; 月 read as 日 (its look-alike and neighbour) is put
-    back first: 2013年11日26日 is 2013年11月26日."""
-    return parse_date(re.sub(r"(\d{4}年\d{1,2})[日曰](?=\d{1,2}[日曰]?$)", r"\1月", compact(text)))
+    back first: 2013年11日26日 is 2013年11月26日, and a closing 日 read as a stroke after a two-digit day
+    is dropped (2021年08月111: no day has three digits)."""
+    text = re.sub(r"(\d{4}年\d{1,2})[日曰](?=\d{1,2}[日曰]?$)", r"\1月", compact(text))
+    return parse_date(re.sub(r"(?<=\d{4}年\d{2}月\d{2})[1lI|]$", "日", text))
 
 
 # What a migration's place ends with before 迁来: a division (县, 区, 乡 ...) or a house number.

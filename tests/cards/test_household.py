@@ -290,3 +290,8 @@ def test_migration_is_not_completed_from_the_other_row() -> None:
             return [Line(text="", box=np.zeros((4, 2), np.float32), confidence=0.0)]
 
     assert household._closing_words(cut, image, page, NoRead(), cell) == cut  # type: ignore[arg-type]
+
+
+def test_closing_day_read_as_a_stroke() -> None:
+    assert household.printed_date("2021年08月111") == "2021-08-11"
+    assert household.printed_date("2013年11日26日") == "2013-11-26"
