@@ -61,7 +61,7 @@ def spells(characters: str, target: str) -> bool:
     return len(target) in ends
 
 
-def repair_by_pinyin(best: str, alternatives: Sequence[Sequence[str]], target: str) -> str:
+def repair_by_pinyin(best: str, alternatives: Sequence[Sequence[str]], target: str, keep: int = 2) -> str:
     """``best`` (the characters as read), or the one string from the recogniser's ``alternatives`` (per
     character, best first) that spells ``target`` when ``best`` does not; fewer changes first, and
     nothing changed when two strings with the same number of changes spell it."""
@@ -85,8 +85,8 @@ def repair_by_pinyin(best: str, alternatives: Sequence[Sequence[str]], target: s
         if found:
             return best  # ambiguous
     # a speck read as a character (孙小亮峰 for 孙亮峰, LIANGFENG): the one character whose removal spells
-    # the pinyin, when only one does (a name keeps two characters at least)
-    shorter = {best[:i] + best[i + 1:] for i in range(len(best))} if len(best) >= 3 else set()
+    # the pinyin, when only one does (at least ``keep`` characters left: 孙小 for SUN keeps 孙)
+    shorter = {best[:i] + best[i + 1:] for i in range(len(best))} if len(best) > keep else set()
     spelled = [s for s in shorter if spells(s, target)]
     return spelled[0] if len(spelled) == 1 else best
 

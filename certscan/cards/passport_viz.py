@@ -14,6 +14,7 @@ from certscan.cards.passport_pinyin import MIN_PROB, repair_by_pinyin, spells
 from certscan.cards.places import PROVINCE_SHORT_NAMES
 from certscan.cards.readers import line_chars
 from certscan.cards.text import edit_distance, normalize
+from certscan.checks.mrz_codes import known_state
 from certscan.ocr.types import Line, Page
 
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
@@ -176,7 +177,7 @@ def _names_unread_in_mrz(rows: list[tuple[Line, str, list[Line]]], fields: dict[
     return {"surname": spelled[0], "givenName": spelled[1]}
 
 
-def _checked_by_pinyin(cjk: str, parts: list[Line], pinyin: str) -> str:
+def _checked_by_pinyin(cjk: str, parts: list[Line], pinyin: str, keep: int) -> str:
     """A name row's characters checked against the name's pinyin, a misread one replaced by one of the
     recogniser's alternatives that spells it (``passport_pinyin``); as read when its characters cannot
     be lined up with the row's candidates."""
@@ -190,7 +191,7 @@ def _checked_by_pinyin(cjk: str, parts: list[Line], pinyin: str) -> str:
                                      if i == 0 or p >= MIN_PROB])
     if "".join(best) != cjk:
         return cjk  # the row's text was changed on the way (a dash read for 一)
-    return repair_by_pinyin(cjk, alternatives, pinyin.replace(" ", ""))
+    return repair_by_pinyin(cjk, alternatives, pinyin.replace(" ", ""), keep)
 
 
 def _latin(text: str) -> str:
@@ -272,9 +273,13 @@ def chinese_viz(page: Page, fields: dict[str, Any]) -> None:
         if printed != mrz_name and (not mrz_name or _same_name(mrz_name, printed)):
             fields[key] = latin  # the MRZ read lost (or misread) letters the print has
             corrected = True
-        fields["cnName"] += _checked_by_pinyin(cjk, row_lines.get(id(ln), [ln]), fields[key])
+        keep = 1 if key == "surname" else 2  # a surname may have one character, a given name two at least
+        fields["cnName"] += _checked_by_pinyin(cjk, row_lines.get(id(ln), [ln]), fields[key], keep)
     if corrected and fields["line0"]:
-        fields["line0"] = line0_with_names(fields["line0"], fields["surname"], fields["givenName"])
+        line0 = fields["line0"]
+        if fields["srcCountry"] == "CHN" and not known_state(line0[2:5]):
+            line0 = line0[:2] + "CHN" + line0[5:]  # the state lost a letter too (P<HNUO for P<CHNLUO)
+        fields["line0"] = line0_with_names(line0, fields["surname"], fields["givenName"])
     fields["name"] = f"{fields['surname']} {fields['givenName']}".strip()
     if not fields["cnName"]:  # no MRZ names to match: the values under the name labels
         surname_v, given_v = viz_value(page, "surname"), viz_value(page, "given")

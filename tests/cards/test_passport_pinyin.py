@@ -108,3 +108,18 @@ def test_a_province_latin_two_letters_off_beside_its_chinese() -> None:
     from certscan.cards.passport_viz import _province
     assert _province("陕西SHAANOO") == ("陕西", "SHAANXI")
     assert _province("山西 SHAANXI") == ("山西", "SHAANXI")  # another province's exact name: as read
+
+
+def test_a_surname_row_with_a_speck_keeps_one_character() -> None:
+    assert repair_by_pinyin("孙小", [["孙"], ["小"]], "SUN", keep=1) == "孙"
+    assert repair_by_pinyin("孙小", [["孙"], ["小"]], "SUN") == "孙小"  # a given name keeps two
+
+
+def test_names_line_state_lost_with_the_surname_letters_is_chn() -> None:
+    line0 = "P<HNUO<<BO".ljust(44, "<")  # C and L lost: state HNU, surname UO
+    lines = [
+        line("罗LUO", 400, 130, 520, 160), line("波BO", 400, 200, 520, 230),
+        line(line0, 50, 560, 950, 590), line(LINE1, 50, 610, 950, 640),
+    ]
+    f = parse(scan("passport", lines)).fields
+    assert f["line0"] == "P<CHNLUO<<BO".ljust(44, "<") and f["cnName"] == "罗波"
