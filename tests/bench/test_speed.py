@@ -149,13 +149,17 @@ def test_bench_on_two_generated_images(tiny_corpus: Path, capsys: pytest.Capture
     assert any(line.split()[:2] == ["1", "2"] for line in lines)  # the 1-worker row: 1 process, 2 images
 
 
-def test_http_bench_serves_the_image_it_is_given() -> None:
+def test_the_loopback_image_server_serves_each_file_with_its_type() -> None:
     import httpx
 
-    from bench.speed.http import image_server
+    from bench.loopback import ImageServer
 
-    with image_server(b"\x89PNG fake", "image/png") as url:
-        response = httpx.get(url, timeout=5)
-    assert response.status_code == 200
-    assert response.content == b"\x89PNG fake"
-    assert response.headers["content-type"] == "image/png"
+    server = ImageServer(files={"card.jpg": b"\xff\xd8 fake", "card.png": b"\x89PNG fake"})
+    with server.running():
+        jpeg = httpx.get(server.url("card.jpg"), timeout=5)
+        png = httpx.get(server.url("card.png"), timeout=5)
+        missing = httpx.get(server.url("other.png"), timeout=5)
+    assert jpeg.status_code == 200
+    assert (jpeg.content, jpeg.headers["content-type"]) == (b"\xff\xd8 fake", "image/jpeg")
+    assert (png.content, png.headers["content-type"]) == (b"\x89PNG fake", "image/png")
+    assert missing.status_code == 404 and server.hits == 3
