@@ -26,10 +26,9 @@ import numpy as np
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.business_address import completed_address, trimmed_end
 from certscan.cards.business_ink import drop_red_tails
-from certscan.cards.household import township
 from certscan.cards.ink import drop_red_lines
 from certscan.cards.labelled import Fields, LabelSet, Piece, pieces
-from certscan.cards.places import fix_place_prefix
+from certscan.cards.places import fix_place_prefix, township
 from certscan.cards.text import compact, find_dates, parse_date
 from certscan.checks import uscc
 from certscan.constants import LONG_TERM, empty_fields

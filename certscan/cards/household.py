@@ -33,7 +33,7 @@ from certscan.cards.household_values import (
 from certscan.cards.idcard import ETHNIC_GROUPS, number_valid
 from certscan.cards.ink import drop_red_lines
 from certscan.cards.labelled import Fields, LabelSet, pieces, same_row
-from certscan.cards.places import fix_place_prefix
+from certscan.cards.places import fix_place_prefix, self_governing, township
 from certscan.cards.readers import page_rate
 from certscan.cards.table import Cell, cell_crops, find_grid, grid_values
 from certscan.cards.text import compact, digits_with_lookalikes, hamming, parse_date, strip_punct
@@ -340,18 +340,6 @@ def migration(text: str) -> str:
     if end:  # a house number read with 月 (its neighbour in the date): 开元西路710月迁来
         place = re.sub(r"(?<=\d)月$", "号", place)
     return f"{m['date']}日由{township(self_governing(fix_place_prefix(place)))}{end}"
-
-
-def township(text: str) -> str:
-    """乡 misread as a look-alike (务, 鱼, 参, 多) where a township stands in an address: after a county-level
-    division, a two-character name, and before a village (…望江县永安务张家村… is 永安乡张家村)."""
-    return re.sub(r"(?<=[县市区旗][\u4e00-\u9fff]{2})[务鱼参多](?=[\u4e00-\u9fff]{2,3}村)", "乡", text)
-
-
-def self_governing(text: str) -> str:
-    """自治 read as 白治 (one stroke lost) before the division it names, anywhere in a value: no place or
-    company name says 白治区 / 白治州 / 白治县 / 白治旗."""
-    return re.sub(r"白治(?=[区州县旗])", "自治", text)
 
 
 _HOUSEHOLD_TYPES = ("家庭户", "集体户")

@@ -9,6 +9,7 @@ left exactly as read.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from functools import cache
 
@@ -223,3 +224,16 @@ def fix_place_prefix(text: str) -> str:
             break  # a county: nothing below it in the table
         parents = [c[:2] if c.endswith("0000") else c[:4] for c in codes]
     return out + rest
+
+
+# Slips inside an address past its listed divisions, where the surrounding words decide alone.
+def township(text: str) -> str:
+    """乡 misread as a look-alike (务, 鱼, 参, 多) where a township stands in an address: after a county-level
+    division, a two-character name, and before a village (…望江县永安务张家村… is 永安乡张家村)."""
+    return re.sub(r"(?<=[县市区旗][\u4e00-\u9fff]{2})[务鱼参多](?=[\u4e00-\u9fff]{2,3}村)", "乡", text)
+
+
+def self_governing(text: str) -> str:
+    """自治 read as 白治 (one stroke lost) before the division it names, anywhere in a value: no place or
+    company name says 白治区 / 白治州 / 白治县 / 白治旗."""
+    return re.sub(r"白治(?=[区州县旗])", "自治", text)

@@ -195,12 +195,6 @@ def test_migration_house_number_and_end_read_as_their_neighbours() -> None:
         "2006年11月05日由广东省梅州市平远县5号迁来"
 
 
-def test_self_governing_read_with_a_stroke_lost() -> None:
-    company = "克孜勒苏柯尔克孜白治州正泰食品有限公司"
-    assert household.self_governing(company) == "克孜勒苏柯尔克孜自治州正泰食品有限公司"
-    assert household.self_governing("白治平") == "白治平"  # a name, no division after it
-
-
 def test_a_name_character_read_as_one_names_never_use() -> None:
     assert household.person_name("李酒倩") == "李涵倩"
     assert household.stamp_name("张酒雪印") == "张涵雪"
@@ -270,14 +264,6 @@ def test_surname_read_as_its_traditional_look_alike() -> None:
     assert household.person_name("會龙勇") == "曾龙勇"
 
 
-def test_township_read_as_a_look_alike_before_its_village() -> None:
-    assert household.township("安徽省安庆市望江县永安务张家村1组63号") == \
-        "安徽省安庆市望江县永安乡张家村1组63号"
-    assert household.township("江西省抚州市广昌县东城鱼北苑村261号") == "江西省抚州市广昌县东城乡北苑村261号"
-    assert household.township("北京市朝阳区多宝路5号") == "北京市朝阳区多宝路5号"  # no village follows
-    assert household.person_name("何建字") == "何建宇"
-
-
 def test_migration_is_not_completed_from_the_other_row() -> None:
     other = "1994年02月20日由山东省东营市利津县三里乡清水村12组6号迁来"
     page = Page(width=1500, height=600, lines=[line(other, 580, 200, 1330)])
@@ -295,3 +281,7 @@ def test_migration_is_not_completed_from_the_other_row() -> None:
 def test_closing_day_read_as_a_stroke() -> None:
     assert household.printed_date("2021年08月111") == "2021-08-11"
     assert household.printed_date("2013年11日26日") == "2013-11-26"
+
+
+def test_a_name_read_with_字_for_宇() -> None:
+    assert household.person_name("何建字") == "何建宇"

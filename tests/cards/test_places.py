@@ -1,3 +1,4 @@
+from certscan.cards import places
 from certscan.cards.places import fix_place_prefix
 
 
@@ -75,3 +76,16 @@ def test_a_city_read_with_two_slips_is_named_by_the_county_after_it() -> None:
     # 民乐县 is listed once in 甘肃省, under 张掖市; the read keeps the city's length and 市
     assert fix_place_prefix("甘肃省休技市民乐县桃园镇前进村") == "甘肃省张掖市民乐县桃园镇前进村"
     assert fix_place_prefix("甘肃省休技路民乐县") == "甘肃省休技路民乐县"
+
+
+def test_self_governing_read_with_a_stroke_lost() -> None:
+    company = "克孜勒苏柯尔克孜白治州正泰食品有限公司"
+    assert places.self_governing(company) == "克孜勒苏柯尔克孜自治州正泰食品有限公司"
+    assert places.self_governing("白治平") == "白治平"  # a name, no division after it
+
+
+def test_township_read_as_a_look_alike_before_its_village() -> None:
+    assert places.township("安徽省安庆市望江县永安务张家村1组63号") == \
+        "安徽省安庆市望江县永安乡张家村1组63号"
+    assert places.township("江西省抚州市广昌县东城鱼北苑村261号") == "江西省抚州市广昌县东城乡北苑村261号"
+    assert places.township("北京市朝阳区多宝路5号") == "北京市朝阳区多宝路5号"  # no village follows
