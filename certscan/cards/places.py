@@ -14,6 +14,7 @@ from collections import defaultdict
 from functools import cache
 
 from certscan.cards.text import edit_distance, hamming
+from certscan.checks import plate as plate_rules
 from certscan.checks.regions import all_codes, region_name
 
 # Table rows that name no place (a municipality's "districts" row, unnamed groupings).
@@ -85,6 +86,16 @@ PROVINCE_SHORT_NAMES = (
     "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州",
     "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆", "台湾", "香港", "澳门",
 )
+
+# Each mainland province's short name → the character heading its vehicles' plates (an address or a
+# division code names the province that registered a vehicle).
+PLATE_PROVINCE_BY_NAME = dict(zip(PROVINCE_SHORT_NAMES, plate_rules.PROVINCES, strict=False))
+
+
+def plate_province(address: str) -> str:
+    """The plate character of the province ``address`` starts with ("" for none or Taiwan/HK/Macao)."""
+    return next((char for name, char in PLATE_PROVINCE_BY_NAME.items() if address.startswith(name)), "")
+
 
 _STREET_ENDS = set("路街道巷弄镇乡村号大")
 

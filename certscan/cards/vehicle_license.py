@@ -17,7 +17,7 @@ from certscan.cards import layout, reread, vehicle_cells, vehicle_dates, vehicle
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.driver import date_in, without_red
 from certscan.cards.household import person_name
-from certscan.cards.places import PROVINCE_SHORT_NAMES, fix_place_prefix
+from certscan.cards.places import fix_place_prefix, plate_province
 from certscan.cards.plate import read_plates
 from certscan.cards.plate import repair as plate_repair
 from certscan.cards.readers import page_rate
@@ -335,16 +335,12 @@ def _code_below_vin(page: Page, vin_text: str) -> str:
     return ""
 
 
-# The registration address lies in the issuing office's province, whose abbreviation heads the plate.
-_PROVINCE_NAMES = dict(zip(PROVINCE_SHORT_NAMES, plate_rules.PROVINCES, strict=False))  # the 31 mainland
-
-
 def province_from_address(plate: str, address: str) -> str:
     """A plate read without its province character (E18203), completed from the owner's address when
     that makes it a valid plate; a valid plate is kept as read."""
     if not plate or plate_rules.is_valid(plate) or plate[0] in plate_rules.PROVINCES:
         return plate
-    province = next((abbr for name, abbr in _PROVINCE_NAMES.items() if address.startswith(name)), "")
+    province = plate_province(address)  # the registration address lies in the issuing office's province
     return province + plate if province and plate_rules.is_valid(province + plate) else plate
 
 

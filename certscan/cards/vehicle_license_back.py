@@ -14,7 +14,7 @@ from typing import Any
 from certscan.cards import layout, reread
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.driver import without_red
-from certscan.cards.places import PROVINCE_SHORT_NAMES
+from certscan.cards.places import plate_province
 from certscan.cards.plate import read_plates
 from certscan.cards.readers import page_rate
 from certscan.cards.text import compact
@@ -250,14 +250,10 @@ def settle_plate(fields: dict[str, Any]) -> None:
         region = regions.region_name(fields["fileNum"][:2] + "0000")
         plate = province_from_address(plate, region)
         if plate_rules.kind(plate) == "military":  # a civil plate that lost its province (冀ZF33003)
-            province = next((p for name, p in _PROVINCES if region.startswith(name)), "")
+            province = plate_province(region)
             plate = province + plate if civil_plate(province + plate) else plate
         plate, record = plate_and_record_agree(plate, record)
     fields["plateNum"], fields["inspectionRecord"] = plate, record
-
-
-# province names (GB/T 2260's, short) and their plate characters, the 31 mainland ones
-_PROVINCES = list(zip(PROVINCE_SHORT_NAMES, plate_rules.PROVINCES, strict=False))
 
 
 def civil_plate(plate: str) -> bool:

@@ -89,3 +89,10 @@ def test_township_read_as_a_look_alike_before_its_village() -> None:
         "安徽省安庆市望江县永安乡张家村1组63号"
     assert places.township("江西省抚州市广昌县东城鱼北苑村261号") == "江西省抚州市广昌县东城乡北苑村261号"
     assert places.township("北京市朝阳区多宝路5号") == "北京市朝阳区多宝路5号"  # no village follows
+
+
+def test_plate_province_is_the_plate_character_of_the_address_province() -> None:
+    assert places.plate_province("河北省保定市蠡县") == "冀"
+    assert places.plate_province("内蒙古自治区包头市") == "蒙"
+    assert places.plate_province("香港特别行政区") == ""
+    assert places.plate_province("解放路5号") == ""
