@@ -25,7 +25,7 @@ from certscan.checks import idnumber
 from certscan.checks.repair import DIGIT_MAP, repair
 from certscan.constants import empty_fields
 from certscan.ocr.engine import RegionReader
-from certscan.ocr.types import Line, Page
+from certscan.ocr.types import CharCandidates, Line, Page
 
 ID_ALPHABET = "0123456789X"
 FRONT_LABELS = ("姓名", "性别", "民族", "出生", "住址", "公民身份号码")
@@ -282,33 +282,39 @@ def nationality_band(sex_row: Sequence[Line], number_line: Line) -> np.ndarray:
 
 # a name's last character, faint or small, is often outside the box the detector drew (曹飞振 boxed as 曹飞)
 _NAME_TAIL_CONFIDENCE = 0.6
-_NAME_TAIL_PAD = 0.2
+_NAME_TAIL_PAD_TIGHT, _NAME_TAIL_PAD_TALL = 0.1, 0.2  # of the line height, above and below
 
 
 def name_with_lost_tail(name: str, line: Line, reread: RegionReader) -> str:
     """A two-character name with the third character the detector left outside its box: the box read
     again widened right by a character or so; taken only when that read is the name plus one confident
-    CJK character."""
+    CJK character. Two bands in one recognition call: a tenth of the height above and below, and a fifth
+    for a tall, dense character (鑫) reaching past the box's edges, which the tight band reads as nothing
+    (while the tall band can take in the row above and lose a character the tight one reads: 李雨敏)."""
     if not compact(line.text).endswith(name):
         return name
     h = line.height
-    # a fifth of the height above and below: a tall, dense character (鑫) reaching past the box's edges
-    # is read as nothing in a tighter band
-    pad = _NAME_TAIL_PAD * h
-    band = np.array([[line.x0, line.y0 - pad], [line.x1 + 1.6 * h, line.y0 - pad],
-                     [line.x1 + 1.6 * h, line.y1 + pad], [line.x0, line.y1 + pad]], dtype=np.float32)
-    read = reread([band])
-    if not read:
-        return name
-    chars = [c for c in read[0].chars if c.best.strip()]
+    bands = [np.array([[line.x0, line.y0 - pad], [line.x1 + 1.6 * h, line.y0 - pad],
+                       [line.x1 + 1.6 * h, line.y1 + pad], [line.x0, line.y1 + pad]], dtype=np.float32)
+             for pad in (_NAME_TAIL_PAD_TIGHT * h, _NAME_TAIL_PAD_TALL * h)]
+    for read in reread(bands):
+        tail = _lost_tail(name, read.chars)
+        if tail:
+            return name + tail
+    return name
+
+
+def _lost_tail(name: str, chars: Sequence[CharCandidates]) -> str:
+    """The one confident CJK character a widened read adds after ``name`` ("" if it is not just that)."""
+    chars = [c for c in chars if c.best.strip()]
     text = "".join(c.best for c in chars)
-    if text.endswith(name) or not text.endswith(name[-1], 0, len(text) - 1):
-        return name
+    if not chars or text.endswith(name) or not text.endswith(name[-1], 0, len(text) - 1):
+        return ""
     tail = chars[-1]
     at = text.rfind(name)
     if at < 0 or at + len(name) != len(text) - 1 or not _CJK_NAME.fullmatch(tail.best):
-        return name
-    return name + tail.best if tail.confidence >= _NAME_TAIL_CONFIDENCE else name
+        return ""
+    return tail.best if tail.confidence >= _NAME_TAIL_CONFIDENCE else ""
 
 
 def fill_front(page: Page, fields: dict[str, Any], extra: dict[str, Any],
