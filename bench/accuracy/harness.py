@@ -34,7 +34,6 @@ class LabelledImage:
     fields: dict[str, Any]  # the label's result-key object (only the fields to score)
 
 
-
 def add_corpus_arguments(parser: argparse.ArgumentParser) -> None:
     """--corpus, --types and --limit, as every bench command reads a labelled corpus."""
     parser.add_argument("--corpus", type=Path, required=True, help="DIR/<card-type>/<name>.<jpg|png> + .json")
@@ -45,6 +44,7 @@ def add_corpus_arguments(parser: argparse.ArgumentParser) -> None:
 def chosen_types(types: str | None) -> list[str] | None:
     """The --types value as a list (None: every folder found)."""
     return [t.strip() for t in types.split(",") if t.strip()] if types else None
+
 
 def iter_corpus(root: Path, types: list[str] | None = None) -> Iterator[LabelledImage]:
     for card_dir in sorted(p for p in root.iterdir() if p.is_dir()):

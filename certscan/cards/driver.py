@@ -195,12 +195,11 @@ def _address(page: Page) -> str:
     start = _value_start(hit, anchor)
     lines = [ln for ln in rows if ln.x0 <= start + 1.5 * anchor.height]
     lines += [ln for ln in rows if ln not in lines and any(layout.same_row(ln, other) for other in lines)]
-    kept = list(lines)
-    lines.sort(key=lambda ln: (min(other.y0 for other in kept if layout.same_row(ln, other)), ln.x0))
+    lines = sorted(lines, key=lambda ln: (min(o.y0 for o in lines if layout.same_row(ln, o)), ln.x0))
     parts = [first, *(compact(ln.text) for ln in lines)]
     raw = strip_punct(re.sub(r"(?i)address", "", "".join(parts)))
-    address = place_by_alternatives(raw, [anchor, *lines])
     lines = [anchor, *lines]
+    address = place_by_alternatives(raw, lines)
     return unit_word_repair(house_number_repair(repeated_name_repair(address, lines), lines), lines)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from certscan.cards.address_units import AFTER_NUMBER
 from certscan.cards.places import fix_place_prefix, place_names
 from certscan.ocr.types import Line
 
@@ -81,10 +82,6 @@ def repeated_name_repair(address: str, lines: list[Line]) -> str:
     return address
 
 
-# what an address prints right after a number: 号 (the house number) and the units of a building
-_AFTER_NUMBER = set("号室栋幢单元组楼层弄巷户队排座区街路里村支附期甲乙丙")
-
-
 def house_number_repair(address: str, lines: list[Line]) -> str:
     """A number in an address is followed by 号 or a unit (栋, 室, 组...): another Chinese character
     there (751司) is replaced by 号 when the recogniser offered 号 for it."""
@@ -93,7 +90,7 @@ def house_number_repair(address: str, lines: list[Line]) -> str:
             continue
         for j in range(1, len(ln.text)):
             read = ln.text[j - 1 : j + 1]
-            if not re.fullmatch(r"\d[\u4e00-\u9fff]", read) or read[1] in _AFTER_NUMBER:
+            if not re.fullmatch(r"\d[\u4e00-\u9fff]", read) or read[1] in AFTER_NUMBER:
                 continue
             if "号" in ln.chars[j].chars[1:3] and address.count(read) == 1:
                 address = address.replace(read, read[0] + "号")

@@ -148,14 +148,20 @@ def _match(text: str, names: list[str]) -> tuple[str, int] | None:
     return None if near else _long_match(text, names)
 
 
+def _division_prefixes(name: str) -> list[str]:
+    """The code prefixes of the divisions under each province or city called ``name`` (2 digits for a
+    province, 4 for a city; none for a county, which has nothing below it in the table)."""
+    codes = [c for c in _codes_by_name().get(name, []) if c.endswith("00")]
+    return [c[:2] if c.endswith("0000") else c[:4] for c in codes]
+
+
 def _named_next(text: str, near: set[tuple[str, int]]) -> tuple[str, int] | None:
     """Of several listed names one slip from the read, the only one whose own division the text names
     exactly next (辆城市阳谷县: 聊城市, 邹城市 and 诸城市 are each one character off; 阳谷县 lies in
     聊城市)."""
     exact, slipped = [], []
     for name, used in near:
-        codes = [c for c in _codes_by_name().get(name, []) if c.endswith("00")]
-        below = {c[:2] if c.endswith("0000") else c[:4] for c in codes}
+        below = set(_division_prefixes(name))
         kids = {kid for part in below for kid in _children().get(part, []) if len(kid) >= 2}
         if any(text[used:].startswith(kid) for kid in kids):
             exact.append((name, used))
@@ -230,10 +236,9 @@ def fix_place_prefix(text: str) -> str:
             break
         name, used = found
         out, rest = out + name, rest[used:]
-        codes = [c for c in _codes_by_name().get(name, []) if c.endswith("00")]
-        if not codes:
+        parents = _division_prefixes(name)
+        if not parents:
             break  # a county: nothing below it in the table
-        parents = [c[:2] if c.endswith("0000") else c[:4] for c in codes]
     return out + rest
 
 
