@@ -29,7 +29,7 @@ from certscan.cards.business_ink import drop_red_tails
 from certscan.cards.ink import drop_red_lines
 from certscan.cards.labelled import Fields, LabelSet, Piece, pieces
 from certscan.cards.places import fix_place_prefix, township
-from certscan.cards.text import compact, find_dates, parse_date
+from certscan.cards.text import compact, find_dates, parse_date, strip_punct
 from certscan.checks import uscc
 from certscan.constants import LONG_TERM, empty_fields
 from certscan.ocr.engine import OcrEngine
@@ -100,9 +100,9 @@ def parse_page(page: Page, image: np.ndarray | None = None, engine: OcrEngine | 
     out["paidInCapital"] = balance_brackets(fields.value("paidInCapital"))
     out["establishDate"] = parse_date(fields.value("establishDate"))
     out["vaildPeriod"] = period_end(fields.value("vaildPeriod", multiline=True, max_lines=2))
-    address = fields.value("address", multiline=True, max_lines=3)
+    parts = fields.value_pieces("address", multiline=True, max_lines=3)
+    address = strip_punct("".join(p.text for p in parts))  # fields.value, from the pieces read once
     if image is not None and engine is not None:
-        parts = fields.value_pieces("address", multiline=True, max_lines=3)
         address = completed_address(address, parts, image, page, engine)
     out["address"] = township(fix_place_prefix(trimmed_end(caption_half(address, "斤"))))
     scope = fields.value("business", multiline=True, max_lines=14, keep_end=True)

@@ -52,7 +52,7 @@ def completed_address(address: str, parts: list[Piece], image: np.ndarray, page:
     h = last.height
     col_x0 = parts[1].x0 if len(parts) > 1 else parts[0].x0
     col_x1 = max(p.x1 for p in parts)
-    right = min(float(page.width), max(col_x1, last.x1) + 2 * h)
+    right = min(float(page.width), col_x1 + 2 * h)
     bottom = min(float(page.height), last.y1 + 1.25 * h)
     quads = [
         _quad(last.x0, last.y0 - 0.1 * h, right, last.y1 + 0.1 * h),  # the last line, to the column's edge

@@ -68,18 +68,16 @@ HEAD_CHECKS: reread.Checks = {
 }
 
 
-def _title(page: Page) -> Line | None:
+def title_line(page: Page) -> Line | None:
+    """The page's title (常住人口登记卡 / 户口簿), the widest read of it; None when not read."""
     titles = [ln for ln in page.lines if _TITLE.search(compact(ln.text))]
     return max(titles, key=lambda ln: ln.x1 - ln.x0) if titles else None
 
 
-def card_region(page: Page) -> np.ndarray | None:
-    """The page's quad in page coordinates: from its title when read (both pages' tables are at most
-    about 20 title heights wide, centred under it, and 12 tall; the title's width depends on the page
-    and on how much of it was read), else around every box found."""
-    title = _title(page)
-    if title is None:
-        return reread.around_lines(page, pad=0.3)
+def card_region(page: Page, title: Line) -> np.ndarray | None:
+    """The page's quad in page coordinates, from its title (both pages' tables are at most about 20
+    title heights wide, centred under it, and 12 tall; the title's width depends on the page and on how
+    much of it was read)."""
     h, cx = title.y1 - title.y0, (title.x0 + title.x1) / 2
     return reread.clipped_quad(page, cx - 11 * h, title.y0 - 2 * h, cx + 11 * h, title.y1 + 14 * h)
 
@@ -93,13 +91,14 @@ def closer_if_failed(first: CardResult, page: Page, scan: ScanInput, parse: Page
     if failed < MIN_FAILED:
         return first
     card: np.ndarray | None = None
-    if _title(page) is None:
+    title = title_line(page)
+    if title is None:
         # not even the title read: the page was likely turned the wrong way up (a blurred photo leaves
         # the engine's orientation probe unsure, and unsure it keeps the photo as given)
         card = np.ascontiguousarray(np.rot90(scan.image, 2))
         again_page: Page | None = scan.engine.read(card)
     elif len(page.lines) >= reread.FEW_LINES:
-        card = reread.enlarged_card(scan.image, page, card_region(page))
+        card = reread.enlarged_card(scan.image, page, card_region(page, title))
         again_page = scan.engine.read(card) if card is not None else None
     else:
         card = scan.image

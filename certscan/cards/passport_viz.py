@@ -308,8 +308,8 @@ def chinese_viz(page: Page, fields: dict[str, Any]) -> None:
         fields["authority"] = _authority_in_english(page)
 
 
-# The characters of the authorities' names that the title 中华人民共和国 does not have.
-_AUTHORITY_MARKS = set("".join(CN_AUTHORITIES)) - set("中华人民共和国")
+# Each authority's characters that the title 中华人民共和国 does not have.
+_AUTHORITY_MARKS = {a: set(a) - set("中华人民共和国") for a in CN_AUTHORITIES}
 # The National Immigration Administration issues since April 2018 (a month's margin either side).
 NIA_FROM, MPS_UNTIL = "2018-03-01", "2018-06-01"
 
@@ -324,7 +324,7 @@ def authority_by_characters(page: Page, issued: str) -> str:
     for ln in page.lines:
         cjk = set("".join(CJK_RUN.findall(ln.text)))
         for a in CN_AUTHORITIES:
-            best[a] = max(best[a], len(cjk & set(a) & _AUTHORITY_MARKS))
+            best[a] = max(best[a], len(cjk & _AUTHORITY_MARKS[a]))
     (authority, top), (_, runner_up) = sorted(best.items(), key=lambda item: -item[1])
     if top < 2 or runner_up == top:
         return ""

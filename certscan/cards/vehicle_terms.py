@@ -50,6 +50,8 @@ BRANDS: frozenset[str] = frozenset({
     "凯翼", "汉腾", "北奔", "华菱", "徐工", "三一", "乘龙", "柳汽", "上汽", "一汽解放", "东风柳汽",
     "长安凯程", "跃进", "南骏", "飞碟", "唐骏", "时代",
 })
+# a make before its own prefix (大众汽车 before 大众)
+_BRANDS_LONGEST_FIRST = tuple(sorted(BRANDS, key=len, reverse=True))
 
 
 def model_with_brand(model: str) -> str:
@@ -60,7 +62,7 @@ def model_with_brand(model: str) -> str:
     # of 牌 or of the seal read as a character (长安牌1NA5256N).
     code = re.sub(r"^[1Il|](?=[A-Z]{2})", "", code)
     if not mark:
-        listed = next((b for b in sorted(BRANDS, key=len, reverse=True)
+        listed = next((b for b in _BRANDS_LONGEST_FIRST
                        if model.startswith(b) and model[len(b) : len(b) + 1].isascii()), "")
         return f"{listed}牌{model[len(listed):]}" if listed and len(model) > len(listed) + 2 else model
     # a brand of two characters one slip from a listed one may be an unlisted make (大运, not 大众):

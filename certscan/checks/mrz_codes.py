@@ -25,6 +25,9 @@ ICAO_ADDITIONS = frozenset((
 ))
 
 
+_KNOWN_STATES = ISO_3166_ALPHA3 | ICAO_ADDITIONS
+
+
 def known_state(code: str) -> bool:
     """An MRZ state code (fillers padding a short one, ``D<<``, removed)."""
-    return code.replace("<", "") in ISO_3166_ALPHA3 | ICAO_ADDITIONS
+    return code.replace("<", "") in _KNOWN_STATES

@@ -48,7 +48,10 @@ def test_a_failed_page_is_read_again_enlarged_and_merged() -> None:
 
 
 def test_the_card_is_placed_under_its_title() -> None:
-    quad = household_reread.card_region(small_page())
+    page = small_page()
+    title = household_reread.title_line(page)
+    assert title is not None
+    quad = household_reread.card_region(page, title)
     assert quad is not None
     (x0, y0), (x1, y1) = quad.min(axis=0), quad.max(axis=0)
     assert x0 < 960 and x1 > 1380 and y0 < 700 and y1 > 960
