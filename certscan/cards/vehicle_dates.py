@@ -8,7 +8,7 @@ import re
 
 from certscan.cards import layout
 from certscan.cards.driver import date_in
-from certscan.cards.text import find_dates, hamming
+from certscan.cards.text import edit_distance, find_dates, hamming
 from certscan.ocr.types import Page
 
 # letters the printer's digits are read as inside a date (2014-0B-26); never a letter in a date cell
@@ -43,7 +43,7 @@ def part_of(date: str, texts: list[str]) -> str:
     2006-12-16 / 2017-01-18: the licence is often issued on the day of registration), else ""."""
     digits = next((d for text in texts if (d := re.sub(r"\D", "", text))), "")
     whole = date.replace("-", "")
-    if len(digits) == len(whole) - 1 and _one_lost(digits, whole):
+    if len(digits) == len(whole) - 1 and edit_distance(digits, whole) == 1:
         return date  # one digit lost inside (2019-002 for 2019-01-02)
     if len(digits) == len(whole) and hamming(digits, whole) == 1 and not find_dates(digits):
         return date  # one digit misread into no date at all (8009-11-05); a real other day is kept
@@ -59,11 +59,6 @@ def left_of_date(page: Page, date: str) -> list[str]:
     anchor = max(at, key=lambda ln: ln.cy)
     left = [ln for ln in page.lines if ln is not anchor and layout.same_row(ln, anchor) and ln.cx < anchor.x0]
     return [ln.text for ln in sorted(left, key=lambda ln: -ln.cx)]
-
-
-def _one_lost(short: str, whole: str) -> bool:
-    """Whether ``short`` is ``whole`` with one character left out."""
-    return any(whole[:k] + whole[k + 1 :] == short for k in range(len(whole)))
 
 
 def issued_after_registration(register: str, issue: str) -> str:

@@ -335,13 +335,20 @@ def _code_below_vin(page: Page, vin_text: str) -> str:
     return ""
 
 
+def civil_plate(plate: str) -> bool:
+    """A valid plate of a civil vehicle: two letters and five digits fit the military scheme, but a
+    military vehicle carries no civil licence (that is a civil plate whose province was misread into
+    no province, 翼ZF33003 for 冀ZF33003, and dropped)."""
+    return plate_rules.is_valid(plate) and plate_rules.kind(plate) != "military"
+
+
 def province_from_address(plate: str, address: str) -> str:
-    """A plate read without its province character (E18203), completed from the owner's address when
-    that makes it a valid plate; a valid plate is kept as read."""
-    if not plate or plate_rules.is_valid(plate) or plate[0] in plate_rules.PROVINCES:
+    """A plate read without its province character (E18203, or ZF33003, which only looks military),
+    completed from the owner's address when that makes it a valid civil plate; else kept as read."""
+    if not plate or civil_plate(plate) or plate[0] in plate_rules.PROVINCES:
         return plate
     province = plate_province(address)  # the registration address lies in the issuing office's province
-    return province + plate if province and plate_rules.is_valid(province + plate) else plate
+    return province + plate if province and civil_plate(province + plate) else plate
 
 
 def _near_vin(text: str, vin_text: str) -> bool:

@@ -14,13 +14,13 @@ from typing import Any
 from certscan.cards import layout, reread
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.driver import without_red
-from certscan.cards.places import plate_province
 from certscan.cards.plate import read_plates
 from certscan.cards.readers import page_rate
 from certscan.cards.text import compact
 from certscan.cards.vehicle_license import (
     cell_texts,
     cell_value,
+    civil_plate,
     first_match,
     page_plate,
     plate_number,
@@ -249,15 +249,5 @@ def settle_plate(fields: dict[str, Any]) -> None:
     if re.fullmatch(r"\d{12}", fields["fileNum"]) and not civil_plate(plate):
         region = regions.region_name(fields["fileNum"][:2] + "0000")
         plate = province_from_address(plate, region)
-        if plate_rules.kind(plate) == "military":  # a civil plate that lost its province (冀ZF33003)
-            province = plate_province(region)
-            plate = province + plate if civil_plate(province + plate) else plate
         plate, record = plate_and_record_agree(plate, record)
     fields["plateNum"], fields["inspectionRecord"] = plate, record
-
-
-def civil_plate(plate: str) -> bool:
-    """A valid plate of a civil vehicle: two letters and five digits fit the military scheme, but a
-    military vehicle carries no civil licence (that is a civil plate whose province was misread into
-    no province, 翼ZF33003 for 冀ZF33003, and dropped)."""
-    return plate_rules.is_valid(plate) and plate_rules.kind(plate) != "military"

@@ -229,6 +229,8 @@ def test_province_from_address_only_completes_a_plate() -> None:
     assert parser.province_from_address("U61C84", "山西省运城市") == "晋U61C84"
     assert parser.province_from_address("吉E18203", "黑龙江省鹤岗市") == "吉E18203"  # as read
     assert parser.province_from_address("E18203", "") == "E18203"
+    # two letters and five digits fit the military scheme, but a civil licence never shows a military plate
+    assert parser.province_from_address("ZF33003", "河北省保定市") == "冀ZF33003"
 
 
 def test_a_vin_away_from_its_label_ends_in_digits() -> None:
