@@ -24,8 +24,9 @@ import re
 import numpy as np
 
 from certscan.cards.base import CardResult, ScanInput
-from certscan.cards.business_address import completed_address, trimmed_end
+from certscan.cards.business_address import address_lines, completed_address, reread_under_seal, trimmed_end
 from certscan.cards.business_ink import drop_red_tails
+from certscan.cards.business_scope import wrapped_marks
 from certscan.cards.ink import drop_red_lines
 from certscan.cards.labelled import Fields, LabelSet, Piece, pieces
 from certscan.cards.places import fix_place_prefix, township
@@ -86,10 +87,12 @@ def parse_page(page: Page, image: np.ndarray | None = None, engine: OcrEngine | 
         return CardResult.empty(CARD)
     if image is not None:
         page = drop_red_tails(image, drop_red_lines(image, page))
-    # A speck read as one or two characters the recogniser barely believes (名 | 福 | 称…) would join the
-    # caption it sits next to and take its value.
-    kept = [ln for ln in page.lines if len(compact(ln.text)) > 2 or ln.confidence >= SPECK_CONFIDENCE]
-    fields = Fields(pieces(kept, LABELS))
+    fields = _fields(page)
+    if image is not None and engine is not None:
+        address_pieces = fields.value_pieces("address", multiline=True, max_lines=3)
+        reread = reread_under_seal(image, page, [ln for p in address_pieces for ln in p.lines], engine)
+        if reread is not page:
+            page, fields = reread, _fields(reread)
     out = empty_fields(CARD)
     out["companyName"] = company_name(balance_brackets(name_lines(fields.value("companyName"),
                                                                   fields.value("companyName", multiline=True,
@@ -100,13 +103,17 @@ def parse_page(page: Page, image: np.ndarray | None = None, engine: OcrEngine | 
     out["paidInCapital"] = balance_brackets(fields.value("paidInCapital"))
     out["establishDate"] = parse_date(fields.value("establishDate"))
     out["vaildPeriod"] = period_end(fields.value("vaildPeriod", multiline=True, max_lines=2))
-    parts = fields.value_pieces("address", multiline=True, max_lines=3)
+    parts = address_lines(fields.value_pieces("address", multiline=True, max_lines=3))
     address = strip_punct("".join(p.text for p in parts))  # fields.value, from the pieces read once
     if image is not None and engine is not None:
         address = completed_address(address, parts, image, page, engine)
     out["address"] = township(fix_place_prefix(trimmed_end(caption_half(address, "斤"))))
     scope = fields.value("business", multiline=True, max_lines=14, keep_end=True)
     scope_lines = fields.value_pieces("business", multiline=True, max_lines=14)
+    if image is not None and engine is not None:
+        stripped = len("".join(p.text for p in scope_lines)) - len(scope)  # leading punctuation value() drops
+        scope_lines = wrapped_marks(scope_lines, image, page, engine)
+        scope = "".join(p.text for p in scope_lines)[stripped:]
     out["business"] = snap_formula(scope_separators(wrapped_full_stop(scope, scope_lines)))
     out["composition"] = fields.value("composition")
     out["certSN"] = _code(fields.value("certSN"))
@@ -123,6 +130,13 @@ def parse_page(page: Page, image: np.ndarray | None = None, engine: OcrEngine | 
     out["copyId"] = copy_id(page, fields) or reg_copy if out["copy"] else ""
     confidence = sum(ln.confidence for ln in page.lines) / len(page.lines)
     return CardResult(card=CARD, fields=out, rate=round(100 * confidence, 2))
+
+
+def _fields(page: Page) -> Fields:
+    # A speck read as one or two characters the recogniser barely believes (名 | 福 | 称…) would join the
+    # caption it sits next to and take its value.
+    kept = [ln for ln in page.lines if len(compact(ln.text)) > 2 or ln.confidence >= SPECK_CONFIDENCE]
+    return Fields(pieces(kept, LABELS))
 
 
 def period_end(text: str) -> str:

@@ -12,20 +12,27 @@ the address end as an address does. Only then: one small recognition on a failed
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
+from certscan.cards.ink import seal_share, without_seal
 from certscan.cards.labelled import Piece
 from certscan.cards.text import compact, strip_punct
 from certscan.ocr.engine import OcrEngine
 from certscan.ocr.recognize import crop_quad
-from certscan.ocr.types import Page
+from certscan.ocr.types import Line, Page
 
 # the last unit of an address as printed (a house number, room, village group, building ...)
 _END = re.compile(r"[号室组村楼层栋座户院铺场厦屯社队]$")
 # what a continuation line must not be: the issuing authority's caption, a date, the seal's name
 _NOT_ADDRESS = re.compile(r"登记|机关|\d{4}年|市场监督|管理局|工商")
 _MIN_CONFIDENCE = 0.8
+# a house or room number ends an address for good: a line below it continues it only as a unit of its own
+_FINAL = re.compile(r"[号室]$")
+SEAL_SHARE = 0.01  # share of a line's pixels in seal ink that makes it worth a second look
+MIN_GAIN = 0.02  # how much surer of the read without the seal the recogniser must be
 
 
 def ends_as_address(text: str) -> bool:
@@ -36,6 +43,43 @@ def trimmed_end(address: str) -> str:
     """A room number is an address's last unit: one to three characters after ``1803室`` are the seal's
     or a neighbouring line's ink (``2202室动监``)."""
     return re.sub(r"(?<=\d室)[\u4e00-\u9fff]{1,3}$", "", address)
+
+
+def address_lines(parts: list[Piece]) -> list[Piece]:
+    """The pieces of the address: after a line that ends it with a house or room number, a piece below is
+    another's ink (the seal's text, the 登记机关 caption read 登记桃, a speck read 市) unless it continues
+    the address with a number or a unit of its own (``翠湖花园3栋`` | ``2单元301室``)."""
+    text = ""
+    for i, part in enumerate(parts[:-1]):
+        text = strip_punct(text + part.text)
+        nxt = strip_punct(parts[i + 1].text)
+        continues = (ends_as_address(nxt) or bool(re.search(r"\d", nxt))) and not _NOT_ADDRESS.search(nxt)
+        if _FINAL.search(text) and not continues:
+            return parts[: i + 1]
+    return parts
+
+
+def reread_under_seal(image: np.ndarray, page: Page, lines: Sequence[Line], engine: OcrEngine) -> Page:
+    """``page`` with those of ``lines`` the seal covers read again, in one recognition call, from crops
+    with the seal's ink painted out (``3T栋`` -> ``21栋``, ``黄庄锁`` -> ``黄庄镇``, ``5室场`` -> ``502室``);
+    a re-read replaces its line only when the recogniser is surer of it."""
+    todo: list[Line] = []
+    crops: list[np.ndarray] = []
+    for line in lines:
+        crop = crop_quad(image, page.image_points(np.asarray(line.box, dtype=np.float32)))
+        if min(crop.shape[:2]) >= 4 and seal_share(crop) > SEAL_SHARE:
+            todo.append(line)
+            crops.append(without_seal(crop))
+    if not todo:
+        return page
+    better: dict[int, Line] = {}
+    for line, read in zip(todo, engine.recognize(crops), strict=True):
+        if read.confidence >= line.confidence + MIN_GAIN and len(compact(read.text)) >= 2:
+            better[id(line)] = replace(line, text=read.text, confidence=read.confidence,
+                                       chars=list(read.chars))
+    if not better:
+        return page
+    return replace(page, lines=[better.get(id(ln), ln) for ln in page.lines])
 
 
 def _quad(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
@@ -58,7 +102,8 @@ def completed_address(address: str, parts: list[Piece], image: np.ndarray, page:
         _quad(last.x0, last.y0 - 0.1 * h, right, last.y1 + 0.1 * h),  # the last line, to the column's edge
         _quad(col_x0, last.y1 + 0.05 * h, right, bottom),  # the row below, across the column
     ]
-    crops = [crop_quad(image, page.image_points(q)) for q in quads]
+    # the seal's ink painted out: it covers these rows, and its characters read as the address's
+    crops = [without_seal(crop_quad(image, page.image_points(q))) for q in quads]
     if any(c.size == 0 or min(c.shape[:2]) < 4 for c in crops):
         return address
     same_line, below = engine.recognize(crops)

@@ -44,3 +44,40 @@ def drop_red_lines(image: np.ndarray, page: Page, margin: float = 45.0) -> Page:
     typical = float(np.median(scores))
     kept = [ln for ln, r in zip(page.lines, scores, strict=True) if not (r > 50 and r - typical > margin)]
     return replace(page, lines=kept)  # the same page (its map to the input image too), fewer lines
+
+
+SEAL_EXCESS = 20.0  # red excess above the crop's paper that marks a pixel as seal ink
+UNDER_INK = 0.65  # a pixel whose red channel is below this share of the paper's is black print (kept)
+
+
+def seal_mask(crop: np.ndarray) -> np.ndarray:
+    """The pixels of ``crop`` (RGB) inked by a red seal only. Seal ink keeps the paper's red channel while
+    black print, also where the two overlap, is dark in all three: a pixel is seal ink when it is clearly
+    redder than the crop's paper (its median, so a warm colour cast counts as paper) and bright in red."""
+    if crop.ndim != 3 or crop.shape[2] < 3 or crop.size == 0:
+        return np.zeros(crop.shape[:2], dtype=bool)
+    rgb = crop[..., :3].astype(np.float32)
+    excess = rgb[..., 0] - np.maximum(rgb[..., 1], rgb[..., 2])
+    bright_red = rgb[..., 0] > UNDER_INK * float(np.percentile(rgb[..., 0], 90))
+    return (excess > float(np.median(excess)) + SEAL_EXCESS) & bright_red
+
+
+def seal_share(crop: np.ndarray) -> float:
+    """The share of ``crop``'s pixels inked by a red seal (0 for a grey or empty crop)."""
+    return float(seal_mask(crop).mean()) if crop.size else 0.0
+
+
+def without_seal(crop: np.ndarray) -> np.ndarray:
+    """``crop`` (RGB) with the seal's red ink painted over in the paper's colour, for recognition of the
+    black print it covers."""
+    seal = seal_mask(crop)
+    if not seal.any():
+        return crop
+    rgb = crop[..., :3].astype(np.float32)
+    luma = rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    paper_pixels = ~seal & (luma >= float(np.median(luma)))
+    if not paper_pixels.any():
+        return crop
+    out = crop.copy()
+    out[seal, :3] = np.median(rgb[paper_pixels], axis=0).astype(crop.dtype)
+    return out

@@ -6,11 +6,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 
-from certscan.cards.business_address import completed_address, ends_as_address, trimmed_end
+from certscan.cards.business_address import (
+    address_lines,
+    completed_address,
+    ends_as_address,
+    reread_under_seal,
+    trimmed_end,
+)
+from certscan.cards.ink import seal_share
 from certscan.cards.labelled import Piece
-from certscan.ocr.types import CharCandidates, Page
+from certscan.ocr.types import CharCandidates, Line, Page
 
 
 @dataclass
@@ -112,3 +120,52 @@ def test_the_right_half_of_a_letter_spaced_caption_is_no_value() -> None:
     assert company_name("尔宜春远航汽车服务有限公司") == "宜春远航汽车服务有限公司"
     assert caption_half("斤河南省平顶山市卫东区育才南路60号", "斤") == "河南省平顶山市卫东区育才南路60号"
     assert caption_half("尔康", "尔") == "尔康"
+
+
+def test_a_line_below_a_house_number_is_no_part_of_the_address() -> None:
+    def rows(*texts: str) -> list[Piece]:
+        return [Piece(t, 1300, 1585, 716 + 40 * i, 749 + 40 * i) for i, t in enumerate(texts)]
+
+    for tail in ("登记桃", "虹商行", "市"):
+        assert [p.text for p in address_lines(rows("浙江省金华市磐安县太", "平乡双河村169号", tail))] == [
+            "浙江省金华市磐安县太", "平乡双河村169号"]
+    whole = rows("广西壮族自治区防城港市防城区新华街110号", "书香华庭16栋3单元", "3003室")
+    assert address_lines(whole) == whole
+    village = rows("山东省德州市齐河县", "宏伟乡青山村")
+    assert address_lines(village) == village
+
+
+class SealEngine:
+    """Reads every crop as the given text; records the crops it was shown."""
+
+    def __init__(self, text: str, confidence: float) -> None:
+        self.read = Read(text, confidence)
+        self.crops: list[np.ndarray] = []
+
+    def recognize(self, crops: Sequence[np.ndarray]) -> list[Read]:
+        self.crops.extend(crops)
+        return [self.read for _ in crops]
+
+
+def _sealed_page() -> tuple[np.ndarray, Page, Line, Line]:
+    image = np.full((200, 600, 3), 240, dtype=np.uint8)
+    image[20:50, 20:300] = 30  # a black line
+    image[100:130, 20:300] = 30
+    cv2.circle(image, (250, 115), 40, (210, 35, 40), 4)  # the seal's ring across the second
+    clear = Line("北京市朝阳区", np.array([[15, 15], [305, 15], [305, 55], [15, 55]], np.float32), 0.99)
+    sealed = Line("号世纪公寓3T栋", np.array([[15, 95], [305, 95], [305, 135], [15, 135]], np.float32), 0.92)
+    return image, Page(width=600, height=200, lines=[clear, sealed]), clear, sealed
+
+
+def test_a_line_under_the_seal_is_read_again_without_it() -> None:
+    image, page, clear, sealed = _sealed_page()
+    engine = SealEngine("号世纪公寓21栋", 0.99)
+    out = reread_under_seal(image, page, [clear, sealed], engine)  # type: ignore[arg-type]
+    assert [ln.text for ln in out.lines] == ["北京市朝阳区", "号世纪公寓21栋"]
+    assert len(engine.crops) == 1 and seal_share(engine.crops[0]) == 0.0  # only the sealed line, seal out
+
+
+def test_a_reread_the_recogniser_is_less_sure_of_is_not_taken() -> None:
+    image, page, clear, sealed = _sealed_page()
+    out = reread_under_seal(image, page, [clear, sealed], SealEngine("号世纪公寓", 0.90))  # type: ignore[arg-type]
+    assert out is page

@@ -1,0 +1,61 @@
+"""经营范围's punctuation that wrapped onto the start of a line, where the detector leaves it out.
+
+The scope is set as a justified block: when a line is full, the 。 (or ；) closing its last item is
+pushed to the start of the next line (``…设计与施工`` | ``。（依法须经批准的项目…``). The detector's box
+for that line then begins at the bracket: the small mark alone at the column's edge is no text to it,
+and the item loses its full stop. Such a line starts visibly right of the column's left edge; it is read
+again from that edge, all such lines in one recognition call, and a punctuation mark found there in
+front of what was read is put back.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import replace
+
+import numpy as np
+
+from certscan.cards.labelled import Piece
+from certscan.ocr.engine import OcrEngine
+from certscan.ocr.recognize import crop_quad
+from certscan.ocr.types import Page
+
+ENDING_MARKS = "。；;，,、."  # a line before one of these already ends its item
+MIN_INDENT = 0.5  # of a line's height: how far right of the column a line must start to be re-read
+MIN_MARK_PROB = 0.5
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def wrapped_marks(parts: list[Piece], image: np.ndarray, page: Page, engine: OcrEngine) -> list[Piece]:
+    """``parts`` (the scope's pieces in reading order) with a mark that wrapped to a line's start read
+    back in front of that line's text."""
+    if len(parts) < 3:
+        return parts
+    column = min(p.x0 for p in parts[1:])
+    todo: list[int] = []
+    crops: list[np.ndarray] = []
+    for i in range(1, len(parts)):
+        part, before = parts[i], parts[i - 1].text
+        h = part.height
+        if part.x0 < column + MIN_INDENT * h or not before or before[-1] in ENDING_MARKS:
+            continue
+        quad = np.array([[column - 0.2 * h, part.y0], [part.x1, part.y0], [part.x1, part.y1],
+                         [column - 0.2 * h, part.y1]], dtype=np.float32)
+        crop = crop_quad(image, page.image_points(quad))
+        if min(crop.shape[:2]) >= 4:
+            todo.append(i)
+            crops.append(crop)
+    if not todo:
+        return parts
+    out = list(parts)
+    for i, read in zip(todo, engine.recognize(crops), strict=True):
+        text, known = _fold(read.text), _fold(parts[i].text)
+        mark = text[:1]
+        sure = bool(read.chars) and read.chars[0].probs[0] >= MIN_MARK_PROB
+        # the mark, then what the page read already began with (the re-read confirms the place)
+        if mark and mark in _fold(ENDING_MARKS) and sure and known[:3] and text[1:4] == known[:3]:
+            out[i] = replace(parts[i], text=read.text[:1] + parts[i].text)
+    return out
