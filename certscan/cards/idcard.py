@@ -17,6 +17,12 @@ import numpy as np
 from certscan.cards.address_units import mend_address_units
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.idcard_back import fill_back
+from certscan.cards.idcard_name import (
+    CJK_NAME,
+    COMMON_SURNAMES,
+    name_with_lost_tail,
+    surname_from_alternatives,
+)
 from certscan.cards.layout import find_label, group_rows, match_label, right_of, row_value
 from certscan.cards.places import PLACEHOLDERS, fix_place_prefix
 from certscan.cards.readers import char_runs, line_chars, page_rate, read_page
@@ -25,13 +31,12 @@ from certscan.checks import idnumber
 from certscan.checks.repair import DIGIT_MAP, repair
 from certscan.constants import empty_fields
 from certscan.ocr.engine import RegionReader
-from certscan.ocr.types import CharCandidates, Line, Page
+from certscan.ocr.types import Line, Page
 
 ID_ALPHABET = "0123456789X"
 FRONT_LABELS = ("姓名", "性别", "民族", "出生", "住址", "公民身份号码")
 BACK_LABELS = ("签发机关", "有效期限")
 NUMBER_LABELS = ("公民身份号码", "身份号码", "公民身份号")
-_CJK_NAME = re.compile(r"[\u4e00-\u9fff·•]+")
 
 
 def region_known(number: str) -> bool | None:
@@ -102,11 +107,6 @@ ETHNIC_GROUPS: tuple[str, ...] = (
     "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
 )
 _ROW_LABELS = ("姓名", "性别", "民族", "出生", "住址")
-# The hundred commonest Chinese surnames (about 85 % of the population): after a caption's 姓, one of them
-# is the name's first character rather than the caption's 名 misread.
-COMMON_SURNAMES = frozenset(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 
 
 def _value(page: Page, label: str, stop: tuple[str, ...] = ()) -> tuple[str, list[Line]]:
@@ -130,7 +130,7 @@ def ethnic_group(text: str) -> str:
     known = known_ethnic_suffix(text)
     if known:
         return known
-    m = _CJK_NAME.findall(_strip_label(text))
+    m = CJK_NAME.findall(_strip_label(text))
     # the caption's tail (民族 with its value unread) is no value
     return m[-1] if m and m[-1] not in ("族", "民族") else ""
 
@@ -280,43 +280,6 @@ def nationality_band(sex_row: Sequence[Line], number_line: Line) -> np.ndarray:
                     dtype=np.float32)
 
 
-# a name's last character, faint or small, is often outside the box the detector drew (曹飞振 boxed as 曹飞)
-_NAME_TAIL_CONFIDENCE = 0.6
-_NAME_TAIL_PAD_TIGHT, _NAME_TAIL_PAD_TALL = 0.1, 0.2  # of the line height, above and below
-
-
-def name_with_lost_tail(name: str, line: Line, reread: RegionReader) -> str:
-    """A two-character name with the third character the detector left outside its box: the box read
-    again widened right by a character or so; taken only when that read is the name plus one confident
-    CJK character. Two bands in one recognition call: a tenth of the height above and below, and a fifth
-    for a tall, dense character (鑫) reaching past the box's edges, which the tight band reads as nothing
-    (while the tall band can take in the row above and lose a character the tight one reads: 李雨敏)."""
-    if not compact(line.text).endswith(name):
-        return name
-    h = line.height
-    bands = [np.array([[line.x0, line.y0 - pad], [line.x1 + 1.6 * h, line.y0 - pad],
-                       [line.x1 + 1.6 * h, line.y1 + pad], [line.x0, line.y1 + pad]], dtype=np.float32)
-             for pad in (_NAME_TAIL_PAD_TIGHT * h, _NAME_TAIL_PAD_TALL * h)]
-    for read in reread(bands):
-        tail = _lost_tail(name, read.chars)
-        if tail:
-            return name + tail
-    return name
-
-
-def _lost_tail(name: str, chars: Sequence[CharCandidates]) -> str:
-    """The one confident CJK character a widened read adds after ``name`` ("" if it is not just that)."""
-    chars = [c for c in chars if c.best.strip()]
-    text = "".join(c.best for c in chars)
-    if not chars or text.endswith(name) or not text.endswith(name[-1], 0, len(text) - 1):
-        return ""
-    tail = chars[-1]
-    at = text.rfind(name)
-    if at < 0 or at + len(name) != len(text) - 1 or not _CJK_NAME.fullmatch(tail.best):
-        return ""
-    return tail.best if tail.confidence >= _NAME_TAIL_CONFIDENCE else ""
-
-
 def fill_front(page: Page, fields: dict[str, Any], extra: dict[str, Any],
                reread: RegionReader | None = None) -> None:
     number, valid, number_line = read_number(page)
@@ -332,8 +295,9 @@ def fill_front(page: Page, fields: dict[str, Any], extra: dict[str, Any],
         name_i = 0 if rows and (birth_i is None or birth_i >= 2) else None
 
     if name_i is not None:
-        m = _CJK_NAME.search(rows[name_i].text)
+        m = CJK_NAME.search(rows[name_i].text)
         fields["name"] = m.group(0) if m else rows[name_i].text
+        fields["name"] = surname_from_alternatives(fields["name"], rows[name_i].lines)
         if reread is not None and len(fields["name"]) == 2:
             fields["name"] = name_with_lost_tail(fields["name"], rows[name_i].lines[-1], reread)
     sex = ""
@@ -383,10 +347,11 @@ def _parse(scan: ScanInput, side: str) -> CardResult:
         return CardResult(card=scan.card, fields=fields, text_found=False)
     front = side == "front" or _has_labels(page, ("姓名", "公民身份号码", "住址", "出生"), 2)
     back = side == "back" or _has_labels(page, BACK_LABELS, 1)
+    reread = scan.region_reader(page)
     if front:
-        fill_front(page, fields, extra, scan.region_reader(page))
+        fill_front(page, fields, extra, reread)
     if back:
-        fill_back(page, fields)
+        fill_back(page, fields, reread)
     interim = "临时" in page.text
     kind = "front_back" if front and back else side
     fields["type"] = f"interim_{kind}" if interim else kind

@@ -9,17 +9,21 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from certscan.cards.authority import bureaus, snap_bureau
 from certscan.cards.layout import find_label, match_label, row_value
 from certscan.cards.places import corrected_place, place_names
 from certscan.cards.readers import line_chars
-from certscan.cards.text import compact, find_dates, strip_punct
+from certscan.cards.text import compact, edit_distance, find_dates, strip_punct
 from certscan.constants import LONG_TERM
+from certscan.ocr.engine import RegionReader
 from certscan.ocr.types import CharCandidates, Line, Page
 
 
-def fill_back(page: Page, fields: dict[str, Any]) -> None:
-    """签发机关 and 有效期限 by their labels; unread labels fall back to content (局 / two dates)."""
+def fill_back(page: Page, fields: dict[str, Any], reread: RegionReader | None = None) -> None:
+    """签发机关 and 有效期限 by their labels; unread labels fall back to content (局 / two dates). With
+    ``reread``, a bureau the division table does not list is read again alone (``authority_alone``)."""
     authority, lines = _labelled_authority(page)
     if not authority:
         # caption unread: the line naming a bureau (公安 read, or a bureau's 局 ending) and no date
@@ -30,6 +34,8 @@ def fill_back(page: Page, fields: dict[str, Any]) -> None:
             end = match_label(authority, "签发机关", max_errors=2)
             authority = authority[end:] if end is not None else authority.lstrip("签发机关")
     fields["authority"] = read_authority(strip_punct(authority), lines)
+    if reread is not None:
+        fields["authority"] = authority_alone(fields["authority"], lines, reread)
     hit = find_label(page, "有效期限")
     text = validity_text(row_value(page, hit)[0]) if hit else ""
     if not find_dates(text):  # label unread: the row holding the dates
@@ -87,6 +93,48 @@ def caption_cuts(read: str) -> list[str]:
     caption ``match_label`` finds; the rest is then snapped onto the listed bureaus (see read_authority)."""
     head = read.split("公安", 1)[0]
     return [read[k:] for k in range(1, min(4, len(head) - 2) + 1) if _CAPTION & set(read[:k])]
+
+
+# How far a bureau read alone may be from the first read (one character lost and one misread)
+_MAX_REREAD_EDITS = 2
+
+
+def authority_alone(authority: str, lines: Sequence[Line], reread: RegionReader) -> str:
+    """A bureau the division table does not list (``陵县公安局``), read again without its caption: the
+    recogniser drops a rare character (沅陵县, 磴口县) at full confidence when it reads it after the
+    caption, and often reads it when the value is cut out alone. The value's place is read in a few
+    bands at once (starting at the caption's end or half a character before it, tight and a little
+    taller); the listed bureau those reads name is taken when they name only one and it is at most
+    ``_MAX_REREAD_EDITS`` from the first read."""
+    if not authority or not lines or authority in bureaus():
+        return authority
+    named: set[str] = set()
+    for read in reread(value_bands(lines)):
+        text = strip_punct(compact(read.text))
+        end = match_label(text, "签发机关", max_errors=2)
+        bureau = read_authority(text[end:] if end is not None else text, [])
+        if bureau in bureaus() and edit_distance(bureau, authority) <= _MAX_REREAD_EDITS:
+            named.add(bureau)
+    return named.pop() if len(named) == 1 else authority
+
+
+def value_bands(lines: Sequence[Line]) -> list[np.ndarray]:
+    """Quads around the 签发机关 value on its row (``lines``: the caption's line first): from the end of
+    the caption, where it shares the value's box (characters spaced evenly), or from half a character
+    before the first box (a first character the box left out)."""
+    first = lines[0]
+    text = compact(first.text)
+    end = match_label(text, "签发机关", max_errors=2)
+    h = max(ln.height for ln in lines)
+    if end is not None and end < len(text):
+        pitch = (first.x1 - first.x0) / len(text)
+        starts = [first.x0 + (end - 0.5) * pitch, first.x0 + end * pitch]
+    else:
+        starts = [first.x0 - 0.5 * h, first.x0]
+    x1 = max(ln.x1 for ln in lines) + 0.2 * h
+    y0, y1 = min(ln.y0 for ln in lines), max(ln.y1 for ln in lines)
+    return [np.array([[x0, y0 - pad], [x1, y0 - pad], [x1, y1 + pad], [x0, y1 + pad]], dtype=np.float32)
+            for x0 in starts for pad in (0.0, 0.15 * h)]
 
 
 def without_stray_prefix(authority: str) -> str:

@@ -90,6 +90,16 @@ def fit_length(chars: list[CharCandidates], protect: int = 0) -> list[CharCandid
     return chars
 
 
+def fit_names_line(chars: list[CharCandidates]) -> list[CharCandidates]:
+    """The names line (line 1) to 44 characters. Short, it is padded at its end: its names are
+    left-aligned and every filler after them is padding, which the detector or the recogniser cut
+    (``P<CHNMA<<XIAO<``); stretching its longest filler run instead would widen the ``<<`` between
+    surname and given names and push the given names out. Long, its longest filler runs shrink."""
+    if len(chars) < mrz.TD3_LENGTH:
+        return [*chars, *[_FILLER] * (mrz.TD3_LENGTH - len(chars))]
+    return fit_length(chars, protect=5)
+
+
 def _typed(chars: Sequence[CharCandidates], digits: bool) -> list[CharCandidates]:
     """Re-rank each position's readings toward the field's kind (digits, or letters)."""
     table = DIGIT_MAP if digits else LETTER_MAP
@@ -368,7 +378,7 @@ def read_rows(rows: list[list[Line]], upper: list[CharCandidates] | None = None,
         lower = _mrz_chars(rows[-1])
     if not upper and lower and lower[0].best == "P":
         return None  # only the names line was found
-    line0_chars = fit_length(upper, protect=5) if upper else plain_chars("<" * mrz.TD3_LENGTH)
+    line0_chars = fit_names_line(upper) if upper else plain_chars("<" * mrz.TD3_LENGTH)
     line1_chars = fit_length(lower, protect=28)
     line0 = "".join(c.best for c in line0_chars)
     line0 = line0[:5] + "".join(LETTER_MAP.get(ch, ch) for ch in line0[5:])

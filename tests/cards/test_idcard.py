@@ -159,7 +159,7 @@ def test_the_captions_tail_is_no_group() -> None:
 
 
 def test_a_two_character_name_gets_the_third_the_detector_left_outside_its_box() -> None:
-    from certscan.cards.idcard import name_with_lost_tail
+    from certscan.cards.idcard_name import name_with_lost_tail
 
     def reader(text: str, confidence: float = 0.9) -> Callable[[Sequence[np.ndarray]], list[Recognition]]:
         def read(quads: Sequence[np.ndarray]) -> list[Recognition]:
@@ -199,7 +199,7 @@ def test_the_name_tail_band_reaches_past_the_box_for_a_tall_character() -> None:
     # 鑫 printed after 周振 is read as nothing in a band as tall as the name's box; a fifth of its height
     # above and below lets the recogniser see the whole character. The tight band still comes first: a
     # tall one can take in the row above and lose a tail the tight one reads (李雨敏).
-    from certscan.cards.idcard import name_with_lost_tail
+    from certscan.cards.idcard_name import name_with_lost_tail
 
     def reads(*texts: str) -> Callable[[Sequence[np.ndarray]], list[Recognition]]:
         def read(quads: Sequence[np.ndarray]) -> list[Recognition]:
@@ -222,3 +222,22 @@ def test_a_number_read_without_one_of_a_doubled_digit() -> None:
     f = parse_front(scan("id-card-front", front_lines(plain_chars(read)))).fields
     assert f["number"] == NUMBER and f["numberValid"] is True
     assert with_doubled_digit("12345678901234567") == ""  # no doubling passes: nothing is invented
+
+
+def test_a_surname_read_as_a_look_alike_takes_the_recognisers_common_surname() -> None:
+    from certscan.cards.idcard_name import surname_from_alternatives
+
+    def name_line(first: CharCandidates) -> list:
+        return [line("姓名消丽", 60, 56, 250, 88, [*plain_chars("姓名"), first, *plain_chars("丽")])]
+
+    unsure = CharCandidates(chars=("消", "肖", "俏"), probs=(0.8, 0.16, 0.02))
+    assert surname_from_alternatives("消丽", name_line(unsure)) == "肖丽"
+    # read surely, or with no common surname scored enough: a rarer surname stays as read
+    sure = CharCandidates(chars=("消", "肖"), probs=(0.95, 0.04))
+    assert surname_from_alternatives("消丽", name_line(sure)) == "消丽"
+    faint = CharCandidates(chars=("消", "肖"), probs=(0.8, 0.05))
+    assert surname_from_alternatives("消丽", name_line(faint)) == "消丽"
+    listed = CharCandidates(chars=("刘", "划"), probs=(0.6, 0.3))
+    assert surname_from_alternatives("刘丽", name_line(listed)) == "刘丽"
+    lines = [ln for ln in front_lines() if ln.text not in ("姓名", "张明华")] + name_line(unsure)
+    assert parse_front(scan("id-card-front", lines)).fields["name"] == "肖丽"

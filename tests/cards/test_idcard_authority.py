@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
 from certscan.cards.authority import bureaus, snap_bureau
 from certscan.cards.idcard import parse_back
 from certscan.cards.idcard_back import validity_text
@@ -68,3 +72,27 @@ def test_a_caption_missing_a_character_is_cut_before_the_bureau_is_snapped() -> 
     lines = [line("居民身份证", 180, 100, 640, 160), line(read, 100, 400, 600, 432),
              line("有效期限2025.04.25-2045.04.25", 100, 470, 600, 502)]
     assert parse_back(scan("id-card-back", lines)).fields["authority"] == "镇宁布依族苗族自治县公安局"
+
+
+def test_a_bureau_missing_a_rare_character_is_read_again_without_its_caption() -> None:
+    # the recogniser drops 沅 after the caption at full confidence (陵县 is no listed county), and reads it
+    # when the value is cut out alone
+    from certscan.cards.idcard_back import authority_alone
+    from certscan.ocr.recognize import Recognition
+
+    def reads(*texts: str) -> Callable[[Sequence[np.ndarray]], list[Recognition]]:
+        def read(quads: Sequence[np.ndarray]) -> list[Recognition]:
+            assert len(quads) == 4 and all(q[:, 0].min() >= 60 + 3 * 40 for q in quads)  # past 签发机
+            return [Recognition(t, 0.9, plain_chars(t)) for t in texts]
+        return read
+
+    row = [line("签发机关陵县公安局", 60, 400, 420, 440)]
+    assert "陵县公安局" not in bureaus() and "沅陵县公安局" in bureaus()
+    again = reads("陵县公安局", "沅陵县公安局", "", "关沅陵县公安局")
+    assert authority_alone("陵县公安局", row, again) == "沅陵县公安局"
+    # reads naming two listed bureaus, or none: the first read stands
+    assert authority_alone("陵县公安局", row, reads("沅陵县公安局", "江陵县公安局", "", "")) == "陵县公安局"
+    assert authority_alone("陵县公安局", row, reads("陵县公安局", "", "", "")) == "陵县公安局"
+    # a listed bureau is not read again; one far from the first read is not taken
+    assert authority_alone("沅陵县公安局", row, reads("江陵县公安局", "", "", "")) == "沅陵县公安局"
+    assert authority_alone("陵县公安局", row, reads("上海市公安局浦东分局", "", "", "")) == "陵县公安局"

@@ -64,6 +64,18 @@ def test_fit_length_stretches_fillers() -> None:
     assert len(chars) == 44 and "".join(c.best for c in chars).startswith("P<UTOA<<B<<<<")
 
 
+def test_a_short_names_line_is_padded_at_its_end() -> None:
+    # the detector cut the names line after XIAO<: stretching its longest filler run (the << between the
+    # names) would push XIAO out of the line
+    from certscan.cards.mrz_read import read_rows
+
+    rows = [[line("P<CHNMA<<XIAO<", 100, 600, 300, 625)],
+            [line("E687690815CHN6908016F2501017AEEFCNJFDNNCL<04", 100, 630, 700, 655)]]
+    read = read_rows(rows)
+    assert read is not None and read.valid
+    assert read.line0 == "P<CHNMA<<XIAO".ljust(44, "<")
+
+
 def test_o_zero_swaps_that_cancel_in_the_check_sum() -> None:
     from certscan.cards.mrz_read import _fix_field, _validator
 
