@@ -26,7 +26,7 @@ import numpy as np
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.business_address import address_lines, completed_address, reread_under_seal, trimmed_end
 from certscan.cards.business_ink import drop_red_tails
-from certscan.cards.business_scope import wrapped_marks
+from certscan.cards.business_scope import caption_spill, wrapped_marks
 from certscan.cards.ink import drop_red_lines
 from certscan.cards.labelled import Fields, LabelSet, Piece, pieces
 from certscan.cards.places import fix_place_prefix, township
@@ -40,11 +40,13 @@ CARD = "business-license"
 
 # A letter-spaced 2-char caption (名　　称) often loses its lone first character in OCR and arrives as
 # ``称深圳市…``: the second character alone stands for the caption (no name, type or address starts so).
-# Likewise 法定代表人 and 经营范围 that lost their first characters (``代表人郭燕``, ``范围服装鞋帽…``).
+# Likewise 法定代表人, 经营者, …姓名 and 经营范围 that lost their first characters (``代表人郭燕``,
+# ``营者张琪娟``, ``人姓名`` | ``何玲燕``, ``范围服装鞋帽…``).
 LABELS = LabelSet({
     "companyName": ["名称", "企业名称", "称"],
     "companyType": ["类型", "公司类型", "企业类型", "主体类型", "型"],
-    "legalPerson": ["法定代表人", "法定代表人姓名", "负责人", "经营者", "执行事务合伙人", "投资人", "代表人"],
+    "legalPerson": ["法定代表人", "法定代表人姓名", "负责人", "经营者", "执行事务合伙人", "投资人", "代表人",
+                    "营者", "人姓名"],
     "capital": ["注册资本", "出资额", "注册资金", "出资总额"],
     "paidInCapital": ["实收资本"],
     "establishDate": ["成立日期", "注册日期"],
@@ -114,6 +116,8 @@ def parse_page(page: Page, image: np.ndarray | None = None, engine: OcrEngine | 
         stripped = len("".join(p.text for p in scope_lines)) - len(scope)  # leading punctuation value() drops
         scope_lines = wrapped_marks(scope_lines, image, page, engine)
         scope = "".join(p.text for p in scope_lines)[stripped:]
+    if caption_spill(fields, "business", [lab for lab, key in LABELS.by_label.items() if key == "business"]):
+        scope = scope[1:]
     out["business"] = snap_formula(scope_separators(wrapped_full_stop(scope, scope_lines)))
     out["composition"] = fields.value("composition")
     out["certSN"] = _code(fields.value("certSN"))

@@ -5,8 +5,10 @@ wraps: the detector often stops a line at the seal's rim (``…3单元18``) or f
 address's last line at all (``…桐城市前`` | 进乡兴隆村5组24号 under the seal). An address ends with a
 house, room or village unit (号, 室, 组, 村 ...); one that does not is read again from two crops, in one
 recognition call: its last line continued to the right edge of the address column, and the row below
-it across that column. A re-read is kept only when it is confident, continues what was read and makes
-the address end as an address does. Only then: one small recognition on a failed check.
+it across that column, each also with the seal's red ink painted out. A re-read is kept only when it
+is confident, continues what was read and makes the address end as an address does. Only then: one
+small recognition on a failed check. Lines the seal covers are read again with its ink painted out, and
+an address that ended with its house or room number takes no foreign line below it.
 """
 
 from __future__ import annotations
@@ -102,18 +104,22 @@ def completed_address(address: str, parts: list[Piece], image: np.ndarray, page:
         _quad(last.x0, last.y0 - 0.1 * h, right, last.y1 + 0.1 * h),  # the last line, to the column's edge
         _quad(col_x0, last.y1 + 0.05 * h, right, bottom),  # the row below, across the column
     ]
-    # the seal's ink painted out: it covers these rows, and its characters read as the address's
-    crops = [without_seal(crop_quad(image, page.image_points(q))) for q in quads]
+    crops = [crop_quad(image, page.image_points(q)) for q in quads]
     if any(c.size == 0 or min(c.shape[:2]) < 4 for c in crops):
         return address
-    same_line, below = engine.recognize(crops)
-    longer = strip_punct(compact(same_line.text))
+    # The seal's ink painted out too, when it covers these rows (its characters read into the address:
+    # 310案 for 3101室); the crops as they are come first (the painted ones may keep a speck of the seal).
+    cleaned = [without_seal(c) for c in crops]
+    sealed = any(c is not o for c, o in zip(cleaned, crops, strict=True))
+    reads = list(engine.recognize(crops + cleaned if sealed else crops))
     tail = strip_punct(compact(last.text))
-    if (same_line.confidence >= _MIN_CONFIDENCE and tail and longer.startswith(tail)
-            and len(longer) > len(tail) and ends_as_address(longer)):
-        return address + longer[len(tail):]
-    nxt = strip_punct(compact(below.text))
-    if (below.confidence >= _MIN_CONFIDENCE and 2 <= len(nxt) <= 30 and not _NOT_ADDRESS.search(nxt)
-            and ends_as_address(nxt)):
-        return address + nxt
+    for same_line, below in zip(reads[::2], reads[1::2], strict=True):
+        longer = strip_punct(compact(same_line.text))
+        if (same_line.confidence >= _MIN_CONFIDENCE and tail and longer.startswith(tail)
+                and len(longer) > len(tail) and ends_as_address(longer)):
+            return address + longer[len(tail):]
+        nxt = strip_punct(compact(below.text))
+        if (below.confidence >= _MIN_CONFIDENCE and 2 <= len(nxt) <= 30 and not _NOT_ADDRESS.search(nxt)
+                and ends_as_address(nxt)):
+            return address + nxt
     return address

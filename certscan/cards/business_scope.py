@@ -11,11 +11,12 @@ front of what was read is put back.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
 
-from certscan.cards.labelled import Piece
+from certscan.cards.labelled import Fields, Piece
 from certscan.ocr.engine import OcrEngine
 from certscan.ocr.recognize import crop_quad
 from certscan.ocr.types import Page
@@ -59,3 +60,14 @@ def wrapped_marks(parts: list[Piece], image: np.ndarray, page: Page, engine: Ocr
         if mark and mark in _fold(ENDING_MARKS) and sure and known[:3] and text[1:4] == known[:3]:
             out[i] = replace(parts[i], text=read.text[:1] + parts[i].text)
     return out
+
+
+def caption_spill(fields: Fields, key: str, captions: Sequence[str]) -> bool:
+    """True when the value of ``key`` begins with its caption's last character, misread: the caption was
+    matched without it (``经营范`` + ``国市场营销…``: 围 read 国, one edit from 经营范围)."""
+    anchor = fields.label(key)
+    parts = fields.value_pieces(key)
+    if anchor is None or not parts or not parts[0].text:
+        return False
+    read = anchor.text[: anchor.label_len]
+    return read not in captions and any(c[:-1] == read and parts[0].text[0] != c[-1] for c in captions)

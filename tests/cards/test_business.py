@@ -311,3 +311,26 @@ def test_a_wrapped_address_end_is_no_caption() -> None:
         line("个人经营", 356, 700, 491),
     ])
     assert business.parse_page(page).fields["address"] == "青海省果洛藏族自治州久治县大营乡大营村195号"
+
+
+def test_operator_and_name_captions_that_lost_their_heads() -> None:
+    for caption in ("营者", "人姓名"):
+        page = Page(width=1600, height=1130, lines=[
+            line("型个体工商户", 304, 788, 491, 39),
+            line(caption, 249, 852, 249 + 39 * len(caption), 39),
+            line("张琪娟", 363, 852, 457, 39),
+        ])
+        out = business.parse_page(page).fields
+        assert (out["companyType"], out["legalPerson"]) == ("个体工商户", "张琪娟")
+
+
+def test_scope_caption_whose_last_character_was_read_into_the_value() -> None:
+    page = Page(width=1600, height=1130, lines=[
+        line("经营范国市场营销策划：室内外装饰装修工程的设", 293, 579, 900),
+        line("计与施工；企业管理咨询。", 431, 614, 663),
+    ])
+    scope = business.parse_page(page).fields["business"]
+    assert scope == "市场营销策划;室内外装饰装修工程的设计与施工;企业管理咨询。"
+    # the caption read whole: a value that begins with 国 keeps it
+    page = Page(width=1600, height=1130, lines=[line("经营范围国内贸易；物业管理。", 293, 579, 700)])
+    assert business.parse_page(page).fields["business"] == "国内贸易;物业管理。"

@@ -169,3 +169,23 @@ def test_a_reread_the_recogniser_is_less_sure_of_is_not_taken() -> None:
     image, page, clear, sealed = _sealed_page()
     out = reread_under_seal(image, page, [clear, sealed], SealEngine("号世纪公寓", 0.90))  # type: ignore[arg-type]
     assert out is page
+
+
+class FourReads:
+    """Answers the plain crops, then the crops with the seal painted out."""
+
+    def __init__(self, *reads: Read) -> None:
+        self.reads = list(reads)
+        self.shown = 0
+
+    def recognize(self, crops: Sequence[np.ndarray]) -> list[Read]:
+        self.shown = len(crops)
+        return self.reads[: len(crops)]
+
+
+def test_the_row_below_read_again_with_the_seal_painted_out() -> None:
+    image = IMAGE.copy()
+    cv2.circle(image, (1450, 775), 30, (210, 35, 40), 4)  # the seal's ring over the row below the address
+    engine = FourReads(Read("", 0.0), Read("310案", 0.81), Read("", 0.0), Read("3101室", 0.97))
+    got = completed_address("安徽省安庆市桐城市前", parts(), image, PAGE, engine)  # type: ignore[arg-type]
+    assert engine.shown == 4 and got == "安徽省安庆市桐城市前3101室"
