@@ -21,7 +21,7 @@ from certscan.cards.layout import find_label, value_below
 from certscan.cards.mrz_read import FILLER_READS, MrzRead, mrz_date, mrz_like, read_mrz
 from certscan.cards.mrz_tail import lost_last_digit, read_last_digit
 from certscan.cards.passport_names import printed_phrases, rebuild_names
-from certscan.cards.passport_pinyin import MAX_SYLLABLES, pinyin_names, syllable_count
+from certscan.cards.passport_pinyin import clean_pinyin_names, pinyin_names
 from certscan.cards.passport_viz import (
     CJK_RUN,
     authority_by_characters,
@@ -283,7 +283,9 @@ def repair_names(read: MrzRead, page: Page, runs: set[str]) -> None:
     if not state.isalpha():
         return
     line0 = rebuild_names(read, printed_phrases(page, read.lines), state)
-    if line0 is None:
+    # a Chinese names line read whole (FENG<<XINLING) does not follow a print read with a letter doubled
+    if line0 is None or ("CHN" in (state, nationality) and clean_pinyin_names(read.line0)
+                         and not clean_pinyin_names(line0)):
         return
     rebuilt = MrzRead(line0=line0, line1=read.line1)
     # The surname as the zone reads it (its print unread) before given names the print confirms.
@@ -309,12 +311,11 @@ def repair_chinese_names(read: MrzRead, runs: set[str]) -> None:
     if "CHN" not in (read.line0[2:5], read.line1[10:13]) or names_confirmed(read, runs):
         return
     names = re.sub(r"[^A-Z<]", "<", read.line0[5:])  # what is no MRZ character is no name either
-    clean = re.fullmatch(r"([A-Z]+)<<([A-Z]+)<*", names)
-    if clean and all(0 < syllable_count(name) <= MAX_SYLLABLES for name in clean.groups()):
+    if clean_pinyin_names(read.line0):
         # a clean line of pinyin names: nothing read where fillers go; an issuing state that is no
         # state code (HNU) is the holder's nationality when the print confirms the surname
-        state = read.line0[2:5]
-        if state != "CHN" and read.line1[10:13] == "CHN" and not known_state(state) and clean[1] in runs:
+        state, surname = read.line0[2:5], names.split("<", 1)[0]
+        if state != "CHN" and read.line1[10:13] == "CHN" and not known_state(state) and surname in runs:
             read.line0 = read.line0[:2] + "CHN" + read.line0[5:]
         return
     found = pinyin_names(names, runs, FILLER_READS)

@@ -151,3 +151,11 @@ def pinyin_names(names: str, printed: set[str], filler_reads: str) -> tuple[str,
         return None
     ((surname, given),) = found.items()
     return surname, given
+
+
+def clean_pinyin_names(line0: str) -> bool:
+    """An MRZ names line (line 1) of one pinyin surname and one pinyin given name, of one or two
+    syllables each, fillers only around them: a Chinese names line read whole (``P<CHNFENG<<XINLING<<``)."""
+    names = re.sub(r"[^A-Z<]", "<", line0[5:])  # what is no MRZ character is no name either
+    clean = re.fullmatch(r"([A-Z]+)<<([A-Z]+)<*", names)
+    return clean is not None and all(0 < syllable_count(name) <= MAX_SYLLABLES for name in clean.groups())

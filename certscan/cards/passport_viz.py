@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from certscan.cards.layout import find_label, value_below
-from certscan.cards.passport_pinyin import MIN_PROB, repair_by_pinyin, spells
+from certscan.cards.passport_pinyin import MAX_SYLLABLES, MIN_PROB, repair_by_pinyin, spells, syllable_count
 from certscan.cards.places import PROVINCE_SHORT_NAMES
 from certscan.cards.readers import line_chars
 from certscan.cards.text import edit_distance, normalize
@@ -211,6 +211,15 @@ def _same_name(mrz_name: str, printed: str) -> bool:
     return all(ch in it for ch in mrz_name)
 
 
+def _pinyin_kept(mrz_name: str, printed: str) -> bool:
+    """The MRZ's name is a pinyin name (one or two syllables) and the print's read of it is none: a letter
+    doubled (XINLINNG) or a word read beside it (NINGZHI MR) is no letter the MRZ read lost."""
+    def pinyin(name: str) -> bool:
+        return 0 < syllable_count(name) <= MAX_SYLLABLES
+
+    return pinyin(mrz_name) and not pinyin(printed)
+
+
 def line0_with_names(line0: str, surname: str, given: str) -> str:
     """MRZ line 1 with its name field rewritten from names corrected by the visual zone."""
     names = surname.replace(" ", "<") + ("<<" + given.replace(" ", "<") if given else "")
@@ -270,7 +279,8 @@ def chinese_viz(page: Page, fields: dict[str, Any]) -> None:
         ln, cjk, latin = found[key]
         mrz_name = fields[key].replace(" ", "")
         printed = latin.replace(" ", "")
-        if printed != mrz_name and (not mrz_name or _same_name(mrz_name, printed)):
+        if printed != mrz_name and (not mrz_name or _same_name(mrz_name, printed)) and not _pinyin_kept(
+                mrz_name, printed):
             fields[key] = latin  # the MRZ read lost (or misread) letters the print has
             corrected = True
         keep = 1 if key == "surname" else 2  # a surname may have one character, a given name two at least

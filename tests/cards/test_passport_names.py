@@ -103,3 +103,20 @@ def test_an_authority_read_garbled_is_the_name_sharing_its_characters_in_its_yea
     assert authority("公禁出人##", "21 2月/FEB 2016") == "公安部出入境管理局"
     assert authority("公禁出人##", "21 2月/FEB 2021") == ""  # not in its years: the date refutes it
     assert authority("中华人民共和国", "21 2月/FEB 2021") == ""  # the title is no authority
+
+
+def test_a_chinese_names_line_read_whole_does_not_follow_a_misread_print() -> None:
+    # the print's read doubled a letter (XINLINNG) or took in a word beside it (NINGZHI MR): neither is
+    # pinyin, so neither is a letter the zone lost; the clean pinyin line stays
+    for given, printed in (("XINLING", "XINLINNG"), ("NINGZHI", "NINGZHI MR")):
+        zone = f"P<CHNFENG<<{given}".ljust(44, "<")
+        lines = [line("冯FENG", 400, 130, 520, 160), line("欣玲", 400, 200, 460, 230),
+                 line(printed, 470, 200, 640, 230), line(zone, 50, 560, 950, 590),
+                 line(LINE1, 50, 610, 950, 640)]
+        f = parse(scan("passport", lines)).fields
+        assert (f["line0"], f["givenName"], f["name"]) == (zone, given, f"FENG {given}")
+    # a name the zone read short of a letter still takes it from the print (both are pinyin)
+    lines = [line("冯FENG", 400, 130, 520, 160), line("欣玲", 400, 200, 460, 230),
+             line("XINLING", 470, 200, 640, 230), line("P<CHNFENG<<XINLIN", 50, 560, 950, 590),
+             line(LINE1, 50, 610, 950, 640)]
+    assert parse(scan("passport", lines)).fields["givenName"] == "XINLING"
