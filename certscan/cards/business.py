@@ -27,6 +27,8 @@ from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.business_address import address_lines, completed_address, reread_under_seal, trimmed_end
 from certscan.cards.business_ink import drop_red_tails
 from certscan.cards.business_scope import caption_spill, wrapped_marks
+from certscan.cards.business_uscc import code_text as _code
+from certscan.cards.business_uscc import credit_code
 from certscan.cards.ink import drop_red_lines
 from certscan.cards.labelled import Fields, LabelSet, Piece, pieces
 from certscan.cards.places import fix_place_prefix, township
@@ -34,7 +36,7 @@ from certscan.cards.text import compact, find_dates, parse_date, strip_punct
 from certscan.checks import uscc
 from certscan.constants import LONG_TERM, empty_fields
 from certscan.ocr.engine import OcrEngine
-from certscan.ocr.types import Line, Page
+from certscan.ocr.types import Page
 
 CARD = "business-license"
 
@@ -67,14 +69,6 @@ LABELS = LabelSet({
 })
 
 SPECK_CONFIDENCE = 0.3
-_ALNUM = re.compile(r"[0-9A-Z]+")
-# Characters OCR swaps inside a USCC (both directions are tried; I, O, S, V, Z are not in its alphabet).
-_USCC_FOLD = str.maketrans({"O": "0", "I": "1", "S": "5", "Z": "2", "V": "U"})
-_USCC_SWAPS: dict[str, str] = {
-    "0": "DQU", "D": "0", "Q": "0", "1": "7LT", "7": "1T", "L": "1", "T": "17Y", "Y": "TX", "X": "YK",
-    "8": "B3", "B": "8", "3": "8", "6": "G", "G": "6", "5": "6", "2": "7", "U": "0W", "W": "U", "M": "N",
-    "N": "MH", "H": "N", "K": "X", "4": "A", "A": "4", "9": "P", "P": "9R", "R": "P",
-}
 
 
 def parse(scan: ScanInput) -> CardResult:
@@ -123,7 +117,7 @@ def parse_page(page: Page, image: np.ndarray | None = None, engine: OcrEngine | 
     out["certSN"] = _code(fields.value("certSN"))
     reg, reg_copy = registration_number(fields.value("companySN"))
     out["companySN"] = reg
-    out["creditCode"] = credit_code(page, fields)
+    out["creditCode"] = credit_code(page, fields, image, engine)
     out["organizationCode"] = _org_code(fields.value("organizationCode"))
     out["taxCode"] = tax_code(_code(fields.value("taxCode")), out["organizationCode"])
     if out["creditCode"] and uscc.is_valid(out["creditCode"]):
@@ -244,10 +238,6 @@ def balance_brackets(text: str) -> str:
     return text
 
 
-def _code(text: str) -> str:
-    return "".join(_ALNUM.findall(compact(text).upper().replace("×", "X")))  # a check X read as ×
-
-
 # Look-alikes inside a GB 11714 organisation code, tried when its check character fails.
 _ORG_SWAPS = {"O": "0", "0": "OD", "D": "0", "I": "1", "1": "I7", "7": "1", "B": "8", "8": "B", "S": "5",
               "5": "S", "Z": "2", "2": "Z", "G": "6", "6": "G"}
@@ -314,69 +304,3 @@ def copy_id(page: Page, fields: Fields) -> str:
         if m:
             return f"{m[1]}-{m[2]}"
     return ""
-
-
-def credit_code(page: Page, fields: Fields) -> str:
-    """The USCC: right of or below its caption, else any 18-char code on the page; check-repaired.
-
-    A code that stays invalid is returned as read only from beside its caption (the print may be wrong).
-    """
-    near: list[tuple[str, Line | None]] = []
-    anchor = fields.label("creditCode")
-    if anchor is not None:
-        for p in fields.value_pieces("creditCode"):
-            near.append((p.text, p.lines[0] if p.lines else None))
-        below = sorted((p for p in fields.parts if p.key is None and p.y0 > anchor.cy
-                        and p.y0 - anchor.y1 < 3 * anchor.height
-                        and abs(p.x0 - anchor.x0) < 4 * anchor.height),
-                       key=lambda p: p.y0)
-        near.extend((p.text, p.lines[0] if p.lines else None) for p in below[:2])
-    fallback = ""
-    for text, line in near:
-        raw = _code(text).translate(_USCC_FOLD)
-        if 16 <= len(raw) <= 20:
-            fixed = repair_uscc(raw, line) if len(raw) == 18 else raw
-            if uscc.is_valid(fixed):
-                return fixed
-            fallback = fallback or fixed
-    for line in page.lines:
-        raw = _code(line.text).translate(_USCC_FOLD)
-        for m in re.finditer(r"(?<![0-9A-Z])[0-9A-Z]{18}(?![0-9A-Z])", raw):
-            fixed = repair_uscc(m[0], line)
-            if uscc.is_valid(fixed):
-                return fixed
-    return fallback
-
-
-def repair_uscc(code: str, line: Line | None = None) -> str:
-    """``code`` if valid; else the one substitution (look-alike or OCR alternative) that makes it valid."""
-    if uscc.is_valid(code):
-        return code
-    # positions 3-8 are the region code: digits only
-    region = code[2:8].translate(str.maketrans("DQUOBGLTZSAI", "000086172541"))
-    code = code[:2] + region + code[8:]
-    if uscc.is_valid(code):
-        return code
-    alternatives: list[set[str]] = [set(_USCC_SWAPS.get(c, "")) for c in code]
-    odds: dict[tuple[int, str], float] = {}  # the recogniser's probability of an alternative at a position
-    if line is not None and len(line.chars) == len(compact(line.text)):
-        start = compact(line.text).upper().find(code[:6])
-        if start >= 0:
-            for i, cand in enumerate(line.chars[start:start + 18]):
-                for c, p in zip(cand.chars[1:4], cand.probs[1:4], strict=False):
-                    alternatives[i].add(c.upper())
-                    odds[(i, c.upper())] = max(odds.get((i, c.upper()), 0.0), p)
-    found: dict[str, float] = {}
-    for i, alts in enumerate(alternatives):
-        for alt in alts:
-            if alt in uscc.ALPHABET:
-                trial = code[:i] + alt + code[i + 1:]
-                if uscc.is_valid(trial):
-                    found[trial] = max(found.get(trial, 0.0), odds.get((i, alt), 0.0))
-    if len(found) == 1:
-        return next(iter(found))
-    # Several single changes fit the check character: the one the recogniser itself clearly found likely.
-    ranked = sorted(found.items(), key=lambda kv: -kv[1])
-    if len(ranked) > 1 and ranked[0][1] >= 0.05 and ranked[0][1] >= 5 * ranked[1][1]:
-        return ranked[0][0]
-    return code

@@ -8,7 +8,7 @@ import random
 import numpy as np
 import pytest
 
-from certscan.cards import business
+from certscan.cards import business, business_uscc
 from certscan.checks import uscc
 from certscan.constants import LONG_TERM
 from certscan.ocr.types import Line, Page
@@ -76,7 +76,7 @@ def test_credit_code_repaired_only_when_one_lookalike_fits() -> None:
     misread = NEW_STYLE_CODE.replace("0", "O", 1)  # O is not in the USCC alphabet
     assert business.parse_page(new_style_page(misread)).fields["creditCode"] == NEW_STYLE_CODE
     broken = NEW_STYLE_CODE[:12] + ("8" if NEW_STYLE_CODE[12] == "B" else "B") + NEW_STYLE_CODE[13:]
-    repaired = business.repair_uscc(broken)
+    repaired = business_uscc.repair_uscc(broken)
     assert repaired == broken or uscc.is_valid(repaired)
     # a 17-character print is kept as printed, never "fixed"
     short = NEW_STYLE_CODE[:17]
@@ -249,11 +249,11 @@ def test_uscc_repair_prefers_the_alternative_the_recogniser_found_likely() -> No
     chars[17] = CharCandidates((wrong_check, true[17], "#"), (0.6, 0.25, 0.01))
     chars[10] = CharCandidates((read[10], other), (0.98, 0.001))
     box = np.array([[0, 0], [300, 0], [300, 30], [0, 30]], dtype=np.float32)
-    assert business.repair_uscc(read, Line(read, box, 0.9, chars)) == true
+    assert business_uscc.repair_uscc(read, Line(read, box, 0.9, chars)) == true
     # with no such evidence, two fits are ambiguous: the read is kept
     chars[17] = CharCandidates((wrong_check, true[17]), (0.6, 0.01))
     chars[10] = CharCandidates((read[10], other), (0.98, 0.01))
-    assert business.repair_uscc(read, Line(read, box, 0.9, chars)) == read
+    assert business_uscc.repair_uscc(read, Line(read, box, 0.9, chars)) == read
 
 
 def test_caption_box_that_swallowed_the_values_first_character() -> None:
