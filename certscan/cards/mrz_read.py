@@ -126,11 +126,9 @@ def _clean_names(line0: str) -> str:
     return (line0[:5] + kept).ljust(mrz.TD3_LENGTH, "<")[: mrz.TD3_LENGTH]
 
 
-def _validator(name: str, n: int) -> Callable[[str], bool]:
-    """Checks ``field + check digit`` of one TD3 line-2 field."""
-    if name == "personal":
-        return lambda s: mrz.personal_ok("<" * 28 + s + "<")
-    return lambda s: mrz.field_ok(s[:n], s[n])
+def _validator(name: str) -> Callable[[str], bool]:
+    """Checks ``field + check digit`` of one TD3 line-2 field (``mrz.field_passes``)."""
+    return lambda piece: mrz.field_passes(name, piece)
 
 
 def _fix_field(seq: list[CharCandidates], valid: Callable[[str], bool],
@@ -388,7 +386,7 @@ def read_rows(rows: list[list[Line]], upper: list[CharCandidates] | None = None,
     for name, a, b, c in mrz.TD3_FIELDS:
         raw = [*line1_chars[a:b], _typed([line1_chars[c]], True)[0]]
         digits = name in ("birth", "expiry")
-        valid = _validator(name, b - a)
+        valid = _validator(name)
         if name == "personal":
             padded = _padded_optional_data(raw)
             # K, A and U weigh like a filler in the check sum: it cannot tell; it can for the others

@@ -67,7 +67,7 @@ def td3_checks(line1: str) -> dict[str, bool]:
 SHIFTS = (0, -1, 1, -2, 2)  # places a field may have moved in a read that lost or gained characters
 
 
-def _field_passes(name: str, piece: str) -> bool:
+def field_passes(name: str, piece: str) -> bool:
     """``field + check digit`` passes (dates in digits; the optional data as ``personal_ok`` takes it)."""
     if name == "personal":
         return personal_ok("<" * 28 + piece + "<")
@@ -93,12 +93,12 @@ def td3_merge(lines: Sequence[str]) -> str | None:
         anchored = (0,) if name == "personal" else ()
         found = Counter(piece for ln in reads for shift in SHIFTS for moved in {shift, *anchored}
                         if a + shift >= 0 and c + moved < len(ln)
-                        and _field_passes(name, piece := ln[a + shift:b + shift] + ln[c + moved]))
+                        and field_passes(name, piece := ln[a + shift:b + shift] + ln[c + moved]))
         parts.append(([*range(a, b), c], found))
     # The nationality and sex where each read's birth date (right after the one, right before the other
     # but for the check digit) passes: their alignment in that read.
     birth = [(ln, s) for ln in reads for s in SHIFTS if 13 + s >= 0 and 21 + s < len(ln)
-             and _field_passes("birth", ln[13 + s:20 + s])]
+             and field_passes("birth", ln[13 + s:20 + s])]
     aligned = birth or [(ln, 0) for ln in reads]  # else where they are printed
     parts.append(([10, 11, 12], Counter(ln[10 + s:13 + s] for ln, s in aligned
                                         if ln[10 + s:13 + s].strip("<").isalpha())

@@ -47,7 +47,7 @@ def test_the_likeliest_repair_wins_over_a_letters_typed_number() -> None:
     # E read as L (33 % E): typed as letters (5 -> S, 6 -> G, ...) the number passes with L -> I (2 %)
     chars = plain_chars(CN_LINE1[:10])
     chars[0] = CharCandidates(chars=("L", "E", "C", "1", "I"), probs=(0.45, 0.33, 0.06, 0.03, 0.02))
-    assert _fix_field(chars, _validator("number", 9), digits_only=False) == ("E955632712", True)
+    assert _fix_field(chars, _validator("number"), digits_only=False) == ("E955632712", True)
 
 
 def test_a_names_line_without_fillers_above_line_2_is_found() -> None:
@@ -74,5 +74,5 @@ def test_optional_data_of_letters_is_repaired_as_letters_only() -> None:
     chars = plain_chars("1D1AE1KKJMECH<2")
     chars[1] = CharCandidates(chars=("D", "0", "P"), probs=(0.82, 0.09, 0.03))
     chars[10] = CharCandidates(chars=("E", "F", "L"), probs=(0.87, 0.07, 0.01))
-    text, _ = _fix_field(chars, _validator("personal", 14), digits_only=False, by_majority=True)
+    text, _ = _fix_field(chars, _validator("personal"), digits_only=False, by_majority=True)
     assert text != "1P1AE1KKJMECH<2"

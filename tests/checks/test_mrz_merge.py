@@ -32,3 +32,12 @@ def test_state_codes() -> None:
 
     assert known_state("CHN") and known_state("D<<") and known_state("UTO") and known_state("GBD")
     assert not known_state("ANS") and not known_state("9GP")
+
+
+def test_a_date_holding_a_letter_fails_its_check_whatever_the_sum() -> None:
+    # the check sum counts A as 10: 8A0101 sums to its check digit, but no date holds a letter
+    from certscan.checks.mrz import check_digit, field_passes
+
+    digit = check_digit("8A0101")
+    assert field_passes("number", "8A0101" + digit) and not field_passes("birth", "8A0101" + digit)
+    assert field_passes("expiry", "300101" + check_digit("300101"))
