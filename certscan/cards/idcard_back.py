@@ -36,11 +36,7 @@ def fill_back(page: Page, fields: dict[str, Any], reread: RegionReader | None = 
     fields["authority"] = read_authority(strip_punct(authority), lines)
     if reread is not None:
         fields["authority"] = authority_alone(fields["authority"], lines, reread)
-    hit = find_label(page, "有效期限")
-    text = validity_text(row_value(page, hit)[0]) if hit else ""
-    if not find_dates(text):  # label unread: the row holding the dates
-        rows = (validity_text(compact(ln.text)) for ln in page.lines)
-        text = next((row for row in rows if find_dates(row)), text)
+    text, lines = _validity_row(page)
     dates = find_dates(text, long_term=True)
     if len(dates) == 1 and _after_dash(compact(text), dates[0]):
         fields["endDate"] = dates[0]  # ``-2029.05.14``: the start date is covered or cut off
@@ -48,13 +44,75 @@ def fill_back(page: Page, fields: dict[str, Any], reread: RegionReader | None = 
         fields["startDate"] = dates[0]
         if len(dates) > 1:
             fields["endDate"] = dates[1]
+            fields["startDate"], fields["endDate"] = same_day_of_year(dates[0], dates[1], lines)
+
+
+def _validity_row(page: Page) -> tuple[str, list[Line]]:
+    """The 有效期限 row's text (``validity_text``) and its lines: right of the caption, or (caption unread)
+    the row holding a date, else a year and 长期."""
+    hit = find_label(page, "有效期限")
+    if hit is not None:
+        text, lines = row_value(page, hit)
+        if find_dates(validity_text(text)):
+            return validity_text(text), lines
+    rows = [(validity_text(compact(ln.text)), ln) for ln in page.lines]
+    dated = next(((row, [ln]) for row, ln in rows if find_dates(row)), None)
+    long_term = ((row, [ln]) for row, ln in rows
+                 if re.search(r"(?:19|20)\d\d", row) and find_dates(row, long_term=True))
+    if dated is None:
+        dated = next(long_term, None)
+    if dated is not None:
+        return dated
+    return (validity_text(row_value(page, hit)[0]), []) if hit is not None else ("", [])
+
+
+# The card is valid for 5, 10 or 20 years to the day (GA 490): the end date repeats the start's month and day.
+_VALID_YEARS = (5, 10, 20)
+
+
+def same_day_of_year(start: str, end: str, lines: Sequence[Line]) -> tuple[str, str]:
+    """``start`` and ``end`` (YYYY-MM-DD) given the one month and day both reads can be, each with at most
+    one digit of its MMDD taken from the recogniser's alternatives, when they differ there and their years
+    are a validity term apart (``2014-05-15`` / ``2019-05-16``: 5 offered for 6 only in the first read);
+    unchanged when no MMDD or two fit."""
+    if end == LONG_TERM or start[5:] == end[5:] or int(end[:4]) - int(start[:4]) not in _VALID_YEARS:
+        return start, end
+    digits = [c for ln in lines for c in line_chars(ln) if c.best.isdigit()]
+    read = "".join(c.best for c in digits)
+    at_start, at_end = read.find(start.replace("-", "")), read.rfind(end.replace("-", ""))
+    if at_start < 0 or at_end < at_start + 8:
+        return start, end
+    options = [_mmdd_options(digits[at + 4:at + 8]) for at in (at_start, at_end)]
+    agreed = {mmdd for mmdd in options[0] & options[1] if find_dates(f"{start[:4]}{mmdd}")}
+    if len(agreed) != 1:
+        return start, end
+    mmdd = agreed.pop()
+    day = f"{mmdd[:2]}-{mmdd[2:]}"
+    return f"{start[:4]}-{day}", f"{end[:4]}-{day}"
+
+
+_MIN_DIGIT_PROB = 0.02
+
+
+def _mmdd_options(chars: Sequence[CharCandidates]) -> set[str]:
+    """The MMDD as read and with one digit replaced by an alternative the recogniser scored."""
+    read = "".join(c.best for c in chars)
+    out = {read}
+    for i, c in enumerate(chars):
+        for alt, p in zip(c.chars[1:], c.probs[1:], strict=True):
+            if alt.isdigit() and p >= _MIN_DIGIT_PROB:
+                out.add(read[:i] + alt + read[i + 1:])
+    return out
 
 
 def validity_text(text: str) -> str:
     """The 有效期限 row with the separators OCR lost put back: the dash between a whole date and 长期 or
     the next date (``2016.11.04长期``, ``2018.09.282023.09.28``; a day cut short stays no date), the dot
     between month and day (``2011.1210-长期``) or year and month (``-204201.07``), and 长期 that lost
-    its 期 at the row's end (``2018.07.07-长``: nothing else follows a start date there)."""
+    its 期 at the row's end (``2018.07.07-长``: nothing else follows a start date there). A colon between
+    digits is a dot read in a blur (``2014:05.15``), before two digits only (``2014.07:2``, a day that lost
+    a digit, stays no date)."""
+    text = re.sub(r"(?<=\d)[:：](?=\d\d)", ".", text)
     text = re.sub(r"(?<=(?:19|20)\d\d[.\-/])([01]\d)([0-3]\d)(?=[-—–~至长]|$)", r"\1.\2", text)
     text = re.sub(r"(?<!\d)((?:19|20)\d\d)([01]\d)(?=[.\-/][0-3]\d(?!\d))", r"\1.\2", text)
     text = re.sub(r"(?<=[.\-/]\d\d)(?=长期|(?:19|20)\d\d[.\-/])", "-", text)

@@ -96,3 +96,36 @@ def test_a_bureau_missing_a_rare_character_is_read_again_without_its_caption() -
     # a listed bureau is not read again; one far from the first read is not taken
     assert authority_alone("沅陵县公安局", row, reads("江陵县公安局", "", "", "")) == "沅陵县公安局"
     assert authority_alone("陵县公安局", row, reads("上海市公安局浦东分局", "", "", "")) == "陵县公安局"
+
+
+def test_a_colon_read_for_a_dot_and_a_caption_less_long_term_row() -> None:
+    assert validity_text("2014:05.152019.0516") == "2014.05.15-2019.05.16"
+    assert validity_text("2014.07:2-长期") == "2014.07:2-长期"  # a day that lost a digit stays no date
+    # neither caption read, the start date cut short: the row still says the card is valid for life
+    lines = [line("中华人民共和国", 300, 80, 700, 130), line("居民身份证", 280, 150, 760, 230),
+             line("发机关万载县公安局", 200, 420, 600, 460), line("2014.07:2-长期", 200, 480, 600, 520)]
+    f = parse_back(scan("id-card-back", lines)).fields
+    assert (f["startDate"], f["endDate"]) == ("", "Long-term")
+
+
+def test_start_and_end_dates_agree_on_their_month_and_day() -> None:
+    from certscan.cards.idcard_back import same_day_of_year
+
+    def row(start_day: CharCandidates, end_day: CharCandidates) -> list:
+        chars = [*plain_chars("2014.05.1"), start_day, *plain_chars("-2019.05.1"), end_day]
+        return [line("".join(c.best for c in chars), 200, 480, 600, 520, chars)]
+
+    five = CharCandidates(chars=("5", "6"), probs=(0.72, 0.05))
+    six = CharCandidates(chars=("6", "0"), probs=(0.53, 0.37))
+    # 16 is the one day both reads can be (5 offered 6; 6 offered 0, not 5)
+    assert same_day_of_year("2014-05-15", "2019-05-16", row(five, six)) == ("2014-05-16", "2019-05-16")
+    sure = CharCandidates(chars=("5",), probs=(0.99,))
+    assert same_day_of_year("2014-05-15", "2019-05-16", row(sure, six)) == ("2014-05-15", "2019-05-16")
+    both = CharCandidates(chars=("6", "5"), probs=(0.53, 0.37))  # 15 and 16 both fit: nothing is chosen
+    assert same_day_of_year("2014-05-15", "2019-05-16", row(five, both)) == ("2014-05-15", "2019-05-16")
+    # years no validity term apart, or a card valid for life: as read
+    assert same_day_of_year("2014-05-15", "2020-05-16", row(five, six)) == ("2014-05-15", "2020-05-16")
+    assert same_day_of_year("2014-05-15", "Long-term", row(five, six)) == ("2014-05-15", "Long-term")
+    caption = line("签发机关万载县公安局", 200, 420, 600, 460)
+    f = parse_back(scan("id-card-back", [caption, *row(five, six)])).fields
+    assert (f["startDate"], f["endDate"]) == ("2014-05-16", "2019-05-16")
