@@ -42,26 +42,32 @@ CARD = "business-license"
 
 # A letter-spaced 2-char caption (名　　称) often loses its lone first character in OCR and arrives as
 # ``称深圳市…``: the second character alone stands for the caption (no name, type or address starts so).
-# Likewise 法定代表人, 经营者, …姓名 and 经营范围 that lost their first characters (``代表人郭燕``,
-# ``营者张琪娟``, ``人姓名`` | ``何玲燕``, ``范围服装鞋帽…``).
-LABELS = LabelSet({
+# Likewise longer captions that lost their first characters (faint or letter-spaced): ``代表人郭燕``,
+# ``表人赵佳燕``, ``营者张琪娟``, ``人姓名`` | ``何玲燕``, ``范围服装鞋帽…``, ``及方式 文化艺术…``,
+# ``形式 家庭经营``, ``期限`` | ``2013年03月04日至…``. Only such tails as no other caption ends with, and
+# few: a short caption standing alone matches one character off (日期 would take a wrapped 长期, 合伙人
+# a name's 合伙)).
+CAPTIONS: dict[str, list[str]] = {
     "companyName": ["名称", "企业名称", "称"],
     "companyType": ["类型", "公司类型", "企业类型", "主体类型", "型"],
     "legalPerson": ["法定代表人", "法定代表人姓名", "负责人", "经营者", "执行事务合伙人", "投资人", "代表人",
-                    "营者", "人姓名"],
+                    "表人", "营者", "人姓名"],
     "capital": ["注册资本", "出资额", "注册资金", "出资总额"],
     "paidInCapital": ["实收资本"],
     "establishDate": ["成立日期", "注册日期"],
-    "vaildPeriod": ["营业期限", "经营期限", "合伙期限"],
+    "vaildPeriod": ["营业期限", "经营期限", "合伙期限", "期限"],
     "address": ["住所", "经营场所", "主要经营场所", "营业场所", "所"],
-    "business": ["经营范围", "经营范围及方式", "范围"],
-    "composition": ["组成形式"],
+    "business": ["经营范围", "经营范围及方式", "范围", "及方式"],
+    "composition": ["组成形式", "形式"],
     "organizationCode": ["组织机构代码"],
     "taxCode": ["税务登记证号", "税务登记号"],
     "companySN": ["注册号"],
     "certSN": ["证照编号", "编号"],
     "creditCode": ["统一社会信用代码"],
     "copyId": ["副本编号"],
+}
+LABELS = LabelSet({
+    **CAPTIONS,
     # stoppers: printed captions that end the value column above them
     "_authority": ["登记机关"],
     "_notice": ["须知", "年度检验情况", "重要提示"],
@@ -110,7 +116,7 @@ def parse_page(page: Page, image: np.ndarray | None = None, engine: OcrEngine | 
         stripped = len("".join(p.text for p in scope_lines)) - len(scope)  # leading punctuation value() drops
         scope_lines = wrapped_marks(scope_lines, image, page, engine)
         scope = "".join(p.text for p in scope_lines)[stripped:]
-    if caption_spill(fields, "business", [lab for lab, key in LABELS.by_label.items() if key == "business"]):
+    if caption_spill(fields, "business", CAPTIONS["business"]):
         scope = scope[1:]
     out["business"] = snap_formula(scope_separators(wrapped_full_stop(scope, scope_lines)))
     out["composition"] = fields.value("composition")

@@ -314,7 +314,7 @@ def test_a_wrapped_address_end_is_no_caption() -> None:
 
 
 def test_operator_and_name_captions_that_lost_their_heads() -> None:
-    for caption in ("营者", "人姓名"):
+    for caption in ("营者", "人姓名", "表人"):
         page = Page(width=1600, height=1130, lines=[
             line("型个体工商户", 304, 788, 491, 39),
             line(caption, 249, 852, 249 + 39 * len(caption), 39),
@@ -322,6 +322,18 @@ def test_operator_and_name_captions_that_lost_their_heads() -> None:
         ])
         out = business.parse_page(page).fields
         assert (out["companyType"], out["legalPerson"]) == ("个体工商户", "张琪娟")
+
+
+def test_form_period_and_scope_captions_that_lost_their_heads() -> None:
+    page = Page(width=1418, height=1874, lines=[
+        line("形式 家庭经营", 527, 1109, 711, 34),
+        line("期限", 527, 1160, 580, 34),
+        line("2013年03月04日至2043年03月03日", 620, 1160, 980, 34),
+        line("及方式 文化艺术交流活动策划；餐饮服务", 527, 1211, 1000, 34),
+    ])
+    out = business.parse_page(page).fields
+    assert (out["composition"], out["vaildPeriod"], out["business"]) == (
+        "家庭经营", "2043-03-03", "文化艺术交流活动策划;餐饮服务")
 
 
 def test_scope_caption_whose_last_character_was_read_into_the_value() -> None:
