@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import replace
 
 import numpy as np
 
@@ -36,7 +37,7 @@ from certscan.cards.text import compact, find_dates, parse_date, strip_punct
 from certscan.checks import uscc
 from certscan.constants import LONG_TERM, empty_fields
 from certscan.ocr.engine import OcrEngine
-from certscan.ocr.types import Page
+from certscan.ocr.types import Line, Page
 
 CARD = "business-license"
 
@@ -140,7 +141,24 @@ def _fields(page: Page) -> Fields:
     # A speck read as one or two characters the recogniser barely believes (名 | 福 | 称…) would join the
     # caption it sits next to and take its value.
     kept = [ln for ln in page.lines if len(compact(ln.text)) > 2 or ln.confidence >= SPECK_CONFIDENCE]
-    return Fields(pieces(kept, LABELS))
+    return Fields(pieces(whole_captions(kept), LABELS))
+
+
+# The first character of a letter-spaced caption that is no other caption's (住 | 所), by its second.
+_LONE_HEADS = {"住": "所"}
+
+
+def whole_captions(lines: list[Line]) -> list[Line]:
+    """``lines`` with a letter-spaced caption whose second character OCR lost entirely (``住`` alone, its
+    value beside it: ``山西省大同市…``) read whole, when no line begins with that second character."""
+    texts = [compact(ln.text) for ln in lines]
+    out = []
+    for line, text in zip(lines, texts, strict=True):
+        second = _LONE_HEADS.get(text)
+        if second and not any(t.startswith(second) or text + second in t for t in texts):
+            line = replace(line, text=text + second)
+        out.append(line)
+    return out
 
 
 def period_end(text: str) -> str:

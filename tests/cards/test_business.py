@@ -346,3 +346,17 @@ def test_scope_caption_whose_last_character_was_read_into_the_value() -> None:
     # the caption read whole: a value that begins with 国 keeps it
     page = Page(width=1600, height=1130, lines=[line("经营范围国内贸易；物业管理。", 293, 579, 700)])
     assert business.parse_page(page).fields["business"] == "国内贸易;物业管理。"
+
+
+def test_an_address_caption_read_as_its_first_character_alone() -> None:
+    lines = [
+        line("称石嘴山天成贸易有限公司", 713, 1290, 961, 22),
+        line("住", 632, 1330, 662, 30),
+        line("宁夏回族自治区石嘴山市惠农区兴隆街道光明", 755, 1326, 1120, 22),
+        line("路732号锦绣公寓18栋1单元3201室", 759, 1354, 1050, 22),
+    ]
+    out = business.parse_page(Page(width=1600, height=2000, lines=lines)).fields
+    assert out["address"] == "宁夏回族自治区石嘴山市惠农区兴隆街道光明路732号锦绣公寓18栋1单元3201室"
+    # with its 所 read, as 所 beginning the value's line, the lone 住 stays a character
+    kept = business.whole_captions([lines[1], line("所宁夏回族自治区", 700, 1326, 900, 22)])
+    assert kept[0].text == "住"
