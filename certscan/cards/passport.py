@@ -35,6 +35,7 @@ from certscan.cards.text import compact, edit_distance, hamming, normalize
 from certscan.checks import mrz
 from certscan.checks.mrz_codes import known_state
 from certscan.constants import empty_fields
+from certscan.ocr.engine import RegionReader
 from certscan.ocr.types import Page
 
 
@@ -62,10 +63,10 @@ def _fill_mrz(fields: dict[str, Any], extra: dict[str, Any], read: MrzRead) -> N
     extra["mrzValid"] = read.valid
 
 
-def _fill_viz(page: Page, fields: dict[str, Any]) -> None:
+def _fill_viz(page: Page, fields: dict[str, Any], reread: RegionReader | None = None) -> None:
     chinese = bool(CJK_RUN.search(page.text))
     if chinese:
-        chinese_viz(page, fields)
+        chinese_viz(page, fields, reread)
     for key in ("birthPlace", "issuePlace"):
         if fields[key]:
             continue
@@ -426,11 +427,11 @@ def parse(scan: ScanInput) -> CardResult:
         repair_chinese_names(read, runs)
         _fill_mrz(fields, extra, read)
     mrz_fields = dict(fields)
-    _fill_viz(page, fields)
+    _fill_viz(page, fields, scan.region_reader(page))
     if page is not first_page:
         # The closer read has the better MRZ; a visual-zone value it missed may be on the first read.
         first = dict(mrz_fields)
-        _fill_viz(first_page, first)
+        _fill_viz(first_page, first, scan.region_reader(first_page))
         for key in VIZ_ONLY:
             if not fields[key] and first[key]:
                 fields[key] = first[key]

@@ -9,12 +9,15 @@ import datetime as dt
 import re
 from typing import Any
 
+import numpy as np
+
 from certscan.cards.layout import find_label, value_below
 from certscan.cards.passport_pinyin import MAX_SYLLABLES, MIN_PROB, repair_by_pinyin, spells, syllable_count
 from certscan.cards.places import PROVINCE_SHORT_NAMES
 from certscan.cards.readers import line_chars
 from certscan.cards.text import edit_distance, normalize
 from certscan.checks.mrz_codes import known_state
+from certscan.ocr.engine import RegionReader
 from certscan.ocr.types import Line, Page
 
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
@@ -198,6 +201,31 @@ def _latin(text: str) -> str:
     return " ".join(m.strip() for m in _LATIN.findall(text)).upper()
 
 
+# The sex row (女F under a given name) is no name row.
+_SEXES = ("男", "女")
+
+
+def characters_beside_pinyin(page: Page, pinyin: str, column: float | None, reader: RegionReader) -> str:
+    """A name's characters the detector did not box, read again with their printed pinyin (马 | XIAO:
+    小 unread): from the names' column (``column``, where the other name's characters start; else four
+    line heights left of the pinyin) to the pinyin's end (the recogniser reads two lone blurred
+    characters as nothing more often), in one recognition call, tight and a little taller; the
+    characters taken when they spell the pinyin, else ""."""
+    boxes = [ln for ln in page.lines if not CJK_RUN.search(ln.text)
+             and _same_name(pinyin, re.sub(r"[^A-Z]", "", ln.text.upper()))]
+    if len(boxes) != 1:
+        return ""
+    box, h = boxes[0], boxes[0].height
+    left = column - 0.2 * h if column is not None and column < box.x0 - 0.5 * h else box.x0 - 4 * h
+    quads = [np.array([[left, box.y0 - pad], [box.x1, box.y0 - pad], [box.x1, box.y1 + pad],
+                       [left, box.y1 + pad]], dtype=np.float32) for pad in (0.1 * h, 0.25 * h)]
+    for read in reader(quads):
+        cjk = "".join(CJK_RUN.findall(read.text))
+        if cjk and spells(cjk, pinyin):
+            return cjk
+    return ""
+
+
 def _same_name(mrz_name: str, printed: str) -> bool:
     """The printed Latin name is the MRZ's, or the MRZ's with at most two letters lost."""
     if mrz_name == printed:
@@ -235,8 +263,10 @@ def _dash_as_yi(text: str) -> str:
     return _DASH_BY_CJK.sub("一", text) if "YI" in _latin(text).replace(" ", "") else text
 
 
-def chinese_viz(page: Page, fields: dict[str, Any]) -> None:
-    """Chinese data page by content: its labels are small and often misread, its values are not."""
+def chinese_viz(page: Page, fields: dict[str, Any], reread: RegionReader | None = None) -> None:
+    """Chinese data page by content: its labels are small and often misread, its values are not. With
+    ``reread``, a name whose characters were not read is read again beside its pinyin
+    (``characters_beside_pinyin``)."""
     all_rows = _row_texts(page)
     full_rows = [row for row in all_rows if "/" not in row[1]]  # not a caption row
     rows = [(ln, text) for ln, text, _ in full_rows]
@@ -263,7 +293,7 @@ def chinese_viz(page: Page, fields: dict[str, Any]) -> None:
         h = max(ln.height, 1.0)
         below = key == "surname"
         other = "givenName" if below else "surname"
-        beside = [m for m in named if m[0] is not ln and abs(m[0].x0 - ln.x0) < 2 * h
+        beside = [m for m in named if m[0] is not ln and abs(m[0].x0 - ln.x0) < 2 * h and m[1] not in _SEXES
                   and 0 < (m[0].y0 - ln.y1 if below else ln.y0 - m[0].y1) < 3.5 * h]
         # a row whose characters spell the other name's pinyin (its own pinyin unread: 子 under 余YU),
         # else the nearest with a Latin part (not the sex row 男M under it)
@@ -273,8 +303,12 @@ def chinese_viz(page: Page, fields: dict[str, Any]) -> None:
             found[other] = min(near, key=lambda m: abs(m[0].cy - ln.cy))
     if not found and not fields["surname"] and not fields["givenName"]:
         found = _names_unread_in_mrz(all_rows, fields)
+    column = min((m[0].x0 for m in found.values()), default=None)  # where the names' characters start
     for key in ("surname", "givenName"):
         if key not in found:
+            pinyin = fields[key].replace(" ", "")
+            if reread is not None and pinyin:
+                fields["cnName"] += characters_beside_pinyin(page, pinyin, column, reread)
             continue
         ln, cjk, latin = found[key]
         mrz_name = fields[key].replace(" ", "")

@@ -120,3 +120,39 @@ def test_a_chinese_names_line_read_whole_does_not_follow_a_misread_print() -> No
              line("XINLING", 470, 200, 640, 230), line("P<CHNFENG<<XINLIN", 50, 560, 950, 590),
              line(LINE1, 50, 610, 950, 640)]
     assert parse(scan("passport", lines)).fields["givenName"] == "XINLING"
+
+
+def test_a_given_name_whose_characters_were_not_boxed_is_read_again_with_its_pinyin() -> None:
+    import numpy as np
+
+    from certscan.cards.base import ScanInput
+    from certscan.checks.repair import plain_chars
+    from certscan.ocr.recognize import Recognition
+    from certscan.ocr.types import Page
+    from tests.cards.pages import FixedEngine
+
+    class ReadingEngine(FixedEngine):
+        def __init__(self, page: Page, text: str) -> None:
+            super().__init__(page)
+            self.text, self.quads = text, 0
+
+        def read_regions(self, image: np.ndarray, page: Page, quads: list[np.ndarray]) -> list[Recognition]:
+            self.quads += len(quads)
+            # from the names' column to XIAO's end
+            assert all(q[:, 0].min() < 400 and q[:, 0].max() >= 520 for q in quads)
+            return [Recognition(self.text, 0.9, plain_chars(self.text)) for _ in quads]
+
+    zone = [line("P<CHNMA<<XIAO".ljust(44, "<"), 50, 560, 950, 590), line(LINE1, 50, 610, 950, 640)]
+    viz = [line("马MA", 395, 130, 470, 160), line("XIAO", 430, 200, 520, 230),
+           line("女F", 395, 270, 450, 300)]
+
+    def cn_name(lines: list, text: str) -> str:
+        page = Page(width=1000, height=700, lines=lines)
+        engine = ReadingEngine(page, text)
+        return str(parse(ScanInput(card="passport", image=np.zeros((10, 10, 3), np.uint8), engine=engine))
+                   .fields["cnName"])
+
+    assert cn_name([*viz, *zone], "小XIAO") == "马小"
+    assert cn_name([*viz, *zone], "少XIAO") == "马"  # characters that do not spell XIAO are not taken
+    # no pinyin printed for the given name: the sex row under the surname is no name row
+    assert cn_name([viz[0], viz[2], *zone], "小XIAO") == "马"
