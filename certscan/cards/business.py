@@ -28,8 +28,8 @@ from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.business_address import address_lines, completed_address, reread_under_seal, trimmed_end
 from certscan.cards.business_ink import drop_red_tails
 from certscan.cards.business_scope import caption_spill, wrapped_marks
+from certscan.cards.business_uscc import cert_number, credit_code
 from certscan.cards.business_uscc import code_text as _code
-from certscan.cards.business_uscc import credit_code
 from certscan.cards.ink import drop_red_lines
 from certscan.cards.labelled import Fields, LabelSet, Piece, pieces
 from certscan.cards.places import fix_place_prefix, township
@@ -122,6 +122,9 @@ def parse_page(page: Page, image: np.ndarray | None = None, engine: OcrEngine | 
     out["business"] = snap_formula(scope_separators(wrapped_full_stop(scope, scope_lines)))
     out["composition"] = fields.value("composition")
     out["certSN"] = _code(fields.value("certSN"))
+    if image is not None and engine is not None:
+        cert_lines = [ln for p in fields.value_pieces("certSN") for ln in p.lines]
+        out["certSN"] = cert_number(out["certSN"], cert_lines, image, page, engine)
     reg, reg_copy = registration_number(fields.value("companySN"))
     out["companySN"] = reg
     out["creditCode"] = credit_code(page, fields, image, engine)

@@ -4,13 +4,14 @@ caption or anywhere on the page, repaired through its check character, and read 
 A USCC that fails its check after the look-alike and alternative repairs is read again from its line's
 own crop, as it is and with a margin around it, in one recognition call (the page read's crop of a
 blurred photo gave ``91450330U1AYCKM6828``, its own crop ``91450330MAYCKM6828``); the first re-read that
-passes is taken.
+passes is taken. A 证照编号 one digit short is read again stretched sideways (``cert_number``).
 """
 
 from __future__ import annotations
 
 import re
 
+import cv2
 import numpy as np
 
 from certscan.cards.labelled import Fields
@@ -134,3 +135,30 @@ def repair_uscc(code: str, line: Line | None = None) -> str:
     if len(ranked) > 1 and ranked[0][1] >= 0.05 and ranked[0][1] >= 5 * ranked[1][1]:
         return ranked[0][0]
     return code
+
+
+CERT_SN_DIGITS = 20  # 证照编号 of a current licence
+STRETCH = 1.3  # sideways, for a second read of a number that lost one of a pair of equal digits
+
+
+def _one_doubled(short: str, full: str) -> bool:
+    """``full`` is ``short`` with one of its digits printed twice (CTC merges a repeat: 88884 -> 8884)."""
+    return len(full) == len(short) + 1 and any(
+        full[i] == full[i + 1] and full[:i] + full[i + 1:] == short for i in range(len(full) - 1))
+
+
+def cert_number(number: str, lines: list[Line], image: np.ndarray, page: Page, engine: OcrEngine) -> str:
+    """证照编号 ``number``; one digit short of its 20, its line is read again stretched sideways (the
+    recogniser merges a run of equal digits, 62011118 -> 6201118) and the read that only doubles one of
+    them is taken."""
+    if len(number) != CERT_SN_DIGITS - 1 or not number.isdigit() or not lines:
+        return number
+    crop = crop_quad(image, page.image_points(np.asarray(lines[0].box, dtype=np.float32)))
+    if min(crop.shape[:2]) < 4:
+        return number
+    wide = cv2.resize(crop, None, fx=STRETCH, fy=1.0, interpolation=cv2.INTER_CUBIC)
+    (read,) = engine.recognize([wide])
+    for digits in re.findall(r"\d+", compact(read.text)):
+        if _one_doubled(number, digits):
+            return digits
+    return number

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from certscan.cards import business
-from certscan.cards.business_uscc import reread_code
+from certscan.cards.business_uscc import cert_number, reread_code
 from certscan.checks import uscc
 from certscan.ocr.types import CharCandidates, Line, Page
 
@@ -63,3 +63,17 @@ def test_no_second_read_of_a_valid_code_and_none_taken_that_fails() -> None:
     lines = [line("91450330U1AYCKM6828", 566, 630, 823)]
     assert reread_code(lines, IMAGE, page("x"), again) == ""  # type: ignore[arg-type]
     assert again.crops == 2
+
+
+def test_a_certificate_number_short_of_a_repeated_digit_is_read_again_stretched() -> None:
+    number_line = line("证照编号：6201118201605261981", 500, 700, 800)
+    engine = Engine("证照编号：62011118201605261981")
+    got = cert_number("6201118201605261981", [number_line], IMAGE, page("x"), engine)  # type: ignore[arg-type]
+    assert got == "62011118201605261981" and engine.crops == 1
+    # a read that differs otherwise, or a number of full length, is left as it is
+    short, full = "6201118201605261981", "62011118201605261981"
+    other = Engine("证照编号：62011178201605261981")
+    assert cert_number(short, [number_line], IMAGE, page("x"), other) == short  # type: ignore[arg-type]
+    untouched = Engine("")
+    assert cert_number(full, [number_line], IMAGE, page("x"), untouched) == full  # type: ignore[arg-type]
+    assert untouched.crops == 0
