@@ -27,7 +27,7 @@ import numpy as np
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.business_address import address_lines, completed_address, reread_under_seal, trimmed_end
 from certscan.cards.business_ink import drop_red_tails
-from certscan.cards.business_scope import caption_spill, wrapped_marks
+from certscan.cards.business_scope import caption_spill, pauses_read_as_stops, wrapped_marks
 from certscan.cards.business_uscc import cert_number, credit_code
 from certscan.cards.business_uscc import code_text as _code
 from certscan.cards.ink import drop_red_lines
@@ -96,6 +96,10 @@ def parse_page(page: Page, image: np.ndarray | None = None, engine: OcrEngine | 
         reread = reread_under_seal(image, page, [ln for p in address_pieces for ln in p.lines], engine)
         if reread is not page:
             page, fields = reread, _fields(reread)
+    scope_ink = [ln for p in fields.value_pieces("business", multiline=True, max_lines=14) for ln in p.lines]
+    paused = pauses_read_as_stops(page, scope_ink)
+    if paused is not page:
+        page, fields = paused, _fields(paused)
     out = empty_fields(CARD)
     out["companyName"] = company_name(balance_brackets(name_lines(fields.value("companyName"),
                                                                   fields.value("companyName", multiline=True,

@@ -19,7 +19,7 @@ import numpy as np
 from certscan.cards.labelled import Fields, Piece
 from certscan.ocr.engine import OcrEngine
 from certscan.ocr.recognize import crop_quad
-from certscan.ocr.types import Page
+from certscan.ocr.types import Line, Page
 
 ENDING_MARKS = "。；;，,、."  # a line before one of these already ends its item
 MIN_INDENT = 0.5  # of a line's height: how far right of the column a line must start to be re-read
@@ -71,3 +71,37 @@ def caption_spill(fields: Fields, key: str, captions: Sequence[str]) -> bool:
         return False
     read = anchor.text[: anchor.label_len]
     return read not in captions and any(c[:-1] == read and parts[0].text[0] != c[-1] for c in captions)
+
+
+PAUSE = "、"
+UNSURE_STOP = 0.6  # a 。 read with less than this ...
+PAUSE_ALTERNATIVE = 0.15  # ... and 、 offered at least this is the list's pause
+
+
+def _cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def pauses_read_as_stops(page: Page, lines: Sequence[Line]) -> Page:
+    """``page`` with the 。 inside those of ``lines`` that carry the scope read as 、 where the recogniser
+    was unsure between the two (``广告设计。制作、代理``: 。 0.44, 、 0.19): a 。 between two characters of
+    one item is the list's pause. A sure 。, one before the bracket of the legal formula or ending a line
+    is kept."""
+    better: dict[int, Line] = {}
+    for line in lines:
+        text = line.text
+        if "。" not in text or len(line.chars) != len(text):
+            continue
+        chars = list(text)
+        for i, ch in enumerate(text):
+            if ch != "。" or i == 0 or i + 1 >= len(text) or not (_cjk(text[i - 1]) and _cjk(text[i + 1])):
+                continue
+            cand = line.chars[i]
+            offered = dict(zip(cand.chars, cand.probs, strict=True))
+            if cand.probs[0] < UNSURE_STOP and offered.get(PAUSE, 0.0) >= PAUSE_ALTERNATIVE:
+                chars[i] = PAUSE
+        if chars != list(text):
+            better[id(line)] = replace(line, text="".join(chars))
+    if not better:
+        return page
+    return replace(page, lines=[better.get(id(ln), ln) for ln in page.lines])

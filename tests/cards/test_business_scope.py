@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from certscan.cards.business_scope import wrapped_marks
+from certscan.cards.business_scope import pauses_read_as_stops, wrapped_marks
 from certscan.cards.labelled import Piece
-from certscan.ocr.types import CharCandidates, Page
+from certscan.ocr.types import CharCandidates, Line, Page
 
 
 @dataclass
@@ -65,3 +65,21 @@ def test_a_mark_is_put_back_only_when_sure_and_in_front_of_the_same_text() -> No
     for again in (read("。(依法须经批准", first_prob=0.3), read("。准后方可开展"), read("d(依法须经批准")):
         out = wrapped_marks(scope(), IMAGE, PAGE, Engine(again))  # type: ignore[arg-type]
         assert out[1].text == "(依法须经批准的项目,经相关部门批"
+
+
+def _scope_line(text: str, stop_probs: tuple[float, float]) -> Line:
+    stop = CharCandidates(chars=("。", "、"), probs=stop_probs)
+    chars = [stop if c == "。" else CharCandidates(chars=(c,), probs=(0.99,)) for c in text]
+    box = np.array([[600, 300], [1070, 300], [1070, 330], [600, 330]], dtype=np.float32)
+    return Line(text=text, box=box, confidence=0.95, chars=chars)
+
+
+def _paused(line: Line) -> str:
+    return pauses_read_as_stops(Page(width=1200, height=600, lines=[line]), [line]).lines[0].text
+
+
+def test_an_unsure_stop_between_two_characters_of_an_item_is_a_pause() -> None:
+    unsure = (0.44, 0.19)
+    assert _paused(_scope_line("广告设计。制作、代理；物业。", unsure)) == "广告设计、制作、代理；物业。"
+    assert _paused(_scope_line("广告设计。制作", (0.9, 0.05))) == "广告设计。制作"  # a sure stop
+    assert _paused(_scope_line("物业管理。(依法须经", unsure)) == "物业管理。(依法须经"  # before the formula
