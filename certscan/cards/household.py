@@ -24,8 +24,12 @@ import numpy as np
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.household_reread import HEAD_CHECKS, RESIDENT_CHECKS, closer_if_failed
 from certscan.cards.household_values import (
+    BLOOD_TYPES,
+    HOUSEHOLD_TYPES,
     VOCABULARIES,
+    WHOLE_MIGRATION,
     birthday_from_number,
+    last_date_line,
     migrations_by_content,
     page_id_number,
     snap_word,
@@ -188,9 +192,10 @@ def _reread_blank_cells(image: np.ndarray, page: Page, engine: OcrEngine, cells:
                         table: dict[str, str]) -> dict[str, str]:
     """Values of cells the page read left blank although they hold black ink (the detector skips a
     lone letter such as blood type O, or a line half under the seal): each cell recognised whole,
-    kept when read confidently."""
+    kept when read confidently. The seal's red is lightened out of the crop (the line under it is
+    the one the detector lost)."""
     keys = [k for k, c in cells.items() if not table.get(k) and k != "undertaker"]
-    crops = cell_crops(image, page, [cells[k] for k in keys])
+    crops = cell_crops(image, page, [cells[k] for k in keys], without_red=True)
     wanted = [(k, c) for k, c in zip(keys, crops, strict=True) if c is not None]
     if not wanted:
         return {}
@@ -202,7 +207,7 @@ def _reread_blank_cells(image: np.ndarray, page: Page, engine: OcrEngine, cells:
 def _lone_blood_type(key: str, text: str, confidence: float) -> bool:
     """A blood type cell's lone letter read unsure (O alone in its cell reads as 0 at about 0.5): the
     cell holds one of four answers, so a read that is one of them is kept at a lower confidence."""
-    return key == "bloodType" and confidence >= 0.4 and blood_type(text) in _BLOOD_TYPES
+    return key == "bloodType" and confidence >= 0.4 and blood_type(text) in BLOOD_TYPES
 
 
 def _reread_cell(image: np.ndarray, page: Page, engine: OcrEngine, cell: Cell) -> list[Line]:
@@ -214,6 +219,35 @@ def _reread_cell(image: np.ndarray, page: Page, engine: OcrEngine, cell: Cell) -
     box = np.array([[cell.x0, cell.y0], [cell.x1, cell.y0], [cell.x1, cell.y1], [cell.x0, cell.y1]],
                    dtype=np.float32)
     return [Line(text=read.text, box=box, confidence=read.confidence, chars=list(read.chars))]
+
+
+# The cells the round seal is stamped across (the form's bottom right)
+_UNDER_SEAL = ("registerDate", "migrationDate1", "migrationDate2")
+
+
+def _read_without_seal(out: dict[str, str], image: np.ndarray, page: Page, engine: OcrEngine,
+                       cells: dict[str, Cell]) -> dict[str, str]:
+    """The values of the cells under the round seal that came out malformed (a date that does not
+    parse, a migration without its closing 迁来) read once more with the seal's red lightened out (its
+    strokes across the print read as digits and characters): kept when well formed. (Taking the
+    lightened read over a well-formed one read less surely traded as many right dates and migrations
+    for wrong ones as it gained, on seeds 8700 and 8701.)"""
+    keys = [k for k in _UNDER_SEAL
+            if k in cells and not _well_formed(k, out[k]) and (out[k] or k == "registerDate")]
+    crops = cell_crops(image, page, [cells[k] for k in keys], without_red=True)
+    wanted = [(k, c) for k, c in zip(keys, crops, strict=True) if c is not None]
+    reads = engine.recognize([c for _, c in wanted]) if wanted else []
+    found: dict[str, str] = {}
+    for (key, _), read in zip(wanted, reads, strict=True):
+        text = strip_punct(compact(read.text))
+        again = printed_date(text) if key == "registerDate" else migration(text)
+        if _well_formed(key, again):
+            found[key] = again
+    return found
+
+
+def _well_formed(key: str, value: str) -> bool:
+    return bool(printed_date(value) if key == "registerDate" else WHOLE_MIGRATION.fullmatch(value))
 
 
 def _closing_words(value: str, image: np.ndarray, page: Page, engine: OcrEngine, cell: Cell) -> str:
@@ -279,12 +313,14 @@ def parse_resident_page(page: Page, image: np.ndarray | None = None,
         number = page_id_number(number, _reread_cell(image, page, engine, cells["idNumber"]))
     out.update(
         birthday=birthday_from_number(printed_date(v["birthday"]), number),
-        registerDate=printed_date(v["registerDate"]),
+        registerDate=printed_date(v["registerDate"] or last_date_line(page.lines, compact(v["birthday"]))),
         idNumber=number,
         householdNumber=_number(v["householdNumber"]),
         undertaker=stamp_name(v["undertaker"]),
         type=RESIDENT,
     )
+    if image is not None and engine is not None:
+        out.update(_read_without_seal(out, image, page, engine, cells))
     out["bloodType"] = blood_type(out["bloodType"])
     out["height"] = height(out["height"])
     out["nation"] = nation(out["nation"])
@@ -342,25 +378,19 @@ def migration(text: str) -> str:
     return f"{m['date']}日由{township(self_governing(fix_place_prefix(place)))}{end}"
 
 
-_HOUSEHOLD_TYPES = ("家庭户", "集体户")
-
-
 def household_type(text: str) -> str:
     """户别 as printed; a three-character read one character away from 家庭户 / 集体户 (or missing one)
     is that word (the cell's small print is often read with one slip)."""
     s = compact(text)
-    for word in _HOUSEHOLD_TYPES:
+    for word in HOUSEHOLD_TYPES:
         if s == word:
             return s
-    for word in _HOUSEHOLD_TYPES:
+    for word in HOUSEHOLD_TYPES:
         if len(s) == 3 and hamming(s, word) == 1 and s[-1] == "户":
             return word
         if len(s) == 2 and s[-1] == "户" and s[0] in word[:2]:
             return word
     return text
-
-
-_BLOOD_TYPES = ("A", "B", "O", "AB")
 
 
 def blood_type(text: str) -> str:
@@ -370,7 +400,7 @@ def blood_type(text: str) -> str:
         return "不明"  # the one Chinese answer: a lost 明 leaves it alone
     core = compact(text).strip("lI1|丨")  # a cell's rule read beside the letter
     s = re.sub(r"[^A-Z]", "", core.upper().translate(str.maketrans("08", "OB")))
-    return s if s in _BLOOD_TYPES else text
+    return s if s in BLOOD_TYPES else text
 
 
 def height(text: str) -> str:
@@ -408,7 +438,11 @@ def _number(text: str) -> str:
 
 
 def stamp_name(text: str) -> str:
+    """The clerk's name in the stamp: Chinese characters, a trailing 印 dropped, and the remnant of the
+    next caption (登记日期 / 签发日期 read as ``日期`` into the stamp's cell when its rule was lost) and
+    whatever followed it."""
     s = re.sub(r"[^\u4e00-\u9fff]", "", compact(text)).translate(_NAME_LOOK_ALIKES)
+    s = re.sub(r"(?<=..)(登记|签发)?日期.*$", "", s)
     return s[:-1] if len(s) >= 3 and s.endswith("印") else s
 
 

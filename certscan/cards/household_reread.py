@@ -21,7 +21,16 @@ import numpy as np
 
 from certscan.cards import reread
 from certscan.cards.base import CardResult, ScanInput
-from certscan.cards.household_values import RELATION
+from certscan.cards.household_values import (
+    BLOOD_TYPES,
+    EDUCATION,
+    HOUSEHOLD_TYPES,
+    MARITAL,
+    MILITARY,
+    RELATION,
+    RELIGION,
+    WHOLE_MIGRATION,
+)
 from certscan.cards.idcard import ETHNIC_GROUPS, number_valid
 from certscan.cards.text import compact
 from certscan.ocr.engine import OcrEngine
@@ -37,7 +46,9 @@ MIN_FAILED = 2
 CLEARLY_BETTER = 2
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_TITLE = re.compile(r"常住人口|人口登记|登记[卡簿]|户口[簿薄]")
+# the title read with a character lost or misread (住人口#记卡, 户口博) still places the page, and says
+# it is the right way up
+_TITLE = re.compile(r"常住|住人口|人口.?登|登记[卡簿]|记卡$|^户口.?$|口[簿薄博]$")
 
 
 def _person(value: str) -> bool:
@@ -59,12 +70,36 @@ RESIDENT_CHECKS: reread.Checks = {
 }
 
 HEAD_CHECKS: reread.Checks = {
-    "householdType": lambda value: value in ("家庭户", "集体户"),
+    "householdType": lambda value: value in HOUSEHOLD_TYPES,
     "houseHolder": _person,
     "householdNumber": lambda value: bool(re.fullmatch(r"\d{6,}", value)),
     "address": lambda value: len(value) >= 6,
     "issueDate": _date,
     "undertaker": _person,
+}
+
+
+def _printed_text(value: str) -> bool:
+    """Chinese print (a place, an employer, an occupation) with house numbers, and no Latin letters or
+    marks: the garbage a blurred cell reads as (``PIASPIEE``, ``…本市()``) is not it."""
+    return bool(re.fullmatch(r"[\u4e00-\u9fff\d]{2,}", value))
+
+
+# What a value no check above judges must look like to be taken from the other read: a closed list's
+# word, a height, a migration, printed text. A blurred page's second read fills its blank cells with
+# whatever ink it met (a caption's remnant, a neighbour's value), which the bare "was read" took.
+FILL_CHECKS: reread.Checks = {
+    "bloodType": lambda value: value in (*BLOOD_TYPES, "不明"),
+    "height": lambda value: bool(re.fullmatch(r"\d{2,3}(cm)?", value)),
+    "maritalStatus": lambda value: value in MARITAL,
+    "militaryService": lambda value: value in MILITARY,
+    "education": lambda value: value in EDUCATION,
+    "religion": lambda value: value in RELIGION,
+    "formerName": _person,
+    "migrationDate1": lambda value: bool(WHOLE_MIGRATION.fullmatch(value)),
+    "migrationDate2": lambda value: bool(WHOLE_MIGRATION.fullmatch(value)),
+    **{key: _printed_text for key in ("birthPlace", "hometown", "otherAddress", "servicePremises",
+                                      "occupation")},
 }
 
 
@@ -116,7 +151,7 @@ def closer_if_failed(first: CardResult, page: Page, scan: ScanInput, parse: Page
     for key, value in fields.items():
         # a value failing its check, or one no check judges left unread, is the other read's if that
         # one passes (unchecked: was read at all)
-        check = checks.get(key, bool)
+        check = checks.get(key) or FILL_CHECKS.get(key, bool)
         if not check(value) and check(other.fields.get(key, "")):
             fields[key] = other.fields[key]
     return replace(kept, fields=fields)

@@ -36,6 +36,10 @@ RELATION = (
     "孙子", "孙女", "外孙子", "外孙女", "父亲", "母亲", "公公", "婆婆", "岳父", "岳母", "祖父", "祖母",
     "兄", "弟", "姐", "妹", "侄子", "侄女", "外甥", "外甥女", "其他",
 )
+HOUSEHOLD_TYPES = ("家庭户", "集体户")
+BLOOD_TYPES = ("A", "B", "O", "AB")
+# a migration (何时由何地迁来) as printed whole: its date, 由, a place, 迁来
+WHOLE_MIGRATION = re.compile(r"\d{4}年\d{2}月\d{2}日由.+迁来")
 VOCABULARIES: dict[str, tuple[str, ...]] = {
     "maritalStatus": MARITAL,
     "militaryService": MILITARY,
@@ -53,7 +57,8 @@ LOOK_ALIKES = {"住": "户主", "7": "子", "了": "子", "要": "妻", "安": "
 def snap_word(text: str, words: Sequence[str]) -> str:
     """``text`` when listed (or not near any word); else the one listed word of 2+ characters it
     differs from by one substituted character, or (words of 3+) by one lost character, or (a lone
-    character) the one 2-character word it begins (丧 for 丧偶: its second character lost); a known
+    character) the one 2-character word it begins (丧 for 丧偶: its second character lost), else the
+    one it ends (主 for 户主); a known
     whole misread of a listed word (``LOOK_ALIKES``) is that word.
 
     Why not ``vehicle_terms.snap`` or the places matcher: these cells hold a word and nothing else (no
@@ -72,6 +77,8 @@ def snap_word(text: str, words: Sequence[str]) -> str:
              and any(w[:i] + w[i + 1:] == s for i in range(len(w)))}
     if len(s) == 1 and not near:
         near = {w for w in words if len(w) == 2 and w[0] == s}
+    if len(s) == 1 and not near:  # the first character lost instead (户主 read as 主)
+        near = {w for w in words if len(w) == 2 and w[1] == s}
     return near.pop() if len(near) == 1 else text
 
 
@@ -150,3 +157,21 @@ def migrations_by_content(moved_to_address: str, moved_to_city: str,
     if not any(found.values()) and len(loose) == 2:
         found["city"], found["address"] = loose
     return found["address"], found["city"]
+
+
+_DATE_ONLY = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日?")
+
+
+def last_date_line(lines: Sequence[Line], other_date: str) -> str:
+    """The registration date (登记日期) by content, for a page whose caption was not read (half under
+    the thumb or the seal: ``日期``): the lowest line holding a date and nothing else (the form's last
+    row holds it; the birth date's row is higher and a migration's date is followed by its place),
+    unless it is ``other_date`` (the birth date, already read) or most of the page's lines are below it
+    (the birth date's row, 登记日期's unread). Empty when there is none."""
+    dates = [ln for ln in lines if _DATE_ONLY.fullmatch(compact(ln.text))]
+    if not dates:
+        return ""
+    last = max(dates, key=lambda ln: ln.cy)
+    above = sum(ln.cy < last.cy for ln in lines)
+    text = compact(last.text)
+    return "" if text == other_date or above < 0.7 * len(lines) else text

@@ -137,6 +137,8 @@ def test_migration_cells_keep_their_printed_form_with_fixed_words_repaired() -> 
 
 
 def test_stamp_name() -> None:
+    assert household.stamp_name("范建国日期") == "范建国"  # the next caption's remnant, its rule lost
+    assert household.stamp_name("范建国登记日期年月日") == "范建国"
     assert household.stamp_name("张三印") == "张三"
     assert household.stamp_name("印") == "印"
     assert household.stamp_name("【李四】") == "李四"
@@ -285,3 +287,33 @@ def test_closing_day_read_as_a_stroke() -> None:
 
 def test_a_name_read_with_字_for_宇() -> None:
     assert household.person_name("何建字") == "何建宇"
+
+
+def test_a_malformed_value_under_the_seal_is_read_again_without_its_red() -> None:
+    from certscan.cards.table import Cell
+
+    class SealFreeEngine:
+        """Reads a crop whose red was lightened (grey: every channel equal) as the printed date."""
+
+        def __init__(self) -> None:
+            self.grey: list[bool] = []
+
+        def recognize(self, crops: list[np.ndarray]) -> list[Line]:
+            self.grey += [bool((c[..., 0] == c[..., 2]).all()) for c in crops]
+            return [Line(text="2016年07月28日", box=np.zeros((4, 2), np.float32), confidence=0.99)]
+
+    image = np.full((200, 400, 3), 245, np.uint8)
+    image[80:110, 60:300] = 20  # the date's black print
+    image[70:120, 200:260] = (200, 30, 30)  # the seal's red across it
+    page = Page(width=400, height=200, lines=[])
+    cells = {"registerDate": Cell(1, 40.0, 60.0, 360.0, 130.0),
+             "migrationDate1": Cell(2, 40.0, 0.0, 360.0, 50.0)}  # a blank migration: not read again
+    engine = SealFreeEngine()
+    out = {"registerDate": "", "migrationDate1": "", "migrationDate2": ""}
+    found = household._read_without_seal(out, image, page, engine, cells)  # type: ignore[arg-type]
+    assert found == {"registerDate": "2016-07-28"} and engine.grey == [True]
+    # a date read whole is not read again
+    engine = SealFreeEngine()
+    assert household._read_without_seal({**out, "registerDate": "2016-01-28"}, image, page, engine,  # type: ignore[arg-type]
+                                        cells) == {}
+    assert engine.grey == []

@@ -65,3 +65,25 @@ def test_a_second_read_barely_better_only_fills_what_the_first_failed() -> None:
     merged = household_reread.closer_if_failed(first, small_page(), scan, lambda *a: again,
                                                household_reread.RESIDENT_CHECKS)
     assert merged.fields == {**GOOD, "undertaker": "", "hometown": "河北"}
+
+
+def test_garbage_from_the_second_read_does_not_fill_a_blank_value() -> None:
+    engine = CountingEngine(small_page())
+    scan = ScanInput("household-resident", np.zeros((1800, 2400, 3), np.uint8), engine)
+    first = result({**GOOD, "name": "荐", "undertaker": "", "bloodType": "", "education": "",
+                    "occupation": ""})
+    again = result({**GOOD, "name": "荐", "undertaker": "", "bloodType": "PIASPIEE次女", "education": "高中",
+                    "occupation": "山地过来本市()"})
+    merged = household_reread.closer_if_failed(first, small_page(), scan, lambda *a: again,
+                                               household_reread.RESIDENT_CHECKS)
+    assert (merged.fields["bloodType"], merged.fields["education"], merged.fields["occupation"]) == (
+        "", "高中", "")
+
+
+def test_a_title_read_with_a_character_lost_still_places_the_page() -> None:
+    for title in ("住人口#记卡", "户口博", "常住人口登记卡", "户口薄"):
+        page = Page(width=2400, height=1800, lines=[line(title, 1100, 700, 1250, 725)])
+        assert household_reread.title_line(page) is not None, title
+    page = Page(width=2400, height=1800, lines=[line("户口专用章", 1100, 700, 1250, 725)])
+    assert household_reread.title_line(page) is None
+

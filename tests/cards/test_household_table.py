@@ -210,3 +210,47 @@ def test_a_row_whose_caption_says_another_row_is_not_placed_by_position() -> Non
     values = grid_values(grid, lines, labels, template)
     assert values["hometown"] == "河北省保定市"
     assert "job" not in values  # not the hometown row's value, placed where the lost row would be
+
+
+def test_a_rule_lost_across_one_column_is_cut_where_the_next_column_has_it() -> None:
+    image = grid_image()
+    image[176:185, 262:558] = 245  # the rule between the rows gone over the first value column only
+    lines = [line("姓名", 140, 220, 0), line("张伟", 280, 360, 0), line("性别", 580, 660, 0),
+             line("男", 780, 820, 0), line("民族", 140, 220, 1), line("汉族", 280, 360, 1),
+             line("出生日期", 580, 740, 1), line("1990年01月02日", 780, 1060, 1)]
+    grid = find_grid(image, page(lines))
+    assert grid is not None and len(grid.cells) == 8
+    values = grid_values(grid, lines, LABELS, TEMPLATE)
+    assert values["name"] == "张伟" and values["nation"] == "汉族"
+
+
+def test_a_loose_caption_the_form_places_elsewhere_gives_no_value() -> None:
+    labels = LabelSet({**{k: [v] for k, v in (("name", "姓名"), ("sex", "性别"), ("nation", "民族"),
+                                              ("birthday", "出生日期"))}, "blood": ["血型"]})
+    # the name 诗型 is one character from the caption 血型: read loosely, the garbage read of the caption
+    # beside it (性别) became the blood type; the form says the cell is the name's value
+    lines = [line("#", 140, 170, 0, 0.2), line("诗型", 280, 360, 0), line("PIASPIEE", 580, 700, 0),
+             line("男", 780, 820, 0), line("民族", 140, 220, 1), line("汉族", 280, 360, 1),
+             line("出生日期", 580, 740, 1), line("1990年01月02日", 780, 1060, 1)]
+    grid = find_grid(grid_image(), page(lines))
+    assert grid is not None
+    assert grid_values(grid, lines, labels)["blood"] == "PIASPIEE"
+    values = grid_values(grid, lines, labels, TEMPLATE)
+    assert "blood" not in values and (values["name"], values["sex"]) == ("诗型", "男")
+
+
+def test_a_crop_without_red_lightens_the_seal() -> None:
+    from certscan.cards.table import cell_crops
+    image = grid_image()
+    cv2.putText(image, "AB", (290, 240), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (20, 20, 20), 3)
+    cv2.line(image, (300, 200), (360, 250), (200, 30, 30), 3)  # a seal's red stroke across the print
+    lines = [line("民族", 140, 220, 1), line("出生日期", 580, 740, 1)]
+    grid = find_grid(image, page(lines))
+    assert grid is not None
+    value = grid.right_of(next(c for c in grid.cells if c.x0 < 120 and c.y0 > 170))
+    assert value is not None
+    (rgb,) = cell_crops(image, page(lines), [value])
+    (grey,) = cell_crops(image, page(lines), [value], without_red=True)
+    assert rgb is not None and grey is not None and rgb.shape == grey.shape
+    red = (rgb[..., 0] > 150) & (rgb[..., 1] < 80)
+    assert red.any() and grey[red].min() > 150 and grey.min() < 60  # the seal light, the print dark

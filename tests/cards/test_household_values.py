@@ -13,6 +13,7 @@ from certscan.cards.household_values import (
     RELATION,
     RELIGION,
     birthday_from_number,
+    last_date_line,
     migrations_by_content,
     page_id_number,
     snap_word,
@@ -41,6 +42,9 @@ def test_a_lone_character_beginning_one_two_character_word_is_that_word() -> Non
     assert snap_word("中", EDUCATION) == "中"  # 中专 or 中技
     assert snap_word("长", RELATION) == "长"  # 长子 or 长女
     assert snap_word("要", RELATION) == "妻" and snap_word("安", RELATION) == "妻"
+    # or ending one: the first character lost
+    assert snap_word("主", RELATION) == "户主"
+    assert snap_word("婚", MARITAL) == "婚"  # 已婚, 离婚 ...
 
 
 def test_a_read_near_two_words_or_none_is_kept() -> None:
@@ -130,3 +134,16 @@ def test_whole_misreads_of_a_short_listed_word() -> None:
     assert snap_word("住", RELATION) == "户主"  # 户主 squeezed into one character
     assert snap_word("7", RELATION) == "子"
     assert snap_word("住", RELIGION) == "住"  # not a misread of any word of that list
+
+
+def test_the_registration_date_whose_caption_was_lost_is_the_last_date_line() -> None:
+    rows = [line(f"caption {k}", 100, 100 + 40 * k) for k in range(8)]
+    birth = line("1987年01月04日", 600, 140)
+    registered = line("2023年03月17日", 600, 440)
+    assert last_date_line([*rows, birth, registered], "1987年01月04日") == "2023年03月17日"
+    # only the birth date's line: not the registration date, nor (its own read unread) a line high up
+    assert last_date_line([*rows, birth], "1987年01月04日") == ""
+    assert last_date_line([*rows, birth], "") == ""
+    # a migration's date is followed by its place: no date line
+    assert last_date_line([*rows, line("2001年02月03日由北京市迁来", 600, 440)], "") == ""
+
