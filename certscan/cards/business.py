@@ -108,8 +108,9 @@ def parse_page(page: Page, image: np.ndarray | None = None, engine: OcrEngine | 
     out["legalPerson"] = fields.value("legalPerson")
     out["capital"] = balance_brackets(fields.value("capital"))
     out["paidInCapital"] = balance_brackets(fields.value("paidInCapital"))
-    out["establishDate"] = parse_date(fields.value("establishDate"))
-    out["vaildPeriod"] = period_end(fields.value("vaildPeriod", multiline=True, max_lines=2))
+    period = fields.value("vaildPeriod", multiline=True, max_lines=2)
+    out["establishDate"] = parse_date(fields.value("establishDate")) or period_start(period)
+    out["vaildPeriod"] = period_end(period)
     parts = address_lines(fields.value_pieces("address", multiline=True, max_lines=3))
     address = strip_punct("".join(p.text for p in parts))  # fields.value, from the pieces read once
     if image is not None and engine is not None:
@@ -166,6 +167,14 @@ def whole_captions(lines: list[Line]) -> list[Line]:
             line = replace(line, text=text + second)
         out.append(line)
     return out
+
+
+def period_start(text: str) -> str:
+    """The start of 营业期限 (``2002年01月16日至2052年01月15日`` → 2002-01-16): a company's term runs from
+    its 成立日期, so it stands for that date when its own line was not read."""
+    head, sep, _ = text.partition("至")
+    dates = find_dates(head if sep else text)
+    return dates[0] if dates and (sep or len(dates) >= 2) else ""
 
 
 def period_end(text: str) -> str:

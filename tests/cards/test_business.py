@@ -360,3 +360,14 @@ def test_an_address_caption_read_as_its_first_character_alone() -> None:
     # with its 所 read, as 所 beginning the value's line, the lone 住 stays a character
     kept = business.whole_captions([lines[1], line("所宁夏回族自治区", 700, 1326, 900, 22)])
     assert kept[0].text == "住"
+
+
+def test_establish_date_from_the_start_of_the_term_when_its_line_was_not_read() -> None:
+    assert business.period_start("2002年01月16日至2052年01月15日") == "2002-01-16"
+    assert business.period_start("2019年01月01日至长期") == "2019-01-01"
+    assert business.period_start("长期") == "" and business.period_start("2052年01月15日") == ""
+    page = Page(width=1130, height=1500, lines=[
+        line("营业期限", 150, 1001, 344, 39),
+        line("2002年01月16日至2052年01月15日", 333, 1000, 875, 36),
+    ])
+    assert business.parse_page(page).fields["establishDate"] == "2002-01-16"
