@@ -85,7 +85,9 @@ def parse(scan: ScanInput) -> CardResult:
 
 def parse_page(page: Page, image: np.ndarray | None = None, engine: OcrEngine | None = None) -> CardResult:
     """The license's fields from its OCR page; with the image, red seal text is left out first, and
-    with the engine too an address cut short by the seal is read once more from where it stops."""
+    with the engine too the address lines the seal covers are read again without its ink, an address cut
+    short by the seal once more from where it stops, and a failing USCC, a short 证照编号 or a scope line
+    that lost its leading mark from their own crops (small recognition calls, only in those cases)."""
     if not page.lines:
         return CardResult.empty(CARD)
     if image is not None:
