@@ -39,7 +39,8 @@ from certscan.cards.ink import drop_red_lines
 from certscan.cards.labelled import Fields, LabelSet, pieces, same_row
 from certscan.cards.places import fix_place_prefix, self_governing, township
 from certscan.cards.readers import page_rate
-from certscan.cards.table import Cell, cell_crops, find_grid, grid_values
+from certscan.cards.table import Cell, cell_crops, find_grid
+from certscan.cards.table_values import grid_values
 from certscan.cards.text import compact, digits_with_lookalikes, hamming, parse_date, strip_punct
 from certscan.checks import idnumber
 from certscan.constants import empty_fields

@@ -7,7 +7,8 @@ import numpy as np
 
 from certscan.cards import household
 from certscan.cards.labelled import LabelSet
-from certscan.cards.table import find_grid, grid_values
+from certscan.cards.table import find_grid
+from certscan.cards.table_values import grid_values
 from certscan.ocr.types import Line, Page
 
 LABELS = LabelSet({"name": ["姓名"], "sex": ["性别"], "nation": ["民族"], "birthday": ["出生日期"]})
