@@ -379,7 +379,8 @@ def read_rows(rows: list[list[Line]], upper: list[CharCandidates] | None = None,
     line0_chars = fit_names_line(upper) if upper else plain_chars("<" * mrz.TD3_LENGTH)
     line1_chars = fit_length(lower, protect=28)
     line0 = "".join(c.best for c in line0_chars)
-    line0 = line0[:5] + "".join(LETTER_MAP.get(ch, ch) for ch in line0[5:])
+    # a digit no letter looks like (4, 7) in the names is a filler misread: names are letters only
+    line0 = line0[:5] + re.sub(r"[^A-Z<]", "<", "".join(LETTER_MAP.get(ch, ch) for ch in line0[5:]))
     line0 = _clean_names(line0)
     result = MrzRead(line0=line0, line1="", lines=[ln for row in rows for ln in row])
     text1 = list("".join(c.best for c in line1_chars))

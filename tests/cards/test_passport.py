@@ -76,6 +76,15 @@ def test_a_short_names_line_is_padded_at_its_end() -> None:
     assert read.line0 == "P<CHNMA<<XIAO".ljust(44, "<")
 
 
+def test_a_digit_no_letter_looks_like_in_the_names_is_a_filler() -> None:
+    from certscan.cards.mrz_read import read_rows
+
+    rows = [[line("P<FRATHOMAS<<HUGO<4<", 100, 600, 300, 625)],
+            [line("E687690815CHN6908016F2501017AEEFCNJFDNNCL<04", 100, 630, 700, 655)]]
+    read = read_rows(rows)
+    assert read is not None and read.line0 == "P<FRATHOMAS<<HUGO".ljust(44, "<")
+
+
 def test_o_zero_swaps_that_cancel_in_the_check_sum() -> None:
     from certscan.cards.mrz_read import _fix_field, _validator
 
