@@ -20,6 +20,7 @@ from certscan.cards.idcard_back import fill_back
 from certscan.cards.idcard_name import (
     CJK_NAME,
     COMMON_SURNAMES,
+    name_with_lost_head,
     name_with_lost_tail,
     surname_from_alternatives,
 )
@@ -298,6 +299,8 @@ def fill_front(page: Page, fields: dict[str, Any], extra: dict[str, Any],
         m = CJK_NAME.search(rows[name_i].text)
         fields["name"] = m.group(0) if m else rows[name_i].text
         fields["name"] = surname_from_alternatives(fields["name"], rows[name_i].lines)
+        if reread is not None:
+            fields["name"] = name_with_lost_head(fields["name"], rows[name_i].lines, reread)
         if reread is not None and len(fields["name"]) == 2:
             fields["name"] = name_with_lost_tail(fields["name"], rows[name_i].lines[-1], reread)
     sex = ""

@@ -48,6 +48,32 @@ def surname_from_alternatives(name: str, lines: Sequence[Line]) -> str:
     return listed[0] + name[1:] if listed else name
 
 
+# how far left of the name's box its lost first character may start, and the bands' vertical pads (of
+# the line height)
+_HEAD_LEFTS, _HEAD_PADS = (0.3, 0.8), (0.1, 0.25)
+
+
+def name_with_lost_head(name: str, lines: Sequence[Line], reread: RegionReader) -> str:
+    """A name whose first character is no common surname (``建轩``, ``佳``: a small card's surname left
+    at the box's edge unread) read again in bands reaching a little left of its box (one recognition
+    call); the common surname those reads put right before the name is added when they agree on one."""
+    if not name or name[0] in COMMON_SURNAMES:
+        return name
+    line = next((ln for ln in lines if compact(ln.text).endswith(name)), None)
+    if line is None:
+        return name
+    h = line.height
+    bands = [np.array([[line.x0 - left * h, line.y0 - pad * h], [line.x1 + 0.2 * h, line.y0 - pad * h],
+                       [line.x1 + 0.2 * h, line.y1 + pad * h], [line.x0 - left * h, line.y1 + pad * h]],
+                      dtype=np.float32) for left in _HEAD_LEFTS for pad in _HEAD_PADS]
+    heads = set()
+    for read in reread(bands):
+        text = "".join(CJK_NAME.findall(read.text))
+        if text.endswith(name) and len(text) > len(name) and text[-len(name) - 1] in COMMON_SURNAMES:
+            heads.add(text[-len(name) - 1])
+    return heads.pop() + name if len(heads) == 1 else name
+
+
 # a name's last character, faint or small, is often outside the box the detector drew (曹飞振 boxed as 曹飞)
 _NAME_TAIL_CONFIDENCE = 0.6
 _NAME_TAIL_PAD_TIGHT, _NAME_TAIL_PAD_TALL = 0.1, 0.2  # of the line height, above and below

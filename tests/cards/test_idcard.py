@@ -241,3 +241,19 @@ def test_a_surname_read_as_a_look_alike_takes_the_recognisers_common_surname() -
     assert surname_from_alternatives("刘丽", name_line(listed)) == "刘丽"
     lines = [ln for ln in front_lines() if ln.text not in ("姓名", "张明华")] + name_line(unsure)
     assert parse_front(scan("id-card-front", lines)).fields["name"] == "肖丽"
+
+
+def test_a_surname_left_at_the_boxs_edge_is_read_again() -> None:
+    from certscan.cards.idcard_name import name_with_lost_head
+
+    def reads(*texts: str) -> Callable[[Sequence[np.ndarray]], list[Recognition]]:
+        def read(quads: Sequence[np.ndarray]) -> list[Recognition]:
+            assert len(quads) == 4 and all(q[:, 0].min() < 160 for q in quads)  # reaching left of the box
+            return [Recognition(t, 0.9, plain_chars(t)) for t in texts]
+        return read
+
+    box = [line("建轩", 160, 56, 250, 88)]
+    assert name_with_lost_head("建轩", box, reads("郭建轩", "郭建轩", "彩建轩", "建轩")) == "郭建轩"
+    assert name_with_lost_head("建轩", box, reads("郭建轩", "李建轩", "", "")) == "建轩"  # two surnames
+    assert name_with_lost_head("建轩", box, reads("彩建轩", "建轩", "", "")) == "建轩"  # no common surname
+    assert name_with_lost_head("张建轩", box, reads("郭张建轩", "", "", "")) == "张建轩"  # has its surname
