@@ -211,7 +211,7 @@ class OnnxEngine:
     def _reread_unsure(self, image: np.ndarray, upright_quads: list[np.ndarray], reads: list[Recognition],
                        scale: float, w: int, h: int, angle: int) -> list[Recognition]:
         """``reads`` with each unsure line (some text, mean confidence under ``reread_below``) replaced by
-        a second read of its crop softened by a small Gaussian blur, when that one is more confident.
+        a second read of its crop softened by a small Gaussian blur, merged by ``surer``.
 
         Why a blur: the lines read unsure are mostly low-resolution photos whose strokes are a few pixels
         wide under sensor noise and JPEG blocking; the recogniser takes that pixel-level texture for
@@ -226,8 +226,8 @@ class OnnxEngine:
         crops = [cv2.GaussianBlur(self._crop(image, upright_quads[i], scale, w, h, angle), (0, 0), sigma)
                  for i in unsure]
         again = recognize(self._rec, self._charset, crops, self.options.rec_batch)
-        better = {i: r for i, r in zip(unsure, again, strict=True) if r.confidence > reads[i].confidence}
-        return [better.get(i, r) for i, r in enumerate(reads)]
+        merged = {i: surer(reads[i], r) for i, r in zip(unsure, again, strict=True)}
+        return [merged.get(i, r) for i, r in enumerate(reads)]
 
     def _upside_down(self, image: np.ndarray, quads: list[np.ndarray], scale: float, w: int, h: int,
                      angle: int) -> tuple[bool, dict[int, Recognition]]:
@@ -257,6 +257,18 @@ class OnnxEngine:
         turned = recognize(self._rec, self._charset, flipped, self.options.rec_batch)
         upside_down = sum(r.confidence for r in turned) > sum(r.confidence for r in as_is)
         return upside_down, dict(zip(probes, turned if upside_down else as_is, strict=False))
+
+
+def surer(first: Recognition, second: Recognition) -> Recognition:
+    """Two reads of one line merged: of the same length, each character from the read surer of it (each
+    may get other characters right: 吴刚泽 read plain, 吴刚洋 softened but surer overall); else the read
+    surer overall."""
+    if first.chars and len(first.chars) == len(second.chars):
+        chars = [a if a.confidence >= b.confidence else b
+                 for a, b in zip(first.chars, second.chars, strict=True)]
+        return Recognition(text="".join(c.best for c in chars),
+                           confidence=float(np.mean([c.confidence for c in chars])), chars=chars)
+    return second if second.confidence > first.confidence else first
 
 
 def shrink(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from certscan.ocr import onnx_engine
-from certscan.ocr.onnx_engine import EngineOptions, OnnxEngine
+from certscan.ocr.onnx_engine import EngineOptions, OnnxEngine, surer
+from certscan.ocr.recognize import Recognition
+from certscan.ocr.types import CharCandidates
 from tests.ocr.cards import FIELDS, id_card_front, on_background
-
-pytestmark = pytest.mark.slow
 
 
 def low_resolution_photo(factor: float = 0.4, noise: float = 10.0, seed: int = 2) -> np.ndarray:
@@ -39,6 +39,7 @@ def counted_recognitions(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return counted
 
 
+@pytest.mark.slow
 def test_unsure_labels_read_again_softened() -> None:
     """Read as they stand, the noisy labels come out 姓名 0.73 and 性列; softened, 姓名 and 性别 at ~0.9."""
     image = low_resolution_photo()
@@ -50,6 +51,7 @@ def test_unsure_labels_read_again_softened() -> None:
     assert sum(ln.confidence for ln in again.lines) > sum(ln.confidence for ln in plain.lines)
 
 
+@pytest.mark.slow
 def test_only_unsure_lines_are_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
     engine = OnnxEngine()
     counted = counted_recognitions(monkeypatch)
@@ -61,3 +63,27 @@ def test_only_unsure_lines_are_read_again(monkeypatch: pytest.MonkeyPatch) -> No
     unsure = sum(ln.confidence < engine.options.reread_below for ln in page.lines)
     assert len(counted) == 2 and 0 < counted[1] < counted[0], counted  # one more call, the unsure lines
     assert unsure < counted[1]  # some of them came back sure
+
+
+def read_of(*chars: tuple[str, float]) -> Recognition:
+    cands = [CharCandidates(chars=(c,), probs=(p,)) for c, p in chars]
+    return Recognition(
+        text="".join(c for c, _ in chars), confidence=sum(p for _, p in chars) / len(chars), chars=cands
+    )
+
+
+def test_surer_takes_each_character_from_the_read_surer_of_it() -> None:
+    plain = read_of(("吴", 0.9), ("刚", 0.6), ("泽", 0.7))
+    softened = read_of(("吴", 0.95), ("刚", 0.9), ("洋", 0.5))  # surer overall, its last character not
+    merged = surer(plain, softened)
+    assert merged.text == "吴刚泽"
+    assert merged.confidence == pytest.approx((0.95 + 0.9 + 0.7) / 3)
+    assert [c.confidence for c in merged.chars] == [0.95, 0.9, 0.7]
+
+
+def test_surer_of_reads_of_other_lengths_is_the_surer_read() -> None:
+    plain = read_of(("杨", 0.7), ("一", 0.3))
+    softened = read_of(("杨", 0.8))
+    assert surer(plain, softened) is softened
+    assert surer(softened, plain) is softened
+    assert surer(read_of(("杨", 0.2)), plain) is plain
