@@ -21,7 +21,7 @@ from certscan.cards.layout import find_label, value_below
 from certscan.cards.mrz_read import FILLER_READS, MrzRead, mrz_date, mrz_like, read_mrz
 from certscan.cards.mrz_tail import lost_last_digit, read_last_digit
 from certscan.cards.passport_names import printed_phrases, rebuild_names
-from certscan.cards.passport_pinyin import clean_pinyin_names, pinyin_names
+from certscan.cards.passport_pinyin import chn_state_realigned, clean_pinyin_names, pinyin_names
 from certscan.cards.passport_viz import (
     CJK_RUN,
     authority_by_characters,
@@ -311,6 +311,9 @@ def repair_chinese_names(read: MrzRead, runs: set[str]) -> None:
     the given name by its pinyin (``passport_pinyin.pinyin_names``)."""
     if "CHN" not in (read.line0[2:5], read.line1[10:13]) or names_confirmed(read, runs):
         return
+    realigned = chn_state_realigned(read.line0) if not known_state(read.line0[2:5]) else None
+    if realigned is not None and read.line1[10:13] == "CHN":
+        read.line0 = realigned  # the state lost or gained a character: CHN back, the names in place
     names = re.sub(r"[^A-Z<]", "<", read.line0[5:])  # what is no MRZ character is no name either
     if clean_pinyin_names(read.line0):
         # a clean line of pinyin names: nothing read where fillers go; an issuing state that is no

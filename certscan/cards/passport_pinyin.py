@@ -159,3 +159,23 @@ def clean_pinyin_names(line0: str) -> bool:
     names = re.sub(r"[^A-Z<]", "<", line0[5:])  # what is no MRZ character is no name either
     clean = re.fullmatch(r"([A-Z]+)<<([A-Z]+)<*", names)
     return clean is not None and all(0 < syllable_count(name) <= MAX_SYLLABLES for name in clean.groups())
+
+
+def chn_state_realigned(line0: str) -> str | None:
+    """A Chinese names line whose issuing state lost or gained a character (``P<HNXIE<<XIUJIA``: C lost,
+    the names start one place early) with ``CHN`` put back and the names moved into place, when exactly
+    one of those shifts makes it a clean pinyin names line and the read is none; else None."""
+    if clean_pinyin_names(line0):
+        return None
+    # the state read as 1, 2 or 4 characters (where the names begin in the read), CHN with a letter lost
+    # or one added: no letter read for another
+    starts = [k for k in (3, 4, 6) if _subsequence(*sorted((line0[2:k], "CHN"), key=len))]
+    variants = {(line0[:2] + "CHN" + line0[k:]).ljust(len(line0), "<")[:len(line0)] for k in starts}
+    clean = [v for v in variants if clean_pinyin_names(v)]
+    return clean[0] if len(clean) == 1 else None
+
+
+def _subsequence(short: str, long: str) -> bool:
+    """``short``'s characters appear in ``long`` in order."""
+    it = iter(long)
+    return all(ch in it for ch in short)

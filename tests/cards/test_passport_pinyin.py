@@ -123,3 +123,19 @@ def test_names_line_state_lost_with_the_surname_letters_is_chn() -> None:
     ]
     f = parse(scan("passport", lines)).fields
     assert f["line0"] == "P<CHNLUO<<BO".ljust(44, "<") and f["cnName"] == "罗波"
+
+
+def test_a_chinese_names_line_whose_state_lost_or_gained_a_letter() -> None:
+    from certscan.cards.passport_pinyin import chn_state_realigned
+
+    fixed = "P<CHNXIE<<XIUJIA".ljust(44, "<")
+    assert chn_state_realigned("P<HNXIE<<XIUJIA".ljust(44, "<")) == fixed  # C lost: IE<<XIUJIA
+    assert chn_state_realigned("P<CCHNXIE<<XIUJIA".ljust(44, "<")) == fixed  # a C doubled
+    # a clean line, a state read with a letter for another (the names then are no shift), other states
+    assert chn_state_realigned(fixed) is None
+    assert chn_state_realigned("P<CHMXIE<<XIUJIA".ljust(44, "<")) is None
+    assert chn_state_realigned("P<UTOERIKSSON<<ANNA".ljust(44, "<")) is None
+    lines = [line("谢XIE", 400, 130, 520, 160), line("P<HNXIE<<XIUJIA".ljust(44, "<"), 50, 560, 950, 590),
+             line("E123456782CHN8001014F3001019<<<<<<<<<<<<<<08", 50, 610, 950, 640)]
+    f = parse(scan("passport", lines)).fields
+    assert (f["line0"], f["surname"], f["givenName"]) == (fixed, "XIE", "XIUJIA")
