@@ -18,6 +18,9 @@ def dates_in(text: str, long_term: bool = False) -> list[str]:
     """``find_dates`` over text whose boxes OCR merged: a value glued to the next label or to 至
     (``2009-06-17有效期限``, ``2013-12-03至2019-12-03``) still ends its date."""
     text = re.sub(r"(\d)(?=[\u4e00-\u9fff])", r"\1 ", text)
+    # a small, blurred hyphen is read as a colon (2017:06-08至长期): the cards print no times, so a
+    # colon between digits is a date's separator
+    text = re.sub(r"(?<=\d)[:：](?=\d)", "-", text)
     # one separator lost (202411-03, 2024-1103, 202212/31: the other one read as a look-alike) still
     # fixes where month and day sit
     text = re.sub(r"(?<!\d)((?:19|20)\d{2})(\d{2})[-./](\d{2})(?!\d)", r"\1-\2-\3", text)

@@ -148,6 +148,12 @@ def test_date_that_lost_one_separator() -> None:
     assert driver_validity.dates_in("2022.1231") == ["2022-12-31"]
 
 
+def test_date_whose_separator_was_read_as_a_colon() -> None:
+    # a blurred hyphen comes back as a colon (2017:06-08至长期), one or both of them
+    assert driver_validity.dates_in("2017:06-08至长期", long_term=True) == ["2017-06-08", "Long-term"]
+    assert driver_validity.dates_in("2016:03:10") == ["2016-03-10"]
+
+
 def test_address_value_not_the_english_caption_on_the_label_row() -> None:
     page = replaced(front_page([]), "Address", line("viee", 62, 262, 112, 18))
     assert driver._address(page) == "北京市东城区建国门内大街18号恒基中心1座"
