@@ -39,6 +39,8 @@ _DIMENSIONS = re.compile(r"(\d{3,5})\D{1,3}?(\d{3,5})\D{1,3}?(\d{3,5})")
 # The g of kg is often blurred into E, 9 or lost: a k right after the digits is enough; so is a g ending
 # the text (3432g: the k lost).
 _MASS = re.compile(r"(?<!\d)(\d{2,6})\s*(?:[kK](?:[gG9eE]|$)|[gG]$)")
+# a box of digits alone, its kg lost: a mass only where the grid places one
+_BARE_MASS = re.compile(r"[1-9]\d{2,5}")
 
 
 def _mass(text: str) -> str:
@@ -74,7 +76,10 @@ def masses_by_place(page: Page) -> dict[str, str] | None:
     below = [ln for ln in page.lines if 0.5 * gap < ln.cy - dim.cy < 1.5 * gap]
 
     def cell(row: list[Line], right: bool) -> str:
-        found = [_mass(ln.text) for ln in row if _mass(ln.text) and (_mass_x(ln) > mid) == right]
+        side = [ln for ln in row if (_mass_x(ln) > mid) == right]
+        found = [_mass(ln.text) for ln in side if _mass(ln.text)]
+        # in a mass's own cell a box of bare digits is the mass whose small kg the blur took (2448)
+        found = found or [f"{compact(ln.text)}kg" for ln in side if _BARE_MASS.fullmatch(compact(ln.text))]
         return found[0] if len(found) == 1 else ""
 
     traction = [_mass(ln.text) for ln in below if _mass(ln.text)]

@@ -255,6 +255,22 @@ def test_masses_taken_by_their_cells_around_the_dimensions_row() -> None:
     assert back.masses_by_place(Page(width=880, height=600, lines=page.lines[:8])) is None
 
 
+def test_a_mass_whose_kg_was_lost_is_taken_only_in_its_own_cell() -> None:
+    # the gross mass read as bare digits (2448, its kg blurred away): the grid places it
+    page = Page(width=880, height=600, lines=[
+        line("牌马码晋YP3540", 80, 86, 191), line("140127396182", 291, 84, 377),
+        line("核定载人款5人", 79, 116, 164), line("2448", 291, 110, 326),
+        line("紫备员量1770kg", 81, 142, 179), line("线定质量", 244, 144, 297),
+        line("4693×1653x1735mm", 134, 174, 256),
+        line("淮引总质量", 82, 203, 148),
+    ])
+    assert back.masses_by_place(page) == {
+        "grossMass": "2448kg", "unladenMass": "1770kg", "approvedLoad": "", "tractionMass": ""}
+    # digits with letters (a plate's or a code's remnant) are no mass
+    page.lines[3] = line("2448A", 291, 110, 326)
+    assert (back.masses_by_place(page) or {}).get("grossMass") == ""
+
+
 def test_plate_province_from_the_recogniser_alternatives() -> None:
     from certscan.ocr.types import CharCandidates
 
