@@ -57,7 +57,7 @@ _BRANDS_LONGEST_FIRST = tuple(sorted(BRANDS, key=len, reverse=True))
 def model_with_brand(model: str) -> str:
     """The 品牌型号 value with its brand snapped onto the printed brands (传棋牌… is 传祺牌…, 身五菱牌…
     五菱牌…), and 牌 put back between a listed brand and the model code when it was lost (荣威ETC27326P)."""
-    brand, mark, code = model.partition("牌")
+    brand, mark, code = _after_caption_remnant(model).partition("牌")
     # The code begins with the maker's letters (GB 9417: SVW, LZW, HFC): a 1 in front of them is a stroke
     # of 牌 or of the seal read as a character (长安牌1NA5256N).
     code = re.sub(r"^[1Il|](?=[A-Z]{2})", "", code)
@@ -68,9 +68,29 @@ def model_with_brand(model: str) -> str:
     # a brand of two characters one slip from a listed one may be an unlisted make (大运, not 大众):
     # only longer ones are snapped, and any brand behind a speck (身五菱)
     ending = next((b for b in BRANDS if brand.endswith(b) and len(brand) - len(b) <= 2), "")
+    # one character is no make: the brand's head went to the caption's box (利牌 of 吉利牌), and is put
+    # back when a single listed brand ends with it
+    code_head = code[:1]
+    lost_head = len(brand) == 1 and code_head.isascii() and code_head.isalnum()
+    whole = [b for b in BRANDS if b.endswith(brand)] if lost_head else []
+    if len(whole) == 1:
+        return whole[0] + mark + code
     if len(brand) < 3 and not ending:
         return brand + mark + code
     return (ending if ending and brand not in BRANDS else snap(brand, BRANDS)) + mark + code
+
+
+def _after_caption_remnant(model: str) -> str:
+    """The value from its listed brand on when a remnant of the 品牌型号 caption, itself read with a 牌
+    (晶牌型等长安牌ZMW3137YL), comes before it; else ``model`` as read."""
+    marks = [k for k, ch in enumerate(model) if ch == "牌"]
+    if len(marks) < 2 or any(model[: marks[0]].endswith(b) for b in BRANDS):
+        return model
+    for k in marks[1:]:
+        listed = next((b for b in _BRANDS_LONGEST_FIRST if model[:k].endswith(b)), "")
+        if listed:
+            return model[k - len(listed) :]
+    return model
 
 
 def _distances(term: str, text: str) -> tuple[int, int]:

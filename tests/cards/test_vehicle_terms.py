@@ -45,3 +45,15 @@ def test_model_brand_snapped_only_where_safe() -> None:
     assert model_with_brand("丰田牌ZT5797W6K") == "丰田牌ZT5797W6K"
     assert model_with_brand("长安牌1NA5256N") == "长安牌NA5256N"  # a stroke before the maker's letters
     assert model_with_brand("长安牌1A5256N") == "长安牌1A5256N"
+
+
+def test_model_past_a_caption_remnant_and_with_its_brand_head_put_back() -> None:
+    from certscan.cards.vehicle_terms import model_with_brand
+
+    # 品牌型号 read with its own 牌 (晶牌型等) merged before the value: the value starts at its brand
+    assert model_with_brand("晶牌型等长安牌ZMW3137YL") == "长安牌ZMW3137YL"
+    assert model_with_brand("晶牌型等大众汽车牌SVW7182QQD") == "大众汽车牌SVW7182QQD"
+    # the brand's head lost to the caption's box: one listed brand ends with 利, three with 田
+    assert model_with_brand("利牌XF2242V5L") == "吉利牌XF2242V5L"
+    assert model_with_brand("田牌ZT5797W6K") == "田牌ZT5797W6K"
+    assert model_with_brand("利牌") == "利牌"  # no code: nothing says this is the model
