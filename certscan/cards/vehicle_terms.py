@@ -122,9 +122,22 @@ def snap(text: str, terms: frozenset[str]) -> str:
     if not scored:
         return text
     (best, term), runner_up = scored[0], (scored[1][0] if len(scored) > 1 else None)
-    if best[0] > _allowed(term) or best == runner_up:
-        return text  # too far from every term, or two terms equally near: keep the read
+    if best[0] > _allowed(term):
+        return text  # too far from every term
+    if best == runner_up:
+        # Equally near terms (重型仓式货车: 仓栅式 with 栅 lost, or 厢式 with 厢 changed): a small print
+        # loses a character more often than it reads one as another, so the one term holding every
+        # character of the read's ending, in order, is taken; else the read is kept.
+        tied = [t for score, t in scored if score == best]
+        lossless = [t for t in tied if _holds_in_order(t, text[-(len(t) - best[0]):])]
+        return lossless[0] if len(lossless) == 1 else text
     return term
+
+
+def _holds_in_order(term: str, read: str) -> bool:
+    """Whether every character of ``read`` is in ``term`` in the same order (``read`` lost some)."""
+    rest = iter(term)
+    return all(ch in rest for ch in read)
 
 
 def _allowed(term: str) -> int:

@@ -28,6 +28,13 @@ def test_ties_and_far_reads_stay_as_read() -> None:
     assert snap("拖拉机运输机组", VEHICLE_TYPES) == "拖拉机运输机组"
 
 
+def test_a_tie_goes_to_the_one_term_the_read_only_lost_characters_of() -> None:
+    # 仓式货车: 仓栅式货车 with 栅 lost, or 厢式货车 with 厢 read as 仓 (one edit each): a lost character
+    assert snap("辆型重型仓式货车", VEHICLE_TYPES) == "重型仓栅式货车"
+    # 重型厢货车 lost 式 of 厢式货车 alone: no tie to break
+    assert snap("重型厢货车", VEHICLE_TYPES) == "重型厢式货车"
+
+
 def test_use_characters() -> None:
     assert snap("非营运", USE_CHARACTERS) == "非营运"
     assert snap("非菅运", USE_CHARACTERS) == "非营运"
