@@ -24,13 +24,15 @@ class ScanInput:
     image: np.ndarray  # RGB uint8, EXIF-orientation applied, not yet rotated to upright
     engine: OcrEngine
 
-    def region_reader(self, page: Page) -> RegionReader | None:
-        """Recognition of regions of ``page`` (its coordinates) cut from this input image, or None when
-        the engine cannot read regions (a test double)."""
+    def region_reader(self, page: Page, image: np.ndarray | None = None) -> RegionReader | None:
+        """Recognition of regions of ``page`` (its coordinates) cut from this input image (or from
+        ``image``, the one ``page`` was read from: a colour transform of it, such as the red-free image),
+        or None when the engine cannot read regions (a test double)."""
         regions = getattr(self.engine, "read_regions", None)
         if regions is None:
             return None
-        return lambda quads: regions(self.image, page, quads)
+        source = self.image if image is None else image
+        return lambda quads: regions(source, page, quads)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""A vehicle-licence front cell read once more as one line: the strip right of its caption, cut from the
+"""A vehicle-licence cell read once more as one line: the strip right of its caption, cut from the
 red-free image and recognised without detection.
 
 The issuing office's seal is stamped over the bottom-left cells (发动机号码, 注册日期). On a photo
@@ -26,6 +26,8 @@ _WHOLE_DATE = re.compile(r"((?:19|20)\d{2})[-./](\d{2})[-./](\d{2})(?!\d)")
 # the strip, in caption heights: its length right of the caption, and how far it reaches above and
 # below the caption's box (values sit a little higher or lower than their captions on a tilted card)
 DATE_STRIP = (8.0, 0.2, 0.2)
+# the back's 核定载人数 value is a number and 人 (5人): a short strip, ending well before the next cell
+SEATS_STRIP = (4.0, 0.2, 0.2)
 
 
 def strip_beside(hit: layout.LabelHit, length: float, up: float, down: float) -> np.ndarray:
@@ -59,3 +61,14 @@ def reread_date(page: Page, hit: layout.LabelHit | None, reader: RegionReader | 
         return ""
     reads = reader([strip_beside(hit, *DATE_STRIP)])
     return whole_date(reads[0].text) if reads else ""
+
+
+def reread_seats(page: Page, hit: layout.LabelHit | None, reader: RegionReader | None) -> int | str:
+    """The back's passenger capacity in the strip right of its caption ``hit``, read as one line: the
+    detector can miss a value of two short characters (5人) beside its caption altogether. Taken only
+    with its 人 read (digits alone could be a speck or the next cell's mass); else ""."""
+    if hit is None or reader is None:
+        return ""
+    reads = reader([strip_beside(hit, *SEATS_STRIP)])
+    m = re.match(r"\D?(\d{1,2})人", compact(reads[0].text)) if reads else None
+    return int(m.group(1)) if m and int(m.group(1)) > 0 else ""

@@ -205,8 +205,7 @@ def parse_front(scan: ScanInput) -> CardResult:
     fields = reread.better_fields(fields, page, image, scan.engine,
                                   lambda again: front_fields(without_specks(again)), FRONT_CHECKS,
                                   fill_only=True)
-    read_regions = getattr(scan.engine, "read_regions", None)
-    reader = (lambda quads: read_regions(image, page, quads)) if read_regions is not None else None
+    reader = scan.region_reader(page, image)
     if fields["engineNum"] == first_engine:  # read from this page: its box may have cut the head off
         fields["engineNum"] = vehicle_engine.with_lost_head(first_engine, page, reader)
     _reread_dates(page, fields, reader)

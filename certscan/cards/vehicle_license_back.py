@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from certscan.cards import layout, reread
+from certscan.cards import layout, reread, vehicle_cells
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.driver import without_red
 from certscan.cards.plate import read_plates
@@ -21,6 +21,7 @@ from certscan.cards.vehicle_license import (
     cell_texts,
     cell_value,
     civil_plate,
+    find_caption,
     first_match,
     page_plate,
     plate_number,
@@ -213,6 +214,10 @@ def parse_back(scan: ScanInput) -> CardResult:
     page = scan.engine.read(image)
     fields = back_fields(page)
     fields = reread.better_fields(fields, page, image, scan.engine, back_fields, BACK_CHECKS, fill_only=True)
+    if fields["appprovedPassengerCapacity"] == "":
+        caption = find_caption(page, "核定载人数", BACK_LABELS)
+        reader = scan.region_reader(page, image)
+        fields["appprovedPassengerCapacity"] = vehicle_cells.reread_seats(page, caption, reader)
     settle_plate(fields)  # the plate and the record may come from different reads
     if fields == empty_fields("vehicle-license-back"):
         return CardResult.empty("vehicle-license-back")

@@ -61,3 +61,19 @@ def test_a_date_never_comes_from_past_the_other_caption_read_with_a_slip() -> No
         line("发诚日期", 468, 482, 561), line("2025-10-27", 592, 479, 745),
     ])
     assert parser._date(page, "注册日期") == ""
+
+
+def test_the_back_s_seats_the_detector_missed_are_read_beside_their_caption() -> None:
+    from certscan.cards import vehicle_license_back as back
+    from certscan.cards.vehicle_license import find_caption
+
+    page = Page(width=880, height=600,
+                lines=[line("核定载人数", 59, 137, 187), line("总质量2001kg", 459, 135, 655)])
+    hit = find_caption(page, "核定载人数", back.BACK_LABELS)
+    quads: list[np.ndarray] = []
+    assert vehicle_cells.reread_seats(page, hit, reader("5人", quads)) == 5
+    assert quads[0][:, 0].min() >= 180 and quads[0][:, 0].max() < 459  # beside it, short of the next cell
+    assert vehicle_cells.reread_seats(page, hit, reader("5", [])) == ""  # 人 unread: a speck or a mass
+    assert vehicle_cells.reread_seats(page, hit, reader("0人", [])) == ""
+    assert vehicle_cells.reread_seats(page, None, reader("5人", [])) == ""
+    assert vehicle_cells.reread_seats(page, hit, None) == ""
