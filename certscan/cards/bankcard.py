@@ -25,6 +25,10 @@ from certscan.ocr.types import CharCandidates, Line, Page
 
 DIGITS = "0123456789"
 MIN_LEN, MAX_LEN = 16, 19
+# a digit read this unsure may be a speck of the artwork (or a box's ragged edge) read as a digit: when the
+# number without it passes Luhn too, the number without it is the likelier (6229083607336386280, its
+# second group's leading 6 read at 0.3, for the 18-digit 622908360733386280)
+SPECK_CONFIDENCE = 0.5
 _SPACE = CharCandidates(chars=(" ",), probs=(1.0,))
 
 
@@ -34,6 +38,7 @@ class Candidate:
     valid: bool
     confidence: float
     lines: list[Line]
+    speck: bool = False  # holds a digit read under SPECK_CONFIDENCE whose removal also passes Luhn
 
 
 @cache
@@ -140,14 +145,30 @@ def candidates(page: Page) -> list[Candidate]:
                 # likeliest passing number, a listed issuer counting for it, wins when clearly likelier
                 fixed = likeliest_repair(run, luhn.is_valid, DIGITS, prior=_issuer_prior) or fixed
             conf = sum(c.confidence for c in run) / len(run)
-            found.append(Candidate(text=fixed.text, valid=fixed.valid, confidence=conf, lines=row))
+            without = _without_speck(run) if fixed.valid and not fixed.repaired else None
+            found.append(Candidate(text=fixed.text, valid=fixed.valid, confidence=conf, lines=row,
+                                   speck=without is not None))
+            if without is not None:
+                found.append(Candidate(text=without, valid=True, confidence=conf, lines=row))
     return found
 
 
-def _rank(c: Candidate) -> tuple[bool, bool, bool, float]:
-    """Luhn-valid runs first; among them a known BIN, then a usual length (16 or 19 digits: a 17-digit
-    run passing Luhn is more often a 16-digit number with a digit read twice), then confidence."""
-    return c.valid, bool(bin_info(c.text)[0]), len(c.text) in (16, 19), c.confidence
+def _without_speck(run: list[CharCandidates]) -> str | None:
+    """The number ``run`` (as read, passing Luhn) makes without its least confident digit, when that
+    one was read under ``SPECK_CONFIDENCE`` and the number without it passes Luhn as well."""
+    i = min(range(len(run)), key=lambda k: run[k].confidence)
+    if run[i].confidence >= SPECK_CONFIDENCE or len(run) - 1 < MIN_LEN:
+        return None
+    digits = "".join(DIGIT_MAP.get(c.best, c.best) for c in run)
+    shorter = digits[:i] + digits[i + 1:]
+    return shorter if luhn.is_valid(shorter) else None
+
+
+def _rank(c: Candidate) -> tuple[bool, bool, bool, bool, float]:
+    """Luhn-valid runs first; among them a known BIN, then one holding no speck (``SPECK_CONFIDENCE``),
+    then a usual length (16 or 19 digits: a 17-digit run passing Luhn is more often a 16-digit number
+    with a digit read twice), then confidence."""
+    return c.valid, bool(bin_info(c.text)[0]), not c.speck, len(c.text) in (16, 19), c.confidence
 
 
 def best_number(page: Page) -> Candidate | None:

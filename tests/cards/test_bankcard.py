@@ -95,3 +95,15 @@ def test_the_wider_strip_reaches_further_left() -> None:
     page = Page(width=1000, height=700, lines=[line("3051 2524 349", 400, 300, 700, 340)])
     narrow, wide = band_quads(page)[0], band_quads(page, left=4.0)[0]
     assert narrow[0][0] == 380 and wide[0][0] == 240 and narrow[1][0] == wide[1][0]
+
+
+def test_a_speck_read_unsure_is_dropped_when_both_numbers_pass() -> None:
+    number, speck = "622908360733386280", "6"  # 18 digits; a 6 read at 0.3 before the second group
+    noisy = number[:12] + speck + number[12:]
+    assert luhn.is_valid(number) and luhn.is_valid(noisy)
+    second = plain_chars(noisy[12:])
+    second[0] = CharCandidates(chars=(speck,), probs=(0.3,))
+    lines = [line(number[:12], 100, 300, 400, 340), line(noisy[12:], 420, 300, 600, 340, second)]
+    assert parse(scan("bank-card", lines)).fields["bankCardNum"] == number
+    second[0] = CharCandidates(chars=(speck,), probs=(0.7,))  # read surely: a digit, kept
+    assert parse(scan("bank-card", lines)).fields["bankCardNum"] == noisy
