@@ -23,14 +23,22 @@ _ROOM = ("室", "号")
 _UNSURE = 0.6
 # the last character of an estate's (or village's) name, printed right before its building number
 ESTATE_ENDS = frozenset("苑园院城庭府居湾里坊寓厦区楼村舍阁轩邸庄景都汇港")
+# a road's name ends in one of these before its house number (花园大道710号); a town's (镇, 乡) before
+# its village's name (平安镇黄庄村)
+_ROAD_ENDS = "路道街巷"
+_TOWN_ENDS = "镇乡"
 _TOP = 3  # alternatives looked at: the recogniser's first few (further ones are rarely right)
 _MIN_PROB = 0.02
+# a road's or a town's last character is replaced only by an alternative this likely: unlike a unit after a
+# number, the word before a house number or a village is not always one of them (广场8号, 金台大厦6层)
+_MIN_WORD_PROB = 0.1
 
 
-def _offered(cand: CharCandidates, wanted: Sequence[str] | frozenset[str]) -> str:
+def _offered(cand: CharCandidates, wanted: Sequence[str] | frozenset[str],
+             min_prob: float = _MIN_PROB) -> str:
     """The first of the recogniser's alternatives for ``cand`` that is in ``wanted``, or ""."""
     for alt, p in zip(cand.chars[1:_TOP], cand.probs[1:_TOP], strict=False):
-        if alt in wanted and p >= _MIN_PROB:
+        if alt in wanted and p >= min_prob:
             return alt
     return ""
 
@@ -57,6 +65,10 @@ def _line_fixes(line: Line) -> list[tuple[str, str]]:
         elif (i and cjk[i - 1] and text[i] not in ESTATE_ENDS
               and re.match(r"\d+[栋幢]", "".join(mended[i + 1:]))):
             mended[i] = _offered(cand, ESTATE_ENDS) or mended[i]  # 紫荆纯9栋 → 紫荆苑9栋
+        elif i >= 2 and text[i] not in _ROAD_ENDS and re.match(r"\d+号", text[i + 1:]):
+            mended[i] = _offered(cand, _ROAD_ENDS, _MIN_WORD_PROB) or mended[i]  # 花园大适710号 → 大道
+        elif i >= 2 and text[i] not in _TOWN_ENDS and re.match(r"[\u4e00-\u9fff]{1,3}村", text[i + 1:]):
+            mended[i] = _offered(cand, _TOWN_ENDS, _MIN_WORD_PROB) or mended[i]  # 平安锁黄庄村 → 平安镇
     # each change with a neighbour (the left one; a line's first character the right one), so that the
     # replaced text is found in the address
     spans = [(i - 1, i + 1) if i else (0, 2) for i in range(len(text)) if mended[i] != text[i]]

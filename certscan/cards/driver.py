@@ -13,12 +13,11 @@ import re
 import numpy as np
 
 from certscan.cards import layout
+from certscan.cards.address_units import mend_address_units
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.driver_address import (
-    house_number_repair,
     place_by_alternatives,
     repeated_name_repair,
-    unit_word_repair,
 )
 from certscan.cards.driver_reread import better_fields
 from certscan.cards.driver_validity import dates_in, validity
@@ -200,7 +199,7 @@ def _address(page: Page) -> str:
     raw = strip_punct(re.sub(r"(?i)address", "", "".join(parts)))
     lines = [anchor, *lines]
     address = place_by_alternatives(raw, lines)
-    return unit_word_repair(house_number_repair(repeated_name_repair(address, lines), lines), lines)
+    return mend_address_units(repeated_name_repair(address, lines), lines)
 
 
 def _value_start(hit: layout.LabelHit, anchor: Line) -> float:
@@ -243,7 +242,7 @@ def _address_band(page: Page) -> str:
     ]
     lines = [ln for ln in lines if not _ENGLISH.fullmatch(compact(ln.text))]
     address = place_by_alternatives(strip_punct("".join(compact(ln.text) for ln in lines)), lines)
-    return unit_word_repair(house_number_repair(address, lines), lines)
+    return mend_address_units(address, lines)
 
 
 def vehicle_class(text: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-from certscan.cards.address_units import AFTER_NUMBER
 from certscan.cards.places import fix_place_prefix, place_names
 from certscan.ocr.types import Line
 
@@ -80,51 +79,3 @@ def repeated_name_repair(address: str, lines: list[Line]) -> str:
                     address = address.replace(read, other, 1)
                     break
     return address
-
-
-def house_number_repair(address: str, lines: list[Line]) -> str:
-    """A number in an address is followed by 号 or a unit (栋, 室, 组...): another Chinese character
-    there (751司) is replaced by 号 when the recogniser offered 号 for it."""
-    for ln in lines:
-        if len(ln.chars) != len(ln.text):
-            continue
-        for j in range(1, len(ln.text)):
-            read = ln.text[j - 1 : j + 1]
-            if not re.fullmatch(r"\d[\u4e00-\u9fff]", read) or read[1] in AFTER_NUMBER:
-                continue
-            if "号" in ln.chars[j].chars[1:3] and address.count(read) == 1:
-                address = address.replace(read, read[0] + "号")
-    return address
-
-
-# a road's name ends in one of these before its house number (花园大道710号: a number and 号); a town's
-# (镇, 乡) comes before its village's name (平安镇黄庄村)
-_ROAD_ENDS = "路道街巷"
-_TOWN_ENDS = "镇乡"
-
-
-def unit_word_repair(address: str, lines: list[Line]) -> str:
-    """A road's last character read as another (花园大适710号: 适 for 道) before the house number, a
-    town's (平安锁黄庄村: 锁 for 镇) before a village's name, or a subdistrict's 街道 (张家街通), is
-    replaced by the recogniser's alternative (at least ``_MIN_UNIT_ALTERNATIVE`` likely) that makes it
-    that word."""
-    for ln in lines:
-        if len(ln.chars) != len(ln.text):
-            continue
-        for j, cand in enumerate(ln.chars):
-            read, after = ln.text[j], ln.text[j + 1 :]
-            if not re.fullmatch(r"[\u4e00-\u9fff]", read) or read in _ROAD_ENDS + _TOWN_ENDS or j < 2:
-                continue
-            for alt, prob in zip(cand.chars[1:3], cand.probs[1:3], strict=False):
-                road = alt in _ROAD_ENDS and bool(re.match(r"\d+号", after))  # not 大厦6层
-                town = alt in _TOWN_ENDS and bool(re.match(r"[\u4e00-\u9fff]{1,3}村", after))
-                town = town or (alt == "道" and ln.text[j - 1] == "街")  # a subdistrict's 街道 (街通)
-                window = ln.text[j - 2 : j + 2]
-                if prob >= _MIN_UNIT_ALTERNATIVE and (road or town) and address.count(window) == 1:
-                    address = address.replace(window, window[:2] + alt + window[3:])
-                    break
-    return address
-
-
-# a second choice this likely is a real rival of the first one where the address's form calls for it
-_MIN_UNIT_ALTERNATIVE = 0.1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from certscan.cards.address_units import mend_address_units
 from certscan.cards.idcard import parse_front
 from certscan.checks.repair import plain_chars
-from certscan.ocr.types import CharCandidates
+from certscan.ocr.types import CharCandidates, Line
 from tests.cards.pages import line, scan
 from tests.cards.test_idcard import front_lines
 
@@ -53,3 +53,34 @@ def test_a_lines_first_character() -> None:
     first = unsure_line("海道金融北路777号", {0: ("街", "御")})
     assert mend_address_units("安乐海道金融北路777号", [line("安乐", 160, 266, 220, 298), first]) \
         == "安乐街道金融北路777号"
+
+
+def test_road_and_town_word_misread_take_the_recognisers_alternative() -> None:
+    def value(text: str, alternatives: dict[str, str]) -> Line:
+        chars = [CharCandidates(chars=(c, alternatives[c]), probs=(0.63, 0.35)) if c in alternatives
+                 else CharCandidates((c,), (0.9,)) for c in text]
+        return line(text, 150, 240, 700, 270, chars)
+
+    town = "内蒙古自治区鄂尔多斯市达拉特旗平安锁黄庄村74号"
+    fixed = mend_address_units(town, [value(town, {"锁": "镇"})])
+    assert fixed == town.replace("锁", "镇")
+    street = "福建省泉州市鲤城区张家街通民主街202号"
+    fixed = mend_address_units(street, [value(street, {"通": "道"})])
+    assert fixed == street.replace("通", "道")
+    road = "陕西省延安市宝塔区花园大适710号"
+    assert mend_address_units(road, [value(road, {"适": "道"})]) == road.replace("适", "道")
+    # 镇 offered where no village's name follows, 道 where no number follows: kept as read
+    plain = "北京市朝阳区金台锁大厦6层"
+    assert mend_address_units(plain, [value(plain, {"锁": "镇", "厦": "道"})]) == plain
+
+
+def test_house_number_followed_by_a_misread_hao_takes_the_recognisers_alternative() -> None:
+    text = "广东省佛山市禅城区开元路751司"
+    chars = [CharCandidates(chars=(c, "号"), probs=(0.9, 0.05)) if c == "司" else CharCandidates((c,), (0.9,))
+             for c in text]
+    value = line(text, 150, 240, 700, 270, chars)
+    assert mend_address_units(text, [value]) == "广东省佛山市禅城区开元路751号"
+    room = "北京市朝阳区建国路1号3栋502室"  # units after a number stay, whatever the alternatives
+    units = [CharCandidates(chars=(c, "号"), probs=(0.9, 0.05)) for c in room]
+    unit_line = line(room, 150, 240, 700, 270, units)
+    assert mend_address_units(room, [unit_line]) == room

@@ -326,41 +326,6 @@ def test_county_one_character_from_two_listed_takes_the_recognisers_alternative(
     assert driver_address.place_by_alternatives(county, [read]) == county.replace("鑫", "蠡")
 
 
-def test_road_and_town_word_misread_take_the_recognisers_alternative() -> None:
-    from certscan.ocr.types import CharCandidates
-
-    def value(text: str, alternatives: dict[str, str]) -> Line:
-        chars = [CharCandidates(chars=(c, alternatives[c]), probs=(0.63, 0.35)) if c in alternatives
-                 else CharCandidates((c,), (0.9,)) for c in text]
-        return Line(text=text, box=line(text, 150, 240, 700).box, confidence=0.9, chars=chars)
-
-    town = "内蒙古自治区鄂尔多斯市达拉特旗平安锁黄庄村74号"
-    fixed = driver_address.unit_word_repair(town, [value(town, {"锁": "镇"})])
-    assert fixed == town.replace("锁", "镇")
-    street = "福建省泉州市鲤城区张家街通民主街202号"
-    fixed = driver_address.unit_word_repair(street, [value(street, {"通": "道"})])
-    assert fixed == street.replace("通", "道")
-    road = "陕西省延安市宝塔区花园大适710号"
-    assert driver_address.unit_word_repair(road, [value(road, {"适": "道"})]) == road.replace("适", "道")
-    # 镇 offered where no village's name follows, 道 where no number follows: kept as read
-    plain = "北京市朝阳区金台锁大厦6层"
-    assert driver_address.unit_word_repair(plain, [value(plain, {"锁": "镇", "厦": "道"})]) == plain
-
-
-def test_house_number_followed_by_a_misread_hao_takes_the_recognisers_alternative() -> None:
-    from certscan.ocr.types import CharCandidates
-
-    text = "广东省佛山市禅城区开元路751司"
-    chars = [CharCandidates(chars=(c, "号"), probs=(0.9, 0.05)) if c == "司" else CharCandidates((c,), (0.9,))
-             for c in text]
-    value = Line(text=text, box=line(text, 150, 240, 700).box, confidence=0.9, chars=chars)
-    assert driver_address.house_number_repair(text, [value]) == "广东省佛山市禅城区开元路751号"
-    room = "北京市朝阳区建国路1号3栋502室"  # units after a number stay, whatever the alternatives
-    units = [CharCandidates(chars=(c, "号"), probs=(0.9, 0.05)) for c in room]
-    unit_line = Line(text=room, box=line(room, 150, 240, 700).box, confidence=0.9, chars=units)
-    assert driver_address.house_number_repair(room, [unit_line]) == room
-
-
 def test_number_failing_its_check_digit_is_repaired_from_one_recogniser_alternative() -> None:
     from certscan.ocr.types import CharCandidates
 
