@@ -58,11 +58,14 @@ class _Folder:
         return None
 
     def weights(self, conv: Node) -> tuple[np.ndarray, np.ndarray] | None:
+        """A Conv's (or an ungrouped ConvTranspose's) weight and bias (zeros when it has none): the
+        output channels are the weight's first axis for a Conv, its second for a ConvTranspose."""
         weight = self.graph.constants.get(conv.inputs[1]) if len(conv.inputs) > 1 else None
         if weight is None or weight.dtype != np.float32 or weight.ndim != 4:
             return None
         bias = self.graph.constants.get(conv.inputs[2]) if len(conv.inputs) > 2 else None
-        return weight, (bias if bias is not None else np.zeros(weight.shape[0], np.float32))
+        channels = weight.shape[1 if conv.op == "ConvTranspose" else 0]
+        return weight, (bias.ravel() if bias is not None else np.zeros(channels, np.float32))
 
     def set_weights(self, conv: Node, weight: np.ndarray, bias: np.ndarray) -> None:
         base = f"{conv.outputs[0]}_folded{self.folded}"
@@ -127,13 +130,12 @@ class _Folder:
         add = self.only_consumer(up.outputs[0], "Add")
         if found is None or add is None or len(add.inputs) != 2:
             return
-        weight, _ = found
+        weight, own = found
         channels = weight.shape[1]
         bias = self.graph.constants.get(add.inputs[1] if add.inputs[0] == up.outputs[0] else add.inputs[0])
         if bias is None or bias.size not in (1, channels):
             return
-        own = self.graph.constants.get(up.inputs[2]) if len(up.inputs) > 2 else None
-        total = (own.ravel() if own is not None else np.zeros(channels, np.float32)) + bias.ravel()
+        total = own + bias.ravel()
         outputs, dropped = list(add.outputs), [add]
         norm = self.only_consumer(add.outputs[0], "BatchNormalization")
         stats = [self.graph.constants.get(name) for name in norm.inputs[1:5]] if norm else []
