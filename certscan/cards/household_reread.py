@@ -147,11 +147,7 @@ def closer_if_failed(first: CardResult, page: Page, scan: ScanInput, parse: Page
         kept, other = again, first
     else:
         kept, other = first, again
-    fields = dict(kept.fields)
-    for key, value in fields.items():
-        # a value failing its check, or one no check judges left unread, is the other read's if that
-        # one passes (unchecked: was read at all)
-        check = checks.get(key) or FILL_CHECKS.get(key, bool)
-        if not check(value) and check(other.fields.get(key, "")):
-            fields[key] = other.fields[key]
-    return replace(kept, fields=fields)
+    # a value failing its check, or one no check judges left unread, is the other read's if that one
+    # passes (unchecked: one that looks like a value of its kind, FILL_CHECKS, or was read at all)
+    every = {key: checks.get(key) or FILL_CHECKS.get(key, bool) for key in kept.fields}
+    return replace(kept, fields=reread.merged(kept.fields, other.fields, every))

@@ -132,11 +132,14 @@ def better_fields(
             return fields
         again = parse(closer)
     if fill_only or passed(again, checks) < first:
-        kept, other = fields, again
-    else:
-        kept, other = again, fields
-    merged = dict(kept)
+        return merged(fields, again, checks)
+    return merged(again, fields, checks)
+
+
+def merged(kept: Mapping[str, Any], other: Mapping[str, Any], checks: Checks) -> dict[str, Any]:
+    """``kept``'s values, each one failing its check replaced by ``other``'s when that one passes."""
+    out = dict(kept)
     for key, check in checks.items():
-        if not check(merged.get(key, "")) and check(other.get(key, "")):
-            merged[key] = other[key]
-    return merged
+        if not check(out.get(key, "")) and check(other.get(key, "")):
+            out[key] = other.get(key, "")
+    return out
