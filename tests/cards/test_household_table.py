@@ -7,7 +7,7 @@ import numpy as np
 
 from certscan.cards import household
 from certscan.cards.labelled import LabelSet
-from certscan.cards.table import find_grid
+from certscan.cards.table import Cell, find_grid
 from certscan.cards.table_values import grid_values
 from certscan.ocr.types import Line, Page
 
@@ -111,7 +111,7 @@ def test_blood_and_household_types() -> None:
 
 
 def test_cells_either_side_of_a_thick_rule_share_a_row() -> None:
-    from certscan.cards.table import Cell, Grid
+    from certscan.cards.table import Grid
     # a sharp photo of a large page: a rule 7 px wide between 45 px rows (the mask widens it further)
     label = Cell(1, 900.0, 628.0, 1035.0, 673.0)
     value = Cell(2, 1042.0, 628.0, 1286.0, 673.0)
@@ -138,16 +138,22 @@ def test_template_places_the_value_of_a_row_whose_caption_cell_is_covered() -> N
     assert "nation" not in grid_values(grid, lines, LABELS)
 
 
-def test_a_cell_crop_is_trimmed_to_its_black_ink() -> None:
-    from certscan.cards.table import cell_crops
-    image = grid_image()
-    cv2.putText(image, "AB", (290, 240), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (20, 20, 20), 3)  # value, left
-    cv2.circle(image, (480, 220), 30, (220, 40, 40), 4)  # a red seal over the cell's right half
+def nation_value_cell(image: np.ndarray) -> tuple[list[Line], Cell]:
+    """The page's lines (民族 and 出生日期 captions) and the grid cell right of 民族 (the value's)."""
     lines = [line("民族", 140, 220, 1), line("出生日期", 580, 740, 1)]
     grid = find_grid(image, page(lines))
     assert grid is not None
     value = grid.right_of(next(c for c in grid.cells if c.x0 < 120 and c.y0 > 170))
     assert value is not None
+    return lines, value
+
+
+def test_a_cell_crop_is_trimmed_to_its_black_ink() -> None:
+    from certscan.cards.table import cell_crops
+    image = grid_image()
+    cv2.putText(image, "AB", (290, 240), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (20, 20, 20), 3)  # value, left
+    cv2.circle(image, (480, 220), 30, (220, 40, 40), 4)  # a red seal over the cell's right half
+    lines, value = nation_value_cell(image)
     (crop,) = cell_crops(image, page(lines), [value])
     assert crop is not None and crop.shape[1] < 0.5 * (value.x1 - value.x0)
 
@@ -245,11 +251,7 @@ def test_a_crop_without_red_lightens_the_seal() -> None:
     image = grid_image()
     cv2.putText(image, "AB", (290, 240), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (20, 20, 20), 3)
     cv2.line(image, (300, 200), (360, 250), (200, 30, 30), 3)  # a seal's red stroke across the print
-    lines = [line("民族", 140, 220, 1), line("出生日期", 580, 740, 1)]
-    grid = find_grid(image, page(lines))
-    assert grid is not None
-    value = grid.right_of(next(c for c in grid.cells if c.x0 < 120 and c.y0 > 170))
-    assert value is not None
+    lines, value = nation_value_cell(image)
     (rgb,) = cell_crops(image, page(lines), [value])
     (grey,) = cell_crops(image, page(lines), [value], without_red=True)
     assert rgb is not None and grey is not None and rgb.shape == grey.shape

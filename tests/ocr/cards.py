@@ -1,11 +1,14 @@
-"""A synthetic ID card portrait side drawn in the test (PIL + WenQuanYi Zen Hei), never a real image."""
+"""A synthetic ID card portrait side drawn in the test (PIL + WenQuanYi Zen Hei), never a real image; and a
+counter of the engine's recognition calls."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from certscan.checks.idnumber import check_char
+from certscan.ocr import onnx_engine
 
 FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 FIRST17 = "11010519900307123"
@@ -49,3 +52,16 @@ def on_background(card: np.ndarray, pad: int = 60) -> np.ndarray:
 def rotated(image: np.ndarray, clockwise: int) -> np.ndarray:
     """``image`` turned clockwise by 0/90/180/270 degrees."""
     return np.ascontiguousarray(np.rot90(image, k=-(clockwise // 90)))
+
+
+def counted_recognitions(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Records the number of crops of every recognition call the engine makes."""
+    counted: list[int] = []
+    real = onnx_engine.recognize
+
+    def counting(sess: object, charset: object, crops: list[np.ndarray], *args: object) -> object:
+        counted.append(len(crops))
+        return real(sess, charset, crops, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(onnx_engine, "recognize", counting)
+    return counted

@@ -7,9 +7,9 @@ import pytest
 
 from certscan.cards.base import ScanInput
 from certscan.cards.idcard import parse_front
-from certscan.ocr import classify, models, onnx_engine
+from certscan.ocr import classify, models
 from certscan.ocr.onnx_engine import OnnxEngine
-from tests.ocr.cards import FIELDS, id_card_front, on_background, rotated
+from tests.ocr.cards import FIELDS, counted_recognitions, id_card_front, on_background, rotated
 
 pytestmark = pytest.mark.slow
 
@@ -62,14 +62,7 @@ def test_unsure_classifier_tie_break_reads_probes_once(engine: OnnxEngine, clock
     in the winning orientation are kept, not read again."""
     monkeypatch.setattr(classify, "upside_down_scores", lambda sess, crops: [0.5] * len(crops))
     plain = engine.read(rotated(on_background(id_card_front()), clockwise))
-    counted: list[int] = []
-    real = onnx_engine.recognize
-
-    def counting(sess: object, charset: object, crops: list[np.ndarray], *args: object) -> object:
-        counted.append(len(crops))
-        return real(sess, charset, crops, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(onnx_engine, "recognize", counting)
+    counted = counted_recognitions(monkeypatch)
     page = engine.read(rotated(on_background(id_card_front()), clockwise))
     assert abs((page.angle - clockwise + 180) % 360 - 180) < 3, page.angle
     assert FIELDS["number"] in page.text and FIELDS["name"] in page.text, page.text

@@ -7,11 +7,10 @@ import cv2
 import numpy as np
 import pytest
 
-from certscan.ocr import onnx_engine
 from certscan.ocr.onnx_engine import EngineOptions, OnnxEngine, surer
 from certscan.ocr.recognize import Recognition
 from certscan.ocr.types import CharCandidates
-from tests.ocr.cards import FIELDS, id_card_front, on_background
+from tests.ocr.cards import FIELDS, counted_recognitions, id_card_front, on_background
 
 
 def low_resolution_photo(factor: float = 0.4, noise: float = 10.0, seed: int = 2) -> np.ndarray:
@@ -24,19 +23,6 @@ def low_resolution_photo(factor: float = 0.4, noise: float = 10.0, seed: int = 2
     ok, jpeg = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 40])
     assert ok
     return np.ascontiguousarray(cv2.imdecode(jpeg, cv2.IMREAD_COLOR)[:, :, ::-1])
-
-
-def counted_recognitions(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Records the number of crops of every recognition call the engine makes."""
-    counted: list[int] = []
-    real = onnx_engine.recognize
-
-    def counting(sess: object, charset: object, crops: list[np.ndarray], *args: object) -> object:
-        counted.append(len(crops))
-        return real(sess, charset, crops, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(onnx_engine, "recognize", counting)
-    return counted
 
 
 @pytest.mark.slow
