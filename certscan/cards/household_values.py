@@ -1,5 +1,8 @@
-"""Values of the resident page (常住人口登记卡) checked against what they must be.
+"""Values of the household register pages (首页, 常住人口登记卡) made and checked as what they must be.
 
+- Each cell's read is first made into its field's form (``printed_date``, ``migration``, ``household_type``,
+  ``blood_type``, ``height``, ``nation``, ``person_name``, ``stamp_name``, ``id_number``,
+  ``household_number``): OCR slips that the form rules out are mended, nothing is invented.
 - The citizen number carries its own check character (GB 11643): when the number read in its cell fails
   it, every 18-character run on the page is tried, each repaired from the recogniser's per-character
   alternatives (one change at most, accepted only when exactly one change passes). A page holds one
@@ -15,10 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from certscan.cards.idcard import ID_ALPHABET, number_valid
+from certscan.cards.idcard import ETHNIC_GROUPS, ID_ALPHABET, number_valid
 from certscan.cards.layout import group_rows
+from certscan.cards.places import fix_place_prefix, self_governing, township
 from certscan.cards.readers import char_runs, line_chars
-from certscan.cards.text import compact, hamming
+from certscan.cards.text import compact, digits_with_lookalikes, hamming, parse_date, strip_punct
 from certscan.checks import idnumber
 from certscan.checks.repair import repair
 from certscan.ocr.types import Line
@@ -175,3 +179,140 @@ def last_date_line(lines: Sequence[Line], other_date: str) -> str:
     above = sum(ln.cy < last.cy for ln in lines)
     text = compact(last.text)
     return "" if text == other_date or above < 0.7 * len(lines) else text
+
+
+# Digits OCR swaps inside ID numbers (tried one position at a time against the check digit).
+_ID_SWAPS = {"0": "86", "1": "7", "3": "8", "5": "6", "6": "058", "7": "1", "8": "036", "9": "0", "X": "8"}
+
+
+def printed_date(text: str) -> str:
+    """The cell's ``YYYY年MM月DD日`` as YYYY-MM-DD; 月 read as 日 (its look-alike and neighbour) is put
+    back first: 2013年11日26日 is 2013年11月26日, and a closing 日 read as a stroke after a two-digit day
+    is dropped (2021年08月111: no day has three digits)."""
+    text = re.sub(r"(\d{4}年\d{1,2})[日曰](?=\d{1,2}[日曰]?$)", r"\1月", compact(text))
+    return parse_date(re.sub(r"(?<=\d{4}年\d{2}月\d{2})[1lI|]$", "日", text))
+
+
+# What a migration's place ends with before 迁来: a division (县, 区, 乡 ...) or a house number.
+_DIVISIONS = "省市县区州旗盟镇乡村组号路街道巷弄"
+_PLACE_END = rf"[{_DIVISIONS}\d]"
+# Characters the recogniser reads for 迁 (the walking radical and a similar right side; 狂/猛 for its
+# blurred shape): after a place's end, where no place name goes on with them.
+_GO_LOOK_ALIKES = "连进近适过还迂狂猛"
+
+_MIGRATION = re.compile(
+    r"^(?P<date>\d{4}年\d{1,2}月\d{1,2})[日曰目门]?(?P<by>由)?(?P<place>.*?)(?P<end>[迁送旺]?来|迁[米未末采莱乘])?$"
+)
+
+
+def migration(text: str) -> str:
+    """何时由何地迁来 as printed, ``YYYY年MM月DD日由<place>迁来``, with OCR slips in its fixed words and in
+    the place's division names repaired; a cell holding one or two stray characters (seal ink) is empty."""
+    if not re.search(r"\d", text) and len(text) <= 2:
+        return ""
+    text = re.sub(r"^\D{1,2}(?=\d{4}年)", "", text)  # ink before the date: the caption's or a speck
+    text = re.sub(r"(?<=\d)易(?=\D|$)", "号", text)  # a house number's 号 read as its look-alike 易
+    # 迁 misread as a look-alike right after the place (a division or house number ends it), read twice
+    # (号连迁来) or read alone (县猛来): the place never ends in these characters there
+    text = re.sub(rf"(?<={_PLACE_END})[{_GO_LOOK_ALIKES}]迁?(?=来)", "迁", text)
+    text = re.sub(r"(?<=\d号)[^迁\d](?=迁来)", "", text)  # nothing follows a house number but 迁来
+    came = re.search(r"[迁过送旺出]来|迁[米未末采莱乘]", text)
+    if came:  # the printed text ends there (迁 or 来 misread); anything after is a neighbour's ink
+        text = text[: came.start()] + "迁来"
+    else:  # 来 under the clerk's stamp, read as the stamp's name (县迁李永安): no place follows there
+        text = re.sub(rf"(?<={_PLACE_END})迁[^来{_DIVISIONS}]{{1,4}}$", "迁来", text)
+    m = _MIGRATION.match(text)
+    if not m or not m["by"]:
+        return text
+    end = "迁来" if m["end"] or text.endswith("迁") else ""
+    place = m["place"].removesuffix("迁") if end else m["place"]
+    if end:  # a house number read with 月 (its neighbour in the date): 开元西路710月迁来
+        place = re.sub(r"(?<=\d)月$", "号", place)
+    return f"{m['date']}日由{township(self_governing(fix_place_prefix(place)))}{end}"
+
+
+def household_type(text: str) -> str:
+    """户别 as printed; a three-character read one character away from 家庭户 / 集体户 (or missing one)
+    is that word (the cell's small print is often read with one slip)."""
+    s = compact(text)
+    for word in HOUSEHOLD_TYPES:
+        if s == word:
+            return s
+    for word in HOUSEHOLD_TYPES:
+        if len(s) == 3 and hamming(s, word) == 1 and s[-1] == "户":
+            return word
+        if len(s) == 2 and s[-1] == "户" and s[0] in word[:2]:
+            return word
+    return text
+
+
+def blood_type(text: str) -> str:
+    """A, B, O or AB with digit look-alikes fixed (O read as 0, B as 8) and specks around it (a rule
+    read as 1) dropped; 不明 (unknown) from its first character; anything else as read."""
+    if compact(text).startswith("不"):
+        return "不明"  # the one Chinese answer: a lost 明 leaves it alone
+    core = compact(text).strip("lI1|丨")  # a cell's rule read beside the letter
+    s = re.sub(r"[^A-Z]", "", core.upper().translate(str.maketrans("08", "OB")))
+    return s if s in BLOOD_TYPES else text
+
+
+def height(text: str) -> str:
+    """身高 as printed (``175`` or ``175cm``); the c of cm read as 0, ( or e is restored (1820m → 182cm)."""
+    m = re.fullmatch(r"(\d{2,3})[0oO(（eé]m", compact(text))
+    return f"{m[1]}cm" if m else text
+
+
+def nation(text: str) -> str:
+    """民族 as printed (``汉族``); a read whose group is listed but whose 族 was misread (``汉旅``) is
+    given its 族 back."""
+    s = compact(text)
+    if s.endswith("族") or len(s) < 2:
+        return s
+    group = s[:-1]
+    return f"{group}族" if group in ETHNIC_GROUPS else s
+
+
+def person_name(text: str) -> str:
+    """A name is Chinese characters (and the · of transliterated names): marks around it are specks.
+    Dashes a character wide (``——``) or ending the name are its 一 (杨健一 read as 杨健——)."""
+    text = re.sub(r"[—－\-–]+$|[—－\-–]{2,}", "一", compact(text))
+    return re.sub(r"[^\u4e00-\u9fff·]", "", text).translate(_NAME_LOOK_ALIKES)
+
+
+# The recogniser reads 涵, common in given names, as 酒, which names never use (seen on both pages and in
+# the stamp), the surname 曾 as 會, a traditional form the simplified print of a register never
+# shows, and 宇 as 字 (one dot apart; 字 is no name character); a name character is given back.
+_NAME_LOOK_ALIKES = str.maketrans({"酒": "涵", "會": "曾", "字": "宇"})
+
+
+def household_number(text: str) -> str:
+    """The 户号: the first run of five digits or more."""
+    m = re.search(r"\d{5,}", compact(text))
+    return m[0] if m else ""
+
+
+def stamp_name(text: str) -> str:
+    """The clerk's name in the stamp: Chinese characters, a trailing 印 dropped, and the remnant of the
+    next caption (登记日期 / 签发日期 read as ``日期`` into the stamp's cell when its rule was lost) and
+    whatever followed it."""
+    s = re.sub(r"[^\u4e00-\u9fff]", "", compact(text)).translate(_NAME_LOOK_ALIKES)
+    s = re.sub(r"(?<=..)(登记|签发)?日期.*$", "", s)
+    return s[:-1] if len(s) >= 3 and s.endswith("印") else s
+
+
+def id_number(text: str) -> str:
+    """The 18-char citizen number, check-digit repaired by one look-alike swap when that is unique."""
+    s = digits_with_lookalikes(strip_punct(text))
+    if len(s) != 18 or idnumber.checksum_ok(s):
+        return s
+    found = set()
+    for i, c in enumerate(s):
+        for alt in _ID_SWAPS.get(c, ""):
+            trial = s[:i] + alt + s[i + 1 :]
+            if (alt != "X" or i == 17) and idnumber.is_valid(trial):
+                found.add(trial)
+    if i := len(s):  # a misread final X
+        trial = s[:17] + "X"
+        if i == 18 and idnumber.is_valid(trial):
+            found.add(trial)
+    return found.pop() if len(found) == 1 else s

@@ -16,7 +16,7 @@ from typing import Any
 from certscan.cards import layout, reread, vehicle_cells, vehicle_dates, vehicle_engine, vehicle_terms, vin
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.driver import date_in, without_red
-from certscan.cards.household import person_name
+from certscan.cards.household_values import person_name
 from certscan.cards.places import fix_place_prefix, plate_province
 from certscan.cards.plate import read_plates
 from certscan.cards.plate import repair as plate_repair

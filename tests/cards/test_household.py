@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from certscan.cards import household
+from certscan.cards import household_values as values
 from certscan.checks import idnumber
 from certscan.ocr.types import Line, Page
 
@@ -78,9 +79,9 @@ def test_resident_page_reads_each_cell_beside_its_label() -> None:
 def test_id_number_repaired_by_one_lookalike() -> None:
     misread = ID[:15] + "8" + ID[16:]  # the sequence number's second 0 read as 8
     assert not idnumber.checksum_ok(misread)
-    assert household.id_number(misread) == ID
+    assert values.id_number(misread) == ID
     assert household.parse_resident_page(resident_page(misread)).fields["idNumber"] == ID
-    assert household.id_number("1101051949123100") == "1101051949123100"  # too short: kept, never invented
+    assert values.id_number("1101051949123100") == "1101051949123100"  # too short: kept, never invented
 
 
 def test_head_page() -> None:
@@ -128,20 +129,20 @@ def test_seal_characters_in_an_empty_cell_are_no_value() -> None:
 
 def test_migration_cells_keep_their_printed_form_with_fixed_words_repaired() -> None:
     assert (
-        household.migration("2003年07月31由西藏白治区山南市加查县送来")
+        values.migration("2003年07月31由西藏白治区山南市加查县送来")
         == "2003年07月31日由西藏自治区山南市加查县迁来"
     )
-    assert household.migration("1990年05月01日由河北省保定市迁来") == "1990年05月01日由河北省保定市迁来"
-    assert household.migration("地") == ""
-    assert household.migration("出生") == ""
+    assert values.migration("1990年05月01日由河北省保定市迁来") == "1990年05月01日由河北省保定市迁来"
+    assert values.migration("地") == ""
+    assert values.migration("出生") == ""
 
 
 def test_stamp_name() -> None:
-    assert household.stamp_name("范建国日期") == "范建国"  # the next caption's remnant, its rule lost
-    assert household.stamp_name("范建国登记日期年月日") == "范建国"
-    assert household.stamp_name("张三印") == "张三"
-    assert household.stamp_name("印") == "印"
-    assert household.stamp_name("【李四】") == "李四"
+    assert values.stamp_name("范建国日期") == "范建国"  # the next caption's remnant, its rule lost
+    assert values.stamp_name("范建国登记日期年月日") == "范建国"
+    assert values.stamp_name("张三印") == "张三"
+    assert values.stamp_name("印") == "印"
+    assert values.stamp_name("【李四】") == "李四"
 
 
 @pytest.mark.slow
@@ -161,19 +162,19 @@ def test_end_to_end_on_renders() -> None:
 
 
 def test_a_name_ending_in_one_read_as_dashes() -> None:
-    assert household.person_name("杨健——") == "杨健一"
-    assert household.person_name("杨健-") == "杨健一"
-    assert household.person_name("阿依·古丽") == "阿依·古丽"
+    assert values.person_name("杨健——") == "杨健一"
+    assert values.person_name("杨健-") == "杨健一"
+    assert values.person_name("阿依·古丽") == "阿依·古丽"
 
 
 def test_migration_end_read_as_a_look_alike() -> None:
-    assert household.migration("2016年08月25日由北京市大兴区金融南路196号迁莱") == \
+    assert values.migration("2016年08月25日由北京市大兴区金融南路196号迁莱") == \
         "2016年08月25日由北京市大兴区金融南路196号迁来"
 
 
 def test_migration_end_misread_with_seal_ink_after_it() -> None:
     # 迁来 read as 过来, then characters of the 户口专用章 seal stamped over the cell's end
-    assert household.migration("2020年09月10日由重庆市大渡口区春晖大道357号过来专用脖") == \
+    assert values.migration("2020年09月10日由重庆市大渡口区春晖大道357号过来专用脖") == \
         "2020年09月10日由重庆市大渡口区春晖大道357号迁来"
 
 
@@ -189,53 +190,53 @@ def test_a_faint_name_stamp_right_against_its_caption_is_the_undertaker() -> Non
 
 
 def test_migration_house_number_and_end_read_as_their_neighbours() -> None:
-    assert household.migration("2006年11月05日由广东省梅州市平远县开元西路710月迁来") == \
+    assert values.migration("2006年11月05日由广东省梅州市平远县开元西路710月迁来") == \
         "2006年11月05日由广东省梅州市平远县开元西路710号迁来"
-    assert household.migration("1996年02月19日由四川省甘孜藏族自治州丹巴县出来分厦") == \
+    assert values.migration("1996年02月19日由四川省甘孜藏族自治州丹巴县出来分厦") == \
         "1996年02月19日由四川省甘孜藏族自治州丹巴县迁来"
-    assert household.migration("2006年11月05日由广东省梅州市平远县5月迁") == \
+    assert values.migration("2006年11月05日由广东省梅州市平远县5月迁") == \
         "2006年11月05日由广东省梅州市平远县5号迁来"
 
 
 def test_a_name_character_read_as_one_names_never_use() -> None:
-    assert household.person_name("李酒倩") == "李涵倩"
-    assert household.stamp_name("张酒雪印") == "张涵雪"
+    assert values.person_name("李酒倩") == "李涵倩"
+    assert values.stamp_name("张酒雪印") == "张涵雪"
 
 
 def test_migration_end_misread_before_the_police_station_seal() -> None:
-    assert household.migration("2004年11月20日由广西壮族自治区桂林市阳朔县迁乘出所") == \
+    assert values.migration("2004年11月20日由广西壮族自治区桂林市阳朔县迁乘出所") == \
         "2004年11月20日由广西壮族自治区桂林市阳朔县迁来"
     city = "2004年11月20日由河北省唐山市迁安市迁来"  # 迁安 is a city, not the end
-    assert household.migration(city) == city
+    assert values.migration(city) == city
 
 
 def test_a_date_whose_month_was_read_as_day() -> None:
-    assert household.printed_date("2013年11日26日") == "2013-11-26"
-    assert household.printed_date("2013年11月26日") == "2013-11-26"
-    assert household.printed_date("2013年11日") == ""  # a day lost: no date
+    assert values.printed_date("2013年11日26日") == "2013-11-26"
+    assert values.printed_date("2013年11月26日") == "2013-11-26"
+    assert values.printed_date("2013年11日") == ""  # a day lost: no date
 
 
 def test_migration_go_read_as_a_look_alike_after_the_place() -> None:
     # 迁 read alone as a look-alike (县猛来), read twice (号连迁来), after a house number a speck
-    assert household.migration("2008年10月23日由青海省西宁市大通回族土族自治县猛来") == \
+    assert values.migration("2008年10月23日由青海省西宁市大通回族土族自治县猛来") == \
         "2008年10月23日由青海省西宁市大通回族土族自治县迁来"
-    assert household.migration("1999年08月04日由山西省太原市阳曲县平安镇马家村4组31号连迁来") == \
+    assert values.migration("1999年08月04日由山西省太原市阳曲县平安镇马家村4组31号连迁来") == \
         "1999年08月04日由山西省太原市阳曲县平安镇马家村4组31号迁来"
-    assert household.migration("1973年04月12日由青海省海南藏族自治州共和县近迁来") == \
+    assert values.migration("1973年04月12日由青海省海南藏族自治州共和县近迁来") == \
         "1973年04月12日由青海省海南藏族自治州共和县迁来"
-    assert household.migration("2019年10月03日由江西省抚州市广昌县东城乡北苑村261号山迁来") == \
+    assert values.migration("2019年10月03日由江西省抚州市广昌县东城乡北苑村261号山迁来") == \
         "2019年10月03日由江西省抚州市广昌县东城乡北苑村261号迁来"
     # 号 read as 易, then 迁 doubled as 进
-    assert household.migration("2022年02月07日由山东省泰安市宁阳县马家街道迎宾北路824易进迁来") == \
+    assert values.migration("2022年02月07日由山东省泰安市宁阳县马家街道迎宾北路824易进迁来") == \
         "2022年02月07日由山东省泰安市宁阳县马家街道迎宾北路824号迁来"
     # a place going on after such a character is kept (大连市)
-    assert household.migration("2001年01月01日由辽宁省大连市迁来") == "2001年01月01日由辽宁省大连市迁来"
+    assert values.migration("2001年01月01日由辽宁省大连市迁来") == "2001年01月01日由辽宁省大连市迁来"
 
 
 def test_migration_end_read_as_the_stamp_name_under_it() -> None:
-    assert household.migration("2022年07月28日由西藏自治区山南市洛扎县迁李永安") == \
+    assert values.migration("2022年07月28日由西藏自治区山南市洛扎县迁李永安") == \
         "2022年07月28日由西藏自治区山南市洛扎县迁来"
-    assert household.migration("2001年01月01日由河北省唐山市迁安市") == "2001年01月01日由河北省唐山市迁安市"
+    assert values.migration("2001年01月01日由河北省唐山市迁安市") == "2001年01月01日由河北省唐山市迁安市"
 
 
 def test_migration_tail_dropped_with_the_seal_is_taken_from_every_ink() -> None:
@@ -259,11 +260,11 @@ def test_lone_blood_type_read_unsure_is_kept_and_cm_read_with_e() -> None:
     assert not household._lone_blood_type("bloodType", "0", 0.2)
     assert not household._lone_blood_type("height", "0", 0.5)
     assert not household._lone_blood_type("bloodType", "学生", 0.6)
-    assert household.height("151em") == "151cm"
+    assert values.height("151em") == "151cm"
 
 
 def test_surname_read_as_its_traditional_look_alike() -> None:
-    assert household.person_name("會龙勇") == "曾龙勇"
+    assert values.person_name("會龙勇") == "曾龙勇"
 
 
 def test_migration_is_not_completed_from_the_other_row() -> None:
@@ -281,12 +282,12 @@ def test_migration_is_not_completed_from_the_other_row() -> None:
 
 
 def test_closing_day_read_as_a_stroke() -> None:
-    assert household.printed_date("2021年08月111") == "2021-08-11"
-    assert household.printed_date("2013年11日26日") == "2013-11-26"
+    assert values.printed_date("2021年08月111") == "2021-08-11"
+    assert values.printed_date("2013年11日26日") == "2013-11-26"
 
 
 def test_a_name_read_with_字_for_宇() -> None:
-    assert household.person_name("何建字") == "何建宇"
+    assert values.person_name("何建字") == "何建宇"
 
 
 def test_a_malformed_value_under_the_seal_is_read_again_without_its_red() -> None:

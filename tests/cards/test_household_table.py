@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from certscan.cards import household
+from certscan.cards import household_values
 from certscan.cards.labelled import LabelSet
 from certscan.cards.table import Cell, find_grid
 from certscan.cards.table_values import grid_values
@@ -101,13 +101,13 @@ def test_no_grid_on_a_page_without_rules() -> None:
 
 
 def test_blood_and_household_types() -> None:
-    assert household.blood_type("0") == "O"
-    assert household.blood_type("A8") == "AB"
-    assert household.blood_type("不明") == "不明"
-    assert household.household_type("象庭户") == "家庭户"
-    assert household.household_type("体户") == "集体户"
-    assert household.household_type("集体户") == "集体户"
-    assert household.household_type("居民家庭户") == "居民家庭户"
+    assert household_values.blood_type("0") == "O"
+    assert household_values.blood_type("A8") == "AB"
+    assert household_values.blood_type("不明") == "不明"
+    assert household_values.household_type("象庭户") == "家庭户"
+    assert household_values.household_type("体户") == "集体户"
+    assert household_values.household_type("集体户") == "集体户"
+    assert household_values.household_type("居民家庭户") == "居民家庭户"
 
 
 def test_cells_either_side_of_a_thick_rule_share_a_row() -> None:
@@ -159,10 +159,10 @@ def test_a_cell_crop_is_trimmed_to_its_black_ink() -> None:
 
 
 def test_height_keeps_its_unit() -> None:
-    assert household.height("1820m") == "182cm"
-    assert household.height("175") == "175"
-    assert household.height("175cm") == "175cm"
-    assert household.blood_type("l0") == "O"
+    assert household_values.height("1820m") == "182cm"
+    assert household_values.height("175") == "175"
+    assert household_values.height("175cm") == "175cm"
+    assert household_values.blood_type("l0") == "O"
 
 
 def test_a_caption_cell_read_with_one_wrong_character_is_all_caption() -> None:
