@@ -21,7 +21,7 @@ from certscan.cards.readers import char_runs, line_chars, page_rate, read_page
 from certscan.checks import luhn
 from certscan.checks.repair import DIGIT_MAP, likeliest_repair, repair
 from certscan.constants import empty_fields
-from certscan.ocr.types import CharCandidates, Line, Page
+from certscan.ocr.types import CharCandidates, Line, Page, rect_quad
 
 DIGITS = "0123456789"
 MIN_LEN, MAX_LEN = 16, 19
@@ -196,7 +196,7 @@ def band_quads(page: Page, rows: int = 2, left: float = 0.5) -> list[np.ndarray]
         x1 = min(float(page.width), max(ln.x1 for ln in row) + 4.0 * h)
         y0 = max(0.0, min(ln.y0 for ln in row) - 0.15 * h)
         y1 = min(float(page.height), max(ln.y1 for ln in row) + 0.15 * h)
-        quads.append(np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32))
+        quads.append(rect_quad(x0, y0, x1, y1))
     return quads
 
 

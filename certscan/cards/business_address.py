@@ -24,7 +24,7 @@ from certscan.cards.labelled import Piece
 from certscan.cards.text import compact, strip_punct
 from certscan.ocr.engine import OcrEngine
 from certscan.ocr.recognize import crop_quad
-from certscan.ocr.types import Line, Page
+from certscan.ocr.types import Line, Page, rect_quad
 
 # the last unit of an address as printed (a house number, room, village group, building ...)
 _END = re.compile(r"[号室组村楼层栋座户院铺场厦屯社队]$")
@@ -84,10 +84,6 @@ def reread_under_seal(image: np.ndarray, page: Page, lines: Sequence[Line], engi
     return replace(page, lines=[better.get(id(ln), ln) for ln in page.lines])
 
 
-def _quad(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
-    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
-
-
 def completed_address(address: str, parts: list[Piece], image: np.ndarray, page: Page,
                       engine: OcrEngine) -> str:
     """``address`` (read from ``parts``, its pieces in reading order) with its lost end read again; the
@@ -101,8 +97,8 @@ def completed_address(address: str, parts: list[Piece], image: np.ndarray, page:
     right = min(float(page.width), col_x1 + 2 * h)
     bottom = min(float(page.height), last.y1 + 1.25 * h)
     quads = [
-        _quad(last.x0, last.y0 - 0.1 * h, right, last.y1 + 0.1 * h),  # the last line, to the column's edge
-        _quad(col_x0, last.y1 + 0.05 * h, right, bottom),  # the row below, across the column
+        rect_quad(last.x0, last.y0 - 0.1 * h, right, last.y1 + 0.1 * h),  # the last line, to the column edge
+        rect_quad(col_x0, last.y1 + 0.05 * h, right, bottom),  # the row below, across the column
     ]
     crops = [crop_quad(image, page.image_points(q)) for q in quads]
     if any(c.size == 0 or min(c.shape[:2]) < 4 for c in crops):

@@ -19,7 +19,7 @@ import numpy as np
 from certscan.cards.labelled import Fields, Piece
 from certscan.ocr.engine import OcrEngine
 from certscan.ocr.recognize import crop_quad
-from certscan.ocr.types import Line, Page
+from certscan.ocr.types import Line, Page, rect_quad
 
 ENDING_MARKS = "。；;，,、."  # a line before one of these already ends its item
 MIN_INDENT = 0.5  # of a line's height: how far right of the column a line must start to be re-read
@@ -43,8 +43,7 @@ def wrapped_marks(parts: list[Piece], image: np.ndarray, page: Page, engine: Ocr
         h = part.height
         if part.x0 < column + MIN_INDENT * h or not before or before[-1] in ENDING_MARKS:
             continue
-        quad = np.array([[column - 0.2 * h, part.y0], [part.x1, part.y0], [part.x1, part.y1],
-                         [column - 0.2 * h, part.y1]], dtype=np.float32)
+        quad = rect_quad(column - 0.2 * h, part.y0, part.x1, part.y1)
         crop = crop_quad(image, page.image_points(quad))
         if min(crop.shape[:2]) >= 4:
             todo.append(i)

@@ -19,7 +19,7 @@ from certscan.cards.text import compact
 from certscan.checks import uscc
 from certscan.ocr.engine import OcrEngine
 from certscan.ocr.recognize import crop_quad
-from certscan.ocr.types import Line, Page
+from certscan.ocr.types import Line, Page, rect_quad
 
 _ALNUM = re.compile(r"[0-9A-Z]+")
 # Characters OCR swaps inside a USCC (both directions are tried; I, O, S, V, Z are not in its alphabet).
@@ -85,7 +85,7 @@ def reread_code(lines: list[Line], image: np.ndarray, page: Page, engine: OcrEng
     for line in lines:
         box = np.asarray(line.box, dtype=np.float32)
         for side, up in _MARGINS:
-            grow = np.array([[-side, -up], [side, -up], [side, up], [-side, up]], dtype=np.float32)
+            grow = rect_quad(-side, -up, side, up)
             quad = box + grow * line.height
             crop = crop_quad(image, page.image_points(quad))
             if min(crop.shape[:2]) >= 4:

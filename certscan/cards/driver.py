@@ -28,7 +28,7 @@ from certscan.checks import idnumber
 from certscan.checks.repair import repair
 from certscan.constants import empty_fields
 from certscan.ocr.recognize import crop_quad
-from certscan.ocr.types import Line, Page
+from certscan.ocr.types import Line, Page, rect_quad
 
 FRONT_LABELS = [
     "证号",
@@ -403,6 +403,6 @@ def _archive_zoomed(scan: ScanInput, page: Page) -> str:
     y0, y1 = number.y1, min(float(page.height), number.y1 + 4 * h)
     if y1 - y0 < h:
         return ""
-    quad = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+    quad = rect_quad(x0, y0, x1, y1)
     crop = crop_quad(without_red(scan.image), page.image_points(quad))
     return _archive(scan.engine.read(crop))

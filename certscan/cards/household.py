@@ -53,7 +53,7 @@ from certscan.cards.table_values import grid_values
 from certscan.cards.text import compact, hamming, strip_punct
 from certscan.constants import empty_fields
 from certscan.ocr.engine import OcrEngine
-from certscan.ocr.types import Line, Page
+from certscan.ocr.types import Line, Page, rect_quad
 
 HEAD = "household-head"
 RESIDENT = "household-resident"
@@ -223,8 +223,7 @@ def _reread_cell(image: np.ndarray, page: Page, engine: OcrEngine, cell: Cell) -
     if crop is None:
         return []
     (read,) = engine.recognize([crop])
-    box = np.array([[cell.x0, cell.y0], [cell.x1, cell.y0], [cell.x1, cell.y1], [cell.x0, cell.y1]],
-                   dtype=np.float32)
+    box = rect_quad(cell.x0, cell.y0, cell.x1, cell.y1)
     return [Line(text=read.text, box=box, confidence=read.confidence, chars=list(read.chars))]
 
 

@@ -32,7 +32,7 @@ from certscan.checks import idnumber
 from certscan.checks.repair import DIGIT_MAP, repair
 from certscan.constants import empty_fields
 from certscan.ocr.engine import RegionReader
-from certscan.ocr.types import Line, Page
+from certscan.ocr.types import Line, Page, rect_quad
 
 ID_ALPHABET = "0123456789X"
 FRONT_LABELS = ("姓名", "性别", "民族", "出生", "住址", "公民身份号码")
@@ -277,8 +277,7 @@ def nationality_band(sex_row: Sequence[Line], number_line: Line) -> np.ndarray:
                  if compact(ln.text)[:1] in ("男", "女") and ln.x1 < number_line.x0 + 0.3 * nw]
     x0 = max(ln.x1 for ln in sex_lines) + 0.3 * h if sex_lines else number_line.x0 - 0.2 * nw
     x1 = number_line.x0 + 0.6 * nw
-    return np.array([[x0, y0 - 0.2 * h], [x1, y0 - 0.2 * h], [x1, y1 + 0.2 * h], [x0, y1 + 0.2 * h]],
-                    dtype=np.float32)
+    return rect_quad(x0, y0 - 0.2 * h, x1, y1 + 0.2 * h)
 
 
 def fill_front(page: Page, fields: dict[str, Any], extra: dict[str, Any],

@@ -18,7 +18,7 @@ from certscan.cards.readers import line_chars
 from certscan.cards.text import compact, edit_distance, find_dates, strip_punct
 from certscan.constants import LONG_TERM
 from certscan.ocr.engine import RegionReader
-from certscan.ocr.types import CharCandidates, Line, Page
+from certscan.ocr.types import CharCandidates, Line, Page, rect_quad
 
 
 def fill_back(page: Page, fields: dict[str, Any], reread: RegionReader | None = None) -> None:
@@ -191,8 +191,7 @@ def value_bands(lines: Sequence[Line]) -> list[np.ndarray]:
         starts = [first.x0 - 0.5 * h, first.x0]
     x1 = max(ln.x1 for ln in lines) + 0.2 * h
     y0, y1 = min(ln.y0 for ln in lines), max(ln.y1 for ln in lines)
-    return [np.array([[x0, y0 - pad], [x1, y0 - pad], [x1, y1 + pad], [x0, y1 + pad]], dtype=np.float32)
-            for x0 in starts for pad in (0.0, 0.15 * h)]
+    return [rect_quad(x0, y0 - pad, x1, y1 + pad) for x0 in starts for pad in (0.0, 0.15 * h)]
 
 
 def without_stray_prefix(authority: str) -> str:

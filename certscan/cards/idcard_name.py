@@ -8,12 +8,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-import numpy as np
-
 from certscan.cards.idcard_back import chars_of
 from certscan.cards.text import compact
 from certscan.ocr.engine import RegionReader
-from certscan.ocr.types import CharCandidates, Line
+from certscan.ocr.types import CharCandidates, Line, rect_quad
 
 CJK_NAME = re.compile(r"[\u4e00-\u9fff·•]+")
 
@@ -63,9 +61,8 @@ def name_with_lost_head(name: str, lines: Sequence[Line], reread: RegionReader) 
     if line is None:
         return name
     h = line.height
-    bands = [np.array([[line.x0 - left * h, line.y0 - pad * h], [line.x1 + 0.2 * h, line.y0 - pad * h],
-                       [line.x1 + 0.2 * h, line.y1 + pad * h], [line.x0 - left * h, line.y1 + pad * h]],
-                      dtype=np.float32) for left in _HEAD_LEFTS for pad in _HEAD_PADS]
+    bands = [rect_quad(line.x0 - left * h, line.y0 - pad * h, line.x1 + 0.2 * h, line.y1 + pad * h)
+             for left in _HEAD_LEFTS for pad in _HEAD_PADS]
     heads = set()
     for read in reread(bands):
         text = "".join(CJK_NAME.findall(read.text))
@@ -89,15 +86,7 @@ def name_with_lost_tail(name: str, line: Line, reread: RegionReader) -> str:
         return name
     h = line.height
     bands = [
-        np.array(
-            [
-                [line.x0, line.y0 - pad],
-                [line.x1 + 1.6 * h, line.y0 - pad],
-                [line.x1 + 1.6 * h, line.y1 + pad],
-                [line.x0, line.y1 + pad],
-            ],
-            dtype=np.float32,
-        )
+        rect_quad(line.x0, line.y0 - pad, line.x1 + 1.6 * h, line.y1 + pad)
         for pad in (_NAME_TAIL_PAD_TIGHT * h, _NAME_TAIL_PAD_TALL * h)
     ]
     for read in reread(bands):

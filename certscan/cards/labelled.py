@@ -25,7 +25,7 @@ import numpy as np
 
 from certscan.cards.layout import group_rows, match_label
 from certscan.cards.text import compact, strip_punct
-from certscan.ocr.types import Line, Page
+from certscan.ocr.types import Line, Page, rect_quad
 
 _NUMBERED = re.compile(r"\d{1,2}[.、](?!\d)")  # a numbered notice item: prose
 _LEADING_PUNCT = re.compile(r"^[\s:：;；,，.。·'\"`_\-」』】》\]|]+")
@@ -163,9 +163,7 @@ def split_vertical(line: Line) -> list[Line]:
     out = []
     for i, ch in enumerate(compact(line.text)):
         y0 = line.y0 + i * step
-        box = np.array(
-            [[line.x0, y0], [line.x1, y0], [line.x1, y0 + step], [line.x0, y0 + step]], dtype=np.float32
-        )
+        box = rect_quad(line.x0, y0, line.x1, y0 + step)
         out.append(Line(text=ch, box=box, confidence=line.confidence))
     return out
 

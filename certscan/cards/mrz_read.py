@@ -22,7 +22,7 @@ from certscan.cards.readers import line_chars
 from certscan.checks import mrz
 from certscan.checks.repair import DIGIT_MAP, plain_chars, repair
 from certscan.ocr.engine import RegionReader
-from certscan.ocr.types import CharCandidates, Line, Page
+from certscan.ocr.types import CharCandidates, Line, Page, rect_quad
 
 _FILLER = CharCandidates(chars=("<",), probs=(1.0,))
 # What a blurred ``<`` filler is read as (letters of its angular shape; K weighs 20, a filler's 0, mod 10).
@@ -187,7 +187,7 @@ def _halves(row: Sequence[Line]) -> list[np.ndarray]:
     x0, x1 = min(ln.x0 for ln in row), max(ln.x1 for ln in row)
     y0, y1 = min(ln.y0 for ln in row), max(ln.y1 for ln in row)
     xm = (x0 + x1) / 2
-    return [np.array([[a, y0], [b, y0], [b, y1], [a, y1]], dtype=np.float32) for a, b in ((x0, xm), (xm, x1))]
+    return [rect_quad(a, y0, b, y1) for a, b in ((x0, xm), (xm, x1))]
 
 
 def _reread_rows(rows: Sequence[Sequence[Line]], reread: RegionReader) -> list[list[CharCandidates]] | None:
@@ -290,7 +290,7 @@ def _widened(rows: Sequence[Sequence[Line]], page_width: float) -> list[list[Lin
     for row in rows:
         y0, y1 = min(ln.y0 for ln in row), max(ln.y1 for ln in row)
         right = max(x1, max(ln.x1 for ln in row))
-        box = np.array([[x0, y0], [right, y0], [right, y1], [x0, y1]], dtype=np.float32)
+        box = rect_quad(x0, y0, right, y1)
         bands.append([Line(text="", box=box, confidence=0.0)])
     return bands
 
@@ -324,7 +324,7 @@ def _upper_row_above(row: Sequence[Line], read: MrzRead, reread: RegionReader, n
     h = y1 - y0
     for offset in (1.0, 1.4, 1.8):
         top, bottom = y0 - offset * h, y1 - offset * h
-        box = np.array([[x0, top], [x1, top], [x1, bottom], [x0, bottom]], dtype=np.float32)
+        box = rect_quad(x0, top, x1, bottom)
         band = Line(text="", box=box, confidence=0.0)
         upper = _reread_rows([[band]], reread)
         if not upper or not upper[0] or upper[0][0].best != "P":

@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
-
 from certscan.cards.mrz_read import MrzRead
 from certscan.checks import mrz
 from certscan.ocr.engine import RegionReader
-from certscan.ocr.types import Line
+from certscan.ocr.types import Line, rect_quad
 
 TAIL_CELLS = 6  # characters of the line's end read again
 SHIFTS = (0.0, -0.5, 0.5)  # band offsets, in line heights
@@ -52,8 +50,7 @@ def read_last_digit(read: MrzRead, reread: RegionReader) -> None:
     top, bottom = min(ln.y0 for ln in line2), max(ln.y1 for ln in line2)
     h = bottom - top
     a, b = end - TAIL_CELLS * pitch, end + 1.5 * pitch
-    quads = [np.array([[a, top + s * h], [b, top + s * h], [b, bottom + s * h], [a, bottom + s * h]],
-                      dtype=np.float32) for s in SHIFTS]
+    quads = [rect_quad(a, top + s * h, b, bottom + s * h) for s in SHIFTS]
     try:
         reads = list(reread(quads))
     except Exception:  # a second opinion only: the first read stands if it cannot be had

@@ -9,8 +9,6 @@ import datetime as dt
 import re
 from typing import Any
 
-import numpy as np
-
 from certscan.cards.layout import find_label, value_below
 from certscan.cards.passport_pinyin import MAX_SYLLABLES, MIN_PROB, repair_by_pinyin, spells, syllable_count
 from certscan.cards.places import PROVINCE_SHORT_NAMES
@@ -18,7 +16,7 @@ from certscan.cards.readers import line_chars
 from certscan.cards.text import edit_distance, normalize
 from certscan.checks.mrz_codes import known_state
 from certscan.ocr.engine import RegionReader
-from certscan.ocr.types import Line, Page
+from certscan.ocr.types import Line, Page, rect_quad
 
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -217,8 +215,7 @@ def characters_beside_pinyin(page: Page, pinyin: str, column: float | None, read
         return ""
     box, h = boxes[0], boxes[0].height
     left = column - 0.2 * h if column is not None and column < box.x0 - 0.5 * h else box.x0 - 4 * h
-    quads = [np.array([[left, box.y0 - pad], [box.x1, box.y0 - pad], [box.x1, box.y1 + pad],
-                       [left, box.y1 + pad]], dtype=np.float32) for pad in (0.1 * h, 0.25 * h)]
+    quads = [rect_quad(left, box.y0 - pad, box.x1, box.y1 + pad) for pad in (0.1 * h, 0.25 * h)]
     for read in reader(quads):
         cjk = "".join(CJK_RUN.findall(read.text))
         if cjk and spells(cjk, pinyin):

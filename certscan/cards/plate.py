@@ -25,7 +25,7 @@ from certscan.checks import plate as rules
 from certscan.constants import empty_fields
 from certscan.ocr.engine import OcrEngine
 from certscan.ocr.recognize import crop_quad
-from certscan.ocr.types import CharCandidates, Line, Page
+from certscan.ocr.types import CharCandidates, Line, Page, rect_quad
 
 # Characters OCR hangs between or around plate characters: the separator dot, rivets, frame edges.
 _NOISE = set("·.•・-_:：'\"*,，。|[]()（）【】 ")
@@ -271,14 +271,9 @@ def _grey_polarity(image: np.ndarray, box: tuple[float, float, float, float]) ->
     return "yellow" if (binary > 0).mean() > 0.5 else "blue"
 
 
-def _quad(box: tuple[float, float, float, float]) -> np.ndarray:
-    x0, y0, x1, y1 = box
-    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
-
-
 def image_box(page: Page, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
     """A page-coordinate box as the axis-aligned box it covers in the input image."""
-    pts = page.image_points(_quad(box))
+    pts = page.image_points(rect_quad(*box))
     return (float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max()))
 
 
@@ -315,7 +310,7 @@ def _reread_widened(engine: OcrEngine, image: np.ndarray, page: Page) -> list[Pl
             min(float(w), ln.x1 + pad_x * 0.5),
             min(float(h), ln.y1 + pad_y),
         )
-        crops.append(crop_quad(image, page.image_points(_quad(box))))
+        crops.append(crop_quad(image, page.image_points(rect_quad(*box))))
         boxes.append((box, size))
     reads = []
     for rec, (box, size) in zip(engine.recognize(crops), boxes, strict=True):

@@ -13,6 +13,7 @@ import numpy as np
 
 from certscan.cards.plate import PlateRead, repair
 from certscan.ocr.engine import OcrEngine
+from certscan.ocr.types import rect_quad
 
 # OpenCV HSV (H 0-180): lower and upper bounds of the plate backgrounds worth looking for.
 _RANGES = {
@@ -35,7 +36,7 @@ def _rectify(image: np.ndarray, rect: tuple[tuple[float, float], tuple[float, fl
     src = np.array([box[np.argmin(s)], box[np.argmin(d)], box[np.argmax(s)], box[np.argmax(d)]], np.float32)
     out_h = 96
     out_w = max(out_h, int(out_h * w / max(h, 1.0)))
-    dst = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], np.float32)
+    dst = rect_quad(0, 0, out_w - 1, out_h - 1)
     return cv2.warpPerspective(image, cv2.getPerspectiveTransform(src, dst), (out_w, out_h))
 
 

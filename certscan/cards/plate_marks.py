@@ -18,7 +18,7 @@ import numpy as np
 
 from certscan.checks import plate as rules
 from certscan.ocr.recognize import crop_quad
-from certscan.ocr.types import Line, Page
+from certscan.ocr.types import Line, Page, rect_quad
 
 # A serial without its suffix: province, issuing-authority letter, four serial characters.
 _SERIAL_PREFIX = re.compile(f"^[{rules.PROVINCES}][{rules.LETTER}][{rules.SERIAL}]{{4}}$")
@@ -39,7 +39,7 @@ def _band(image: np.ndarray, page: Page, box: tuple[float, float, float, float])
     x0, y0, x1, y1 = box
     if x1 - x0 < 2 or y1 - y0 < 2:
         return np.zeros((0, 3), np.int32)
-    quad = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+    quad = rect_quad(x0, y0, x1, y1)
     crop = crop_quad(image, page.image_points(quad))
     return cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2HSV).reshape(-1, 3).astype(np.int32)
 

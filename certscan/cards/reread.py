@@ -20,7 +20,7 @@ import numpy as np
 from certscan.ocr.detect import DetParams
 from certscan.ocr.engine import OcrEngine
 from certscan.ocr.recognize import crop_quad
-from certscan.ocr.types import Page
+from certscan.ocr.types import Page, rect_quad
 
 # the enlarged card's long side: the detector then sees rows about 40 px high
 CARD_SIDE = 1400
@@ -48,7 +48,7 @@ def clipped_quad(page: Page, x0: float, y0: float, x1: float, y1: float) -> np.n
     x1, y1 = min(float(page.width), x1), min(float(page.height), y1)
     if x1 - x0 < 8 or y1 - y0 < 8:
         return None
-    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+    return rect_quad(x0, y0, x1, y1)
 
 
 def around_lines(page: Page, pad: float = 0.15) -> np.ndarray | None:

@@ -24,7 +24,7 @@ import numpy as np
 
 from certscan.cards.text import compact
 from certscan.ocr.recognize import crop_quad
-from certscan.ocr.types import Line, Page
+from certscan.ocr.types import Line, Page, rect_quad
 
 
 @dataclass
@@ -344,8 +344,7 @@ def cell_crops(image: np.ndarray, page: Page, cells: Sequence[Cell], min_ink: fl
     out: list[np.ndarray | None] = []
     for c in cells:
         pad = 0.04 * c.height
-        quad = np.array([[c.x0 + pad, c.y0 + pad], [c.x1 - pad, c.y0 + pad], [c.x1 - pad, c.y1 - pad],
-                         [c.x0 + pad, c.y1 - pad]], dtype=np.float32)
+        quad = rect_quad(c.x0 + pad, c.y0 + pad, c.x1 - pad, c.y1 - pad)
         crop = crop_quad(image, page.image_points(quad))
         bright = crop.max(axis=2).astype(np.float32)
         ink = bright < float(np.median(bright)) - 60

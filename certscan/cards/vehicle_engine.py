@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
-
 from certscan.cards import layout
 from certscan.ocr.engine import RegionReader
-from certscan.ocr.types import Line, Page
+from certscan.ocr.types import Line, Page, rect_quad
 
 # 发动机号码 loses its tail under the seal more often than any other caption (发动机辑, 发动机).
 ENGINE_LABELS = ["发动机号码", "发动机号", "发动机"]
@@ -54,8 +52,7 @@ def with_lost_head(number: str, page: Page, reader: RegionReader | None) -> str:
     if line is None or reader is None:
         return number
     left, right, vertical = (k * line.height for k in _WIDEN)
-    quad = np.array([[line.x0 - left, line.y0 - vertical], [line.x1 + right, line.y0 - vertical],
-                     [line.x1 + right, line.y1 + vertical], [line.x0 - left, line.y1 + vertical]], np.float32)
+    quad = rect_quad(line.x0 - left, line.y0 - vertical, line.x1 + right, line.y1 + vertical)
     reads = reader([quad])
     again = max(code_runs(reads[0].text), key=len, default="") if reads else ""
     head = again[: len(again) - len(number)]

@@ -16,7 +16,7 @@ import numpy as np
 import onnxruntime as ort
 
 from certscan.ocr.models import Charset
-from certscan.ocr.types import CharCandidates
+from certscan.ocr.types import CharCandidates, rect_quad
 
 REC_HEIGHT = 48
 # PaddleOCR pads every line to at least 320 px (ratio 6.7); padding short lines (labels) only to 192 px
@@ -56,7 +56,7 @@ def crop_quad(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
         x0, y0, x1, y1 = 0, 0, iw, ih
     roi = np.ascontiguousarray(image[y0:y1, x0:x1])
     q = q - np.array([x0, y0], dtype=np.float32)
-    dst = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+    dst = rect_quad(0, 0, w, h)
     m = cv2.getPerspectiveTransform(q, dst)
     crop = cv2.warpPerspective(roi, m, (w, h), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
     if h / w >= 1.5:

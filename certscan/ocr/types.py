@@ -11,6 +11,11 @@ import numpy as np
 Quad = np.ndarray
 
 
+def rect_quad(x0: float, y0: float, x1: float, y1: float) -> Quad:
+    """The axis-aligned rectangle from (x0, y0) to (x1, y1) as a float32 quad, clockwise from top-left."""
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+
+
 @dataclass(frozen=True)
 class CharCandidates:
     """One decoded character position: the chosen char first, then alternatives, best first."""
