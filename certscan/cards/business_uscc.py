@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from certscan.cards.labelled import Fields
-from certscan.cards.text import compact
+from certscan.cards.text import compact, one_doubled
 from certscan.checks import uscc
 from certscan.ocr.engine import OcrEngine
 from certscan.ocr.recognize import crop_quad
@@ -141,12 +141,6 @@ CERT_SN_DIGITS = 20  # 证照编号 of a current licence
 STRETCH = 1.3  # sideways, for a second read of a number that lost one of a pair of equal digits
 
 
-def _one_doubled(short: str, full: str) -> bool:
-    """``full`` is ``short`` with one of its digits printed twice (CTC merges a repeat: 88884 -> 8884)."""
-    return len(full) == len(short) + 1 and any(
-        full[i] == full[i + 1] and full[:i] + full[i + 1:] == short for i in range(len(full) - 1))
-
-
 def cert_number(number: str, lines: list[Line], image: np.ndarray, page: Page, engine: OcrEngine) -> str:
     """证照编号 ``number``; one digit short of its 20, its line is read again stretched sideways (the
     recogniser merges a run of equal digits, 62011118 -> 6201118) and the read that only doubles one of
@@ -158,7 +152,8 @@ def cert_number(number: str, lines: list[Line], image: np.ndarray, page: Page, e
         return number
     wide = cv2.resize(crop, None, fx=STRETCH, fy=1.0, interpolation=cv2.INTER_CUBIC)
     (read,) = engine.recognize([wide])
+    doubled = one_doubled(number)
     for digits in re.findall(r"\d+", compact(read.text)):
-        if _one_doubled(number, digits):
+        if digits in doubled:
             return digits
     return number

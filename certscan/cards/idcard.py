@@ -27,7 +27,7 @@ from certscan.cards.idcard_name import (
 from certscan.cards.layout import find_label, group_rows, match_label, right_of, row_value
 from certscan.cards.places import PLACEHOLDERS, fix_place_prefix
 from certscan.cards.readers import char_runs, line_chars, page_rate, read_page
-from certscan.cards.text import compact, hamming, parse_date, strip_punct
+from certscan.cards.text import compact, hamming, one_doubled, parse_date, strip_punct
 from certscan.checks import idnumber
 from certscan.checks.repair import DIGIT_MAP, repair
 from certscan.constants import empty_fields
@@ -93,8 +93,7 @@ def read_number(page: Page) -> tuple[str, bool, Line | None]:
 def with_doubled_digit(read: str) -> str:
     """The number a 17-character read lost a doubled digit of (the recogniser emits ``00`` printed tight
     as one 0), when exactly one doubling passes every check (date, region, check character); else ""."""
-    passing = {read[:i + 1] + read[i:] for i in range(len(read))}
-    passing = {text for text in passing if number_valid(text)}
+    passing = {text for text in one_doubled(read) if number_valid(text)}
     return passing.pop() if len(passing) == 1 else ""
 
 

@@ -114,6 +114,12 @@ def hamming(a: str, b: str) -> int:
     return sum(x != y for x, y in zip(a, b, strict=False))
 
 
+def one_doubled(text: str) -> set[str]:
+    """``text`` with one of its characters printed twice, every way: the recogniser's CTC decoding merges a
+    repeat it sees as one stroke (88884 read as 8884), so a read one character short may be one of these."""
+    return {text[: i + 1] + text[i:] for i in range(len(text))}
+
+
 def edit_distance(a: str, b: str) -> int:
     """Levenshtein distance: the fewest inserted, deleted or replaced characters turning ``a`` into ``b``."""
     prev = list(range(len(b) + 1))

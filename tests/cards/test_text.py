@@ -9,6 +9,7 @@ from certscan.cards.text import (
     find_dates,
     hamming,
     normalize,
+    one_doubled,
     parse_date,
     to_digits,
 )
@@ -60,3 +61,9 @@ def test_hamming_counts_differing_positions_over_the_shorter_text() -> None:
     assert hamming("110105", "110105") == 0
     assert hamming("2019-01-02", "2019-07-02") == 1
     assert hamming("LSVAB", "LSVABC") == 0
+
+
+def test_one_doubled_prints_each_character_twice_in_turn() -> None:
+    assert one_doubled("8884") == {"88884", "88844"}  # a run's doubling is one reading, however placed
+    assert one_doubled("ab") == {"aab", "abb"}
+    assert one_doubled("") == set()
