@@ -22,6 +22,8 @@ from certscan.ocr.recognize import crop_quad
 from certscan.ocr.types import Line, Page, rect_quad
 
 _ALNUM = re.compile(r"[0-9A-Z]+")
+# 18 code characters standing alone in a line's code text: a USCC's candidate
+_USCC_RUN = re.compile(r"(?<![0-9A-Z])[0-9A-Z]{18}(?![0-9A-Z])")
 # Characters OCR swaps inside a USCC (both directions are tried; I, O, S, V, Z are not in its alphabet).
 _USCC_FOLD = str.maketrans({"O": "0", "I": "1", "S": "5", "Z": "2", "V": "U"})
 _USCC_SWAPS: dict[str, str] = {
@@ -62,7 +64,7 @@ def credit_code(page: Page, fields: Fields, image: np.ndarray | None = None,
             fallback = fallback or fixed
     for line in page.lines:
         raw = code_text(line.text).translate(_USCC_FOLD)
-        for m in re.finditer(r"(?<![0-9A-Z])[0-9A-Z]{18}(?![0-9A-Z])", raw):
+        for m in _USCC_RUN.finditer(raw):
             fixed = repair_uscc(m[0], line)
             if uscc.is_valid(fixed):
                 return fixed
@@ -95,7 +97,7 @@ def reread_code(lines: list[Line], image: np.ndarray, page: Page, engine: OcrEng
         return ""
     for line, read in zip(owners, engine.recognize(crops), strict=True):
         raw = code_text(read.text).translate(_USCC_FOLD)
-        for m in re.finditer(r"(?<![0-9A-Z])[0-9A-Z]{18}(?![0-9A-Z])", raw):
+        for m in _USCC_RUN.finditer(raw):
             again = Line(text=read.text, box=line.box, confidence=read.confidence, chars=list(read.chars))
             fixed = repair_uscc(m[0], again)
             if uscc.is_valid(fixed):
