@@ -21,6 +21,8 @@ from itertools import combinations, product
 
 from pypinyin import Style, pinyin, pinyin_dict
 
+from certscan.cards.text import is_subsequence
+
 # At most this many positions changed at once (a name has 1-4 characters; more changes fit anything).
 MAX_CHANGES = 2
 # Alternatives the recogniser scored below this are not tried.
@@ -123,6 +125,11 @@ def syllable_count(word: str) -> int:
 MAX_SYLLABLES = 2
 
 
+def pinyin_name(word: str) -> bool:
+    """``word`` spells a Chinese surname or given name in pinyin: one or two syllables."""
+    return 0 < syllable_count(word) <= MAX_SYLLABLES
+
+
 def pinyin_names(names: str, printed: set[str], filler_reads: str) -> tuple[str, str] | None:
     """(surname, given name) of a Chinese passport's MRZ names part whose fillers were read as letters
     (``JIASSKAIXUANSSSSSESSSKS``, ``YUK<ZI<<<``): the surname as the visual zone prints it, one or two
@@ -133,7 +140,7 @@ def pinyin_names(names: str, printed: set[str], filler_reads: str) -> tuple[str,
     found: dict[str, str] = {}
     for i in range(1, min(len(names), 7) + 1):
         surname = names[:i]
-        if surname not in printed or not 0 < syllable_count(surname) <= MAX_SYLLABLES:
+        if surname not in printed or not pinyin_name(surname):
             continue
         for k in (1, 2):
             if not set(names[i:i + k]) <= set(filler_reads):
@@ -143,7 +150,7 @@ def pinyin_names(names: str, printed: set[str], filler_reads: str) -> tuple[str,
                 given, tail = rest[:j], rest[j:]
                 # the tail: filler reads, up to one other letter in ten (SSSSSISSSS)
                 if (given.isalpha() and sum(ch not in filler_reads for ch in tail) <= len(tail) // 10
-                        and 0 < syllable_count(given) <= MAX_SYLLABLES):
+                        and pinyin_name(given)):
                     if len(given) > len(found.get(surname, "")):
                         found[surname] = given
                     break
@@ -158,7 +165,7 @@ def clean_pinyin_names(line0: str) -> bool:
     syllables each, fillers only around them: a Chinese names line read whole (``P<CHNFENG<<XINLING<<``)."""
     names = re.sub(r"[^A-Z<]", "<", line0[5:])  # what is no MRZ character is no name either
     clean = re.fullmatch(r"([A-Z]+)<<([A-Z]+)<*", names)
-    return clean is not None and all(0 < syllable_count(name) <= MAX_SYLLABLES for name in clean.groups())
+    return clean is not None and all(pinyin_name(name) for name in clean.groups())
 
 
 def chn_state_realigned(line0: str) -> str | None:
@@ -169,13 +176,7 @@ def chn_state_realigned(line0: str) -> str | None:
         return None
     # the state read as 1, 2 or 4 characters (where the names begin in the read), CHN with a letter lost
     # or one added: no letter read for another
-    starts = [k for k in (3, 4, 6) if _subsequence(*sorted((line0[2:k], "CHN"), key=len))]
+    starts = [k for k in (3, 4, 6) if is_subsequence(*sorted((line0[2:k], "CHN"), key=len))]
     variants = {(line0[:2] + "CHN" + line0[k:]).ljust(len(line0), "<")[:len(line0)] for k in starts}
     clean = [v for v in variants if clean_pinyin_names(v)]
     return clean[0] if len(clean) == 1 else None
-
-
-def _subsequence(short: str, long: str) -> bool:
-    """``short``'s characters appear in ``long`` in order."""
-    it = iter(long)
-    return all(ch in it for ch in short)

@@ -10,10 +10,10 @@ import re
 from typing import Any
 
 from certscan.cards.layout import find_label, value_below
-from certscan.cards.passport_pinyin import MAX_SYLLABLES, MIN_PROB, repair_by_pinyin, spells, syllable_count
+from certscan.cards.passport_pinyin import MIN_PROB, pinyin_name, repair_by_pinyin, spells
 from certscan.cards.places import PROVINCE_SHORT_NAMES
 from certscan.cards.readers import line_chars
-from certscan.cards.text import edit_distance, normalize
+from certscan.cards.text import edit_distance, is_subsequence, normalize
 from certscan.checks.mrz_codes import known_state
 from certscan.ocr.engine import RegionReader
 from certscan.ocr.types import Line, Page, rect_quad
@@ -232,17 +232,13 @@ def _same_name(mrz_name: str, printed: str) -> bool:
         return all(m == p or not m.isalpha() for m, p in zip(mrz_name, printed, strict=True))
     if not 0 < len(printed) - len(mrz_name) <= 2:
         return False
-    it = iter(printed)
-    return all(ch in it for ch in mrz_name)
+    return is_subsequence(mrz_name, printed)
 
 
 def _pinyin_kept(mrz_name: str, printed: str) -> bool:
     """The MRZ's name is a pinyin name (one or two syllables) and the print's read of it is none: a letter
     doubled (XINLINNG) or a word read beside it (NINGZHI MR) is no letter the MRZ read lost."""
-    def pinyin(name: str) -> bool:
-        return 0 < syllable_count(name) <= MAX_SYLLABLES
-
-    return pinyin(mrz_name) and not pinyin(printed)
+    return pinyin_name(mrz_name) and not pinyin_name(printed)
 
 
 def line0_with_names(line0: str, surname: str, given: str) -> str:

@@ -114,6 +114,12 @@ def hamming(a: str, b: str) -> int:
     return sum(x != y for x, y in zip(a, b, strict=False))
 
 
+def is_subsequence(short: str, long: str) -> bool:
+    """``short``'s characters appear in ``long`` in order (``long`` is ``short`` with characters added)."""
+    rest = iter(long)
+    return all(ch in rest for ch in short)
+
+
 def one_doubled(text: str) -> set[str]:
     """``text`` with one of its characters printed twice, every way: the recogniser's CTC decoding merges a
     repeat it sees as one stroke (88884 read as 8884), so a read one character short may be one of these."""

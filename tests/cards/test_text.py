@@ -8,6 +8,7 @@ from certscan.cards.text import (
     edit_distance,
     find_dates,
     hamming,
+    is_subsequence,
     normalize,
     one_doubled,
     parse_date,
@@ -67,3 +68,8 @@ def test_one_doubled_prints_each_character_twice_in_turn() -> None:
     assert one_doubled("8884") == {"88884", "88844"}  # a run's doubling is one reading, however placed
     assert one_doubled("ab") == {"aab", "abb"}
     assert one_doubled("") == set()
+
+
+def test_is_subsequence_keeps_order() -> None:
+    assert is_subsequence("HN", "CHN") and is_subsequence("", "CHN") and is_subsequence("CHN", "CHN")
+    assert not is_subsequence("NH", "CHN") and not is_subsequence("CHNA", "CHN")
