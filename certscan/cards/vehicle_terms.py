@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from itertools import product
 
+from certscan.cards.text import is_subsequence
+
 _SIZES = ("重型", "中型", "轻型", "微型")
 _BUS_SIZES = ("大型", "中型", "小型", "微型")
 _TRUCK_BODIES = ("普通货车", "厢式货车", "封闭货车", "罐式货车", "平板货车", "集装厢车", "自卸货车",
@@ -129,15 +131,9 @@ def snap(text: str, terms: frozenset[str]) -> str:
         # loses a character more often than it reads one as another, so the one term holding every
         # character of the read's ending, in order, is taken; else the read is kept.
         tied = [t for score, t in scored if score == best]
-        lossless = [t for t in tied if _holds_in_order(t, text[-(len(t) - best[0]):])]
+        lossless = [t for t in tied if is_subsequence(text[-(len(t) - best[0]):], t)]
         return lossless[0] if len(lossless) == 1 else text
     return term
-
-
-def _holds_in_order(term: str, read: str) -> bool:
-    """Whether every character of ``read`` is in ``term`` in the same order (``read`` lost some)."""
-    rest = iter(term)
-    return all(ch in rest for ch in read)
 
 
 def _allowed(term: str) -> int:
