@@ -156,12 +156,10 @@ def candidates(page: Page) -> list[Candidate]:
 def _without_speck(run: list[CharCandidates]) -> str | None:
     """The number ``run`` (as read, passing Luhn) makes without its least confident digit, when that
     one was read under ``SPECK_CONFIDENCE`` and the number without it passes Luhn as well."""
-    i = min(range(len(run)), key=lambda k: run[k].confidence)
-    if run[i].confidence >= SPECK_CONFIDENCE or len(run) - 1 < MIN_LEN:
+    if min(c.confidence for c in run) >= SPECK_CONFIDENCE or len(run) - 1 < MIN_LEN:
         return None
-    digits = "".join(DIGIT_MAP.get(c.best, c.best) for c in run)
-    shorter = digits[:i] + digits[i + 1:]
-    return shorter if luhn.is_valid(shorter) else None
+    shorter = drop_one(run, positions=1)
+    return "".join(DIGIT_MAP.get(c.best, c.best) for c in shorter) if shorter is not None else None
 
 
 def _rank(c: Candidate) -> tuple[bool, bool, bool, bool, float]:

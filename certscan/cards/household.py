@@ -120,7 +120,6 @@ RESIDENT_ROWS = (
 HEAD_ROWS = (("householdType", "houseHolder"), ("householdNumber", "address"))
 
 
-
 def parse_head(scan: ScanInput) -> CardResult:
     page = scan.engine.read(scan.image)
     return closer_if_failed(parse_head_page(page, scan.image, scan.engine), page, scan, parse_head_page,

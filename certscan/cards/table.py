@@ -224,10 +224,10 @@ def _split_merged(grid: Grid) -> None:
     neighbour cells; the component map is relabelled to match."""
     typical = float(np.median([c.height for c in grid.cells]))
     next_index = int(grid.labels.max()) + 1
+    gap = max(6.0, 0.25 * typical)  # how far a neighbour's edge may be from the merged cell's
     for cell in list(grid.cells):
         if cell.height <= 1.6 * typical:
             continue
-        gap = max(6.0, 0.25 * typical)
         for side in ("left", "right"):
             beside = sorted((c for c in grid.cells if c is not cell and c.height < 1.3 * typical
                              and abs((c.x1 - cell.x0) if side == "left" else (c.x0 - cell.x1)) <= gap
