@@ -10,7 +10,7 @@ never rotates or copies a large image, and keeps per-character alternatives for 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import cv2
@@ -39,7 +39,7 @@ class EngineOptions:
     min_upsample: float = 1.5  # ... when it would enlarge it at least this much (rows under ~27 px)
     sure_read_confidence: float = 0.9  # orientation tie-break: both probes read this well = upright
     # Lines read below this mean character confidence are read again from a softened crop, in one more
-    # recognition call, and the more confident read is kept (0 disables): see ``_reread_unsure``.
+    # recognition call, and merged with their first read (``surer``; 0 disables): see ``_reread_unsure``.
     reread_below: float = 0.8
     reread_blur: float = 1.0  # Gaussian sigma, in the crop's own pixels, of that second look
     fold_affine: bool = True  # models with their affine steps folded into convolutions (models.session)
@@ -107,7 +107,12 @@ class OnnxEngine:
         read_now = recognize(self._rec, self._charset, crops, self.options.rec_batch)
         by_index = {**known, **dict(zip(todo, read_now, strict=True))}
         reads = [by_index[i] for i in range(len(quads))]
-        reads = self._reread_unsure(image, upright_quads, reads, scale, w, h, angle)
+        cropped = dict(zip(todo, crops, strict=True))  # the probe lines read while orienting have none
+
+        def crop_of(i: int) -> np.ndarray:
+            return cropped[i] if i in cropped else self._crop(image, upright_quads[i], scale, w, h, angle)
+
+        reads = self._reread_unsure(reads, crop_of)
         timings["rec"] = time.perf_counter() - t0
 
         uw, uh = orient.upright_size(w, h, angle)
@@ -208,10 +213,11 @@ class OnnxEngine:
         pts = orient.from_upright(upright_quad, w, h, angle) * scale
         return crop_quad(np.asarray(image[:, :, ::-1]), pts)  # a view: see crop_quad
 
-    def _reread_unsure(self, image: np.ndarray, upright_quads: list[np.ndarray], reads: list[Recognition],
-                       scale: float, w: int, h: int, angle: int) -> list[Recognition]:
+    def _reread_unsure(self, reads: list[Recognition], crop_of: Callable[[int], np.ndarray],
+                       ) -> list[Recognition]:
         """``reads`` with each unsure line (some text, mean confidence under ``reread_below``) replaced by
-        a second read of its crop softened by a small Gaussian blur, merged by ``surer``.
+        a second read of its crop (``crop_of(index)``, the one its first read saw) softened by a small
+        Gaussian blur, merged by ``surer``.
 
         Why a blur: the lines read unsure are mostly low-resolution photos whose strokes are a few pixels
         wide under sensor noise and JPEG blocking; the recogniser takes that pixel-level texture for
@@ -223,8 +229,7 @@ class OnnxEngine:
         if not unsure:
             return reads
         sigma = self.options.reread_blur
-        crops = [cv2.GaussianBlur(self._crop(image, upright_quads[i], scale, w, h, angle), (0, 0), sigma)
-                 for i in unsure]
+        crops = [cv2.GaussianBlur(crop_of(i), (0, 0), sigma) for i in unsure]
         again = recognize(self._rec, self._charset, crops, self.options.rec_batch)
         merged = {i: surer(reads[i], r) for i, r in zip(unsure, again, strict=True)}
         return [merged.get(i, r) for i, r in enumerate(reads)]
