@@ -176,9 +176,10 @@ def plate_and_record_agree(plate: str, record: str) -> tuple[str, str]:
     (过 for 辽W) or disagrees with a valid plate on one character only (辽0 for 辽Q, 藏 for 藏J, 京F
     for 琼F) takes the plate's; one that differs in both is another office's and stays."""
     m = re.search(r"月(\w{1,3})$", record)
-    tail = m.group(1) if m else ""
-    if not tail:
+    if m is None:
         return plate, record
+    tail = without_strokes(m.group(1))
+    record = record[: m.start(1)] + tail
     if len(tail) == 2 and tail[0] in plate_rules.PROVINCES and not civil_plate(plate):
         serial = re.sub(r"[^A-Z0-9]", "", plate.upper())
         completed = [tail[0] + plate, *(tail + serial[-n:] for n in (5, 6) if len(serial) >= n)]
@@ -190,6 +191,24 @@ def plate_and_record_agree(plate: str, record: str) -> tuple[str, str]:
         if slipped or (len(tail) <= 2 and tail[0] not in plate_rules.PROVINCES):
             record = record[: -len(tail)] + plate[:2]
     return plate, record
+
+
+# What no office letter is (GA 36 leaves out I and O): a stroke of the seal or the box's edge read as a
+# character beside the record's province and letter
+_NO_OFFICE_LETTER = set("0123456789IO|l")
+
+
+def without_strokes(tail: str) -> str:
+    """The record's tail (a province and its office letter) without the strokes read around them: what
+    comes before the province (J川H) and what no office letter is between it and the letter (川IN, 川1Q).
+    A tail without a province, or whose letter is not the one left, stays as read."""
+    at = next((k for k, ch in enumerate(tail) if ch in plate_rules.PROVINCES), -1)
+    if at < 0:
+        return tail
+    letters = [ch for ch in tail[at + 1 :] if ch not in _NO_OFFICE_LETTER]
+    if len(letters) == 1 and letters[0].isascii() and letters[0].isupper():
+        return tail[at] + letters[0]
+    return tail if tail[at + 1 :] else tail[at]
 
 
 # Values every 副页 prints, with their formats: a value failing one was misread or not read (the load

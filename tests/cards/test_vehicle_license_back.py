@@ -20,3 +20,15 @@ def test_military_shaped_plate_on_a_civil_licence_takes_the_file_numbers_provinc
 def test_military_shaped_plate_takes_the_records_province_and_leaves_the_record_alone() -> None:
     record = "检验有效期至2016年12月冀Z"
     assert back.plate_and_record_agree("ZF33003", record) == ("冀ZF33003", record)
+
+
+def test_strokes_read_around_the_records_province_and_letter_are_dropped() -> None:
+    record = "检验有效期至2021年06月"
+    # before the province (J川H), or what no office letter is between it and the letter (川IN, 川1Q)
+    assert back.plate_and_record_agree("川H25555", record + "J川H") == ("川H25555", record + "川H")
+    assert back.plate_and_record_agree("川N12345", record + "川IN") == ("川N12345", record + "川N")
+    assert back.plate_and_record_agree("", record + "川1Q") == ("", record + "川Q")
+    # a letter misread as a digit is still the plate's to correct; two letters stay as read
+    assert back.without_strokes("辽0") == "辽0"
+    assert back.without_strokes("川JN") == "川JN"
+    assert back.without_strokes("过") == "过"
