@@ -21,7 +21,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from certscan.cards.mrz_read import FILLER_READS, MrzRead, mrz_like
+from certscan.cards.mrz_fields import FILLER_READS
+from certscan.cards.mrz_read import MrzRead, mrz_like
 from certscan.checks import mrz
 from certscan.ocr.types import Line, Page
 

@@ -17,11 +17,11 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import combinations, product
 
 from pypinyin import Style, pinyin, pinyin_dict
 
 from certscan.cards.text import is_subsequence
+from certscan.checks.repair import sole_passing
 
 # At most this many positions changed at once (a name has 1-4 characters; more changes fit anything).
 MAX_CHANGES = 2
@@ -71,21 +71,15 @@ def repair_by_pinyin(best: str, alternatives: Sequence[Sequence[str]], target: s
         return best
     if any(not readings(ch) for ch in best):
         return best  # a character pypinyin does not know: the check would be blind there
-    for changes in range(1, MAX_CHANGES + 1):
-        found: set[str] = set()
-        for positions in combinations(range(len(best)), changes):
-            pools = [[a for a in alternatives[i] if a != best[i] and _is_cjk(a)] for i in positions]
-            for picked in product(*pools):
-                chars = list(best)
-                for i, a in zip(positions, picked, strict=True):
-                    chars[i] = a
-                candidate = "".join(chars)
-                if spells(candidate, target):
-                    found.add(candidate)
-        if len(found) == 1:
-            return found.pop()
-        if found:
-            return best  # ambiguous
+    # every position is tried, not only the unsure ones as in checks.repair: the pinyin, not the
+    # recogniser's confidence, says which character is wrong
+    pools = [[a for a in alternatives[i] if a != ch and _is_cjk(a)] for i, ch in enumerate(best)]
+    changed, ambiguous = sole_passing(list(best), pools, range(len(best)), lambda s: spells(s, target),
+                                      MAX_CHANGES)
+    if changed is not None:
+        return changed
+    if ambiguous:
+        return best
     # a speck read as a character (孙小亮峰 for 孙亮峰, LIANGFENG): the one character whose removal spells
     # the pinyin, when only one does (at least ``keep`` characters left: 孙小 for SUN keeps 孙)
     shorter = {best[:i] + best[i + 1:] for i in range(len(best))} if len(best) > keep else set()

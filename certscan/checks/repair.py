@@ -71,21 +71,32 @@ def repair(chars: Sequence[CharCandidates], is_valid: Callable[[str], bool], alp
         return Repair(text=text, valid=True)
     unsure = sorted((i for i, c in enumerate(chars) if c.confidence < unsure_below and len(opts[i]) > 1),
                     key=lambda i: chars[i].confidence)[:max_positions]
+    found, ambiguous = sole_passing(base, [o[1:] for o in opts], unsure, is_valid, max_changes)
+    if found is not None:
+        return Repair(text=found, valid=True, repaired=True)
+    return Repair(text=text, valid=False, ambiguous=ambiguous)
+
+
+def sole_passing(base: Sequence[str], pools: Sequence[Sequence[str]], positions: Sequence[int],
+                 is_valid: Callable[[str], bool], max_changes: int) -> tuple[str | None, bool]:
+    """The one text passing ``is_valid`` with the fewest of ``positions`` changed (1 to ``max_changes``)
+    to another of that position's ``pools``; (None, True) when two pass with as few changes, (None,
+    False) when none passes. ``base`` is one string per position (a character, or a few)."""
     for changes in range(1, max_changes + 1):
         passing: set[str] = set()
-        for positions in combinations(unsure, changes):
-            for picks in product(*(opts[i][1:] for i in positions)):
+        for changed in combinations(positions, changes):
+            for picks in product(*(pools[i] for i in changed)):
                 trial = list(base)
-                for i, c in zip(positions, picks, strict=True):
+                for i, c in zip(changed, picks, strict=True):
                     trial[i] = c
                 candidate = "".join(trial)
                 if is_valid(candidate):
                     passing.add(candidate)
         if len(passing) == 1:
-            return Repair(text=passing.pop(), valid=True, repaired=True)
-        if len(passing) > 1:
-            return Repair(text=text, valid=False, ambiguous=True)
-    return Repair(text=text, valid=False)
+            return passing.pop(), False
+        if passing:
+            return None, True
+    return None, False
 
 
 def select_chars(chars: Sequence[CharCandidates], alphabet: str,

@@ -5,7 +5,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from certscan.cards.base import ScanInput
-from certscan.cards.mrz_read import fit_length, mrz_date
+from certscan.cards.mrz_fields import mrz_date
+from certscan.cards.mrz_read import fit_length
 from certscan.cards.passport import parse, printed_date
 from certscan.checks.repair import plain_chars
 from certscan.ocr.recognize import Recognition
@@ -86,13 +87,13 @@ def test_a_digit_no_letter_looks_like_in_the_names_is_a_filler() -> None:
 
 
 def test_o_zero_swaps_that_cancel_in_the_check_sum() -> None:
-    from certscan.cards.mrz_read import _fix_field, _validator
+    from certscan.cards.mrz_fields import field_validator, fix_field
 
     # O (24) at weights 3 and 7 adds 240 ≡ 0: both readings pass, so the field's make-up decides.
     chars = plain_chars("EBMPNED0FLMM0<2")
-    assert _fix_field(chars, _validator("personal"), False, by_majority=True) == ("EBMPNEDOFLMMO<2", True)
+    assert fix_field(chars, field_validator("personal"), False, by_majority=True) == ("EBMPNEDOFLMMO<2", True)
     number = plain_chars("EG25126468")  # G (16) and 6 are one apart by 10: the read stands
-    assert _fix_field(number, _validator("number"), False) == ("EG25126468", False)
+    assert fix_field(number, field_validator("number"), False) == ("EG25126468", False)
 
 
 class _RereadEngine(FixedEngine):

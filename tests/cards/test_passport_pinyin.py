@@ -56,7 +56,7 @@ def test_parse_repairs_cn_name_by_pinyin() -> None:
 
 
 def test_pinyin_names_of_a_line_whose_fillers_read_as_letters() -> None:
-    from certscan.cards.mrz_read import FILLER_READS
+    from certscan.cards.mrz_fields import FILLER_READS
     from certscan.cards.passport_pinyin import pinyin_names
     assert pinyin_names("JIASSKAIXUANSSSSSSSESSSKS<SKSS", {"JIA"}, FILLER_READS) == ("JIA", "KAIXUAN")
     # the longest pinyin given name (MEIJI + A... would leave the A to the fillers)
@@ -94,14 +94,6 @@ def test_parse_writes_line_1_from_the_printed_names_when_unread() -> None:
 def test_a_speck_read_as_a_character_is_dropped_when_the_rest_spells_the_pinyin() -> None:
     assert repair_by_pinyin("小亮峰", [["小"], ["亮"], ["峰"]], "LIANGFENG") == "亮峰"
     assert repair_by_pinyin("亮亮", [["亮"], ["亮"]], "LIANG") == "亮亮"  # two characters stay
-
-
-def test_an_issuing_state_read_as_no_code_on_a_clean_chinese_line() -> None:
-    from certscan.cards.mrz_read import MrzRead
-    from certscan.cards.passport import repair_chinese_names
-    read = MrzRead(line0="P<HNULUO<<BO".ljust(44, "<"), line1=LINE1)
-    repair_chinese_names(read, {"LUO", "BO"})
-    assert read.line0 == "P<CHNLUO<<BO".ljust(44, "<")
 
 
 def test_a_province_latin_two_letters_off_beside_its_chinese() -> None:

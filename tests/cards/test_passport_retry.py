@@ -147,7 +147,7 @@ def test_a_printed_number_both_check_digits_confirm_replaces_an_unlike_read() ->
 
 
 def test_a_line_2_that_lost_a_character_is_realigned_when_one_insertion_passes_every_check() -> None:
-    from certscan.cards.mrz_read import realigned_line2
+    from certscan.cards.mrz_fields import realigned_line2
 
     short = LINE1[:16] + LINE1[17:]
     lost = short[:40] + "<" + short[40:]  # a birth-date digit lost, the filler run padded the line

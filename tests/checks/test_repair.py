@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from certscan.checks import idnumber, luhn, mrz
-from certscan.checks.repair import plain_chars, repair
+from certscan.checks.repair import plain_chars, repair, sole_passing
 from certscan.ocr.types import CharCandidates
 
 # ICAO Doc 9303 part 4 specimen (Anna Maria Eriksson, Utopia).
@@ -90,3 +90,13 @@ def test_two_equally_likely_passing_numbers_give_no_repair() -> None:
     chars[5] = CharCandidates(chars=("7", "1"), probs=(0.5, 0.4))
     chars[7] = CharCandidates(chars=("1", "5"), probs=(0.5, 0.4))  # 5 here fixes the sum as well
     assert likeliest_repair(chars, luhn.is_valid, "0123456789") is None
+
+
+def test_sole_passing_takes_the_fewest_changes_and_no_tie() -> None:
+    base, pools = list("123"), [["7"], ["4", "8"], ["9"]]
+    # one change passes only at position 1 (4): taken before the two-change texts
+    assert sole_passing(base, pools, range(3), lambda t: t in ("143", "793"), 2) == ("143", False)
+    # two one-change texts pass: none is taken
+    assert sole_passing(base, pools, range(3), lambda t: t in ("143", "129"), 2) == (None, True)
+    # only positions offered are changed
+    assert sole_passing(base, pools, [0], lambda t: t == "143", 2) == (None, False)

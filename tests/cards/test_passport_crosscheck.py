@@ -1,0 +1,40 @@
+"""The MRZ read against the visual zone's print: line 1's separator and state, the nationality."""
+
+from __future__ import annotations
+
+from certscan.cards.mrz_read import MrzRead
+from certscan.cards.passport_crosscheck import (
+    names_confirmed,
+    repair_chinese_names,
+    repair_nationality,
+    repair_separator,
+)
+
+# ICAO Doc 9303 part 4 specimen.
+ICAO_LINE0 = "P<UTOERIKSSON<<ANNA<MARIA".ljust(44, "<")
+ICAO_LINE1 = "L898902C36UTO7408122F1204159ZE184226B<<<<<10"
+PRINTED = {"ERIKSSON", "ANNAMARIA", "UTO"}
+LINE1 = "E123456782CHN8505028F2708045<<<<<<<<<<<<<<04"
+
+
+def test_names_confirmed_by_the_printed_surname_and_given_names() -> None:
+    assert names_confirmed(MrzRead(line0=ICAO_LINE0, line1=ICAO_LINE1), PRINTED)
+    assert not names_confirmed(MrzRead(line0=ICAO_LINE0, line1=ICAO_LINE1), {"ERIKSSON", "UTO"})
+
+
+def test_a_single_filler_where_the_printed_surname_ends_is_the_separator() -> None:
+    read = MrzRead(line0="P<UTOERIKSSON<ANNA<MARIA".ljust(44, "<"), line1=ICAO_LINE1)
+    repair_separator(read, PRINTED)
+    assert read.line0 == ICAO_LINE0
+
+
+def test_a_nationality_read_with_a_digit_is_the_issuing_state() -> None:
+    read = MrzRead(line0=ICAO_LINE0, line1=ICAO_LINE1.replace("UTO", "UT0"))
+    repair_nationality(read, PRINTED)
+    assert read.line1 == ICAO_LINE1
+
+
+def test_an_issuing_state_read_as_no_code_on_a_clean_chinese_line() -> None:
+    read = MrzRead(line0="P<HNULUO<<BO".ljust(44, "<"), line1=LINE1)
+    repair_chinese_names(read, {"LUO", "BO"})
+    assert read.line0 == "P<CHNLUO<<BO".ljust(44, "<")
