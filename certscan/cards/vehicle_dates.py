@@ -26,13 +26,17 @@ def date_of(text: str) -> str:
 
 
 def settled(page: Page, register: str, issue: str, register_texts: list[str]) -> tuple[str, str]:
-    """(register, issue) as read in their cells, completed: a register date cut off in its cell
-    (``register_texts``) that agrees with the issue date is it, a date unread in its cell is taken from
-    its place on the bottom row, and a register date is never later than the issue date."""
-    if not register and issue:
-        register = part_of(issue, register_texts or left_of_date(page, issue))
+    """(register, issue) as read in their cells, completed: a date unread in its cell is taken from its
+    place on the bottom row, a register date cut off in its cell (``register_texts``, else left of the
+    issue date) that agrees with the issue date is it, as is an issue date misread into no date, and a
+    register date is never later than the issue date."""
     if not register or not issue:
         register, issue = bottom_dates(page, register, issue)
+    if not register and issue:
+        register = part_of(issue, register_texts or beside_date(page, issue, left=True))
+    if register and not issue:
+        # only a misread: an issue date cut off may be any later day
+        issue = misread_of(register, beside_date(page, register, left=False))
     if register and issue:
         register = issued_after_registration(register, issue)
     return register, issue
@@ -40,25 +44,45 @@ def settled(page: Page, register: str, issue: str, register_texts: list[str]) ->
 
 def part_of(date: str, texts: list[str]) -> str:
     """``date`` when the first of ``texts`` with digits is a cut-off read of it (2006-12 or 17-01-18 for
-    2006-12-16 / 2017-01-18: the licence is often issued on the day of registration), else ""."""
+    2006-12-16 / 2017-01-18: the licence is often issued on the day of registration), or a misread of
+    it (``misread_of``), else ""."""
+    if misread_of(date, texts):
+        return date
     digits = next((d for text in texts if (d := re.sub(r"\D", "", text))), "")
+    whole = date.replace("-", "")
+    return date if len(digits) >= 4 and (whole.startswith(digits) or whole.endswith(digits)) else ""
+
+
+# a date's shape with a month or day of one digit: its 0 lost (3006-3-21), padded back before comparing
+_SHORT_PARTS = re.compile(r"(\d{4})\D(\d{1,2})\D(\d{1,2})(?!\d)")
+
+
+def misread_of(date: str, texts: list[str]) -> str:
+    """``date`` when the first of ``texts`` with digits is it read with one digit lost or misread into no
+    date at all (2019-002 for 2019-01-02, 8009-11-05, 2014-97-19, 3006-3-21 for 2006-03-21); a read
+    that is a real other day is kept apart (""). The two dates are often the same day."""
+    text = next((t for t in texts if re.search(r"\d", t)), "")
+    digits = re.sub(r"\D", "", text)
+    if (m := _SHORT_PARTS.search(text)) and len(digits) < 8:
+        digits = m.group(1) + m.group(2).zfill(2) + m.group(3).zfill(2)
     whole = date.replace("-", "")
     if len(digits) == len(whole) - 1 and edit_distance(digits, whole) == 1:
         return date  # one digit lost inside (2019-002 for 2019-01-02)
     if len(digits) == len(whole) and hamming(digits, whole) == 1 and not find_dates(digits):
         return date  # one digit misread into no date at all (8009-11-05); a real other day is kept
-    return date if len(digits) >= 4 and (whole.startswith(digits) or whole.endswith(digits)) else ""
+    return ""
 
 
-def left_of_date(page: Page, date: str) -> list[str]:
-    """The texts left of ``date``'s box on its row, nearest first: the register date's cell when its
-    caption was not read (注日 | 2041226 | 201412-26)."""
+def beside_date(page: Page, date: str, left: bool) -> list[str]:
+    """The texts left (or right) of ``date``'s box on its row, nearest first: the other date's cell when
+    its caption was not read (注日 | 2041226 | 201412-26; 2014-07-19 | # | 2014-97-19)."""
     at = [ln for ln in page.lines if date_of(ln.text) == date]
     if not at:
         return []
     anchor = max(at, key=lambda ln: ln.cy)
-    left = [ln for ln in page.lines if ln is not anchor and layout.same_row(ln, anchor) and ln.cx < anchor.x0]
-    return [ln.text for ln in sorted(left, key=lambda ln: -ln.cx)]
+    side = [ln for ln in page.lines if ln is not anchor and layout.same_row(ln, anchor)
+            and (ln.cx < anchor.x0 if left else ln.cx > anchor.x1)]
+    return [ln.text for ln in sorted(side, key=lambda ln: -ln.cx if left else ln.cx)]
 
 
 def issued_after_registration(register: str, issue: str) -> str:

@@ -397,8 +397,23 @@ def test_register_date_cell_found_left_of_the_issue_date_when_its_caption_was_no
         line("注日", 58, 483, 110), line("2041226", 207, 478, 330),
         line("发证日期", 468, 482, 561), line("2014-12-26", 592, 479, 745),
     ])
-    assert vehicle_dates.left_of_date(page, "2014-12-26") == ["发证日期", "2041226", "注日"]
+    assert vehicle_dates.beside_date(page, "2014-12-26", left=True) == ["发证日期", "2041226", "注日"]
     assert vehicle_dates.settled(page, "", "2014-12-26", []) == ("2014-12-26", "2014-12-26")
     # a digit misread into no date at all is the issue date; a real other day stays itself
     assert vehicle_dates.part_of("2009-11-05", ["8009-11-05"]) == "2009-11-05"
     assert vehicle_dates.part_of("2009-11-05", ["2009-11-06"]) == ""
+
+
+def test_the_other_date_misread_into_no_date_is_this_one() -> None:
+    # the issue date's caption unread and its month misread (97), right of the register date
+    page = Page(width=880, height=600, lines=[
+        line("1#车", 58, 483, 110), line("2014-07-19", 207, 478, 350),
+        line("#", 468, 482, 490), line("2014-97-19", 592, 479, 745),
+    ])
+    assert vehicle_dates.settled(page, "2014-07-19", "", []) == ("2014-07-19", "2014-07-19")
+    # a month's 0 lost and the year misread (3006-3-21): no date, one digit from the issue date
+    assert vehicle_dates.misread_of("2006-03-21", ["3006-3-21"]) == "2006-03-21"
+    assert vehicle_dates.misread_of("2006-03-21", ["2006-3-22"]) == ""  # a real other day
+    # an issue date is taken from a misread only: a cut-off one may be any later day
+    page.lines[3] = line("2014-07", 592, 479, 745)
+    assert vehicle_dates.settled(page, "2014-07-19", "", []) == ("2014-07-19", "")
