@@ -290,8 +290,15 @@ def page_plate(page: Page, value: str, max_repairs: int = 1) -> str:
     # Military vehicles carry no civil licence: two letters and digits here are an engine number or VIN.
     # Two changes make a plate of most codes (the model's MRRSAOST0 → 京RSA0ST): one at most here.
     reads = [r for r in read_plates(page)
-             if plate_rules.kind(r.number) != "military" and r.repairs <= max_repairs]
+             if plate_rules.kind(r.number) != "military" and r.repairs <= max_repairs
+             and not any(_LONG_CODE.search(page.lines[i].text) for i in r.lines)]
     return reads[0].number if reads else number
+
+
+# A run of capitals and digits longer than any plate's (at most 7 after the province): a VIN, a model or
+# engine code, a file number, in which the page-wide search finds plate-shaped pieces (IHGF0SJG1RK804860:
+# 浙GF0S3G, 江准PDV7186774: 湘PDV7186). Case-sensitive: the English captions are not capitals.
+_LONG_CODE = re.compile(r"[A-Z0-9]{9,}")
 
 
 def _vin(page: Page) -> str:

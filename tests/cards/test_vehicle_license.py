@@ -417,3 +417,12 @@ def test_the_other_date_misread_into_no_date_is_this_one() -> None:
     # an issue date is taken from a misread only: a cut-off one may be any later day
     page.lines[3] = line("2014-07", 592, 479, 745)
     assert vehicle_dates.settled(page, "2014-07-19", "", []) == ("2014-07-19", "")
+
+
+def test_no_plate_taken_out_of_a_longer_code() -> None:
+    # the plate's cell unread: a plate-shaped piece of the model code (京PDV7186 of 京PDV7186774) is none
+    model = line("京PDV7186774", 589, 298, 817)
+    page = Page(width=880, height=600, lines=[line("号牌号码", 58, 120, 151), model])
+    assert parser.page_plate(page, "") == ""
+    page.lines.append(line("京A·12345", 172, 117, 310))  # a plate box of its own still is one
+    assert parser.page_plate(page, "") == "京A12345"
