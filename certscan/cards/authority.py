@@ -132,3 +132,22 @@ def snap_bureau(text: str, chars: Sequence[CharCandidates] | None = None) -> str
         return text
     return name
 
+
+
+def one_character_choices(text: str) -> dict[tuple[int, bool], dict[str, str]]:
+    """The listed bureaus ``text`` is one character away from, as the choice left open: (position in
+    ``text``, whether a character was lost there rather than misread) → {the character that would
+    stand there: the bureau it makes}. ``陵县公安局`` → {(0, True): {鄢: 鄢陵县公安局, 沅: 沅陵县公安局,
+    …}}: a character lost or misread where several bureaus differ, which no edit cost can decide."""
+    owners = _bureau_owners()
+    choices: dict[tuple[int, bool], dict[str, str]] = defaultdict(dict)
+    for name in _nearby(text):
+        if len(name) == len(text):
+            diffs = [k for k, (a, b) in enumerate(zip(text, name, strict=True)) if a != b]
+            if len(diffs) == 1:
+                choices[(diffs[0], False)].setdefault(name[diffs[0]], owners[name])
+        elif len(name) == len(text) + 1:
+            lost = next((k for k in range(len(name)) if name[:k] + name[k + 1:] == text), None)
+            if lost is not None:
+                choices[(lost, True)].setdefault(name[lost], owners[name])
+    return dict(choices)

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from certscan.cards.authority import bureaus, snap_bureau
+from certscan.cards.authority import bureaus, one_character_choices, snap_bureau
 from certscan.cards.layout import find_label, match_label, row_value
 from certscan.cards.places import corrected_place, place_names
 from certscan.cards.readers import line_chars
@@ -36,6 +36,7 @@ def fill_back(page: Page, fields: dict[str, Any], reread: RegionReader | None = 
     fields["authority"] = read_authority(strip_punct(authority), lines)
     if reread is not None:
         fields["authority"] = authority_alone(fields["authority"], lines, reread)
+        fields["authority"] = authority_by_glyph(fields["authority"], lines, reread)
     text, lines = _validity_row(page)
     dates = find_dates(text, long_term=True)
     if len(dates) == 1 and _after_dash(compact(text), dates[0]):
@@ -192,6 +193,66 @@ def value_bands(lines: Sequence[Line]) -> list[np.ndarray]:
     x1 = max(ln.x1 for ln in lines) + 0.2 * h
     y0, y1 = min(ln.y0 for ln in lines), max(ln.y1 for ln in lines)
     return [rect_quad(x0, y0 - pad, x1, y1 + pad) for x0 in starts for pad in (0.0, 0.15 * h)]
+
+
+# Where a character lost before the character at a position may start, and how wide the crop is (in the
+# line's character pitch, measured with the lost character missing: a little wide): from just before
+# the next character's estimated start back past one character; a misread character is cut around it.
+_LOST_STARTS, _MISREAD_STARTS, _GLYPH_WIDTHS = (1.25, 1.0, 0.75, 0.5, 0.25), (0.5, 0.25, 0.0), (1.0, 1.5)
+# The votes (a choice's probability summed over the crops) the chosen character needs, and how far
+# ahead of the next choice
+_MIN_GLYPH_VOTE, _GLYPH_MARGIN = 0.5, 2.0
+
+
+def authority_by_glyph(authority: str, lines: Sequence[Line], reread: RegionReader) -> str:
+    """A bureau one character from several listed ones (``陵县公安局``: 鄢陵, 沅陵, 茶陵… with the rare
+    first character lost; ``淡江区分局`` for 浈江, 曲江 or 武江): that character's place read again in a
+    few crops a character or two wide. The recogniser drops a rare character read within a line, yet
+    often names it, or scores it, when the crop shows little else. The choice the crops score clearly
+    highest is taken; anything else leaves the read as it was."""
+    if not authority or not lines or authority in bureaus():
+        return authority
+    choices = one_character_choices(authority)
+    plans = [(options, _glyph_crops(authority, lines, k, lost)) for (k, lost), options in choices.items()
+             if len(options) > 1]
+    plans = [(options, crops) for options, crops in plans if crops]
+    if not plans:
+        return authority
+    reads = iter(reread([quad for _, crops in plans for quad in crops]))
+    votes: dict[str, float] = {}
+    for options, crops in plans:
+        for read in (next(reads) for _ in crops):
+            for char in options:
+                best = max((p for c in read.chars for alt, p in zip(c.chars, c.probs, strict=True)
+                            if alt == char), default=0.0)
+                votes[options[char]] = votes.get(options[char], 0.0) + best
+    ranked = sorted(votes.items(), key=lambda kv: -kv[1])
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    if ranked[0][1] >= _MIN_GLYPH_VOTE and ranked[0][1] >= _GLYPH_MARGIN * runner_up:
+        return ranked[0][0]
+    return authority
+
+
+def _glyph_crops(authority: str, lines: Sequence[Line], k: int, lost: bool) -> list[np.ndarray]:
+    """Quads around the place of the authority's ``k``-th character (``lost``: the place before it), the
+    lines' characters taken as evenly spaced in their boxes; none when the authority is not found whole
+    in the lines' text."""
+    placed = [(ln, i, len(text)) for ln in lines if (text := compact(ln.text)) for i in range(len(text))]
+    read = "".join(compact(ln.text) for ln in lines if compact(ln.text))
+    at = read.rfind(authority)
+    if at < 0 or len(read) != len(placed):
+        return []
+    index = at + k
+    if index >= len(placed):  # lost after the last character: where one more would start
+        line, i, count = placed[-1]
+        i += 1
+    else:
+        line, i, count = placed[index]
+    pitch = (line.x1 - line.x0) / count
+    x = line.x0 + i * pitch
+    starts = _LOST_STARTS if lost else _MISREAD_STARTS
+    return [rect_quad(x - s * pitch, line.y0, x - s * pitch + w * pitch, line.y1)
+            for s in starts for w in _GLYPH_WIDTHS]
 
 
 def without_stray_prefix(authority: str) -> str:

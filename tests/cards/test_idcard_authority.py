@@ -129,3 +129,34 @@ def test_start_and_end_dates_agree_on_their_month_and_day() -> None:
     caption = line("签发机关万载县公安局", 200, 420, 600, 460)
     f = parse_back(scan("id-card-back", [caption, *row(five, six)])).fields
     assert (f["startDate"], f["endDate"]) == ("2014-05-16", "2019-05-16")
+
+
+def test_a_character_several_bureaus_differ_by_is_read_again_in_small_crops() -> None:
+    # 陵县公安局: 鄢 lost before 陵 (鄢陵, 沅陵, 茶陵… are all listed); crops a character or two wide,
+    # just left of where 陵 was read, name it or score it
+    from certscan.cards.authority import one_character_choices
+    from certscan.cards.idcard_back import authority_by_glyph
+    from certscan.ocr.recognize import Recognition
+
+    choices = one_character_choices("陵县公安局")[(0, True)]
+    assert {"鄢", "沅", "茶"} <= set(choices) and choices["鄢"] == "鄢陵县公安局"
+    assert set(one_character_choices("韶关市公安局淡江区分局")[(6, False)]) == {"曲", "武", "浈"}
+    row = [line("签发机关陵县公安局", 60, 400, 420, 440)]  # 40 px a character: 陵 read at x = 220
+    seen: list[np.ndarray] = []
+
+    def reads(*per_crop: tuple[str, ...]) -> Callable[[Sequence[np.ndarray]], list[Recognition]]:
+        def read(quads: Sequence[np.ndarray]) -> list[Recognition]:
+            seen.extend(quads)
+            out = [Recognition("", 0.0)] * len(quads)
+            for k, alternatives in enumerate(per_crop):
+                chars = [CharCandidates(chars=alternatives, probs=(0.6, *[0.1] * (len(alternatives) - 1)))]
+                out[k] = Recognition(alternatives[0], 0.6, chars)
+            return out
+        return read
+
+    assert authority_by_glyph("陵县公安局", row, reads(("焉", "鄢"), ("鄢", "部"), ("阝",))) == "鄢陵县公安局"
+    assert seen and all(q[:, 0].min() >= 160 and q[:, 0].max() <= 280 for q in seen)  # around 关 | 陵
+    # two choices scored alike, or none: the read stands; a listed bureau is not read again
+    assert authority_by_glyph("陵县公安局", row, reads(("沅",), ("鄢",))) == "陵县公安局"
+    assert authority_by_glyph("陵县公安局", row, reads(("焉",), ("阝",))) == "陵县公安局"
+    assert authority_by_glyph("沅陵县公安局", row, reads(("鄢",))) == "沅陵县公安局"
