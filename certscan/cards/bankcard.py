@@ -39,6 +39,9 @@ class Candidate:
     confidence: float
     lines: list[Line]
     speck: bool = False  # holds a digit read under SPECK_CONFIDENCE whose removal also passes Luhn
+    # read across two overlapping boxes that both read their shared digit, while the row with that digit
+    # read once passes Luhn too (``_row_chars(shared_once=True)``)
+    read_twice: bool = False
 
 
 @cache
@@ -125,31 +128,48 @@ def drop_one(run: list[CharCandidates], positions: int = 4) -> list[CharCandidat
 
 
 def candidates(page: Page) -> list[Candidate]:
+    """Every 16-19 digit number the page's rows hold (see ``_run_candidates``), ranked by ``_rank``."""
     found: list[Candidate] = []
-    rows = group_rows(page, min_overlap=0.4)
-    # each row as read, and (when two of its boxes overlap on one digit) with that digit read once
-    readings = [(row, chars) for row in rows
-                for chars in dict.fromkeys((tuple(_row_chars(row)), tuple(_row_chars(row, True))))]
-    for row, row_chars in readings:
-        for run in char_runs(row_chars, DIGITS, max_gap=2):
-            if len(run) == MAX_LEN + 1:
-                dropped = drop_one(run)  # one spurious character (a stroke of the artwork read as a digit)
-                if dropped is None:
-                    continue
-                run = dropped
-            if not MIN_LEN <= len(run) <= MAX_LEN:
+    for row in group_rows(page, min_overlap=0.4):
+        # the row as read, and (when two of its boxes overlap on one digit) with that digit read once
+        as_read, once = _row_chars(row), _row_chars(row, shared_once=True)
+        if once == as_read:
+            found += _run_candidates(row, as_read)
+            continue
+        read_once = _run_candidates(row, once)
+        twice = _run_candidates(row, as_read)
+        if any(c.valid for c in read_once):
+            # the digit both boxes end and start with passed Luhn read once: a second read of it is
+            # likelier than a digit printed at the end of one group and the start of the next, in
+            # overlapping boxes, that also passes
+            for c in twice:
+                c.read_twice = True
+        found += twice + read_once
+    return found
+
+
+def _run_candidates(row: list[Line], row_chars: list[CharCandidates]) -> list[Candidate]:
+    """The numbers of 16-19 digits in one reading of a row, Luhn-repaired (see ``candidates``)."""
+    found: list[Candidate] = []
+    for run in char_runs(row_chars, DIGITS, max_gap=2):
+        if len(run) == MAX_LEN + 1:
+            dropped = drop_one(run)  # one spurious character (a stroke of the artwork read as a digit)
+            if dropped is None:
                 continue
-            fixed = repair(run, luhn.is_valid, DIGITS, max_changes=1)
-            if not fixed.valid or fixed.repaired:
-                # the read failed Luhn: a lone one-digit fix may pass by chance (one in ten does); the
-                # likeliest passing number, a listed issuer counting for it, wins when clearly likelier
-                fixed = likeliest_repair(run, luhn.is_valid, DIGITS, prior=_issuer_prior) or fixed
-            conf = sum(c.confidence for c in run) / len(run)
-            without = _without_speck(run) if fixed.valid and not fixed.repaired else None
-            found.append(Candidate(text=fixed.text, valid=fixed.valid, confidence=conf, lines=row,
-                                   speck=without is not None))
-            if without is not None:
-                found.append(Candidate(text=without, valid=True, confidence=conf, lines=row))
+            run = dropped
+        if not MIN_LEN <= len(run) <= MAX_LEN:
+            continue
+        fixed = repair(run, luhn.is_valid, DIGITS, max_changes=1)
+        if not fixed.valid or fixed.repaired:
+            # the read failed Luhn: a lone one-digit fix may pass by chance (one in ten does); the
+            # likeliest passing number, a listed issuer counting for it, wins when clearly likelier
+            fixed = likeliest_repair(run, luhn.is_valid, DIGITS, prior=_issuer_prior) or fixed
+        conf = sum(c.confidence for c in run) / len(run)
+        without = _without_speck(run) if fixed.valid and not fixed.repaired else None
+        found.append(Candidate(text=fixed.text, valid=fixed.valid, confidence=conf, lines=row,
+                               speck=without is not None))
+        if without is not None:
+            found.append(Candidate(text=without, valid=True, confidence=conf, lines=row))
     return found
 
 
@@ -163,10 +183,11 @@ def _without_speck(run: list[CharCandidates]) -> str | None:
 
 
 def _rank(c: Candidate) -> tuple[bool, bool, bool, bool, float]:
-    """Luhn-valid runs first; among them a known BIN, then one holding no speck (``SPECK_CONFIDENCE``),
-    then a usual length (16 or 19 digits: a 17-digit run passing Luhn is more often a 16-digit number
-    with a digit read twice), then confidence."""
-    return c.valid, bool(bin_info(c.text)[0]), not c.speck, len(c.text) in (16, 19), c.confidence
+    """Luhn-valid runs first; among them a known BIN, then one holding no speck (``SPECK_CONFIDENCE``)
+    nor a digit read twice (``Candidate.read_twice``), then a usual length (16 or 19 digits: a 17-digit
+    run passing Luhn is more often a 16-digit number with a digit read twice), then confidence."""
+    return (c.valid, bool(bin_info(c.text)[0]), not (c.speck or c.read_twice), len(c.text) in (16, 19),
+            c.confidence)
 
 
 def best_number(page: Page) -> Candidate | None:

@@ -83,6 +83,18 @@ def test_overlapping_boxes_reading_one_digit_twice() -> None:
     assert parse(scan("bank-card", lines)).fields["bankCardNum"] == number
 
 
+def test_a_shared_digit_read_twice_loses_to_the_number_read_once_at_any_length() -> None:
+    # 622909910663390758 (18 digits, grouped 6-6-6): the third box starts inside the second's last 3
+    # and reads it again; both numbers pass Luhn and the 19 digits are a usual length, the 18 are not
+    number = "622909910663390758"
+    assert luhn.is_valid(number) and luhn.is_valid(number[:12] + "3" + number[12:])
+    third = plain_chars("3" + number[12:])
+    third[0] = CharCandidates(chars=("3",), probs=(0.59,))
+    lines = [line(number[:6], 73, 365, 328, 412), line(number[6:12], 350, 365, 617, 411),
+             line("3" + number[12:], 594, 365, 891, 410, third)]
+    assert parse(scan("bank-card", lines)).fields["bankCardNum"] == number
+
+
 def test_boxes_touching_without_a_shared_digit_are_joined_as_read() -> None:
     lines = [line(NUMBER[:8], 90, 360, 490, 415), line(NUMBER[8:], 480, 361, 906, 414)]
     assert parse(scan("bank-card", lines)).fields["bankCardNum"] == NUMBER
