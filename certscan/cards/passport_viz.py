@@ -208,7 +208,8 @@ def characters_beside_pinyin(page: Page, pinyin: str, column: float | None, read
     小 unread): from the names' column (``column``, where the other name's characters start; else four
     line heights left of the pinyin) to the pinyin's end (the recogniser reads two lone blurred
     characters as nothing more often), in one recognition call, tight and a little taller; the
-    characters taken when they spell the pinyin, else ""."""
+    characters taken when they spell the pinyin, else "". A run of dashes is 一 (YI) when the pinyin
+    has that syllable: its one stroke, alone in the band, is read as one dash or two (``——YI``)."""
     boxes = [ln for ln in page.lines if not CJK_RUN.search(ln.text)
              and _same_name(pinyin, re.sub(r"[^A-Z]", "", ln.text.upper()))]
     if len(boxes) != 1:
@@ -217,7 +218,8 @@ def characters_beside_pinyin(page: Page, pinyin: str, column: float | None, read
     left = column - 0.2 * h if column is not None and column < box.x0 - 0.5 * h else box.x0 - 4 * h
     quads = [rect_quad(left, box.y0 - pad, box.x1, box.y1 + pad) for pad in (0.1 * h, 0.25 * h)]
     for read in reader(quads):
-        cjk = "".join(CJK_RUN.findall(read.text))
+        text = _DASHES.sub("一", read.text) if "YI" in pinyin else read.text
+        cjk = "".join(CJK_RUN.findall(text))
         if cjk and spells(cjk, pinyin):
             return cjk
     return ""
@@ -247,6 +249,7 @@ def line0_with_names(line0: str, surname: str, given: str) -> str:
     return (line0[:5] + names).ljust(44, "<")[:44]
 
 
+_DASHES = re.compile(r"[-‐‑–—－_~]+")
 _DASH_BY_CJK = re.compile(r"(?<=[\u4e00-\u9fff])[-‐‑–—－_~]|[-‐‑–—－_~](?=[\u4e00-\u9fff])")
 
 
