@@ -1,8 +1,11 @@
-"""The ONNX models certscan runs, loaded from the files shipped inside the ``rapidocr-onnxruntime`` wheel.
+"""The ONNX models certscan runs, loaded from the files shipped inside the ``rapidocr-onnxruntime`` and
+``rapidocr`` wheels.
 
-Nothing is downloaded: the wheel carries PP-OCRv4 mobile detection and recognition and the v2 0/180
-line classifier. Sessions are built once per process (lazily, thread-safe) with explicit thread
-counts so several worker processes sharing two cores do not oversubscribe them.
+Nothing is downloaded: ``rapidocr-onnxruntime`` carries PP-OCRv4 mobile detection and recognition and the
+v2 0/180 line classifier, ``rapidocr`` (3.x) the PP-OCRv6 small recogniser (``rec_v6``: a second opinion on
+lines read unsure, see ``onnx_engine.EngineOptions.reread_model``). Sessions are built once per process
+(lazily, thread-safe) with explicit thread counts so several worker processes sharing two cores do not
+oversubscribe them.
 """
 
 from __future__ import annotations
@@ -18,10 +21,13 @@ import onnxruntime as ort
 from certscan.ocr.fold import fold_affine
 from certscan.ocr.quantize import quantize_dynamic
 
-MODEL_FILES: dict[str, str] = {
-    "det": "ch_PP-OCRv4_det_infer.onnx",
-    "rec": "ch_PP-OCRv4_rec_infer.onnx",
-    "cls": "ch_ppocr_mobile_v2.0_cls_infer.onnx",
+# kind -> (the package whose wheel ships it, its file in that package's models/ folder)
+MODEL_FILES: dict[str, tuple[str, str]] = {
+    "det": ("rapidocr_onnxruntime", "ch_PP-OCRv4_det_infer.onnx"),
+    "rec": ("rapidocr_onnxruntime", "ch_PP-OCRv4_rec_infer.onnx"),
+    "cls": ("rapidocr_onnxruntime", "ch_ppocr_mobile_v2.0_cls_infer.onnx"),
+    # same input (BGR, (x/255 - 0.5) / 0.5, height 48) and CTC convention as v4; 18,708 characters
+    "rec_v6": ("rapidocr", "PP-OCRv6_rec_small.onnx"),
 }
 
 _lock = threading.Lock()
@@ -29,19 +35,20 @@ _sessions: dict[tuple[str, int, bool, frozenset[str]], ort.InferenceSession] = {
 
 
 class ModelNotFound(RuntimeError):
-    """The wheel that ships the models is missing (install ``rapidocr-onnxruntime``)."""
+    """The wheel that ships a model is missing (install ``rapidocr-onnxruntime`` / ``rapidocr``)."""
 
 
 @cache
-def models_dir() -> Path:
-    spec = importlib.util.find_spec("rapidocr_onnxruntime")
+def models_dir(package: str = "rapidocr_onnxruntime") -> Path:
+    spec = importlib.util.find_spec(package)
     if spec is None or spec.origin is None:
-        raise ModelNotFound("rapidocr-onnxruntime is not installed; it ships the OCR model files")
+        raise ModelNotFound(f"{package.replace('_', '-')} is not installed; it ships OCR model files")
     return Path(spec.origin).parent / "models"
 
 
 def model_path(kind: str) -> Path:
-    path = models_dir() / MODEL_FILES[kind]
+    package, name = MODEL_FILES[kind]
+    path = models_dir(package) / name
     if not path.is_file():
         raise ModelNotFound(f"model file missing: {path}")
     return path
@@ -63,10 +70,10 @@ def session_options(threads: int) -> ort.SessionOptions:
 
 def session(kind: str, threads: int, fold: bool = False,
             int8_ops: frozenset[str] = frozenset()) -> ort.InferenceSession:
-    """The process-wide session for ``kind`` ("det", "rec", "cls"), built on first use. ``fold``: the
-    model's scalar affine steps folded into its convolutions first (``certscan.ocr.fold``: the same
-    function, fewer operators); ``int8_ops`` ("MatMul", "Conv"): those layers run dynamically quantised to
-    int8 (``certscan.ocr.quantize``). Either rewrite is done in memory from the shipped file."""
+    """The process-wide session for ``kind`` ("det", "rec", "cls", "rec_v6"), built on first use.
+    ``fold``: the model's scalar affine steps folded into its convolutions first (``certscan.ocr.fold``: the
+    same function, fewer operators); ``int8_ops`` ("MatMul", "Conv"): those layers run dynamically quantised
+    to int8 (``certscan.ocr.quantize``). Either rewrite is done in memory from the shipped file."""
     key = (kind, threads, fold, int8_ops)
     found = _sessions.get(key)
     if found is not None:
@@ -103,8 +110,10 @@ class Charset:
         return len(self.chars)
 
 
+@cache
 def charset(rec: ort.InferenceSession) -> Charset:
-    """The character list stored in the recognition model's metadata (as PaddleOCR exports it)."""
+    """The character list stored in the recognition model's metadata (as PaddleOCR exports it); once per
+    session (v6's list has 18,708 lines)."""
     meta = rec.get_modelmeta().custom_metadata_map
     if "character" not in meta:
         raise ModelNotFound("recognition model carries no character list")

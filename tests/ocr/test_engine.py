@@ -24,6 +24,8 @@ def test_models_load_from_the_wheel() -> None:
         assert models.model_path(kind).is_file()
     charset = models.charset(models.session("rec", 1))
     assert len(charset) > 6000 and charset.chars[0] == "" and "身" in charset.chars
+    v6 = models.charset(models.session("rec_v6", 1))  # CTC blank first, space last, as v4's
+    assert len(v6) == 18710 and v6.chars[0] == "" and v6.chars[-1] == " " and "身" in v6.chars
 
 
 def test_read_gives_lines_with_alternatives(engine: OnnxEngine) -> None:
