@@ -173,17 +173,22 @@ def _named_next(text: str, near: set[tuple[str, int]]) -> tuple[str, int] | None
     return fits[0] if len(fits) == 1 else None
 
 
+_CHARS_PER_EDIT = 3
+
+
 def _long_match(text: str, names: list[str]) -> tuple[str, int] | None:
     """A long name (autonomous prefectures and counties: 海西蒙古族藏族自治州) read with more slips than
-    one: at most one edit per four characters, ending on the name's own suffix character, and closer
-    than any other name under the same parent."""
+    one: at most one edit per three characters (a small print's 族 is often misread, and an ethnic
+    group's rare first character lost: 楚族自治州 for 楚雄彝族自治州, 社旅 for 壮族), 自治 read 白治
+    not counted, ending on the name's own suffix character, and closer than any other name under the
+    same parent."""
     scored: list[tuple[int, str, int]] = []
     for n in names:
         if len(n) < 7:
             continue
         ends = [k for k in range(len(n) - 2, len(n) + 3) if 0 < k <= len(text) and text[k - 1] == n[-1]]
-        best = min(((edit_distance(text[:k], n), k) for k in ends), default=None)
-        if best is not None and best[0] <= len(n) // 4:
+        best = min(((edit_distance(self_governing(text[:k]), n), k) for k in ends), default=None)
+        if best is not None and best[0] <= len(n) // _CHARS_PER_EDIT:
             scored.append((best[0], n, best[1]))
     scored.sort()
     if not scored or (len(scored) > 1 and scored[1][0] <= scored[0][0]):
@@ -207,18 +212,26 @@ def _province_by_city(text: str) -> tuple[str, int] | None:
 
 
 def _city_by_county(text: str, province: str) -> tuple[str, int] | None:
-    """A city name read with more than one slip (休技市 for 张掖市), placed by the county named right
-    after it: a county listed once in the province, whose city's name has the read's length and level
+    """A city name read with more than one slip (休技市 for 张掖市), or with characters lost (期市 for
+    荆门市, a bare 市 for 娄底市), placed by the county named right after it: a county listed once in the
+    province, read exactly or (three characters or more) with one slip, after the city's level
     character. (The city's name, how many characters it replaces.)"""
-    found = set()
+    exact, near = set(), set()
     for name in _children().get(province, []):
         codes = [c for c in _codes_by_name()[name] if c.startswith(province) and not c.endswith("00")]
         if len(name) < 3 or len(codes) != 1:
             continue
         city = region_name(codes[0][:4] + "00")
-        used = len(city)
-        if city not in PLACEHOLDERS and text[used:].startswith(name) and text[used - 1] == city[-1]:
-            found.add((city, used))
+        if city in PLACEHOLDERS:
+            continue
+        for used in (k for k in range(1, min(len(city), len(text)) + 1) if text[k - 1] == city[-1]):
+            county = text[used:used + len(name)]
+            if county == name:
+                exact.add((city, used))
+            elif _one_off(county, name):
+                near.add((city, used))
+    # a county read exactly outweighs any read with a slip (民乐县 read, not 民勤县 one off it)
+    found = exact or near
     return found.pop() if len(found) == 1 else None
 
 

@@ -78,6 +78,15 @@ def test_a_city_read_with_two_slips_is_named_by_the_county_after_it() -> None:
     assert fix_place_prefix("甘肃省休技路民乐县") == "甘肃省休技路民乐县"
 
 
+def test_a_city_that_lost_characters_is_named_by_the_county_after_it() -> None:
+    # 荆门市 read 期市, 娄底市 read as its 市 alone; the county after it (涟源市 with one slip) places it
+    assert fix_place_prefix("湖北省期市京山县兴隆乡安乐村4组31号") == "湖北省荆门市京山县兴隆乡安乐村4组31号"
+    assert fix_place_prefix("湖南省市连源市建设东路675号") == "湖南省娄底市涟源市建设东路675号"
+    # a county read exactly outweighs ones a slip away (民乐县 read: not 民勤县 of 武威市)
+    assert fix_place_prefix("甘肃省技市民乐县") == "甘肃省张掖市民乐县"
+    assert fix_place_prefix("湖南省市建设东路675号") == "湖南省市建设东路675号"  # no county: as read
+
+
 def test_self_governing_read_with_a_stroke_lost() -> None:
     company = "克孜勒苏柯尔克孜白治州正泰食品有限公司"
     assert places.self_governing(company) == "克孜勒苏柯尔克孜自治州正泰食品有限公司"
@@ -96,3 +105,14 @@ def test_plate_province_is_the_plate_character_of_the_address_province() -> None
     assert places.plate_province("内蒙古自治区包头市") == "蒙"
     assert places.plate_province("香港特别行政区") == ""
     assert places.plate_province("解放路5号") == ""
+
+
+def test_a_long_autonomous_name_read_with_a_slip_per_three_characters() -> None:
+    # 族 misread and an ethnic group's rare character lost (漾濞彝族 read 漾清族, 自治 read 白治)
+    assert fix_place_prefix("广西社旅自治区河池市大化理放自治县团结东路622号") == (
+        "广西壮族自治区河池市大化瑶族自治县团结东路622号")
+    assert fix_place_prefix("云南省大理白族自治州漾清族白治县平安街道") == (
+        "云南省大理白族自治州漾濞彝族自治县平安街道")
+    assert fix_place_prefix("云南省楚族自治州禁雄市高桥乡") == "云南省楚雄彝族自治州楚雄市高桥乡"
+    # three slips in seven characters are too many
+    assert fix_place_prefix("广西社旅白冶区南宁市") == "广西社旅白冶区南宁市"
