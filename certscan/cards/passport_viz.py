@@ -267,6 +267,7 @@ def chinese_viz(page: Page, fields: dict[str, Any], reread: RegionReader | None 
     full_rows = [row for row in all_rows if "/" not in row[1]]  # not a caption row
     rows = [(ln, text) for ln, text, _ in full_rows]
     row_lines = {id(ln): parts for ln, _, parts in full_rows}
+    row_text = {id(ln): text for ln, text, _ in full_rows}
     named = [(ln, cjk, _latin(text)) for ln, cjk, text in
              ((ln, "".join(CJK_RUN.findall(_dash_as_yi(text))), text) for ln, text in rows)
              if cjk and len(cjk) <= 4]
@@ -293,8 +294,10 @@ def chinese_viz(page: Page, fields: dict[str, Any], reread: RegionReader | None 
                   and 0 < (m[0].y0 - ln.y1 if below else ln.y0 - m[0].y1) < 3.5 * h]
         # a row whose characters spell the other name's pinyin (its own pinyin unread: 子 under 余YU),
         # else the nearest with a Latin part (not the sex row 男M under it)
+        # (a caption row that lost its slash, 出生扫期Date of birth, prints its English in mixed case:
+        # no name; a name row merged with its caption is read again beside its pinyin instead)
         near = ([m for m in beside if spells(m[1], fields[other].replace(" ", ""))]
-                or [m for m in beside if m[2]])
+                or [m for m in beside if m[2] and not re.search(r"[a-z]", row_text[id(m[0])])])
         if near:
             found[other] = min(near, key=lambda m: abs(m[0].cy - ln.cy))
     if not found and not fields["surname"] and not fields["givenName"]:

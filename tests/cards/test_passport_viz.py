@@ -33,3 +33,21 @@ def test_a_lone_yi_read_as_dashes_beside_its_pinyin_is_yi() -> None:
     # without the syllable YI a dash is no character
     page = Page(width=1200, height=900, lines=[surname, line("BO", 599, 607, 652, 647)])
     assert characters_beside_pinyin(page, "BO", 551.0, _reader("——BO")) == ""
+
+
+def test_a_caption_row_that_lost_its_slash_is_no_given_name() -> None:
+    from certscan.cards.passport import parse
+    from tests.cards.pages import scan
+
+    # the given name's row merged with its caption (名/Given names): the caption under it, its slash
+    # lost, in mixed case, was taken for the given name (唐出生扫期 for 唐睿涛)
+    lines = [
+        line("姓/Surname", 400, 100, 520, 125), line("周ZHOU", 400, 130, 520, 160),
+        line("丹洁", 400, 175, 450, 200), line("名/Given names", 400, 170, 560, 192),
+        line("DANJIE", 440, 177, 560, 199),
+        line("出生扫期Date of birth", 400, 215, 600, 238),
+        line("P<CHNZHOU<<DANJIE".ljust(44, "<"), 50, 560, 950, 590),
+        line("E123456782CHN8505028F2708045<<<<<<<<<<<<<<04", 50, 610, 950, 640),
+    ]
+    f = parse(scan("passport", lines)).fields
+    assert f["givenName"] == "DANJIE" and "出生" not in f["cnName"]
