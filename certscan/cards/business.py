@@ -106,7 +106,8 @@ def parse_page(page: Page, image: np.ndarray | None = None, engine: OcrEngine | 
     out["companyName"] = company_name(balance_brackets(name_lines(fields.value("companyName"),
                                                                   fields.value("companyName", multiline=True,
                                                                                max_lines=2))))
-    out["companyType"] = balance_brackets(fields.value("companyType", multiline=True, max_lines=2))
+    wrapped_type = fields.value("companyType", multiline=True, max_lines=2)
+    out["companyType"] = balance_brackets(type_lines(fields.value("companyType"), wrapped_type))
     out["legalPerson"] = fields.value("legalPerson")
     out["capital"] = balance_brackets(fields.value("capital"))
     out["paidInCapital"] = balance_brackets(fields.value("paidInCapital"))
@@ -255,6 +256,20 @@ def name_lines(first_line: str, wrapped: str) -> str:
     if not _NAME_END.search(first_line) or wrapped == first_line:
         return wrapped
     return wrapped if wrapped.endswith("分公司") else first_line
+
+
+# A company type read whole on its line: a bracketed kind closed (…（法人独资）), or a type word ending it.
+_TYPE_END = re.compile(r"(\)|公司|企业|户)$")
+
+
+def type_lines(first_line: str, wrapped: str) -> str:
+    """类型 from its first line when that already ends as a type does: the line below is then another
+    field's (经营范围's first line, its caption lost: ``…（法人独资）`` | ``围新能源技术推广服务；…``),
+    unless it opens the type's bracketed kind (``有限责任公司`` | ``（自然人独资）``)."""
+    if not _TYPE_END.search(first_line) or first_line.count("(") > first_line.count(")"):
+        return wrapped
+    rest = wrapped[len(first_line):] if wrapped.startswith(first_line) else ""
+    return wrapped if rest.startswith("(") else first_line
 
 
 def company_name(text: str) -> str:

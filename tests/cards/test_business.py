@@ -371,3 +371,16 @@ def test_establish_date_from_the_start_of_the_term_when_its_line_was_not_read() 
         line("2002年01月16日至2052年01月15日", 333, 1000, 875, 36),
     ])
     assert business.parse_page(page).fields["establishDate"] == "2002-01-16"
+
+
+def test_a_type_read_whole_does_not_take_the_scope_below_it() -> None:
+    # 经营范围 lost to the light: its first line, under the type, begins with the caption's 围 misread
+    page = Page(width=1600, height=1130, lines=[
+        line("公司类型", 240, 545, 360),
+        line("有限责任公司（法人独资）", 400, 545, 740),
+        line("周新能源技术推广服务；家用电器、办公用品", 380, 600, 1000),
+    ])
+    assert business.parse_page(page).fields["companyType"] == "有限责任公司(法人独资)"
+    assert business.type_lines("有限责任公司", "有限责任公司(自然人独资)") == "有限责任公司(自然人独资)"
+    assert business.type_lines("有限责任公司(自然人投资或控", "有限责任公司(自然人投资或控股)") == \
+        "有限责任公司(自然人投资或控股)"
