@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -202,12 +203,21 @@ def _reread_blank_cells(image: np.ndarray, page: Page, engine: OcrEngine, cells:
     the one the detector lost)."""
     keys = [k for k, c in cells.items() if not table.get(k) and k != "undertaker"]
     crops = cell_crops(image, page, [cells[k] for k in keys], without_red=True)
+    if "bloodType" in keys and crops[keys.index("bloodType")] is None:
+        # a lone letter (A) covers under the usual share of its cell (0.95 % seen): the cell is cut
+        # at less ink, its read kept only as a blood type (``_lone_blood_type``) or read surely
+        (crops[keys.index("bloodType")],) = cell_crops(image, page, [cells["bloodType"]],
+                                                       min_ink=LONE_LETTER_INK, without_red=True)
     wanted = [(k, c) for k, c in zip(keys, crops, strict=True) if c is not None]
     if not wanted:
         return {}
     reads = engine.recognize([c for _, c in wanted])
     return {k: strip_punct(compact(r.text)) for (k, _), r in zip(wanted, reads, strict=True)
             if compact(r.text) and (r.confidence >= 0.85 or _lone_blood_type(k, r.text, r.confidence))}
+
+
+# the share of a cell's area a lone printed letter covers at the least (A, thin strokes in a wide cell)
+LONE_LETTER_INK = 0.003
 
 
 def _lone_blood_type(key: str, text: str, confidence: float) -> bool:
@@ -274,6 +284,12 @@ def _closing_words(value: str, image: np.ndarray, page: Page, engine: OcrEngine,
     return whole if same and hamming(whole[: len(value)], value) <= 2 else value
 
 
+def _whole_row(cell: Cell, cells: dict[str, Cell]) -> Cell:
+    """``cell`` widened to the table's right edge: a migration's row is one cell the form's width, and
+    a rule the grid saw inside it (a column of the rows above) cut it short of its last words."""
+    return replace(cell, x1=max([cell.x1, *(c.x1 for c in cells.values())]))
+
+
 def parse_head_page(page: Page, image: np.ndarray | None = None,
                     engine: OcrEngine | None = None) -> CardResult:
     if not page.lines:
@@ -309,7 +325,7 @@ def parse_resident_page(page: Page, image: np.ndarray | None = None,
     for key in ("migrationDate1", "migrationDate2"):
         out[key] = migration(out[key])
         if image is not None and engine is not None and key in cells:
-            out[key] = _closing_words(out[key], image, page, engine, cells[key])
+            out[key] = _closing_words(out[key], image, page, engine, _whole_row(cells[key], cells))
     for key in ("birthPlace", "hometown", "otherAddress"):
         out[key] = township(self_governing(fix_place_prefix(out[key])))
     out["servicePremises"] = self_governing(out["servicePremises"])

@@ -197,8 +197,9 @@ def printed_date(text: str) -> str:
 _DIVISIONS = "省市县区州旗盟镇乡村组号路街道巷弄"
 _PLACE_END = rf"[{_DIVISIONS}\d]"
 # Characters the recogniser reads for 迁 (the walking radical and a similar right side; 狂/猛 for its
-# blurred shape): after a place's end, where no place name goes on with them.
-_GO_LOOK_ALIKES = "连进近适过还迂狂猛"
+# blurred shape; 证/注 for its radical read as 讠 or 氵 beside 千 read as 正/主): after a place's end,
+# where no place name goes on with them.
+_GO_LOOK_ALIKES = "连进近适过还迂狂猛证注"
 
 _MIGRATION = re.compile(
     r"^(?P<date>\d{4}年\d{1,2}月\d{1,2})[日曰目门]?(?P<by>由)?(?P<place>.*?)(?P<end>[迁送旺]?来|迁[米未末采莱乘])?$"
@@ -247,12 +248,13 @@ def household_type(text: str) -> str:
 
 
 def blood_type(text: str) -> str:
-    """A, B, O or AB with digit look-alikes fixed (O read as 0, B as 8) and specks around it (a rule
-    read as 1) dropped; 不明 (unknown) from its first character; anything else as read."""
+    """A, B, O or AB with look-alikes fixed (O read as 0 or as C, its ring broken by the blur: C is no
+    blood type; B as 8) and specks around it (a rule read as 1) dropped; 不明 (unknown) from its first
+    character; anything else as read."""
     if compact(text).startswith("不"):
         return "不明"  # the one Chinese answer: a lost 明 leaves it alone
     core = compact(text).strip("lI1|丨")  # a cell's rule read beside the letter
-    s = re.sub(r"[^A-Z]", "", core.upper().translate(str.maketrans("08", "OB")))
+    s = re.sub(r"[^A-Z]", "", core.upper().translate(str.maketrans("0C8", "OOB")))
     return s if s in BLOOD_TYPES else text
 
 

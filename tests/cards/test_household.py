@@ -229,6 +229,11 @@ def test_migration_go_read_as_a_look_alike_after_the_place() -> None:
     # 号 read as 易, then 迁 doubled as 进
     assert values.migration("2022年02月07日由山东省泰安市宁阳县马家街道迎宾北路824易进迁来") == \
         "2022年02月07日由山东省泰安市宁阳县马家街道迎宾北路824号迁来"
+    # 迁 read with its radical as 讠 or 氵 (证来, 注来)
+    assert values.migration("1992年01月12日由陕西省咸阳市泾阳县三里乡杨庄村5号证来") == \
+        "1992年01月12日由陕西省咸阳市泾阳县三里乡杨庄村5号迁来"
+    assert values.migration("2005年05月11日由云南省大理白族自治州洱源县注来") == \
+        "2005年05月11日由云南省大理白族自治州洱源县迁来"
     # a place going on after such a character is kept (大连市)
     assert values.migration("2001年01月01日由辽宁省大连市迁来") == "2001年01月01日由辽宁省大连市迁来"
 
@@ -260,6 +265,7 @@ def test_lone_blood_type_read_unsure_is_kept_and_cm_read_with_e() -> None:
     assert not household._lone_blood_type("bloodType", "0", 0.2)
     assert not household._lone_blood_type("height", "0", 0.5)
     assert not household._lone_blood_type("bloodType", "学生", 0.6)
+    assert values.blood_type("C") == "O" and values.blood_type("AC") == "AC"  # O's ring broken; AC no type
     assert values.height("151em") == "151cm"
 
 
@@ -318,3 +324,36 @@ def test_a_malformed_value_under_the_seal_is_read_again_without_its_red() -> Non
     assert household._read_without_seal({**out, "registerDate": "2016-01-28"}, image, page, engine,  # type: ignore[arg-type]
                                         cells) == {}
     assert engine.grey == []
+
+
+def test_a_lone_letter_covering_little_of_its_cell_is_read() -> None:
+    from certscan.cards.table import Cell
+
+    class LetterReader:
+        def __init__(self) -> None:
+            self.crops = 0
+
+        def recognize(self, crops: list[np.ndarray]) -> list[Line]:
+            self.crops += len(crops)
+            return [Line(text="A", box=np.zeros((4, 2), np.float32), confidence=0.99) for _ in crops]
+
+    image = np.full((100, 400, 3), 245, np.uint8)
+    image[30:60, 20:22] = 20  # a thin letter's strokes: under 1 % of the cell
+    image[30:60, 38:40] = 20
+    image[45:47, 20:40] = 20
+    page = Page(width=400, height=100, lines=[])
+    cells = {"bloodType": Cell(1, 0.0, 0.0, 400.0, 100.0), "height": Cell(2, 0.0, 0.0, 400.0, 100.0)}
+    reader = LetterReader()
+    found = household._reread_blank_cells(image, page, reader, cells, {})  # type: ignore[arg-type]
+    # the blood type cell is read at its lone letter's ink; another cell holding as little is blank
+    assert found == {"bloodType": "A"} and reader.crops == 1
+    assert household._reread_blank_cells(np.full((100, 400, 3), 245, np.uint8), page, LetterReader(),  # type: ignore[arg-type]
+                                         {"bloodType": cells["bloodType"]}, {}) == {}
+
+
+def test_a_migration_row_is_read_again_to_the_table_edge() -> None:
+    from certscan.cards.table import Cell
+    cells = {"migrationDate1": Cell(1, 100.0, 500.0, 900.0, 540.0),
+             "bloodType": Cell(2, 1200.0, 300.0, 1490.0, 340.0)}
+    row = household._whole_row(cells["migrationDate1"], cells)
+    assert (row.x0, row.y0, row.x1, row.y1) == (100.0, 500.0, 1490.0, 540.0)
