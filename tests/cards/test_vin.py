@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from bench.synth.cards import vin as vin_renderer
-from certscan.cards import vin
+from certscan.cards import vin, vin_wmi
 from certscan.checks import vin as vin_check
 from certscan.ocr.types import CharCandidates, Line, Page
 
@@ -95,8 +95,64 @@ def test_a_lost_doubled_character_is_put_back_when_only_one_fits() -> None:
     truth = "LFV2A21K8G3044556"
     assert vin_check.is_valid(truth)
     read = truth[:12] + truth[13:]  # 3044556 read 304556
-    assert vin.with_doubled_char(read) == truth
+    assert vin.with_lost_char(read) == truth
     page = Page(width=500, height=100, lines=[line(read)])
     assert vin.find_vins(page)[0] == (truth, 0.9, 1)
     # a 16-char read completed only when no 17-char one is valid, and never to a non-unique fit
     assert vin.find_vins(Page(width=500, height=100, lines=[line(read), line(VALID)]))[0][0] == VALID
+
+
+def test_a_thin_character_lost_from_the_manufacturer_code_is_put_back() -> None:
+    # LJDF8K0906M372922 read *LDF8K0906M372922*: doubling the F passes the check digit by chance too,
+    # only putting the J back names a listed manufacturer (LJD)
+    truth = "LJDF8K0906M372922"
+    read = truth[:1] + truth[2:]
+    assert vin_check.is_valid("LDFF8K0906M372922")
+    assert vin.with_lost_char(read) == truth
+
+
+def test_a_cheap_two_change_repair_beats_a_costly_single_swap() -> None:
+    truth = "LJDREG894GN067944"
+    assert vin_check.is_valid(truth) and vin_wmi.is_known(truth)
+    # two unsure characters: with the G offered at each of them, the two-change repair is far cheaper
+    # than any single swap the recogniser gave no weight to
+    chars = _chars(truth[:5] + "6" + truth[6:9] + "6" + truth[10:])
+    chars[5] = ("6", (("G", 0.24),), 0.75)
+    chars[9] = ("6", (("G", 0.34),), 0.61)
+    assert vin.repair(chars) == (truth, 2)
+
+
+def test_an_unlisted_manufacturer_is_read_as_printed() -> None:
+    # a clean read of a VIN whose WMI is not in the table is kept: the table only breaks ties
+    truth = "LA9" + VALID[3:8] + "0" + VALID[9:]
+    truth = truth[:8] + vin_check.check_char(truth) + truth[9:]
+    assert vin_check.is_valid(truth) and not vin_wmi.is_known(truth)
+    assert vin.repair(_chars(truth)) == (truth, 0)
+    page = Page(width=500, height=100, lines=[line(truth)])
+    assert vin.find_vins(page)[0][0] == truth
+
+
+def test_wmi_table_is_well_formed() -> None:
+    assert all(len(wmi) == 3 and set(wmi) <= set(vin_check.ALPHABET) for wmi in vin_wmi.KNOWN)
+    # the makes the Chinese market sees most: joint ventures and imports
+    assert {"LSV", "LFV", "LSG", "LGW", "WBA", "JTD", "KMH"} <= vin_wmi.KNOWN
+
+
+def test_a_listed_manufacturer_breaks_a_tie_between_repairs() -> None:
+    # KMH8P3V47DJ266347 with its serial's 6 read G: putting the 6 back and reading the WMI's H as 7
+    # (KM78P3V47DJ2G6347) pass the check digit alike and are offered alike; only the first names a maker
+    truth = "KMH8P3V47DJ266347"
+    chars = _chars(truth[:12] + "G" + truth[13:])
+    chars[12] = ("G", (("6", 0.3),), 0.6)
+    chars[2] = ("H", (("7", 0.3),), 0.6)
+    assert vin_check.is_valid("KM78P3V47DJ2G6347")
+    assert vin.repair(chars) == (truth, 1)
+
+
+def test_a_manufacturer_code_one_unoffered_letter_off_is_restored() -> None:
+    # KMH... read KHH... with the H unsure and no M among the recogniser's alternatives: KMH is the one
+    # listed WMI K?H, and putting its M back passes the check digit
+    truth = "KMH8P3V47DJ266347"
+    chars = _chars("KHH" + truth[3:])
+    chars[1] = ("H", (("N", 0.05),), 0.6)
+    assert vin.repair(chars) == (truth, 1)
