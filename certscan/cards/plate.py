@@ -11,7 +11,7 @@ finds no plate, plate-coloured rectangles are cut out, rectified and read on the
 from __future__ import annotations
 
 import itertools
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -23,8 +23,6 @@ from certscan.cards.plate_marks import marked_reads
 from certscan.cards.text import compact
 from certscan.checks import plate as rules
 from certscan.constants import empty_fields
-from certscan.ocr.engine import OcrEngine
-from certscan.ocr.recognize import crop_quad
 from certscan.ocr.types import CharCandidates, Line, Page, rect_quad
 
 # Characters OCR hangs between or around plate characters: the separator dot, rivets, frame edges.
@@ -119,17 +117,24 @@ def _repair_window(chars: list[tuple[str, tuple[str, ...]]]) -> tuple[str, int] 
     for length in (8, 7):
         for start in range(0, n - length + 1):
             opts = _options(chars[start : start + length])
+            # a Chinese character just before the window is a province read wrong (翼 for 冀): the
+            # two letters and five digits after it are no military plate
+            military = start == 0 or not _is_cjk(chars[start - 1][0])
             for changes in range(0, MAX_REPAIRS + 1):
                 if best is not None and changes >= best[1]:
                     break
-                found = _first_valid(opts, changes)
+                found = _first_valid(opts, changes, military)
                 if found:
                     best = (found, changes)
                     break
     return best
 
 
-def _first_valid(opts: list[list[str]], changes: int) -> str | None:
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def _first_valid(opts: list[list[str]], changes: int, military: bool = True) -> str | None:
     base = [o[0] for o in opts]
     for positions in itertools.combinations(range(len(opts)), changes):
         for subs in itertools.product(*(opts[p][1:] for p in positions)):
@@ -139,21 +144,23 @@ def _first_valid(opts: list[list[str]], changes: int) -> str | None:
             number = "".join(cand)
             plate_kind = rules.kind(number)
             # Two letters and five digits fit too many misreads: a military plate is taken only as read.
-            if plate_kind is not None and (plate_kind != "military" or changes == 0):
+            if plate_kind is not None and (plate_kind != "military" or (changes == 0 and military)):
                 return number
     return None
 
 
+def plate_chars(text: str, cands: Sequence[CharCandidates]) -> list[tuple[str, tuple[str, ...]]]:
+    """A read's characters (upper-cased, separators dropped) with their alternatives when known."""
+    known = len(cands) == len(text)
+    return [
+        (compact(ch).upper() or ch, tuple(cands[i].chars[1:]) if known else ())
+        for i, ch in enumerate(text)
+        if ch not in _NOISE and ch.strip()
+    ]
+
+
 def _line_chars(line: Line) -> list[tuple[str, tuple[str, ...]]]:
-    """The line's characters (upper-cased, separators dropped) with their alternatives when known."""
-    cands: list[CharCandidates] = line.chars if len(line.chars) == len(line.text) else []
-    out = []
-    for i, ch in enumerate(line.text):
-        if ch in _NOISE or not ch.strip():
-            continue
-        alts = tuple(c for c in cands[i].chars[1:]) if cands else ()
-        out.append((compact(ch).upper() or ch, alts))
-    return out
+    return plate_chars(line.text, line.chars)
 
 
 def text_length(line: Line) -> float:
@@ -161,7 +168,7 @@ def text_length(line: Line) -> float:
     return float(np.linalg.norm(line.box[1] - line.box[0]))
 
 
-def _box(lines: list[Line]) -> tuple[float, float, float, float]:
+def lines_box(lines: list[Line]) -> tuple[float, float, float, float]:
     return (
         min(ln.x0 for ln in lines),
         min(ln.y0 for ln in lines),
@@ -197,7 +204,7 @@ def _stacked_rows(lines: list[Line]) -> list[list[Line]]:
     return groups
 
 
-def _row_neighbours(lines: list[Line]) -> list[tuple[Line, Line]]:
+def row_neighbours(lines: list[Line]) -> list[tuple[Line, Line]]:
     """(left, right) lines a plate's characters were split into (``皖P·7828`` | ``警``)."""
     pairs = []
     for a, b in itertools.permutations(lines, 2):
@@ -207,11 +214,18 @@ def _row_neighbours(lines: list[Line]) -> list[tuple[Line, Line]]:
     return pairs
 
 
+def _row_chains(pairs: list[tuple[Line, Line]]) -> list[list[Line]]:
+    """Three lines in a row, each the right neighbour of the one before: a plate split into three
+    boxes (``豫`` | ``E`` | ``53015D``, the office letter boxed on its own)."""
+    return [[a, b, c] for a, b in pairs for b2, c in pairs if b2 is b and c is not a]
+
+
 def read_plates(page: Page) -> list[PlateRead]:
     """Every plate number the page's lines (and stacked or split line pairs) can be repaired into."""
     reads: list[PlateRead] = []
     groups: list[list[Line]] = [[ln] for ln in page.lines] + [list(p) for p in _stacked_pairs(page.lines)]
-    groups += [list(p) for p in _row_neighbours(page.lines)] + _stacked_rows(page.lines)
+    neighbours = row_neighbours(page.lines)
+    groups += [list(p) for p in neighbours] + _row_chains(neighbours) + _stacked_rows(page.lines)
     index = {id(ln): i for i, ln in enumerate(page.lines)}
     for group in groups:
         chars = [c for ln in group for c in _line_chars(ln)]
@@ -225,7 +239,7 @@ def read_plates(page: Page) -> list[PlateRead]:
         # a plate found inside a longer line (a sign's text around it) is as long as its own characters
         size = max(map(text_length, group)) * min(1.0, len(number) / len(chars))
         used = tuple(index[id(ln)] for ln in group)
-        reads.append(PlateRead(number, conf, size, _box(group), changes, used))
+        reads.append(PlateRead(number, conf, size, lines_box(group), changes, used))
     reads.sort(key=lambda r: (r.repairs > 0, -r.size * r.confidence))
     unique: dict[str, PlateRead] = {}
     for r in reads:
@@ -271,7 +285,7 @@ def _grey_polarity(image: np.ndarray, box: tuple[float, float, float, float]) ->
     return "yellow" if (binary > 0).mean() > 0.5 else "blue"
 
 
-def image_box(page: Page, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+def imagelines_box(page: Page, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
     """A page-coordinate box as the axis-aligned box it covers in the input image."""
     pts = page.image_points(rect_quad(*box))
     return (float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max()))
@@ -295,43 +309,12 @@ def _result(image: np.ndarray, read: PlateRead) -> dict[str, object]:
     }
 
 
-def _reread_widened(engine: OcrEngine, image: np.ndarray, page: Page) -> list[PlateRead]:
-    """Lines that look like most of a plate (``C41252D``: the province on the yellow-green block was
-    left out of the box) read again from a crop widened to take in the neighbouring characters."""
-    h, w = page.height, page.width
-    suspects = [ln for ln in page.lines if 5 <= len(re.sub(r"[^A-Z0-9]", "", ln.text.upper())) <= 8]
-    crops, boxes = [], []
-    for ln in suspects[:4]:
-        size = text_length(ln)
-        pad_x, pad_y = 0.3 * (ln.x1 - ln.x0), 0.15 * ln.height
-        box = (
-            max(0.0, ln.x0 - pad_x),
-            max(0.0, ln.y0 - pad_y),
-            min(float(w), ln.x1 + pad_x * 0.5),
-            min(float(h), ln.y1 + pad_y),
-        )
-        crops.append(crop_quad(image, page.image_points(rect_quad(*box))))
-        boxes.append((box, size))
-    reads = []
-    for rec, (box, size) in zip(engine.recognize(crops), boxes, strict=True):
-        cands = rec.chars if len(rec.chars) == len(rec.text) else []
-        chars = [
-            (compact(ch).upper() or ch, tuple(cands[i].chars[1:]) if cands else ())
-            for i, ch in enumerate(rec.text)
-            if ch not in _NOISE and ch.strip()
-        ]
-        fixed = repair(chars) if len(chars) >= 7 else None
-        if fixed:
-            reads.append(PlateRead(fixed[0], rec.confidence * (1.0 - 0.12 * fixed[1]), size, box, fixed[1]))
-    return reads
-
-
 def _in_image(image: np.ndarray, page: Page, reads: list[PlateRead]) -> list[PlateRead]:
     """The reads with their boxes in the input image (where colours are measured), less the military
     reads on a blue, yellow or green plate (military plates are white: that is a civil plate whose
     province the read lost, 蒙GF46121 read as GF46121)."""
     for read in reads:
-        read.box = image_box(page, read.box)
+        read.box = imagelines_box(page, read.box)
     return [
         read
         for read in reads
@@ -359,7 +342,7 @@ def _with_red_marks(image: np.ndarray, page: Page, reads: list[PlateRead]) -> li
             number,
             page.lines[i].confidence,
             text_length(page.lines[i]) * 7 / len(chars[i]),
-            _box([page.lines[i]]),
+            lines_box([page.lines[i]]),
             0,
             (i,),
         )
@@ -375,11 +358,11 @@ def parse(scan: ScanInput) -> CardResult:
     image = scan.image
     plates = _in_image(image, page, _with_red_marks(image, page, read_plates(page)))
     if not plates:
-        plates = _in_image(image, page, _reread_widened(scan.engine, image, page))
-    if not plates:
-        from certscan.cards.plate_locate import read_located
+        from certscan.cards.plate_locate import read_located, reread_widened  # they import this module
 
-        plates = read_located(scan.engine, image)
+        plates = _in_image(image, page, reread_widened(scan.engine, image, page))
+        if not plates:
+            plates = read_located(scan.engine, image)
     if not plates:
         result = CardResult.empty("vehicle-num")
         result.text_found = bool(page.lines)

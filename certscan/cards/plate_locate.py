@@ -1,4 +1,5 @@
-"""Plate localisation by colour and shape, for photos where the whole-image read finds no plate.
+"""Second looks for photos where the whole-image read finds no plate: lines that look like most of a
+plate read again from a widened crop (``reread_widened``), then plates located by colour and shape.
 
 Blue, yellow and green plate backgrounds are saturated colours that rarely fill a plate-shaped
 rectangle elsewhere on a car. Each such rectangle (aspect ratio of a single- or double-row plate) is
@@ -8,12 +9,15 @@ a double-row plate is read as its two rows.
 
 from __future__ import annotations
 
+import re
+
 import cv2
 import numpy as np
 
-from certscan.cards.plate import PlateRead, repair
+from certscan.cards.plate import PlateRead, lines_box, plate_chars, repair, row_neighbours, text_length
 from certscan.ocr.engine import OcrEngine
-from certscan.ocr.types import rect_quad
+from certscan.ocr.recognize import crop_quad
+from certscan.ocr.types import Page, rect_quad
 
 # OpenCV HSV (H 0-180): lower and upper bounds of the plate backgrounds worth looking for.
 _RANGES = {
@@ -22,6 +26,39 @@ _RANGES = {
     "green": ((35, 50, 70), (95, 255, 255)),
 }
 _MAX_CANDIDATES = 6
+
+
+def reread_widened(engine: OcrEngine, image: np.ndarray, page: Page) -> list[PlateRead]:
+    """Lines that look like most of a plate (``C41252D``: the province on the yellow-green block was
+    left out of the box) read again from a crop widened to take in the neighbouring characters; a
+    plate split into two lines (``F`` | ``54042F``, the province lost) is widened from both."""
+    h, w = page.height, page.width
+    groups = [list(pair) for pair in row_neighbours(page.lines)] + [[ln] for ln in page.lines]
+    suspects = [group for group in groups if 5 <= len(_latin("".join(ln.text for ln in group))) <= 8]
+    crops, boxes = [], []
+    for group in suspects[:4]:
+        x0, y0, x1, y1 = lines_box(group)
+        pad_x, pad_y = 0.3 * (x1 - x0), 0.15 * max(ln.height for ln in group)
+        box = (
+            max(0.0, x0 - pad_x),
+            max(0.0, y0 - pad_y),
+            min(float(w), x1 + pad_x * 0.5),
+            min(float(h), y1 + pad_y),
+        )
+        crops.append(crop_quad(image, page.image_points(rect_quad(*box))))
+        # the plate's colour is measured under the lines read, not the widened crop (the car around it)
+        boxes.append(((x0, y0, x1, y1), sum(map(text_length, group))))
+    reads = []
+    for rec, (box, size) in zip(engine.recognize(crops), boxes, strict=True):
+        chars = plate_chars(rec.text, rec.chars)
+        fixed = repair(chars) if len(chars) >= 7 else None
+        if fixed:
+            reads.append(PlateRead(fixed[0], rec.confidence * (1.0 - 0.12 * fixed[1]), size, box, fixed[1]))
+    return reads
+
+
+def _latin(text: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", text.upper())
 
 
 def _rectify(image: np.ndarray, rect: tuple[tuple[float, float], tuple[float, float], float]) -> np.ndarray:
@@ -73,12 +110,7 @@ def read_located(engine: OcrEngine, image: np.ndarray) -> list[PlateRead]:
         double = crop.shape[1] / crop.shape[0] < 2.6
         crops = [crop[: crop.shape[0] * 2 // 5], crop[crop.shape[0] * 2 // 5 :]] if double else [crop]
         recs = engine.recognize(crops)
-        chars = []
-        for rec in recs:
-            cands = rec.chars if len(rec.chars) == len(rec.text) else []
-            for i, ch in enumerate(rec.text):
-                if ch.strip() and ch not in "·.•・-_:：'\"*,，。|":
-                    chars.append((ch.upper(), tuple(cands[i].chars[1:]) if cands else ()))
+        chars = [c for rec in recs for c in plate_chars(rec.text, rec.chars)]
         fixed = repair(chars) if len(chars) >= 7 else None
         if fixed is None:
             continue

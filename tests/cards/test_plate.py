@@ -89,6 +89,14 @@ def test_military_plate_is_not_made_out_of_a_misread() -> None:
     assert plate.repair(chars("C41252D")) is None
 
 
+def test_letters_after_a_misread_province_are_no_military_plate() -> None:
+    # 冀 read 翼 (the alternative offered): GF68286 fits the military pattern as read, but a Chinese
+    # character in front of it is the province
+    read = [("翼", ("冀", "贵")), *chars("GF68286")]
+    assert plate.repair(read) == ("冀GF68286", 1)
+    assert plate.repair(chars("GF68286")) == ("GF68286", 0)
+
+
 def test_read_plates_joins_split_and_stacked_lines() -> None:
     page = Page(
         width=800,
@@ -110,6 +118,17 @@ def test_read_plates_joins_split_and_stacked_lines() -> None:
         lines=[line("新", 360, 380, 390, 30), line("N", 420, 380, 445, 30), line("B0874", 300, 415, 470, 55)],
     )
     assert plate.read_plates(split_top)[0].number == "新NB0874"
+    # one row boxed as three lines: province, office letter, serial
+    split_row = Page(
+        width=1000,
+        height=800,
+        lines=[
+            line("豫", 397, 426, 432, 51),
+            line("E", 422, 429, 454, 43),
+            line("53015D", 451, 422, 628, 57),
+        ],
+    )
+    assert plate.read_plates(split_row)[0].number == "豫E53015D"
 
 
 def test_most_prominent_plate_first() -> None:
