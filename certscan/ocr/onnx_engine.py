@@ -60,6 +60,11 @@ class OnnxEngine:
         self._cls = models.session("cls", t, fold)
         self._charset = models.charset(self._rec)
 
+    def load_all(self) -> None:
+        """Build the second-look recogniser now as well (a worker's warm-up: the first unsure line of the
+        first task should not pay for loading it)."""
+        self._reread_session()
+
     # -- the protocol -------------------------------------------------------------------------------
     def detect(self, image: np.ndarray) -> list[Quad]:
         bgr = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)

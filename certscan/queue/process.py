@@ -29,7 +29,10 @@ def warm_up() -> bool:
     from certscan.ocr.engine import get_engine
 
     try:
-        get_engine()
+        engine = get_engine()
+        load_all = getattr(engine, "load_all", None)  # lazily loaded extras (OnnxEngine's second look)
+        if load_all is not None:
+            load_all()
     except Exception:
         logger.exception("loading the OCR models failed; tasks will retry on first use")
         return False

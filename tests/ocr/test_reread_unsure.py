@@ -71,6 +71,18 @@ def test_second_look_runs_on_the_chosen_recogniser(monkeypatch: pytest.MonkeyPat
     assert sessions[1] is (engine._rec if model == "rec" else models.session(model, engine.options.threads))
 
 
+@pytest.mark.slow
+def test_worker_warm_up_loads_the_second_look(monkeypatch: pytest.MonkeyPatch) -> None:
+    from certscan.ocr import engine as engine_module
+    from certscan.queue.process import warm_up
+
+    engine = OnnxEngine()
+    monkeypatch.setattr(engine_module, "_engine", engine)
+    monkeypatch.setattr(models, "_sessions", {k: v for k, v in models._sessions.items() if k[0] != "rec_v6"})
+    assert warm_up()
+    assert any(key[0] == "rec_v6" for key in models._sessions)
+
+
 def read_of(*chars: tuple[str, float]) -> Recognition:
     cands = [CharCandidates(chars=(c,), probs=(p,)) for c, p in chars]
     return Recognition(
