@@ -133,7 +133,6 @@ def snap_bureau(text: str, chars: Sequence[CharCandidates] | None = None) -> str
     return name
 
 
-
 def one_character_choices(text: str) -> dict[tuple[int, bool], dict[str, str]]:
     """The listed bureaus ``text`` is one character away from, as the choice left open: (position in
     ``text``, whether a character was lost there rather than misread) → {the character that would

@@ -285,7 +285,7 @@ def _grey_polarity(image: np.ndarray, box: tuple[float, float, float, float]) ->
     return "yellow" if (binary > 0).mean() > 0.5 else "blue"
 
 
-def imagelines_box(page: Page, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+def image_box(page: Page, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
     """A page-coordinate box as the axis-aligned box it covers in the input image."""
     pts = page.image_points(rect_quad(*box))
     return (float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max()))
@@ -314,7 +314,7 @@ def _in_image(image: np.ndarray, page: Page, reads: list[PlateRead]) -> list[Pla
     reads on a blue, yellow or green plate (military plates are white: that is a civil plate whose
     province the read lost, 蒙GF46121 read as GF46121)."""
     for read in reads:
-        read.box = imagelines_box(page, read.box)
+        read.box = image_box(page, read.box)
     return [
         read
         for read in reads
