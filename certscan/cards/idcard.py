@@ -14,9 +14,11 @@ from typing import Any
 
 import numpy as np
 
+from certscan.cards import reread
 from certscan.cards.address_units import mend_address_units
+from certscan.cards.authority import edit_cost
 from certscan.cards.base import CardResult, ScanInput
-from certscan.cards.idcard_back import fill_back
+from certscan.cards.idcard_back import chars_of, fill_back
 from certscan.cards.idcard_name import (
     CJK_NAME,
     COMMON_SURNAMES,
@@ -24,17 +26,17 @@ from certscan.cards.idcard_name import (
     name_with_lost_tail,
     surname_from_alternatives,
 )
+from certscan.cards.idcard_reread import ID_ALPHABET, reread_front
 from certscan.cards.layout import find_label, group_rows, match_label, right_of, row_value
-from certscan.cards.places import PLACEHOLDERS, fix_place_prefix
+from certscan.cards.places import PLACEHOLDERS, PROVINCE_SHORT_NAMES, fix_place_prefix
 from certscan.cards.readers import char_runs, line_chars, page_rate, read_page
 from certscan.cards.text import compact, hamming, one_doubled, parse_date, strip_punct
 from certscan.checks import idnumber
 from certscan.checks.repair import DIGIT_MAP, repair
 from certscan.constants import empty_fields
 from certscan.ocr.engine import RegionReader
-from certscan.ocr.types import Line, Page, rect_quad
+from certscan.ocr.types import CharCandidates, Line, Page, rect_quad
 
-ID_ALPHABET = "0123456789X"
 FRONT_LABELS = ("姓名", "性别", "民族", "出生", "住址", "公民身份号码")
 BACK_LABELS = ("签发机关", "有效期限")
 NUMBER_LABELS = ("公民身份号码", "身份号码", "公民身份号")
@@ -130,7 +132,10 @@ def ethnic_group(text: str) -> str:
     known = known_ethnic_suffix(text)
     if known:
         return known
-    m = CJK_NAME.findall(_strip_label(text))
+    value = _strip_label(text)
+    if len(value) > 2 and hamming(value[:2], "民族") == 1:
+        value = value[2:]  # the caption read with a wrong character (民旅鑫): no group starts like it
+    m = CJK_NAME.findall(value)
     # the caption's tail (民族 with its value unread) is no value
     return m[-1] if m and m[-1] not in ("族", "民族") else ""
 
@@ -242,25 +247,32 @@ def _edits(a: str, b: str) -> list[tuple[str, str]]:
     return out
 
 
-def address_with_region_names(address: str, code: str) -> str:
+def address_with_region_names(address: str, code: str, chars: Sequence[CharCandidates] | None = None) -> str:
     """The address's leading province / city / county as the holder's number names them (GB/T 2260), when
-    the read differs from those names by one or two misread or lost characters (``无铜市`` → 无锡市).
+    the read differs from those names by one or two misread or lost characters (``无铜市`` → 无锡市). With
+    the recogniser's candidates for the address's characters (``chars``), a character replaced by one it
+    offered counts half (``地台市通菜市``, 蓬 and 莱 offered: 烟台市蓬莱市).
 
-    A division suffix (省市县区州旗盟) is never changed: an address printed after a county became a
-    district keeps what it says."""
+    A division suffix (省市县区州旗盟) is never put in or taken out: an address printed after a county
+    became a district keeps what it says. A suffix character read for another character (保山市县宁县 for
+    保山市昌宁县) is replaced like any other."""
     from certscan.checks.regions import region_name
 
     names = [region_name(code[:2] + "0000"), region_name(code[:4] + "00"), region_name(code)]
     expected = "".join(n for n in names if n not in PLACEHOLDERS)
     if len(expected) < 4 or address.startswith(expected):
         return address
-    best: tuple[int, int] | None = None  # (edits, prefix length)
+    weighed = chars is not None and len(chars) == len(address)
+    best: tuple[float, int] | None = None  # (edit cost, prefix length)
     for length in range(len(expected) - 2, len(expected) + 3):
         edits = _edits(address[:length], expected)
-        if any(x in _DIVISION_SUFFIXES or y in _DIVISION_SUFFIXES for x, y in edits):
+        if any(y in _DIVISION_SUFFIXES or (x in _DIVISION_SUFFIXES and not y) for x, y in edits):
             continue
-        if best is None or len(edits) < best[0]:
-            best = (len(edits), length)
+        cost = float(len(edits))
+        if weighed and chars is not None:
+            cost = min(cost, edit_cost(address[:length], chars[:length], expected))
+        if best is None or cost < best[0]:
+            best = (cost, length)
     if best is None or best[0] > 2 or len(address) <= best[1]:
         return address
     return expected + address[best[1]:]
@@ -326,7 +338,8 @@ def fill_front(page: Page, fields: dict[str, Any], extra: dict[str, Any],
         address_lines = [ln for r in address_rows for ln in r.lines]
         fields["address"] = mend_address_units(fields["address"], address_lines)
         if valid:
-            fields["address"] = address_with_region_names(fields["address"], number[:6])
+            fields["address"] = address_with_region_names(fields["address"], number[:6],
+                                                          chars_of(fields["address"], address_lines))
         # the holder may live elsewhere than the number's region: the leading division names are still
         # from the table (宿州市桥区 is 埇桥区, a character the recogniser has no class for)
         fields["address"] = fix_place_prefix(fields["address"])
@@ -339,8 +352,22 @@ def _has_labels(page: Page, labels: tuple[str, ...], needed: int) -> bool:
     return sum(find_label(page, label, anywhere=True, max_errors=0) is not None for label in labels) >= needed
 
 
+# A value that looks right: the number's checks are strong, the others' only catch a value lost or cut.
+FRONT_CHECKS: reread.Checks = {
+    "number": number_valid,
+    "name": lambda value: bool(CJK_NAME.fullmatch(value)) and len(value) >= 2,
+    "nationality": lambda value: value in ETHNIC_GROUPS,
+    "birth": lambda value: bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)),
+    # an address starts with its province (or municipality): a garbled read rarely does
+    "address": lambda value: len(value) >= 6 and value.startswith(PROVINCE_SHORT_NAMES),
+}
+
+
 def _parse(scan: ScanInput, side: str) -> CardResult:
     page = read_page(scan)
+    if not page.lines:
+        # nothing boxed at all: a small card far away in a large photo, seen closer
+        page = reread.read_closer(scan.engine, scan.image) or page
     fields = empty_fields(scan.card)
     fields["angle"] = float(page.angle)
     extra: dict[str, Any] = {}
@@ -348,11 +375,18 @@ def _parse(scan: ScanInput, side: str) -> CardResult:
         return CardResult(card=scan.card, fields=fields, text_found=False)
     front = side == "front" or _has_labels(page, ("姓名", "公民身份号码", "住址", "出生"), 2)
     back = side == "back" or _has_labels(page, BACK_LABELS, 1)
-    reread = scan.region_reader(page)
+
+    def front_of(read: Page, reader: RegionReader | None) -> tuple[dict[str, Any], dict[str, Any]]:
+        values: dict[str, Any] = {**fields, "angle": float(read.angle)}
+        extras: dict[str, Any] = {}
+        fill_front(read, values, extras, reader)
+        return values, extras
+
     if front:
-        fill_front(page, fields, extra, reread)
+        fields, extra = front_of(page, scan.region_reader(page))
+        fields, extra = reread_front(scan, page, fields, extra, front_of, FRONT_CHECKS)
     if back:
-        fill_back(page, fields, reread)
+        fill_back(page, fields, scan.region_reader(page))
     interim = "临时" in page.text
     kind = "front_back" if front and back else side
     fields["type"] = f"interim_{kind}" if interim else kind

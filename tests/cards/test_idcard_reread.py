@@ -1,0 +1,119 @@
+"""The ID card's portrait side: a small card re-read enlarged when a value fails its check, the caption
+misread before the group, and the number's division names weighed with the recogniser's alternatives."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from certscan.cards.base import ScanInput
+from certscan.cards.idcard import address_with_region_names, ethnic_group, parse_front
+from certscan.cards.idcard_reread import front_region, number_like_line
+from certscan.checks.idnumber import check_char
+from certscan.checks.repair import plain_chars
+from certscan.ocr.types import CharCandidates, Line, Page
+from tests.cards.pages import line
+
+FIRST17 = "11010519900307123"
+NUMBER = FIRST17 + check_char(FIRST17)
+
+
+def small_card(number: str, name: str = "张明华", address: str = "北京市朝阳区建国路88号") -> list[Line]:
+    """A card about 500 px wide in the middle of a 1800 × 1200 photo."""
+    return [
+        line("姓名", 700, 500, 730, 515), line(name, 745, 498, 800, 517),
+        line("性别", 700, 530, 730, 545), line("男", 745, 528, 760, 547), line("民族汉", 800, 528, 850, 547),
+        line("出生", 700, 560, 730, 575), line("1990年3月7日", 745, 558, 850, 577),
+        line("住址", 700, 590, 730, 605), line(address, 745, 588, 950, 607),
+        line("公民身份号码", 700, 680, 790, 695), line(number, 830, 678, 1080, 697),
+    ]
+
+
+class TwoReads:
+    """The first page for the photo, the second for any other image (the enlarged card)."""
+
+    def __init__(self, first: Page, second: Page) -> None:
+        self.first, self.second = first, second
+        self.images: list[np.ndarray] = []
+        self.sides: list[int | None] = []
+
+    def read(self, image: np.ndarray, det_max_side: int | None = None) -> Page:
+        self.images.append(image)
+        self.sides.append(det_max_side)
+        return self.first if len(self.images) == 1 else self.second
+
+    def detect(self, image: np.ndarray) -> list[np.ndarray]:
+        raise AssertionError("not used")
+
+    def recognize(self, crops: object) -> list[Line]:
+        raise AssertionError("not used")
+
+
+def photo_scan(first: list[Line], second: list[Line]) -> tuple[ScanInput, TwoReads]:
+    engine = TwoReads(Page(width=1800, height=1200, lines=first, angle=90.0),
+                      Page(width=1400, height=900, lines=second))
+    image = np.full((1200, 1800, 3), 200, np.uint8)
+    return ScanInput(card="id-card-front", image=image, engine=engine), engine
+
+
+def test_a_small_cards_failed_number_is_read_again_enlarged() -> None:
+    misread = NUMBER[:5] + "B" + NUMBER[6:9] + "A" + NUMBER[10:]  # two characters no repair can undo
+    second = small_card(NUMBER, name="张明")  # the enlarged read: number valid, the name read otherwise
+    scan, engine = photo_scan(small_card(misread), second)
+    f = parse_front(scan).fields
+    assert len(engine.images) == 2 and engine.images[1].shape[1] == 1400  # the card cut out and enlarged
+    assert f["number"] == NUMBER and f["numberValid"] is True and f["birth"] == "1990-03-07"
+    assert f["name"] == "张明"  # the read passing more checks is kept whole
+    assert f["angle"] == 90.0
+
+
+def test_a_value_failing_its_check_is_filled_from_the_second_read_the_rest_kept() -> None:
+    # the first read's address is garbled (no province first); the second's group was not boxed
+    first = small_card(NUMBER, address="古林成西平东型利品有法")
+    second = [ln for ln in small_card(NUMBER, name="张朋华") if ln.text != "民族汉"]  # its group unread
+    scan, engine = photo_scan(first, second)
+    f = parse_front(scan).fields
+    assert len(engine.images) == 2
+    assert f["address"] == "北京市朝阳区建国路88号" and f["name"] == "张明华"  # a tie keeps the first read
+
+
+def test_a_card_reading_well_is_read_once() -> None:
+    scan, engine = photo_scan(small_card(NUMBER), [])
+    assert parse_front(scan).fields["numberValid"] is True and len(engine.images) == 1
+
+
+def test_nothing_boxed_reads_the_whole_photo_with_a_closer_detector() -> None:
+    scan, engine = photo_scan([], small_card(NUMBER))
+    f = parse_front(scan).fields
+    assert engine.sides[1] is not None and engine.sides[1] > 960 and f["number"] == NUMBER
+
+
+def test_the_card_region_is_placed_from_a_misread_number() -> None:
+    lines = small_card("A2082719470128FA83")
+    page = Page(width=1800, height=1200, lines=lines)
+    number = number_like_line(page)
+    assert number is not None and number.text == "A2082719470128FA83"
+    quad = front_region(page)
+    assert quad is not None
+    (x0, y0), (x1, y1) = quad.min(axis=0), quad.max(axis=0)
+    assert x0 < 700 and x1 > 1080 and y0 < 498 and y1 > 697  # every row of the card inside
+
+
+def test_a_group_after_its_caption_read_one_character_wrong() -> None:
+    assert ethnic_group("民旅鑫") == "鑫"  # the caption is no part of the group (its alternatives decide)
+    assert ethnic_group("氏族回") == "回"
+    assert ethnic_group("蒙古") == "蒙古"
+
+
+def test_division_names_weigh_the_recognisers_alternatives() -> None:
+    # 370684: 山东省 烟台市 蓬莱市; three characters misread, two of them offered
+    read = "山东省地台市通菜市双河乡大营村203号"
+    chars = plain_chars(read)
+    chars[3] = CharCandidates(chars=("地", "培"), probs=(0.42, 0.07))
+    chars[6] = CharCandidates(chars=("通", "蓬", "道"), probs=(0.44, 0.22, 0.15))
+    chars[7] = CharCandidates(chars=("菜", "第", "莱"), probs=(0.55, 0.24, 0.06))
+    assert address_with_region_names(read, "370684", chars) == "山东省烟台市蓬莱市双河乡大营村203号"
+    assert address_with_region_names(read, "370684") == read  # three edits without the evidence
+    # a suffix character read for a name's (县 for 昌) is replaced; the suffixes themselves stay
+    mended = address_with_region_names("云南省保山市县宁县长江路790号", "530524")
+    assert mended == "云南省保山市昌宁县长江路790号"
+    assert address_with_region_names("江苏省无锡市梁溪县新华路1号", "320213") == "江苏省无锡市梁溪县新华路1号"
