@@ -18,6 +18,7 @@ from certscan.cards import reread
 from certscan.cards.address_units import mend_address_units
 from certscan.cards.authority import edit_cost
 from certscan.cards.base import CardResult, ScanInput
+from certscan.cards.evidence_forms import ISO_DATE
 from certscan.cards.idcard_back import chars_of, fill_back
 from certscan.cards.idcard_name import (
     CJK_NAME,
@@ -26,14 +27,14 @@ from certscan.cards.idcard_name import (
     name_with_lost_tail,
     surname_from_alternatives,
 )
-from certscan.cards.idcard_reread import ID_ALPHABET, reread_front
+from certscan.cards.idcard_reread import ID_ALPHABET, back_region, front_region, reread_side
 from certscan.cards.layout import find_label, group_rows, match_label, right_of, row_value
 from certscan.cards.places import PLACEHOLDERS, PROVINCE_SHORT_NAMES, fix_place_prefix
 from certscan.cards.readers import char_runs, line_chars, page_rate, read_page
 from certscan.cards.text import compact, hamming, one_doubled, parse_date, strip_punct
 from certscan.checks import idnumber
 from certscan.checks.repair import DIGIT_MAP, repair
-from certscan.constants import empty_fields
+from certscan.constants import LONG_TERM, empty_fields
 from certscan.ocr.engine import RegionReader
 from certscan.ocr.types import CharCandidates, Line, Page, rect_quad
 
@@ -357,9 +358,14 @@ FRONT_CHECKS: reread.Checks = {
     "number": number_valid,
     "name": lambda value: bool(CJK_NAME.fullmatch(value)) and len(value) >= 2,
     "nationality": lambda value: value in ETHNIC_GROUPS,
-    "birth": lambda value: bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)),
+    "birth": lambda value: bool(ISO_DATE.fullmatch(value)),
     # an address starts with its province (or municipality): a garbled read rarely does
     "address": lambda value: len(value) >= 6 and value.startswith(PROVINCE_SHORT_NAMES),
+}
+BACK_CHECKS: reread.Checks = {
+    "authority": lambda value: len(value) >= 5 and value.endswith(("公安局", "分局")),
+    "startDate": lambda value: bool(ISO_DATE.fullmatch(value)),
+    "endDate": lambda value: value == LONG_TERM or bool(ISO_DATE.fullmatch(value)),
 }
 
 
@@ -382,11 +388,18 @@ def _parse(scan: ScanInput, side: str) -> CardResult:
         fill_front(read, values, extras, reader)
         return values, extras
 
+    def back_of(read: Page, reader: RegionReader | None) -> tuple[dict[str, Any], dict[str, Any]]:
+        values: dict[str, Any] = {**fields, "angle": float(read.angle)}
+        fill_back(read, values, reader)
+        return values, extra
+
     if front:
         fields, extra = front_of(page, scan.region_reader(page))
-        fields, extra = reread_front(scan, page, fields, extra, front_of, FRONT_CHECKS)
+        fields, extra = reread_side(scan, page, fields, extra, front_of, FRONT_CHECKS, front_region)
     if back:
-        fill_back(page, fields, scan.region_reader(page))
+        fields, extra = back_of(page, scan.region_reader(page))
+        if not front:  # both sides in one photo: the card is large in it, and the front's re-read is done
+            fields, extra = reread_side(scan, page, fields, extra, back_of, BACK_CHECKS, back_region)
     interim = "临时" in page.text
     kind = "front_back" if front and back else side
     fields["type"] = f"interim_{kind}" if interim else kind

@@ -45,7 +45,9 @@ def fill_back(page: Page, fields: dict[str, Any], reread: RegionReader | None = 
         fields["startDate"] = dates[0]
         if len(dates) > 1:
             fields["endDate"] = dates[1]
-            fields["startDate"], fields["endDate"] = same_day_of_year(dates[0], dates[1], lines)
+            # the month and day mended when the years are a term apart, else a year digit (never both)
+            first, last = same_day_of_year(dates[0], dates[1], lines)
+            fields["startDate"], fields["endDate"] = years_a_term_apart(first, last, lines)
 
 
 def _validity_row(page: Page) -> tuple[str, list[Line]]:
@@ -78,12 +80,10 @@ def same_day_of_year(start: str, end: str, lines: Sequence[Line]) -> tuple[str, 
     unchanged when no MMDD or two fit."""
     if end == LONG_TERM or start[5:] == end[5:] or int(end[:4]) - int(start[:4]) not in _VALID_YEARS:
         return start, end
-    digits = [c for ln in lines for c in line_chars(ln) if c.best.isdigit()]
-    read = "".join(c.best for c in digits)
-    at_start, at_end = read.find(start.replace("-", "")), read.rfind(end.replace("-", ""))
-    if at_start < 0 or at_end < at_start + 8:
+    found = _date_digits(start, end, lines)
+    if found is None:
         return start, end
-    options = [_mmdd_options(digits[at + 4:at + 8]) for at in (at_start, at_end)]
+    options = [_one_digit_options(dates[4:8]) for dates in found]
     agreed = {mmdd for mmdd in options[0] & options[1] if find_dates(f"{start[:4]}{mmdd}")}
     if len(agreed) != 1:
         return start, end
@@ -92,11 +92,42 @@ def same_day_of_year(start: str, end: str, lines: Sequence[Line]) -> tuple[str, 
     return f"{start[:4]}-{day}", f"{end[:4]}-{day}"
 
 
+def _date_digits(start: str, end: str, lines: Sequence[Line],
+                 ) -> tuple[list[CharCandidates], list[CharCandidates]] | None:
+    """The recogniser's candidates for the 8 digits of ``start`` and of ``end`` as read in ``lines``."""
+    digits = [c for ln in lines for c in line_chars(ln) if c.best.isdigit()]
+    read = "".join(c.best for c in digits)
+    at_start, at_end = read.find(start.replace("-", "")), read.rfind(end.replace("-", ""))
+    if at_start < 0 or at_end < at_start + 8:
+        return None
+    return digits[at_start:at_start + 8], digits[at_end:at_end + 8]
+
+
+def years_a_term_apart(start: str, end: str, lines: Sequence[Line]) -> tuple[str, str]:
+    """``start`` and ``end`` (YYYY-MM-DD) with one year digit taken from the recogniser's alternatives,
+    when their years are no validity term apart (5, 10 or 20) as read and exactly one such change makes
+    them one (``2028`` / ``2023`` with 1 offered for the start's 2: 2018); unchanged otherwise."""
+    if end == LONG_TERM or int(end[:4]) - int(start[:4]) in _VALID_YEARS:
+        return start, end
+    found = _date_digits(start, end, lines)
+    if found is None:
+        return start, end
+    fits = {(year, end[:4]) for year in _one_digit_options(found[0][:4]) - {start[:4]}
+            if int(end[:4]) - int(year) in _VALID_YEARS}
+    fits |= {(start[:4], year) for year in _one_digit_options(found[1][:4]) - {end[:4]}
+             if int(year) - int(start[:4]) in _VALID_YEARS}
+    if len(fits) != 1:
+        return start, end
+    first, last = fits.pop()
+    return first + start[4:], last + end[4:]
+
+
 _MIN_DIGIT_PROB = 0.02
 
 
-def _mmdd_options(chars: Sequence[CharCandidates]) -> set[str]:
-    """The MMDD as read and with one digit replaced by an alternative the recogniser scored."""
+def _one_digit_options(chars: Sequence[CharCandidates]) -> set[str]:
+    """The digits (an MMDD, a year) as read and with one digit replaced by an alternative the recogniser
+    scored."""
     read = "".join(c.best for c in chars)
     out = {read}
     for i, c in enumerate(chars):

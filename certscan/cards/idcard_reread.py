@@ -33,9 +33,11 @@ _NUMBER_RUN = 12
 _LEFT, _RIGHT, _ABOVE, _BELOW = 0.9, 0.5, 1.35, 0.4
 # no number-like line: the boxes found may be one corner of the card
 _AROUND_PAD = 0.35
+# the emblem side prints four lines (two title lines, bureau, validity): two of them place it
+_BACK_LINES = 2
 
-# (page, region reader for that page) -> (contract fields, extras) of the portrait side
-FrontFill = Callable[[Page, RegionReader | None], tuple[dict[str, Any], dict[str, Any]]]
+# (page, region reader for that page) -> (contract fields, extras) of one side
+SideFill = Callable[[Page, RegionReader | None], tuple[dict[str, Any], dict[str, Any]]]
 
 
 def number_like_line(page: Page) -> Line | None:
@@ -60,18 +62,31 @@ def front_region(page: Page) -> np.ndarray | None:
                                number.x1 + _RIGHT * nw, number.y1 + _BELOW * nw)
 
 
-def _second_page(scan: ScanInput, page: Page) -> tuple[Page, np.ndarray] | None:
+def back_region(page: Page) -> np.ndarray | None:
+    """The emblem side's text (title, bureau, validity: the emblem left of them holds none), with a wide
+    margin: the boxes found may be a part of it. Its four lines place it (fewer than the front needs)."""
+    if len(page.lines) < _BACK_LINES:
+        return None
+    x0, x1 = min(ln.x0 for ln in page.lines), max(ln.x1 for ln in page.lines)
+    y0, y1 = min(ln.y0 for ln in page.lines), max(ln.y1 for ln in page.lines)
+    margin = _AROUND_PAD * max(x1 - x0, y1 - y0)
+    return reread.clipped_quad(page, x0 - margin, y0 - margin, x1 + margin, y1 + margin)
+
+
+def _second_page(scan: ScanInput, page: Page, region: reread.Region) -> tuple[Page, np.ndarray] | None:
     """The card read again: its region enlarged, or the whole photo with a closer detector when the first
     read boxed too little to place it; None when neither would show the detector more."""
-    if len(page.lines) >= reread.FEW_LINES:
-        card = reread.enlarged_card(scan.image, page, front_region(page))
+    quad = region(page)
+    if quad is not None:
+        card = reread.enlarged_card(scan.image, page, quad)
         return (scan.engine.read(card), card) if card is not None else None
     closer = reread.read_closer(scan.engine, scan.image)
     return (closer, scan.image) if closer is not None else None
 
 
-def reread_front(scan: ScanInput, page: Page, fields: dict[str, Any], extra: dict[str, Any],
-                 fill: FrontFill, checks: reread.Checks) -> tuple[dict[str, Any], dict[str, Any]]:
+def reread_side(scan: ScanInput, page: Page, fields: dict[str, Any], extra: dict[str, Any],
+                fill: SideFill, checks: reread.Checks, region: reread.Region,
+                ) -> tuple[dict[str, Any], dict[str, Any]]:
     """``fields`` and ``extra`` as read when every value passes its check; else merged with a second read
     of the card (see the module doc): the read passing more checks is kept (the first on a tie: most
     checks are weak, and the first read's values came from the same full-resolution pixels) and each of
@@ -80,7 +95,7 @@ def reread_front(scan: ScanInput, page: Page, fields: dict[str, Any], extra: dic
     first_passed = reread.passed(fields, checks)
     if first_passed == len(checks):
         return fields, extra
-    second = _second_page(scan, page)
+    second = _second_page(scan, page, region)
     if second is None or not second[0].lines:
         return fields, extra
     again_page, image = second
@@ -92,7 +107,10 @@ def reread_front(scan: ScanInput, page: Page, fields: dict[str, Any], extra: dic
     else:
         kept, other, kept_extra, other_extra = fields, again, extra, again_extra
     out = reread.merged(kept, other, checks)
-    out["numberValid"] = bool(checks["number"](out["number"]))
-    if out["numberValid"] and out["number"] != kept["number"]:
-        out["birth"] = other["birth"]  # the date the valid number prints
-    return out, {**kept_extra, "sex": kept_extra.get("sex") or other_extra.get("sex", "")}
+    if "number" in checks:
+        out["numberValid"] = bool(checks["number"](out["number"]))
+        if out["numberValid"] and out["number"] != kept["number"]:
+            out["birth"] = other["birth"]  # the date the valid number prints
+    if "sex" in kept_extra and not kept_extra["sex"]:
+        kept_extra = {**kept_extra, "sex": other_extra.get("sex", "")}
+    return out, kept_extra

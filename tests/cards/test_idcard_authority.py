@@ -160,3 +160,22 @@ def test_a_character_several_bureaus_differ_by_is_read_again_in_small_crops() ->
     assert authority_by_glyph("陵县公安局", row, reads(("沅",), ("鄢",))) == "陵县公安局"
     assert authority_by_glyph("陵县公安局", row, reads(("焉",), ("阝",))) == "陵县公安局"
     assert authority_by_glyph("沅陵县公安局", row, reads(("鄢",))) == "沅陵县公安局"
+
+
+def test_start_and_end_years_a_validity_term_apart() -> None:
+    from certscan.cards.idcard_back import years_a_term_apart
+
+    def row(start_year: str, start_digit: CharCandidates, end_year: str) -> list:
+        chars = [*plain_chars(start_year[:2]), start_digit, *plain_chars(start_year[3] + ".11.06-"),
+                 *plain_chars(end_year + ".11.06")]
+        return [line("".join(c.best for c in chars), 200, 480, 600, 520, chars)]
+
+    offered = CharCandidates(chars=("2", "1", "3"), probs=(0.72, 0.22, 0.03))
+    # 2028 / 2023 are no term apart; 1 offered for the start's 2 makes them five years apart
+    assert years_a_term_apart("2028-11-06", "2023-11-06", row("2028", offered, "2023")) == (
+        "2018-11-06", "2023-11-06")
+    sure = CharCandidates(chars=("2",), probs=(0.99,))
+    assert years_a_term_apart("2028-11-06", "2023-11-06", row("2028", sure, "2023")) == (
+        "2028-11-06", "2023-11-06")  # nothing offered: left as read
+    assert years_a_term_apart("2018-11-06", "2023-11-06", row("2018", sure, "2023")) == (
+        "2018-11-06", "2023-11-06")  # a term apart already

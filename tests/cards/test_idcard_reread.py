@@ -117,3 +117,19 @@ def test_division_names_weigh_the_recognisers_alternatives() -> None:
     mended = address_with_region_names("云南省保山市县宁县长江路790号", "530524")
     assert mended == "云南省保山市昌宁县长江路790号"
     assert address_with_region_names("江苏省无锡市梁溪县新华路1号", "320213") == "江苏省无锡市梁溪县新华路1号"
+
+
+def test_a_small_emblem_side_with_its_validity_unread_is_read_again() -> None:
+    from certscan.cards.idcard import parse_back
+
+    title = [line("中华人民共和国", 800, 400, 950, 420), line("居民身份证", 790, 430, 970, 460)]
+    bureau = line("签发机关北京市公安局朝阳分局", 760, 520, 980, 535)
+    first = [*title, bureau, line("有效期限Z临", 760, 545, 900, 560)]
+    second = [*title, bureau, line("有效期限2015.06.01-长期", 760, 545, 980, 560)]
+    engine = TwoReads(Page(width=1800, height=1200, lines=first), Page(width=1400, height=900, lines=second))
+    scan = ScanInput(card="id-card-back", image=np.full((1200, 1800, 3), 200, np.uint8), engine=engine)
+    result = parse_back(scan)
+    assert len(engine.images) == 2 and "sex" not in result.extra
+    f = result.fields
+    assert (f["authority"], f["startDate"], f["endDate"]) == (
+        "北京市公安局朝阳分局", "2015-06-01", "Long-term")
