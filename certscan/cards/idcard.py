@@ -137,8 +137,10 @@ def ethnic_group(text: str) -> str:
     if len(value) > 2 and hamming(value[:2], "民族") == 1:
         value = value[2:]  # the caption read with a wrong character (民旅鑫): no group starts like it
     m = CJK_NAME.findall(value)
-    # the caption's tail (民族 with its value unread) is no value
-    return m[-1] if m and m[-1] not in ("族", "民族") else ""
+    # the caption alone (民族 with its value unread; its head 民, or read 民旅) is no value
+    if not m or m[-1] in ("民", "族", "民族") or (len(m[-1]) == 2 and hamming(m[-1], "民族") == 1):
+        return ""
+    return m[-1]
 
 
 def listed_group_from_alternatives(lines: list[Line], group: str) -> str:
@@ -320,7 +322,7 @@ def fill_front(page: Page, fields: dict[str, Any], extra: dict[str, Any],
         sex = next((v[0] for v in sex_row.values if v[:1] in ("男", "女")), "")
         rest = [v for v in sex_row.values if v[:1] not in ("男", "女") or len(v) > 2]
         fields["nationality"] = ethnic_group(rest[-1]) if rest else ""
-        if not fields["nationality"] and len(sex_row.values[-1]) > 1:
+        if not fields["nationality"] and len(sex_row.values[-1]) > 1 and sex_row.values[-1][0] in "男女":
             fields["nationality"] = ethnic_group(sex_row.values[-1][1:])
         fields["nationality"] = listed_group_from_alternatives(sex_row.lines, fields["nationality"])
         if not fields["nationality"] and reread is not None and number_line is not None:
@@ -344,7 +346,8 @@ def fill_front(page: Page, fields: dict[str, Any], extra: dict[str, Any],
         # the holder may live elsewhere than the number's region: the leading division names are still
         # from the table (宿州市桥区 is 埇桥区, a character the recogniser has no class for)
         fields["address"] = fix_place_prefix(fields["address"])
-    if not sex and valid:
+    if valid:
+        # the 17th digit's parity is the holder's sex (GB 11643): a valid number settles a row read wrong
         sex = "男" if int(number[16]) % 2 else "女"
     extra["sex"] = sex
 

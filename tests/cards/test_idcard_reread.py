@@ -102,6 +102,8 @@ def test_a_group_after_its_caption_read_one_character_wrong() -> None:
     assert ethnic_group("民旅鑫") == "鑫"  # the caption is no part of the group (its alternatives decide)
     assert ethnic_group("氏族回") == "回"
     assert ethnic_group("蒙古") == "蒙古"
+    # the caption alone, its group not boxed: no value (the group's place is then read again)
+    assert ethnic_group("民旅") == "" and ethnic_group("民") == ""
 
 
 def test_division_names_weigh_the_recognisers_alternatives() -> None:
@@ -133,3 +135,11 @@ def test_a_small_emblem_side_with_its_validity_unread_is_read_again() -> None:
     f = result.fields
     assert (f["authority"], f["startDate"], f["endDate"]) == (
         "北京市公安局朝阳分局", "2015-06-01", "Long-term")
+
+
+def test_a_valid_numbers_parity_settles_the_sex() -> None:
+    from tests.cards.pages import scan
+
+    lines = small_card(NUMBER)  # 110105199003071239: its 17th digit 3 is odd, a man
+    lines[3] = line("女", 745, 528, 760, 547)
+    assert parse_front(scan("id-card-front", lines)).extra["sex"] == "男"
