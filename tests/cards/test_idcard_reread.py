@@ -119,6 +119,8 @@ def test_division_names_weigh_the_recognisers_alternatives() -> None:
     mended = address_with_region_names("云南省保山市县宁县长江路790号", "530524")
     assert mended == "云南省保山市昌宁县长江路790号"
     assert address_with_region_names("江苏省无锡市梁溪县新华路1号", "320213") == "江苏省无锡市梁溪县新华路1号"
+    # a suffix lost is not put back over the next character
+    assert address_with_region_names("江苏省无锡市梁溪新华路1号", "320213") == "江苏省无锡市梁溪新华路1号"
 
 
 def test_a_small_emblem_side_with_its_validity_unread_is_read_again() -> None:
