@@ -1,4 +1,4 @@
-"""The ID card's portrait side read a second time, cut out and enlarged, when a value fails its check.
+"""The ID card read a second time, cut out and enlarged, when a value fails its check.
 
 A card far away in the photo (a third of the frame, turned by 90° or 270°, a photocopy on a white sheet)
 reaches the detector with rows 10-15 px high: the number is boxed with digits lost or merged, whole rows
@@ -9,7 +9,8 @@ number-widths around it) or, when no line looks like the number, around every bo
 the input image, enlarged and read again (``certscan.cards.reread``: only when the detector then sees
 the card clearly larger, so a card filling the photo is never read twice). When the first read boxed
 next to nothing, the whole photo is read with a closer detector instead. The read passing more checks is
-kept and each of its values failing its check is taken from the other read when that one's passes."""
+kept and each of its values failing its check is taken from the other read when that one's passes. The
+emblem side is read again the same way when its bureau or a validity date fails (placed around its boxes)."""
 
 from __future__ import annotations
 
@@ -110,7 +111,9 @@ def reread_side(scan: ScanInput, page: Page, fields: dict[str, Any], extra: dict
     if "number" in checks:
         out["numberValid"] = bool(checks["number"](out["number"]))
         if out["numberValid"] and out["number"] != kept["number"]:
-            out["birth"] = other["birth"]  # the date the valid number prints
+            # the other read's valid number settled its birth date and sex: they follow the number
+            out["birth"] = other["birth"]
+            kept_extra = {**kept_extra, "sex": other_extra.get("sex", "")}
     if "sex" in kept_extra and not kept_extra["sex"]:
         kept_extra = {**kept_extra, "sex": other_extra.get("sex", "")}
     return out, kept_extra

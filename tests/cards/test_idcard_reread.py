@@ -145,3 +145,18 @@ def test_a_valid_numbers_parity_settles_the_sex() -> None:
     lines = small_card(NUMBER)  # 110105199003071239: its 17th digit 3 is odd, a man
     lines[3] = line("女", 745, 528, 760, 547)
     assert parse_front(scan("id-card-front", lines)).extra["sex"] == "男"
+
+
+def test_a_valid_number_from_the_second_read_brings_its_birth_date_and_sex() -> None:
+    misread = NUMBER[:17] + ("0" if NUMBER[17] != "0" else "1")  # a wrong check character, no alternative
+    first = small_card(misread)
+    first[3] = line("女", 745, 528, 760, 547)
+    first[6] = line("1998年3月7日", 745, 558, 850, 577)
+    # the second read passes fewer checks (no name, group or address), but its number
+    second = [small_card(NUMBER)[i] for i in (5, 6, 9, 10)]
+    scan, engine = photo_scan(first, second)
+    result = parse_front(scan)
+    f = result.fields
+    assert len(engine.images) == 2 and f["name"] == "张明华" and f["address"] == "北京市朝阳区建国路88号"
+    assert f["number"] == NUMBER and f["numberValid"] is True
+    assert f["birth"] == "1990-03-07" and result.extra["sex"] == "男"
