@@ -100,6 +100,23 @@ def with_doubled_digit(read: str) -> str:
     return passing.pop() if len(passing) == 1 else ""
 
 
+# digits of the number's date part the row's birth date may replace: more would let a row misread as
+# well pass the check character by chance (about one in eleven)
+_BIRTH_DIGITS_REPLACED = 2
+
+
+def number_with_printed_birth(number: str, birth: str) -> tuple[str, bool]:
+    """An 18-character number failing its checks with its date digits (7-14) replaced by the birth date
+    read on its own row (YYYY-MM-DD), when they differ in at most two digits and the number then passes;
+    else the number as read, invalid. The card prints the same date in both places."""
+    if len(number) != 18 or not birth:
+        return number, False
+    mended = number[:6] + birth.replace("-", "") + number[14:]
+    if 0 < hamming(mended, number) <= _BIRTH_DIGITS_REPLACED and number_valid(mended):
+        return mended, True
+    return number, False
+
+
 # The 56 officially recognised ethnic groups, as the card prints them (without 族).
 ETHNIC_GROUPS: tuple[str, ...] = (
     "汉", "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜",
@@ -331,6 +348,9 @@ def fill_front(page: Page, fields: dict[str, Any], extra: dict[str, Any],
             band = reread([nationality_band(sex_row.lines, number_line)])
             fields["nationality"] = known_ethnic_suffix(band[0].text) if band else ""
     birth = parse_date(rows[birth_i].text) if birth_i is not None else ""
+    if not valid:
+        number, valid = number_with_printed_birth(number, birth)
+        fields["number"], fields["numberValid"] = number, valid
     printed = f"{number[6:10]}-{number[10:12]}-{number[12:14]}" if valid else ""
     # The printed date is the number's by law; a valid number settles a misread or missing date.
     fields["birth"] = printed or birth

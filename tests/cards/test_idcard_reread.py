@@ -160,3 +160,20 @@ def test_a_valid_number_from_the_second_read_brings_its_birth_date_and_sex() -> 
     assert len(engine.images) == 2 and f["name"] == "张明华" and f["address"] == "北京市朝阳区建国路88号"
     assert f["number"] == NUMBER and f["numberValid"] is True
     assert f["birth"] == "1990-03-07" and result.extra["sex"] == "男"
+
+
+def test_a_number_failing_its_check_takes_the_date_digits_its_birth_row_prints() -> None:
+    from certscan.cards.idcard import number_with_printed_birth
+
+    misread = NUMBER[:8] + "6" + NUMBER[9:]  # 1990 read 1960: the check character fails
+    assert number_with_printed_birth(misread, "1990-03-07") == (NUMBER, True)
+    assert number_with_printed_birth(misread, "1960-03-07") == (misread, False)  # the row agrees: no fix
+    assert number_with_printed_birth(misread, "") == (misread, False)
+    f = parse_front(scan_of(small_card(misread))).fields
+    assert f["number"] == NUMBER and f["numberValid"] is True and f["birth"] == "1990-03-07"
+
+
+def scan_of(lines: list[Line]) -> ScanInput:
+    from tests.cards.pages import scan
+
+    return scan("id-card-front", lines)
