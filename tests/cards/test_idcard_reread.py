@@ -119,6 +119,12 @@ def test_division_names_weigh_the_recognisers_alternatives() -> None:
     mended = address_with_region_names("云南省保山市县宁县长江路790号", "530524")
     assert mended == "云南省保山市昌宁县长江路790号"
     assert address_with_region_names("江苏省无锡市梁溪县新华路1号", "320213") == "江苏省无锡市梁溪县新华路1号"
+    # a character read for a suffix is the suffix when the recogniser offered it there (331123: 遂昌县)
+    read = "浙江省丽水市速昌星迎宾大道202号"
+    chars = plain_chars(read)
+    chars[8] = CharCandidates(chars=("星", "里", "县"), probs=(0.66, 0.21, 0.06))
+    assert address_with_region_names(read, "331123", chars) == "浙江省丽水市遂昌县迎宾大道202号"
+    assert address_with_region_names(read, "331123", plain_chars(read)) == read
     # a suffix lost is not put back over the next character
     assert address_with_region_names("江苏省无锡市梁溪新华路1号", "320213") == "江苏省无锡市梁溪新华路1号"
 
