@@ -15,7 +15,7 @@ from certscan.cards.authority import bureaus, one_character_choices, snap_bureau
 from certscan.cards.layout import find_label, match_label, row_value
 from certscan.cards.places import corrected_place, place_names
 from certscan.cards.readers import line_chars
-from certscan.cards.text import compact, edit_distance, find_dates, strip_punct
+from certscan.cards.text import compact, edit_distance, find_dates, one_doubled, strip_punct
 from certscan.constants import LONG_TERM
 from certscan.ocr.engine import RegionReader
 from certscan.ocr.types import CharCandidates, Line, Page, rect_quad
@@ -46,7 +46,7 @@ def fill_back(page: Page, fields: dict[str, Any], reread: RegionReader | None = 
         if len(dates) > 1:
             fields["endDate"] = dates[1]
             # the month and day mended when the years are a term apart, else a year digit (never both)
-            first, last = same_day_of_year(dates[0], dates[1], lines)
+            first, last = same_day_of_year(*day_with_lost_repeat(dates[0], dates[1], text), lines)
             fields["startDate"], fields["endDate"] = years_a_term_apart(first, last, lines)
 
 
@@ -101,6 +101,22 @@ def _date_digits(start: str, end: str, lines: Sequence[Line],
     if at_start < 0 or at_end < at_start + 8:
         return None
     return digits[at_start:at_start + 8], digits[at_end:at_end + 8]
+
+
+def day_with_lost_repeat(start: str, end: str, text: str) -> tuple[str, str]:
+    """``start`` and ``end`` (YYYY-MM-DD, read from the validity ``text``) when their years are a validity
+    term apart but one date's month and day, read one digit short, differ: that one takes the other's
+    (``2007.04.11-2012.04.1``: the recogniser's CTC decoding merges a repeat it sees as one stroke, and
+    the card is valid to the day)."""
+    if end == LONG_TERM or start[5:] == end[5:] or int(end[:4]) - int(start[:4]) not in _VALID_YEARS:
+        return start, end
+    digits = re.sub(r"\D", "", text)
+    whole_start, whole_end = start.replace("-", ""), end.replace("-", "")
+    if digits.startswith(whole_start) and whole_end[:4] + whole_start[4:] in one_doubled(digits[8:]):
+        return start, f"{end[:4]}-{start[5:]}"
+    if digits.endswith(whole_end) and whole_start[:4] + whole_end[4:] in one_doubled(digits[:-8]):
+        return f"{start[:4]}-{end[5:]}", end
+    return start, end
 
 
 def years_a_term_apart(start: str, end: str, lines: Sequence[Line]) -> tuple[str, str]:

@@ -179,3 +179,22 @@ def test_start_and_end_years_a_validity_term_apart() -> None:
         "2028-11-06", "2023-11-06")  # nothing offered: left as read
     assert years_a_term_apart("2018-11-06", "2023-11-06", row("2018", sure, "2023")) == (
         "2018-11-06", "2023-11-06")  # a term apart already
+
+
+def test_a_day_read_one_digit_short_takes_the_other_dates() -> None:
+    from certscan.cards.idcard_back import day_with_lost_repeat
+
+    # 11 read as one 1 (a repeat merged): the card is valid to the day
+    assert day_with_lost_repeat("2007-04-11", "2012-04-01", "2007.04.11-2012.04.1") == (
+        "2007-04-11", "2012-04-11")
+    assert day_with_lost_repeat("2007-04-01", "2012-04-11", "2007.04.1-2012.04.11") == (
+        "2007-04-11", "2012-04-11")
+    # a day read whole, or years no term apart: left as read
+    assert day_with_lost_repeat("2007-04-11", "2012-04-01", "2007.04.11-2012.04.01") == (
+        "2007-04-11", "2012-04-01")
+    assert day_with_lost_repeat("2007-04-11", "2013-04-01", "2007.04.11-2013.04.1") == (
+        "2007-04-11", "2013-04-01")
+    lines = [line("签发机关北京市公安局朝阳分局", 100, 400, 500, 430),
+             line("有效期限2007.04.11-2012.04.1", 100, 470, 500, 500)]
+    f = parse_back(scan("id-card-back", lines)).fields
+    assert (f["startDate"], f["endDate"]) == ("2007-04-11", "2012-04-11")
