@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from certscan.cards.base import ScanInput
-from certscan.cards.idcard import address_with_region_names, ethnic_group, parse_front
+from certscan.cards.idcard import ethnic_group, parse_front
+from certscan.cards.idcard_address import address_with_region_names
 from certscan.cards.idcard_reread import front_region, number_like_line
 from certscan.checks.idnumber import check_char
 from certscan.checks.repair import plain_chars
