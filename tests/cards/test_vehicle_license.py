@@ -372,6 +372,43 @@ def test_engine_number_box_read_wider_gets_its_lost_head_back() -> None:
     assert vehicle_engine.code_runs("LZ2744456") == ["LZ2744456"]
 
 
+def test_engine_number_read_wider_drops_an_unsure_seal_remnant_and_takes_a_surer_character() -> None:
+    from types import SimpleNamespace
+
+    from certscan.cards import vehicle_engine
+    from certscan.ocr.types import CharCandidates
+
+    def chars(text: str, sure: dict[int, tuple[str, float, float]]) -> list[CharCandidates]:
+        """Each character read at 0.99, except ``sure``: position -> (runner-up, best's, runner-up's)."""
+        out = []
+        for k, c in enumerate(text):
+            other, p, q = sure.get(k, ("#", 0.99, 0.0))
+            out.append(CharCandidates(chars=(c, other), probs=(p, q)))
+        return out
+
+    def page_with(text: str, sure: dict[int, tuple[str, float, float]]) -> Page:
+        value = line(text, 242, 417, 379)
+        value.chars = chars(text, sure)
+        return Page(width=880, height=600, lines=[line("发动机号码", 59, 422, 171), value])
+
+    def reader(text: str, sure: dict[int, tuple[str, float, float]]):  # type: ignore[no-untyped-def]
+        return lambda qs: [SimpleNamespace(text=text, confidence=0.9, chars=chars(text, sure))]
+
+    seal = page_with("375744720", {0: ("8", 0.40, 0.09)})
+    assert vehicle_engine.with_lost_head("375744720", seal, reader("75744720", {})) == "75744720"
+    printed = page_with("ZX44402522", {0: ("2", 0.95, 0.02)})  # a sure head the wider read took for 安
+    assert vehicle_engine.with_lost_head("ZX44402522", printed, reader("安X44402522", {})) == "ZX44402522"
+    slip = page_with("HRC87246497", {2: ("L", 0.42, 0.30)})
+    assert vehicle_engine.with_lost_head("HRC87246497", slip, reader("HRL87246497", {2: ("C", 0.86, 0.02)})
+                                         ) == "HRL87246497"
+    toss_up = page_with("8FX94556727", {1: ("E", 0.86, 0.13)})
+    assert vehicle_engine.with_lost_head("8FX94556727", toss_up, reader("8EX94556727", {1: ("F", 0.86, 0.11)})
+                                         ) == "8FX94556727"
+    unoffered = page_with("70023797", {0: ("1", 0.63, 0.14)})  # J was never the first read's candidate
+    assert vehicle_engine.with_lost_head("70023797", unoffered, reader("J0023797", {0: ("1", 0.90, 0.05)})
+                                         ) == "70023797"
+
+
 def test_plate_province_from_the_file_number_when_neither_plate_nor_record_kept_it() -> None:
     fields = empty_fields("vehicle-license-back")
     fields.update(plateNum="T2A886", fileNum="360318647104", inspectionRecord="检验有效期至2014年04月T")
