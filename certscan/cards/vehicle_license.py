@@ -96,6 +96,9 @@ def plate_number(text: str) -> str:
     s = [c.translate(_DIGIT_NOT_LETTER) if not (i and s[i - 1] in plate_rules.PROVINCES) else c
          for i, c in enumerate(s)]
     at = next((i for i, c in enumerate(s) if c in plate_rules.PROVINCES), -1)
+    if 0 <= at < len(s) - 1 and s[at + 1] == s[at]:
+        # the province's strokes read as the province again (川川IT06757D): no plate holds two
+        del s[at + 1]
     stroke, jay = s[at : at + 1] + s[at + 2 :], [*s[at : at + 1], "J", *s[at + 2 :]]
     if (0 <= at < len(s) - 1 and s[at + 1] in "I|" and plate_rules.is_valid("".join(stroke))
             and not plate_rules.is_valid("".join(jay))):

@@ -63,6 +63,8 @@ def model_with_brand(model: str) -> str:
     # The code begins with the maker's letters (GB 9417: SVW, LZW, HFC): a 1 in front of them is a stroke
     # of 牌 or of the seal read as a character (长安牌1NA5256N).
     code = re.sub(r"^[1Il|](?=[A-Z]{2})", "", code)
+    # a bracket is no character of a code: J's hook read as one (CSE3797KW2] for CSE3797KW2J)
+    code = code.replace("]", "J") if re.fullmatch(r"[A-Z0-9\]]+", code) else code
     if not mark:
         listed = next((b for b in _BRANDS_LONGEST_FIRST
                        if model.startswith(b) and model[len(b) : len(b) + 1].isascii()), "")
@@ -70,11 +72,12 @@ def model_with_brand(model: str) -> str:
     # a brand of two characters one slip from a listed one may be an unlisted make (大运, not 大众):
     # only longer ones are snapped, and any brand behind a speck (身五菱)
     ending = next((b for b in BRANDS if brand.endswith(b) and len(brand) - len(b) <= 2), "")
-    # one character is no make: the brand's head went to the caption's box (利牌 of 吉利牌), and is put
-    # back when a single listed brand ends with it
+    # one character is no make: the brand's head went to the caption's box (利牌 of 吉利牌) or its
+    # second character was lost (传牌 of 传祺牌, a rare character in small print), and is made whole
+    # when a single listed brand ends or starts with it
     code_head = code[:1]
-    lost_head = len(brand) == 1 and code_head.isascii() and code_head.isalnum()
-    whole = [b for b in BRANDS if b.endswith(brand)] if lost_head else []
+    partial = len(brand) == 1 and code_head.isascii() and code_head.isalnum()
+    whole = [b for b in BRANDS if b.endswith(brand) or b.startswith(brand)] if partial else []
     if len(whole) == 1:
         return whole[0] + mark + code
     if len(brand) < 3 and not ending:

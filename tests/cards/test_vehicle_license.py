@@ -312,6 +312,7 @@ def test_plate_read_with_a_stroke_of_its_province_or_letters_for_digits() -> Non
     assert parser.plate_number("川IT6F36E") == "川T6F36E"  # 川's last stroke read as I
     assert parser.plate_number("浙ID77335") == "浙JD77335"  # the whole read is a plate with J
     assert parser.plate_number("豫JOONO5") == "豫J00N05"  # no plate prints O: past the letter, 0
+    assert parser.plate_number("川川IT06757D") == "川T06757D"  # the province's strokes read twice
 
 
 def test_caption_remnants_are_no_values() -> None:

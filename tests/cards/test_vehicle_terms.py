@@ -52,6 +52,9 @@ def test_model_brand_snapped_only_where_safe() -> None:
     assert model_with_brand("丰田牌ZT5797W6K") == "丰田牌ZT5797W6K"
     assert model_with_brand("长安牌1NA5256N") == "长安牌NA5256N"  # a stroke before the maker's letters
     assert model_with_brand("长安牌1A5256N") == "长安牌1A5256N"
+    assert model_with_brand("解放牌CSE3797KW2]") == "解放牌CSE3797KW2J"  # J's hook read as a bracket
+    assert model_with_brand("传牌AD5362RA") == "传祺牌AD5362RA"  # the brand's rare second character lost
+    assert model_with_brand("大牌AD5362RA") == "大牌AD5362RA"  # 大众, 大众汽车: no single brand
 
 
 def test_model_past_a_caption_remnant_and_with_its_brand_head_put_back() -> None:
