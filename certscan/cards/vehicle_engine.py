@@ -81,22 +81,41 @@ def with_lost_head(number: str, page: Page, reader: RegionReader | None) -> str:
     reads = reader([quad])
     again = max(code_runs(reads[0].text), key=len, default="") if reads else ""
     head = again[: len(again) - len(number)]
-    # a lone 1 in front is the seal's ring or the box's edge read as a stroke (1519195 for 519195)
+    second = run_candidates(reads[0].text, reads[0].chars, again) if again else None
+    # a lone 1 in front is the seal's ring or the box's edge read as a stroke (1519195 for 519195), a
+    # lower-case or unsure one a speck (u at 0.29: U56794700 for 56794700)
     if again.endswith(number) and 0 < len(head) <= 2 and head != "1":
-        return again
+        return again if second is None or all(_printed(c) for c in second[: len(head)]) else number
     first = run_candidates(line.text, line.chars, number)
     if first is None or not again:
-        return number
+        return with_i_resolved(number, first)
     if len(again) == len(number) - 1 and number.endswith(again) and first[0].confidence < UNSURE_HEAD:
         return again
-    second = run_candidates(reads[0].text, reads[0].chars, again)
-    if second is None or len(again) != len(number):
-        return number
-    differ = [k for k in range(len(number)) if number[k] != again[k]]
-    if not 0 < len(differ) <= 2:
-        return number  # another read altogether (a box beside it), not a slip of this one
+    differ = [k for k in range(len(number)) if number[k] != again[k]] if len(again) == len(number) else []
+    if second is None or not 0 < len(differ) <= 2:
+        return with_i_resolved(number, first)  # no slip of this read (another box altogether, or none)
     out = list(number)
     for k in differ:
         if second[k].confidence >= first[k].confidence + SURER_BY and again[k] in first[k].chars:
             out[k] = again[k]
+    return with_i_resolved("".join(out), first)
+
+
+def _printed(read: CharCandidates) -> bool:
+    """Whether a character the wider read found in front is printed: a capital or digit read surely."""
+    return read.confidence >= UNSURE_HEAD and (read.best.isdigit() or read.best.isupper())
+
+
+def with_i_resolved(number: str, candidates: list[CharCandidates] | None) -> str:
+    """``number`` with each I read as the recogniser's next capital or digit (FIN3639650, T its runner-up:
+    FTN3639650), else as 1: makers leave I out of engine numbers as they do of VINs (GB 16735), where it
+    would be taken for 1."""
+    if "I" not in number:
+        return number
+    out = list(number)
+    for k, c in enumerate(number):
+        if c != "I":
+            continue
+        others = candidates[k].chars[1:] if candidates is not None and len(candidates) == len(number) else ()
+        out[k] = next((o for o in others if o.isdigit() or (o.isupper() and o not in "IOQ")), "1")
     return "".join(out)

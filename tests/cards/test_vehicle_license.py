@@ -408,6 +408,14 @@ def test_engine_number_read_wider_drops_an_unsure_seal_remnant_and_takes_a_surer
     unoffered = page_with("70023797", {0: ("1", 0.63, 0.14)})  # J was never the first read's candidate
     assert vehicle_engine.with_lost_head("70023797", unoffered, reader("J0023797", {0: ("1", 0.90, 0.05)})
                                          ) == "70023797"
+    speck = page_with("56794700", {})  # a lower-case, unsure u the wider read saw in front is no head
+    assert vehicle_engine.with_lost_head("56794700", speck, reader("u56794700", {0: ("L", 0.29, 0.09)})
+                                         ) == "56794700"
+    assert vehicle_engine.with_lost_head("56794700", speck, reader("X56794700", {})) == "X56794700"
+    no_i = page_with("FIN3639650", {1: ("T", 0.73, 0.24)})  # I is no engine number's: its runner-up
+    assert vehicle_engine.with_lost_head("FIN3639650", no_i, reader("FIN3639650", {1: ("T", 0.81, 0.16)})
+                                         ) == "FTN3639650"
+    assert vehicle_engine.with_i_resolved("AI12345", None) == "A112345"
 
 
 def test_plate_province_from_the_file_number_when_neither_plate_nor_record_kept_it() -> None:
