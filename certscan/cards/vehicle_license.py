@@ -59,13 +59,20 @@ def find_caption(page: Page, label: str, labels: list[str]) -> layout.LabelHit |
     return layout.find_label(page, tails, max_errors=0) if tails else None
 
 
+def beside(page: Page, caption: Line, min_overlap: float = 0.5) -> list[Line]:
+    """The boxes on the caption's row right of it, nearest first. A box starting left of the caption's
+    middle is under it, not beside it: its English caption (Addres) reaching into the row of a tall
+    caption box, which sorts first by its left edge."""
+    return [ln for ln in layout.right_of(page, caption, min_overlap) if ln.x0 > caption.cx]
+
+
 def cell_value(page: Page, label: str, labels: list[str]) -> str:
     stops = [lb for lb in labels if lb != label and label not in lb]
     hit = find_caption(page, label, labels)
     if hit is None:
         return ""
     value = hit.rest
-    nearest = layout.right_of(page, hit.line)
+    nearest = beside(page, hit.line)
     if len(value) <= 1 and nearest:
         # no value is one character: one left over is the caption's own last one misread (住验 for 住址,
         # matched as 住 with a dropped character), the value is the box beside it
@@ -129,7 +136,7 @@ def _row_texts(page: Page, label: str | list[str], labels: list[str] = FRONT_LAB
     hit = find_caption(page, label, labels) if isinstance(label, str) else layout.find_label(page, label)
     if hit is None:
         return []
-    return [hit.rest] + [compact(ln.text) for ln in layout.right_of(page, hit.line, min_overlap=0.3)]
+    return [hit.rest] + [compact(ln.text) for ln in beside(page, hit.line, min_overlap=0.3)]
 
 
 def cell_texts(page: Page, label: str, labels: list[str]) -> list[str]:

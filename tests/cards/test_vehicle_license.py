@@ -66,6 +66,15 @@ def test_front_cells() -> None:
     assert parser._date(page, "发证日期") == "2015-09-28"
 
 
+def test_english_caption_under_a_tall_caption_box_is_not_its_value() -> None:
+    # 住址's box is tall: its English caption (Addres) overlaps its row half, starting under it
+    address = "青海省海西蒙古族藏族自治州天峻县安乐街道花园北路226号"
+    page = Page(width=1256, height=1001, lines=[line("住址", 344, 533, 401, h=45),
+                                               line(address, 464, 527, 1121, h=32),
+                                               line("Addres", 346, 563, 402)])
+    assert parser.cell_value(page, "住址", parser.FRONT_LABELS) == address
+
+
 def test_blank_cell_does_not_take_the_next_label() -> None:
     page = Page(
         width=880,
