@@ -112,8 +112,22 @@ def plate_number(text: str) -> str:
         # a stroke of the province read as a character (川IT6F36E: 川T6F36E), not the office letter J,
         # which would make a plate of the whole read (浙ID77335: 浙JD77335)
         s = stroke
+    energy = _new_energy_mark(s[at:]) if at >= 0 else ""
+    if energy:
+        return energy
     fixed = plate_repair([(c, ()) for c in s])
     return fixed[0] if fixed else "".join(s)
+
+
+def _new_energy_mark(s: list[str]) -> str:
+    """A read of a new-energy plate's length (province, letter, six) with its D read as 0, where only
+    that D makes it a plate (贵E895790: 贵E89579D). The repair would rather drop a character (贵E89579:
+    a shorter window needs no change) than change one."""
+    if len(s) != 8 or plate_rules.is_valid("".join(s)):
+        return ""
+    marked = ["".join([*s[:k], "D", *s[k + 1 :]]) for k in (2, 7) if s[k] == "0"]
+    valid = [m for m in marked if plate_rules.is_valid(m)]
+    return valid[0] if len(valid) == 1 else ""
 
 
 def without_caption_tail(value: str, label: str) -> str:

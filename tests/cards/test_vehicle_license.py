@@ -322,6 +322,9 @@ def test_plate_read_with_a_stroke_of_its_province_or_letters_for_digits() -> Non
     assert parser.plate_number("浙ID77335") == "浙JD77335"  # the whole read is a plate with J
     assert parser.plate_number("豫JOONO5") == "豫J00N05"  # no plate prints O: past the letter, 0
     assert parser.plate_number("川川IT06757D") == "川T06757D"  # the province's strokes read twice
+    assert parser.plate_number("贵E895790") == "贵E89579D"  # a new-energy plate's D read as 0
+    assert parser.plate_number("贵E012345") == "贵ED12345"
+    assert parser.plate_number("贵E89579") == "贵E89579"
 
 
 def test_caption_remnants_are_no_values() -> None:
