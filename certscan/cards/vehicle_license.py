@@ -16,13 +16,13 @@ from typing import Any
 from certscan.cards import layout, reread, vehicle_cells, vehicle_dates, vehicle_engine, vehicle_terms, vin
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.driver import date_in, without_red
-from certscan.cards.household_values import person_name
 from certscan.cards.places import fix_place_prefix, plate_province
 from certscan.cards.plate import read_plates
 from certscan.cards.plate import repair as plate_repair
 from certscan.cards.readers import page_rate
 from certscan.cards.text import compact, hamming, strip_punct
 from certscan.cards.vehicle_engine import ENGINE_LABELS, code_runs, looks_like_engine_number
+from certscan.cards.vehicle_owner import owner_value
 from certscan.cards.vin import repair as vin_repair
 from certscan.checks import plate as plate_rules
 from certscan.checks import vin as vin_check
@@ -271,9 +271,8 @@ def front_fields(page: Page) -> dict[str, Any]:
         _rows_above_vin(page, fields)
     for key, label in (("owner", "所有人"), ("address", "住址"), ("model", "品牌型号")):
         fields[key] = without_caption_tail(fields[key], label)
-    if 2 <= len(fields["owner"]) <= 4:  # a person, not a company: the recogniser's name slips (酒 for 涵)
-        fields["owner"] = person_name(fields["owner"]) or fields["owner"]
     fields["address"] = fix_place_prefix(fields["address"])
+    fields["owner"] = owner_value(fields["owner"], fields["address"])
     fields["model"] = vehicle_terms.model_with_brand(fields["model"])
     fields["vehicleType"] = vehicle_terms.snap(fields["vehicleType"], vehicle_terms.VEHICLE_TYPES)
     fields["useCharacter"] = vehicle_terms.snap(fields["useCharacter"], vehicle_terms.USE_CHARACTERS)
