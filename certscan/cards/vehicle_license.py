@@ -273,7 +273,8 @@ def front_fields(page: Page) -> dict[str, Any]:
         fields[key] = without_caption_tail(fields[key], label)
     fields["address"] = fix_place_prefix(fields["address"])
     fields["owner"] = owner_value(fields["owner"], fields["address"])
-    fields["model"] = vehicle_terms.model_with_brand(fields["model"])
+    fields["model"] = vehicle_terms.model_with_brand(
+        vehicle_terms.brand_by_alternatives(fields["model"], _line_holding(page, fields["model"])))
     fields["vehicleType"] = vehicle_terms.snap(fields["vehicleType"], vehicle_terms.VEHICLE_TYPES)
     fields["useCharacter"] = vehicle_terms.snap(fields["useCharacter"], vehicle_terms.USE_CHARACTERS)
     fields["plateNum"] = province_from_address(fields["plateNum"], fields["address"])
@@ -281,6 +282,11 @@ def front_fields(page: Page) -> dict[str, Any]:
         page, fields["registerDate"], fields["issueDate"], cell_texts(page, "注册日期", FRONT_LABELS)
     )
     return fields
+
+
+def _line_holding(page: Page, value: str) -> Line | None:
+    """The box ``value`` was read from (the first holding it as read), None when not one box's."""
+    return next((ln for ln in page.lines if value and value in ln.text), None)
 
 
 def plate_by_alternatives(page: Page) -> str:

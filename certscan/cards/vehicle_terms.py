@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from itertools import product
 
-from certscan.cards.text import is_subsequence
+from certscan.cards.text import hamming, is_subsequence
+from certscan.ocr.types import Line
 
 _SIZES = ("重型", "中型", "轻型", "微型")
 _BUS_SIZES = ("大型", "中型", "小型", "微型")
@@ -83,6 +84,27 @@ def model_with_brand(model: str) -> str:
     if len(brand) < 3 and not ending:
         return brand + mark + code
     return (ending if ending and brand not in BRANDS else snap(brand, BRANDS)) + mark + code
+
+
+def brand_by_alternatives(model: str, line: Line | None) -> str:
+    """The 品牌型号 value with the recogniser's other candidates for its brand tried (``line``: the box
+    it was read from): 牌 read as a look-alike (荣威津CVR19791W, 牌 offered: 荣威牌…), or one character
+    of the brand read as another (传棋牌, 祺 offered: 传祺牌). Taken only when it makes a listed brand,
+    and one listed brand alone; a two-character brand one slip from a listed one is otherwise kept
+    as read (it may be an unlisted make)."""
+    if line is None or len(line.chars) != len(line.text) or model not in line.text:
+        return model
+    at = line.text.index(model)
+    offered = [set(c.chars) for c in line.chars[at : at + len(model)]]
+    brand, mark, code = model.partition("牌")
+    if not mark:
+        marks = [k for k in range(2, min(len(model), 6)) if "牌" in offered[k] and model[:k] in BRANDS]
+        return f"{model[:marks[0]]}牌{model[marks[0] + 1:]}" if len(marks) == 1 else model
+    if brand in BRANDS:
+        return model
+    fits = [b for b in BRANDS if len(b) == len(brand) and hamming(b, brand) == 1
+            and all(x == y or x in offered[k] for k, (x, y) in enumerate(zip(b, brand, strict=True)))]
+    return fits[0] + mark + code if len(fits) == 1 else model
 
 
 def _after_caption_remnant(model: str) -> str:

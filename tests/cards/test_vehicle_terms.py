@@ -67,3 +67,22 @@ def test_model_past_a_caption_remnant_and_with_its_brand_head_put_back() -> None
     assert model_with_brand("利牌XF2242V5L") == "吉利牌XF2242V5L"
     assert model_with_brand("田牌ZT5797W6K") == "田牌ZT5797W6K"
     assert model_with_brand("利牌") == "利牌"  # no code: nothing says this is the model
+
+
+def test_model_brand_from_the_recognisers_other_candidates() -> None:
+    import numpy as np
+
+    from certscan.cards.vehicle_terms import brand_by_alternatives
+    from certscan.ocr.types import CharCandidates, Line
+
+    def read(text: str, offered: dict[int, str]) -> Line:
+        others = [offered.get(k, "") for k in range(len(text))]
+        chars = [CharCandidates(chars=(c, *o), probs=(0.9,) + (0.05,) * len(o))
+                 for c, o in zip(text, others, strict=True)]
+        return Line(text=text, box=np.zeros((4, 2), np.float32), confidence=0.9, chars=chars)
+
+    assert brand_by_alternatives("传棋牌XS2312N", read("传棋牌XS2312N", {1: "祺麒"})) == "传祺牌XS2312N"
+    assert brand_by_alternatives("荣威津CVR19791W", read("荣威津CVR19791W", {2: "牌祥"})) == "荣威牌CVR19791W"
+    # 大运 is one slip from 大众, but 众 was not offered: an unlisted make stays
+    assert brand_by_alternatives("大运牌CGC1250", read("大运牌CGC1250", {1: "远"})) == "大运牌CGC1250"
+    assert brand_by_alternatives("传棋牌XS2312N", None) == "传棋牌XS2312N"
