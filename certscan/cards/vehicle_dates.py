@@ -44,13 +44,18 @@ def settled(page: Page, register: str, issue: str, register_texts: list[str]) ->
 
 def part_of(date: str, texts: list[str]) -> str:
     """``date`` when the first of ``texts`` with digits is a cut-off read of it (2006-12 or 17-01-18 for
-    2006-12-16 / 2017-01-18: the licence is often issued on the day of registration), or a misread of
-    it (``misread_of``), else ""."""
+    2006-12-16 / 2017-01-18, 020-12 for 2020-12-16: the licence is often issued on the day of
+    registration), or a misread of it (``misread_of``), else ""."""
     if misread_of(date, texts):
         return date
-    digits = next((d for text in texts if (d := re.sub(r"\D", "", text))), "")
+    text = next((t for t in texts if re.search(r"\d", t)), "")
+    digits = re.sub(r"\D", "", text)
     whole = date.replace("-", "")
-    return date if len(digits) >= 4 and (whole.startswith(digits) or whole.endswith(digits)) else ""
+    if len(digits) >= 4 and (whole.startswith(digits) or whole.endswith(digits)):
+        return date
+    # cut at both ends, its separator read as printed (020-12 of 2020-12-16): the date's middle
+    middle = re.sub(r"[^\d-]", "", text.replace(".", "-"))
+    return date if len(digits) >= 5 and "-" in middle.strip("-") and middle in date else ""
 
 
 # a date's shape with a month or day of one digit: its 0 lost (3006-3-21), padded back before comparing

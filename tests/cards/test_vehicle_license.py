@@ -312,6 +312,9 @@ def test_dates_stay_in_their_cells() -> None:
     assert vehicle_dates.part_of("2006-12-16", cut_off) == "2006-12-16"
     assert vehicle_dates.part_of("2006-12-16", ["17-01-18"]) == ""
     assert vehicle_dates.part_of("2017-01-18", ["17-01-18"]) == "2017-01-18"
+    assert vehicle_dates.part_of("2020-12-16", ["020-12"]) == "2020-12-16"  # cut at both ends
+    assert vehicle_dates.part_of("2020-12-16", ["020-11"]) == ""
+    assert vehicle_dates.part_of("2020-12-16", ["0-12"]) == ""  # too little of it
     # both labels unread, one date readable: its side of the card says which it is
     lone = Page(width=880, height=600, lines=[line("住址", 58, 241, 106), line("2006-12-16", 592, 479, 745)])
     assert vehicle_dates.bottom_dates(lone, "", "") == ("", "2006-12-16")
