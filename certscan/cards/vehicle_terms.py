@@ -66,6 +66,7 @@ def model_with_brand(model: str) -> str:
     code = re.sub(r"^[1Il|](?=[A-Z]{2})", "", code)
     # a bracket is no character of a code: J's hook read as one (CSE3797KW2] for CSE3797KW2J)
     code = code.replace("]", "J") if re.fullmatch(r"[A-Z0-9\]]+", code) else code
+    code = code_shape(code)
     if not mark:
         listed = next((b for b in _BRANDS_LONGEST_FIRST
                        if model.startswith(b) and model[len(b) : len(b) + 1].isascii()), "")
@@ -84,6 +85,26 @@ def model_with_brand(model: str) -> str:
     if len(brand) < 3 and not ending:
         return brand + mark + code
     return (ending if ending and brand not in BRANDS else snap(brand, BRANDS)) + mark + code
+
+
+_AS_LETTER = str.maketrans("8526", "BSZG")
+_AS_DIGIT = str.maketrans("BSZGOI", "852601")
+
+
+def code_shape(code: str) -> str:
+    """A model code in the shape GB 9417 gives it: the maker's two or three letters (SVW, LZ), then the
+    vehicle's class and parameters, four digits (7182), then any suffix. A look-alike read in the wrong
+    kind of place is put back: a digit among the maker's first two letters (K8A72577: KBA72577), or a
+    fourth letter after three (FHXS4936F: no maker's code has four letters, FHX54936F). Only when the
+    code then has that shape and did not as read."""
+    shape = re.compile(r"[A-Z]{2,3}\d{4}")
+    if shape.match(code) or not re.fullmatch(r"[A-Z0-9]{6,}", code):
+        return code
+    head = code[:2].translate(_AS_LETTER) + code[2:]
+    if shape.match(head):
+        return head
+    fourth = code[:3] + code[3:4].translate(_AS_DIGIT) + code[4:]
+    return fourth if re.match(r"[A-Z]{3}\d{4}", fourth) else code
 
 
 def brand_by_alternatives(model: str, line: Line | None) -> str:

@@ -86,3 +86,14 @@ def test_model_brand_from_the_recognisers_other_candidates() -> None:
     # 大运 is one slip from 大众, but 众 was not offered: an unlisted make stays
     assert brand_by_alternatives("大运牌CGC1250", read("大运牌CGC1250", {1: "远"})) == "大运牌CGC1250"
     assert brand_by_alternatives("传棋牌XS2312N", None) == "传棋牌XS2312N"
+
+
+def test_model_code_letters_and_digits_in_their_places() -> None:
+    from certscan.cards.vehicle_terms import code_shape, model_with_brand
+
+    assert model_with_brand("五菱牌K8A72577") == "五菱牌KBA72577"  # a digit among the maker's letters
+    assert code_shape("FHXS4936F") == "FHX54936F"  # no maker's code has four letters
+    assert code_shape("SVW7182QQD") == "SVW7182QQD"
+    assert code_shape("BJ2032") == "BJ2032"
+    assert code_shape("WDDSJ4EB") == "WDDSJ4EB"  # no GB 9417 shape either way: as read
+    assert code_shape("123917HF") == "123917HF"
