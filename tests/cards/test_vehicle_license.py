@@ -431,6 +431,10 @@ def test_engine_number_read_wider_drops_an_unsure_seal_remnant_and_takes_a_surer
     assert vehicle_engine.with_lost_head("FIN3639650", no_i, reader("FIN3639650", {1: ("T", 0.81, 0.16)})
                                          ) == "FTN3639650"
     assert vehicle_engine.with_i_resolved("AI12345", None) == "A112345"
+    letter = page_with("01H4376570", {0: ("C", 0.60, 0.29)})  # a maker's letter read as its digit
+    assert vehicle_engine.with_lost_head("01H4376570", letter, reader("", {})) == "C1H4376570"
+    digit = page_with("70023797", {0: ("J", 0.63, 0.14)})  # a letter offered, but little
+    assert vehicle_engine.with_lost_head("70023797", digit, reader("", {})) == "70023797"
 
 
 def test_plate_province_from_the_file_number_when_neither_plate_nor_record_kept_it() -> None:
