@@ -75,6 +75,17 @@ def test_english_caption_under_a_tall_caption_box_is_not_its_value() -> None:
     assert parser.cell_value(page, "住址", parser.FRONT_LABELS) == address
 
 
+def test_front_address_units_mended_from_the_recognisers_alternatives() -> None:
+    from certscan.ocr.types import CharCandidates
+
+    read = "浙江省温州市龙湾区朝阳东路969号世纪花阀24栋2单元901室"
+    value = line(read, 464, 527, 1121)
+    value.chars = [CharCandidates(chars=(c, "园", "国") if c == "阀" else (c,),
+                                  probs=(0.28, 0.22, 0.18) if c == "阀" else (0.99,)) for c in read]
+    page = Page(width=1256, height=1001, lines=[line("住址", 344, 527, 401), value])
+    assert parser.front_fields(page)["address"] == read.replace("花阀", "花园")
+
+
 def test_blank_cell_does_not_take_the_next_label() -> None:
     page = Page(
         width=880,
