@@ -249,6 +249,9 @@ def front_fields(page: Page) -> dict[str, Any]:
     fields["registerDate"], fields["issueDate"] = vehicle_dates.settled(
         page, fields["registerDate"], fields["issueDate"], cell_texts(page, "注册日期", FRONT_LABELS)
     )
+    register, issue = fields["registerDate"], fields["issueDate"]
+    read_from = next((ln for ln in page.lines if vehicle_dates.date_of(ln.text) == register), None)
+    fields["registerDate"] = vehicle_dates.register_by_alternatives(register, issue, read_from)
     return fields
 
 

@@ -502,3 +502,22 @@ def test_no_plate_taken_out_of_a_longer_code() -> None:
     assert parser.page_plate(page, "") == ""
     page.lines.append(line("京A·12345", 172, 117, 310))  # a plate box of its own still is one
     assert parser.page_plate(page, "") == "京A12345"
+
+
+def test_register_date_by_the_recognisers_other_digits() -> None:
+    from certscan.ocr.types import CharCandidates
+
+    def read(text: str, offered: dict[int, tuple[str, float, float]]) -> Line:
+        value = line(text, 100, 700, 300)
+        value.chars = [CharCandidates(chars=(c, offered[k][0]), probs=(offered[k][1], offered[k][2]))
+                       if k in offered else CharCandidates(chars=(c,), probs=(0.99,))
+                       for k, c in enumerate(text)]
+        return value
+
+    later = read("2054-08-30", {2: ("1", 0.5, 0.07)})  # after the issue date: impossible
+    assert vehicle_dates.register_by_alternatives("2054-08-30", "2017-07-11", later) == "2014-08-30"
+    toss_up = read("2016-06-17", {3: ("8", 0.46, 0.46)})  # 6 or 8: the issue date's 8
+    assert vehicle_dates.register_by_alternatives("2016-06-17", "2018-06-17", toss_up) == "2018-06-17"
+    sure = read("2016-06-17", {3: ("8", 0.9, 0.05)})
+    assert vehicle_dates.register_by_alternatives("2016-06-17", "2018-06-17", sure) == "2016-06-17"
+    assert vehicle_dates.register_by_alternatives("2016-06-17", "2018-06-17", None) == "2016-06-17"
