@@ -240,7 +240,7 @@ def front_fields(page: Page) -> dict[str, Any]:
     address_lines = [ln for ln in page.lines
                      if len(compact(ln.text)) >= 3 and compact(ln.text) in fields["address"]]
     fields["address"] = fix_place_prefix(mend_address_units(fields["address"], address_lines))
-    fields["owner"] = owner_value(fields["owner"], fields["address"])
+    fields["owner"] = owner_value(fields["owner"], fields["address"], _line_holding(page, fields["owner"]))
     fields["model"] = vehicle_terms.model_with_brand(
         vehicle_terms.brand_by_alternatives(fields["model"], _line_holding(page, fields["model"])))
     fields["vehicleType"] = vehicle_terms.snap(fields["vehicleType"], vehicle_terms.VEHICLE_TYPES)
