@@ -9,7 +9,7 @@ import re
 from certscan.cards import layout
 from certscan.cards.driver import date_in
 from certscan.cards.text import edit_distance, find_dates, hamming
-from certscan.ocr.types import Page
+from certscan.ocr.types import Line, Page
 
 # letters the printer's digits are read as inside a date (2014-0B-26); never a letter in a date cell
 _DATE_DIGITS = str.maketrans("OIBSZ", "01852")
@@ -44,13 +44,18 @@ def settled(page: Page, register: str, issue: str, register_texts: list[str]) ->
 
 def part_of(date: str, texts: list[str]) -> str:
     """``date`` when the first of ``texts`` with digits is a cut-off read of it (2006-12 or 17-01-18 for
-    2006-12-16 / 2017-01-18: the licence is often issued on the day of registration), or a misread of
-    it (``misread_of``), else ""."""
+    2006-12-16 / 2017-01-18, 020-12 for 2020-12-16: the licence is often issued on the day of
+    registration), or a misread of it (``misread_of``), else ""."""
     if misread_of(date, texts):
         return date
-    digits = next((d for text in texts if (d := re.sub(r"\D", "", text))), "")
+    text = next((t for t in texts if re.search(r"\d", t)), "")
+    digits = re.sub(r"\D", "", text)
     whole = date.replace("-", "")
-    return date if len(digits) >= 4 and (whole.startswith(digits) or whole.endswith(digits)) else ""
+    if len(digits) >= 4 and (whole.startswith(digits) or whole.endswith(digits)):
+        return date
+    # cut at both ends, its separator read as printed (020-12 of 2020-12-16): the date's middle
+    middle = re.sub(r"[^\d-]", "", text.replace(".", "-"))
+    return date if len(digits) >= 5 and "-" in middle.strip("-") and middle in date else ""
 
 
 # a date's shape with a month or day of one digit: its 0 lost (3006-3-21), padded back before comparing
@@ -109,3 +114,34 @@ def bottom_dates(page: Page, register: str, issue: str) -> tuple[str, str]:
             return register, issue or row[0][1]
         return register or row[0][1], issue
     return register, issue
+
+
+def register_by_alternatives(register: str, issue: str, line: Line | None) -> str:
+    """The register date with one digit taken from the recogniser's other candidates (``line``: the box
+    it was read from), when the read is impossible, later than the issue date (2054-08-30 beside
+    2017-07-11: the likeliest offered digit that makes it no later, 1 for 5: 2014-08-30), or when a digit
+    read as unsurely as its runner-up (6 at 0.46, 8 at 0.46) makes it the issue date: the licence is
+    often issued on the day of registration. Else as read."""
+    if not register or not issue or line is None or len(line.chars) != len(line.text):
+        return register
+    digits = [c for c in line.chars if c.best.isdigit()]
+    whole = register.replace("-", "")
+    at = "".join(c.best for c in digits).find(whole)
+    if at < 0:
+        return register
+    options: list[tuple[float, str]] = []
+    for k, cand in enumerate(digits[at : at + len(whole)]):
+        for alt, p in zip(cand.chars[1:3], cand.probs[1:3], strict=False):
+            changed = whole[:k] + alt + whole[k + 1 :]
+            date = find_dates(changed)[0] if alt.isdigit() and find_dates(changed) else ""
+            if date == f"{changed[:4]}-{changed[4:6]}-{changed[6:]}":
+                options.append((p / max(cand.confidence, 1e-6), date))
+    if register > issue:
+        possible = [o for o in options if o[1] <= issue]
+        return max(possible)[1] if possible else register
+    same_day = [share for share, date in options if date == issue]
+    return issue if same_day and max(same_day) >= _TOSS_UP else register
+
+
+# a runner-up digit scored at least this share of the read one's is as likely (6 at 0.46 | 8 at 0.46)
+_TOSS_UP = 0.8

@@ -3,8 +3,9 @@
 
 Both pages print ``label value`` cells in rows, two cells to a row for the short ones. Values are read
 right of their label (merged into the label's line or as the next box on the row), cut where the next
-label on the same line starts. The VIN is repaired by its check digit, the plate by the plate rules, the
-dimensions are parsed into integers.
+label on the same line starts. The VIN is repaired by its check digit, the plate by the plate rules
+(``vehicle_plate``), the dimensions are parsed into integers; the owner is settled in ``vehicle_owner``,
+the address's divisions and unit words by the place table and the recogniser's alternatives.
 """
 
 from __future__ import annotations
@@ -14,15 +15,15 @@ from dataclasses import replace
 from typing import Any
 
 from certscan.cards import layout, reread, vehicle_cells, vehicle_dates, vehicle_engine, vehicle_terms, vin
+from certscan.cards.address_units import mend_address_units
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.driver import date_in, without_red
-from certscan.cards.household_values import person_name
-from certscan.cards.places import fix_place_prefix, plate_province
-from certscan.cards.plate import read_plates
-from certscan.cards.plate import repair as plate_repair
+from certscan.cards.places import fix_place_prefix
 from certscan.cards.readers import page_rate
 from certscan.cards.text import compact, hamming, strip_punct
 from certscan.cards.vehicle_engine import ENGINE_LABELS, code_runs, looks_like_engine_number
+from certscan.cards.vehicle_owner import owner_value
+from certscan.cards.vehicle_plate import page_plate, plate_number, province_from_address
 from certscan.cards.vin import repair as vin_repair
 from certscan.checks import plate as plate_rules
 from certscan.checks import vin as vin_check
@@ -59,13 +60,20 @@ def find_caption(page: Page, label: str, labels: list[str]) -> layout.LabelHit |
     return layout.find_label(page, tails, max_errors=0) if tails else None
 
 
+def beside(page: Page, caption: Line, min_overlap: float = 0.5) -> list[Line]:
+    """The boxes on the caption's row right of it, nearest first. A box starting left of the caption's
+    middle is under it, not beside it: its English caption (Addres) reaching into the row of a tall
+    caption box, which sorts first by its left edge."""
+    return [ln for ln in layout.right_of(page, caption, min_overlap) if ln.x0 > caption.cx]
+
+
 def cell_value(page: Page, label: str, labels: list[str]) -> str:
     stops = [lb for lb in labels if lb != label and label not in lb]
     hit = find_caption(page, label, labels)
     if hit is None:
         return ""
     value = hit.rest
-    nearest = layout.right_of(page, hit.line)
+    nearest = beside(page, hit.line)
     if len(value) <= 1 and nearest:
         # no value is one character: one left over is the caption's own last one misread (住验 for 住址,
         # matched as 住 with a dropped character), the value is the box beside it
@@ -84,26 +92,6 @@ def _term_value(page: Page, label: str, terms: frozenset[str]) -> str:
         if term in terms:
             return term
     return ""
-
-
-_DIGIT_NOT_LETTER = str.maketrans("OI", "01")
-
-
-def plate_number(text: str) -> str:
-    s = [c for c in compact(text).upper() if c not in "·.•・-_:：'\"*"]
-    # A plate never carries I or O (GA 36): past the office letter (the character after the province)
-    # they are 1 and 0, which the repair would count as changes (豫JOONO5: three).
-    s = [c.translate(_DIGIT_NOT_LETTER) if not (i and s[i - 1] in plate_rules.PROVINCES) else c
-         for i, c in enumerate(s)]
-    at = next((i for i, c in enumerate(s) if c in plate_rules.PROVINCES), -1)
-    stroke, jay = s[at : at + 1] + s[at + 2 :], [*s[at : at + 1], "J", *s[at + 2 :]]
-    if (0 <= at < len(s) - 1 and s[at + 1] in "I|" and plate_rules.is_valid("".join(stroke))
-            and not plate_rules.is_valid("".join(jay))):
-        # a stroke of the province read as a character (川IT6F36E: 川T6F36E), not the office letter J,
-        # which would make a plate of the whole read (浙ID77335: 浙JD77335)
-        s = stroke
-    fixed = plate_repair([(c, ()) for c in s])
-    return fixed[0] if fixed else "".join(s)
 
 
 def without_caption_tail(value: str, label: str) -> str:
@@ -126,7 +114,7 @@ def _row_texts(page: Page, label: str | list[str], labels: list[str] = FRONT_LAB
     hit = find_caption(page, label, labels) if isinstance(label, str) else layout.find_label(page, label)
     if hit is None:
         return []
-    return [hit.rest] + [compact(ln.text) for ln in layout.right_of(page, hit.line, min_overlap=0.3)]
+    return [hit.rest] + [compact(ln.text) for ln in beside(page, hit.line, min_overlap=0.3)]
 
 
 def cell_texts(page: Page, label: str, labels: list[str]) -> list[str]:
@@ -247,58 +235,29 @@ def front_fields(page: Page) -> dict[str, Any]:
         _rows_above_vin(page, fields)
     for key, label in (("owner", "所有人"), ("address", "住址"), ("model", "品牌型号")):
         fields[key] = without_caption_tail(fields[key], label)
-    if 2 <= len(fields["owner"]) <= 4:  # a person, not a company: the recogniser's name slips (酒 for 涵)
-        fields["owner"] = person_name(fields["owner"]) or fields["owner"]
-    fields["address"] = fix_place_prefix(fields["address"])
-    fields["model"] = vehicle_terms.model_with_brand(fields["model"])
+    # its unit words (栋, 单元, an estate's 园) mended from the recogniser's alternatives, its divisions
+    # from the table
+    address_lines = [ln for ln in page.lines
+                     if len(compact(ln.text)) >= 3 and compact(ln.text) in fields["address"]]
+    fields["address"] = fix_place_prefix(mend_address_units(fields["address"], address_lines))
+    fields["owner"] = owner_value(fields["owner"], fields["address"], _line_holding(page, fields["owner"]))
+    fields["model"] = vehicle_terms.model_with_brand(
+        vehicle_terms.brand_by_alternatives(fields["model"], _line_holding(page, fields["model"])))
     fields["vehicleType"] = vehicle_terms.snap(fields["vehicleType"], vehicle_terms.VEHICLE_TYPES)
     fields["useCharacter"] = vehicle_terms.snap(fields["useCharacter"], vehicle_terms.USE_CHARACTERS)
     fields["plateNum"] = province_from_address(fields["plateNum"], fields["address"])
     fields["registerDate"], fields["issueDate"] = vehicle_dates.settled(
         page, fields["registerDate"], fields["issueDate"], cell_texts(page, "注册日期", FRONT_LABELS)
     )
+    register, issue = fields["registerDate"], fields["issueDate"]
+    read_from = next((ln for ln in page.lines if vehicle_dates.date_of(ln.text) == register), None)
+    fields["registerDate"] = vehicle_dates.register_by_alternatives(register, issue, read_from)
     return fields
 
 
-def plate_by_alternatives(page: Page) -> str:
-    """The plate on the 号牌号码 row when the plain read breaks the plate rules: the recogniser's
-    other candidates per character (a province read as a look-alike: 辽 as 过) may make it valid."""
-    hit = layout.find_label(page, "号牌号码")
-    if hit is None:
-        return ""
-    for line in [hit.line, *layout.right_of(page, hit.line, min_overlap=0.3)]:
-        if len(line.chars) != len(line.text):
-            continue
-        chars = [(c.best.upper(), c.chars[1:]) for c in line.chars
-                 if c.best.strip() and c.best not in "·.-:：'\"*"]
-        fixed = plate_repair(chars)
-        if fixed:
-            return fixed[0]
-    return ""
-
-
-def page_plate(page: Page, value: str, max_repairs: int = 1) -> str:
-    """The plate after its label (with the recogniser's alternatives when the plain read breaks the
-    rules), else the most prominent plate-shaped text on the page made valid by at most
-    ``max_repairs`` changes."""
-    number = plate_number(value)
-    if plate_rules.is_valid(number):
-        return number
-    number = plate_by_alternatives(page) or number
-    if plate_rules.is_valid(number):
-        return number
-    # Military vehicles carry no civil licence: two letters and digits here are an engine number or VIN.
-    # Two changes make a plate of most codes (the model's MRRSAOST0 → 京RSA0ST): one at most here.
-    reads = [r for r in read_plates(page)
-             if plate_rules.kind(r.number) != "military" and r.repairs <= max_repairs
-             and not any(_LONG_CODE.search(page.lines[i].text) for i in r.lines)]
-    return reads[0].number if reads else number
-
-
-# A run of capitals and digits longer than any plate's (at most 7 after the province): a VIN, a model or
-# engine code, a file number, in which the page-wide search finds plate-shaped pieces (IHGF0SJG1RK804860:
-# 浙GF0S3G, 江准PDV7186774: 湘PDV7186). Case-sensitive: the English captions are not capitals.
-_LONG_CODE = re.compile(r"[A-Z0-9]{9,}")
+def _line_holding(page: Page, value: str) -> Line | None:
+    """The box ``value`` was read from (the first holding it as read), None when not one box's."""
+    return next((ln for ln in page.lines if value and value in ln.text), None)
 
 
 def _vin(page: Page) -> str:
@@ -339,22 +298,6 @@ def _code_below_vin(page: Page, vin_text: str) -> str:
             if runs:
                 return max(runs, key=len).replace("O", "0")
     return ""
-
-
-def civil_plate(plate: str) -> bool:
-    """A valid plate of a civil vehicle: two letters and five digits fit the military scheme, but a
-    military vehicle carries no civil licence (that is a civil plate whose province was misread into
-    no province, 翼ZF33003 for 冀ZF33003, and dropped)."""
-    return plate_rules.is_valid(plate) and plate_rules.kind(plate) != "military"
-
-
-def province_from_address(plate: str, address: str) -> str:
-    """A plate read without its province character (E18203, or ZF33003, which only looks military),
-    completed from the owner's address when that makes it a valid civil plate; else kept as read."""
-    if not plate or civil_plate(plate) or plate[0] in plate_rules.PROVINCES:
-        return plate
-    province = plate_province(address)  # the registration address lies in the issuing office's province
-    return province + plate if province and civil_plate(province + plate) else plate
 
 
 def _near_vin(text: str, vin_text: str) -> bool:

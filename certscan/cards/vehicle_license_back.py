@@ -17,16 +17,8 @@ from certscan.cards.driver import without_red
 from certscan.cards.plate import read_plates
 from certscan.cards.readers import page_rate
 from certscan.cards.text import compact
-from certscan.cards.vehicle_license import (
-    cell_texts,
-    cell_value,
-    civil_plate,
-    find_caption,
-    first_match,
-    page_plate,
-    plate_number,
-    province_from_address,
-)
+from certscan.cards.vehicle_license import cell_texts, cell_value, find_caption, first_match
+from certscan.cards.vehicle_plate import civil_plate, page_plate, plate_number, province_from_address
 from certscan.checks import plate as plate_rules
 from certscan.checks import regions
 from certscan.constants import empty_fields

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from itertools import product
 
-from certscan.cards.text import is_subsequence
+from certscan.cards.text import hamming, is_subsequence
+from certscan.ocr.types import Line
 
 _SIZES = ("重型", "中型", "轻型", "微型")
 _BUS_SIZES = ("大型", "中型", "小型", "微型")
@@ -63,6 +64,9 @@ def model_with_brand(model: str) -> str:
     # The code begins with the maker's letters (GB 9417: SVW, LZW, HFC): a 1 in front of them is a stroke
     # of 牌 or of the seal read as a character (长安牌1NA5256N).
     code = re.sub(r"^[1Il|](?=[A-Z]{2})", "", code)
+    # a bracket is no character of a code: J's hook read as one (CSE3797KW2] for CSE3797KW2J)
+    code = code.replace("]", "J") if re.fullmatch(r"[A-Z0-9\]]+", code) else code
+    code = code_shape(code)
     if not mark:
         listed = next((b for b in _BRANDS_LONGEST_FIRST
                        if model.startswith(b) and model[len(b) : len(b) + 1].isascii()), "")
@@ -70,16 +74,58 @@ def model_with_brand(model: str) -> str:
     # a brand of two characters one slip from a listed one may be an unlisted make (大运, not 大众):
     # only longer ones are snapped, and any brand behind a speck (身五菱)
     ending = next((b for b in BRANDS if brand.endswith(b) and len(brand) - len(b) <= 2), "")
-    # one character is no make: the brand's head went to the caption's box (利牌 of 吉利牌), and is put
-    # back when a single listed brand ends with it
+    # one character is no make: the brand's head went to the caption's box (利牌 of 吉利牌) or its
+    # second character was lost (传牌 of 传祺牌, a rare character in small print), and is made whole
+    # when a single listed brand ends or starts with it
     code_head = code[:1]
-    lost_head = len(brand) == 1 and code_head.isascii() and code_head.isalnum()
-    whole = [b for b in BRANDS if b.endswith(brand)] if lost_head else []
+    partial = len(brand) == 1 and code_head.isascii() and code_head.isalnum()
+    whole = [b for b in BRANDS if b.endswith(brand) or b.startswith(brand)] if partial else []
     if len(whole) == 1:
         return whole[0] + mark + code
     if len(brand) < 3 and not ending:
         return brand + mark + code
     return (ending if ending and brand not in BRANDS else snap(brand, BRANDS)) + mark + code
+
+
+_AS_LETTER = str.maketrans("8526", "BSZG")
+_AS_DIGIT = str.maketrans("BSZGOI", "852601")
+
+
+def code_shape(code: str) -> str:
+    """A model code in the shape GB 9417 gives it: the maker's two or three letters (SVW, LZ), then the
+    vehicle's class and parameters, four digits (7182), then any suffix. A look-alike read in the wrong
+    kind of place is put back: a digit among the maker's first two letters (K8A72577: KBA72577), or a
+    fourth letter after three (FHXS4936F: no maker's code has four letters, FHX54936F). Only when the
+    code then has that shape and did not as read."""
+    shape = re.compile(r"[A-Z]{2,3}\d{4}")
+    if shape.match(code) or not re.fullmatch(r"[A-Z0-9]{6,}", code):
+        return code
+    head = code[:2].translate(_AS_LETTER) + code[2:]
+    if shape.match(head):
+        return head
+    fourth = code[:3] + code[3:4].translate(_AS_DIGIT) + code[4:]
+    return fourth if re.match(r"[A-Z]{3}\d{4}", fourth) else code
+
+
+def brand_by_alternatives(model: str, line: Line | None) -> str:
+    """The 品牌型号 value with the recogniser's other candidates for its brand tried (``line``: the box
+    it was read from): 牌 read as a look-alike (荣威津CVR19791W, 牌 offered: 荣威牌…), or one character
+    of the brand read as another (传棋牌, 祺 offered: 传祺牌). Taken only when it makes a listed brand,
+    and one listed brand alone; a two-character brand one slip from a listed one is otherwise kept
+    as read (it may be an unlisted make)."""
+    if line is None or len(line.chars) != len(line.text) or model not in line.text:
+        return model
+    at = line.text.index(model)
+    offered = [set(c.chars) for c in line.chars[at : at + len(model)]]
+    brand, mark, code = model.partition("牌")
+    if not mark:
+        marks = [k for k in range(2, min(len(model), 6)) if "牌" in offered[k] and model[:k] in BRANDS]
+        return f"{model[:marks[0]]}牌{model[marks[0] + 1:]}" if len(marks) == 1 else model
+    if brand in BRANDS:
+        return model
+    fits = [b for b in BRANDS if len(b) == len(brand) and hamming(b, brand) == 1
+            and all(x == y or x in offered[k] for k, (x, y) in enumerate(zip(b, brand, strict=True)))]
+    return fits[0] + mark + code if len(fits) == 1 else model
 
 
 def _after_caption_remnant(model: str) -> str:

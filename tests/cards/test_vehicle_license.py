@@ -66,6 +66,26 @@ def test_front_cells() -> None:
     assert parser._date(page, "发证日期") == "2015-09-28"
 
 
+def test_english_caption_under_a_tall_caption_box_is_not_its_value() -> None:
+    # 住址's box is tall: its English caption (Addres) overlaps its row half, starting under it
+    address = "青海省海西蒙古族藏族自治州天峻县安乐街道花园北路226号"
+    page = Page(width=1256, height=1001, lines=[line("住址", 344, 533, 401, h=45),
+                                               line(address, 464, 527, 1121, h=32),
+                                               line("Addres", 346, 563, 402)])
+    assert parser.cell_value(page, "住址", parser.FRONT_LABELS) == address
+
+
+def test_front_address_units_mended_from_the_recognisers_alternatives() -> None:
+    from certscan.ocr.types import CharCandidates
+
+    read = "浙江省温州市龙湾区朝阳东路969号世纪花阀24栋2单元901室"
+    value = line(read, 464, 527, 1121)
+    value.chars = [CharCandidates(chars=(c, "园", "国") if c == "阀" else (c,),
+                                  probs=(0.28, 0.22, 0.18) if c == "阀" else (0.99,)) for c in read]
+    page = Page(width=1256, height=1001, lines=[line("住址", 344, 527, 401), value])
+    assert parser.front_fields(page)["address"] == read.replace("花阀", "花园")
+
+
 def test_blank_cell_does_not_take_the_next_label() -> None:
     page = Page(
         width=880,
@@ -303,6 +323,9 @@ def test_dates_stay_in_their_cells() -> None:
     assert vehicle_dates.part_of("2006-12-16", cut_off) == "2006-12-16"
     assert vehicle_dates.part_of("2006-12-16", ["17-01-18"]) == ""
     assert vehicle_dates.part_of("2017-01-18", ["17-01-18"]) == "2017-01-18"
+    assert vehicle_dates.part_of("2020-12-16", ["020-12"]) == "2020-12-16"  # cut at both ends
+    assert vehicle_dates.part_of("2020-12-16", ["020-11"]) == ""
+    assert vehicle_dates.part_of("2020-12-16", ["0-12"]) == ""  # too little of it
     # both labels unread, one date readable: its side of the card says which it is
     lone = Page(width=880, height=600, lines=[line("住址", 58, 241, 106), line("2006-12-16", 592, 479, 745)])
     assert vehicle_dates.bottom_dates(lone, "", "") == ("", "2006-12-16")
@@ -312,6 +335,10 @@ def test_plate_read_with_a_stroke_of_its_province_or_letters_for_digits() -> Non
     assert parser.plate_number("川IT6F36E") == "川T6F36E"  # 川's last stroke read as I
     assert parser.plate_number("浙ID77335") == "浙JD77335"  # the whole read is a plate with J
     assert parser.plate_number("豫JOONO5") == "豫J00N05"  # no plate prints O: past the letter, 0
+    assert parser.plate_number("川川IT06757D") == "川T06757D"  # the province's strokes read twice
+    assert parser.plate_number("贵E895790") == "贵E89579D"  # a new-energy plate's D read as 0
+    assert parser.plate_number("贵E012345") == "贵ED12345"
+    assert parser.plate_number("贵E89579") == "贵E89579"
 
 
 def test_caption_remnants_are_no_values() -> None:
@@ -372,6 +399,55 @@ def test_engine_number_box_read_wider_gets_its_lost_head_back() -> None:
     assert vehicle_engine.code_runs("LZ2744456") == ["LZ2744456"]
 
 
+def test_engine_number_read_wider_drops_an_unsure_seal_remnant_and_takes_a_surer_character() -> None:
+    from types import SimpleNamespace
+
+    from certscan.cards import vehicle_engine
+    from certscan.ocr.types import CharCandidates
+
+    def chars(text: str, sure: dict[int, tuple[str, float, float]]) -> list[CharCandidates]:
+        """Each character read at 0.99, except ``sure``: position -> (runner-up, best's, runner-up's)."""
+        out = []
+        for k, c in enumerate(text):
+            other, p, q = sure.get(k, ("#", 0.99, 0.0))
+            out.append(CharCandidates(chars=(c, other), probs=(p, q)))
+        return out
+
+    def page_with(text: str, sure: dict[int, tuple[str, float, float]]) -> Page:
+        value = line(text, 242, 417, 379)
+        value.chars = chars(text, sure)
+        return Page(width=880, height=600, lines=[line("发动机号码", 59, 422, 171), value])
+
+    def reader(text: str, sure: dict[int, tuple[str, float, float]]):  # type: ignore[no-untyped-def]
+        return lambda qs: [SimpleNamespace(text=text, confidence=0.9, chars=chars(text, sure))]
+
+    seal = page_with("375744720", {0: ("8", 0.40, 0.09)})
+    assert vehicle_engine.with_lost_head("375744720", seal, reader("75744720", {})) == "75744720"
+    printed = page_with("ZX44402522", {0: ("2", 0.95, 0.02)})  # a sure head the wider read took for 安
+    assert vehicle_engine.with_lost_head("ZX44402522", printed, reader("安X44402522", {})) == "ZX44402522"
+    slip = page_with("HRC87246497", {2: ("L", 0.42, 0.30)})
+    assert vehicle_engine.with_lost_head("HRC87246497", slip, reader("HRL87246497", {2: ("C", 0.86, 0.02)})
+                                         ) == "HRL87246497"
+    toss_up = page_with("8FX94556727", {1: ("E", 0.86, 0.13)})
+    assert vehicle_engine.with_lost_head("8FX94556727", toss_up, reader("8EX94556727", {1: ("F", 0.86, 0.11)})
+                                         ) == "8FX94556727"
+    unoffered = page_with("70023797", {0: ("1", 0.63, 0.14)})  # J was never the first read's candidate
+    assert vehicle_engine.with_lost_head("70023797", unoffered, reader("J0023797", {0: ("1", 0.90, 0.05)})
+                                         ) == "70023797"
+    speck = page_with("56794700", {})  # a lower-case, unsure u the wider read saw in front is no head
+    assert vehicle_engine.with_lost_head("56794700", speck, reader("u56794700", {0: ("L", 0.29, 0.09)})
+                                         ) == "56794700"
+    assert vehicle_engine.with_lost_head("56794700", speck, reader("X56794700", {})) == "X56794700"
+    no_i = page_with("FIN3639650", {1: ("T", 0.73, 0.24)})  # I is no engine number's: its runner-up
+    assert vehicle_engine.with_lost_head("FIN3639650", no_i, reader("FIN3639650", {1: ("T", 0.81, 0.16)})
+                                         ) == "FTN3639650"
+    assert vehicle_engine.with_i_resolved("AI12345", None) == "A112345"
+    letter = page_with("01H4376570", {0: ("C", 0.60, 0.29)})  # a maker's letter read as its digit
+    assert vehicle_engine.with_lost_head("01H4376570", letter, reader("", {})) == "C1H4376570"
+    digit = page_with("70023797", {0: ("J", 0.63, 0.14)})  # a letter offered, but little
+    assert vehicle_engine.with_lost_head("70023797", digit, reader("", {})) == "70023797"
+
+
 def test_plate_province_from_the_file_number_when_neither_plate_nor_record_kept_it() -> None:
     fields = empty_fields("vehicle-license-back")
     fields.update(plateNum="T2A886", fileNum="360318647104", inspectionRecord="检验有效期至2014年04月T")
@@ -426,3 +502,22 @@ def test_no_plate_taken_out_of_a_longer_code() -> None:
     assert parser.page_plate(page, "") == ""
     page.lines.append(line("京A·12345", 172, 117, 310))  # a plate box of its own still is one
     assert parser.page_plate(page, "") == "京A12345"
+
+
+def test_register_date_by_the_recognisers_other_digits() -> None:
+    from certscan.ocr.types import CharCandidates
+
+    def read(text: str, offered: dict[int, tuple[str, float, float]]) -> Line:
+        value = line(text, 100, 700, 300)
+        value.chars = [CharCandidates(chars=(c, offered[k][0]), probs=(offered[k][1], offered[k][2]))
+                       if k in offered else CharCandidates(chars=(c,), probs=(0.99,))
+                       for k, c in enumerate(text)]
+        return value
+
+    later = read("2054-08-30", {2: ("1", 0.5, 0.07)})  # after the issue date: impossible
+    assert vehicle_dates.register_by_alternatives("2054-08-30", "2017-07-11", later) == "2014-08-30"
+    toss_up = read("2016-06-17", {3: ("8", 0.46, 0.46)})  # 6 or 8: the issue date's 8
+    assert vehicle_dates.register_by_alternatives("2016-06-17", "2018-06-17", toss_up) == "2018-06-17"
+    sure = read("2016-06-17", {3: ("8", 0.9, 0.05)})
+    assert vehicle_dates.register_by_alternatives("2016-06-17", "2018-06-17", sure) == "2016-06-17"
+    assert vehicle_dates.register_by_alternatives("2016-06-17", "2018-06-17", None) == "2016-06-17"

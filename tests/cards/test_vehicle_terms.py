@@ -52,6 +52,9 @@ def test_model_brand_snapped_only_where_safe() -> None:
     assert model_with_brand("丰田牌ZT5797W6K") == "丰田牌ZT5797W6K"
     assert model_with_brand("长安牌1NA5256N") == "长安牌NA5256N"  # a stroke before the maker's letters
     assert model_with_brand("长安牌1A5256N") == "长安牌1A5256N"
+    assert model_with_brand("解放牌CSE3797KW2]") == "解放牌CSE3797KW2J"  # J's hook read as a bracket
+    assert model_with_brand("传牌AD5362RA") == "传祺牌AD5362RA"  # the brand's rare second character lost
+    assert model_with_brand("大牌AD5362RA") == "大牌AD5362RA"  # 大众, 大众汽车: no single brand
 
 
 def test_model_past_a_caption_remnant_and_with_its_brand_head_put_back() -> None:
@@ -64,3 +67,33 @@ def test_model_past_a_caption_remnant_and_with_its_brand_head_put_back() -> None
     assert model_with_brand("利牌XF2242V5L") == "吉利牌XF2242V5L"
     assert model_with_brand("田牌ZT5797W6K") == "田牌ZT5797W6K"
     assert model_with_brand("利牌") == "利牌"  # no code: nothing says this is the model
+
+
+def test_model_brand_from_the_recognisers_other_candidates() -> None:
+    import numpy as np
+
+    from certscan.cards.vehicle_terms import brand_by_alternatives
+    from certscan.ocr.types import CharCandidates, Line
+
+    def read(text: str, offered: dict[int, str]) -> Line:
+        others = [offered.get(k, "") for k in range(len(text))]
+        chars = [CharCandidates(chars=(c, *o), probs=(0.9,) + (0.05,) * len(o))
+                 for c, o in zip(text, others, strict=True)]
+        return Line(text=text, box=np.zeros((4, 2), np.float32), confidence=0.9, chars=chars)
+
+    assert brand_by_alternatives("传棋牌XS2312N", read("传棋牌XS2312N", {1: "祺麒"})) == "传祺牌XS2312N"
+    assert brand_by_alternatives("荣威津CVR19791W", read("荣威津CVR19791W", {2: "牌祥"})) == "荣威牌CVR19791W"
+    # 大运 is one slip from 大众, but 众 was not offered: an unlisted make stays
+    assert brand_by_alternatives("大运牌CGC1250", read("大运牌CGC1250", {1: "远"})) == "大运牌CGC1250"
+    assert brand_by_alternatives("传棋牌XS2312N", None) == "传棋牌XS2312N"
+
+
+def test_model_code_letters_and_digits_in_their_places() -> None:
+    from certscan.cards.vehicle_terms import code_shape, model_with_brand
+
+    assert model_with_brand("五菱牌K8A72577") == "五菱牌KBA72577"  # a digit among the maker's letters
+    assert code_shape("FHXS4936F") == "FHX54936F"  # no maker's code has four letters
+    assert code_shape("SVW7182QQD") == "SVW7182QQD"
+    assert code_shape("BJ2032") == "BJ2032"
+    assert code_shape("WDDSJ4EB") == "WDDSJ4EB"  # no GB 9417 shape either way: as read
+    assert code_shape("123917HF") == "123917HF"
