@@ -305,8 +305,12 @@ def parse_back(scan: ScanInput) -> CardResult:
     image = without_red(scan.image)
     page = scan.engine.read(image)
     fields = back_fields(page)
+    # A first read passing most checks keeps its values (a re-read's wrong value passes a format check
+    # as well as the right one); one passing few (a blurred or glared card read into fragments) is no
+    # better evidence than the enlarged re-read, which then leads.
+    trusted = reread.passed(fields, BACK_CHECKS) > len(BACK_CHECKS) // 2
     fields = reread.better_fields(fields, page, image, scan.engine, back_fields, BACK_CHECKS, back_region,
-                                  fill_only=True)
+                                  fill_only=trusted)
     if fields["appprovedPassengerCapacity"] == "":
         caption = find_caption(page, "核定载人数", BACK_LABELS)
         reader = scan.region_reader(page, image)

@@ -3,7 +3,13 @@ file number's division code (hand-built fields, no OCR)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
+import pytest
+
 from certscan.cards import vehicle_license_back as back
+from certscan.cards.base import ScanInput
 from certscan.constants import empty_fields
 from certscan.ocr.types import Line, Page
 from tests.cards import pages
@@ -108,3 +114,24 @@ def test_reread_region_reaches_down_to_the_record_row_when_it_was_not_read() -> 
     assert cut[2][1] > 400 + 30  # the record row, 150 below the last row read, is inside
     assert whole[2][1] < cut[2][1]  # read: the region stays around the boxes
 
+
+
+def test_a_first_read_passing_few_checks_lets_the_re_read_lead(monkeypatch: pytest.MonkeyPatch) -> None:
+    modes: list[bool] = []
+
+    def better_fields(fields: dict[str, Any], *args: Any, fill_only: bool = False) -> dict[str, Any]:
+        modes.append(fill_only)
+        return fields
+
+    monkeypatch.setattr(back.reread, "better_fields", better_fields)
+    fragments = Page(width=900, height=600, lines=_row(50, ("982102919097", 300, 500), ("2人", 520, 560)))
+    whole = Page(width=900, height=600, lines=[
+        *_row(50, ("号牌号码", 50, 150), ("津K29652", 170, 300),
+              ("档案编号", 480, 580), ("120182194015", 600, 800)),
+        *_row(120, ("核定载人数", 50, 170), ("7人", 190, 230), ("总质量", 480, 560), ("3427kg", 600, 700)),
+        *_row(190, ("整备质量", 50, 150), ("2340kg", 170, 260), ("核定载质量", 480, 600)),
+    ])
+    image = np.zeros((600, 900, 3), np.uint8)
+    for page in (fragments, whole):
+        back.parse_back(ScanInput(card="vehicle-license-back", image=image, engine=pages.FixedEngine(page)))
+    assert modes == [False, True]  # fragments: the re-read leads; most checks passed: it only fills
