@@ -16,6 +16,7 @@ import numpy as np
 from certscan.cards import layout, reread, vehicle_cells
 from certscan.cards.base import CardResult, ScanInput
 from certscan.cards.driver import without_red
+from certscan.cards.places import plate_province
 from certscan.cards.plate import read_plates
 from certscan.cards.readers import page_rate
 from certscan.cards.text import compact
@@ -242,6 +243,23 @@ def _serial_after_misread_province(text: str) -> str:
     return m.group(1) if m and m.group()[0] not in plate_rules.PROVINCES else ""
 
 
+def _province_for_latin_head(plate: str, region: str) -> str:
+    """A plate of seven or eight characters, all Latin, whose first is the province read as a letter or
+    digit (WVK0542 for 闽VK0542, 8A14944 for 粤A14944): that character replaced by the province of
+    ``region`` when this makes a valid civil plate (its O and I past the office letter read as 0 and 1);
+    else ""."""
+    province = plate_province(region)
+    if len(plate) not in (7, 8) or not plate.isascii() or not province or not plate[1].isupper():
+        return ""
+    # the office letter as read, no repair: a second guess on top of the province would invent plates
+    replaced = province + plate[1] + plate[2:].translate(_DIGITS_NOT_LETTERS)
+    return replaced if civil_plate(replaced) else ""
+
+
+# a plate never carries I or O (GA 36): past the office letter they are 1 and 0
+_DIGITS_NOT_LETTERS = str.maketrans("OI", "01")
+
+
 def plate_and_record_agree(plate: str, record: str) -> tuple[str, str]:
     """The inspection record ends with the plate's first two characters (…09月晋V) when it names the
     plate: a province lost from the plate is taken from the record, as are both when the plate's
@@ -377,6 +395,7 @@ def settle_plate(fields: dict[str, Any]) -> None:
     # the division code heads the number even when a digit further on was lost (11 digits read)
     if re.fullmatch(r"\d{10,14}", fields["fileNum"]) and not civil_plate(plate):
         region = regions.region_name(fields["fileNum"][:2] + "0000")
-        plate = province_from_address(plate, region)
+        completed = province_from_address(plate, region)
+        plate = completed if civil_plate(completed) else _province_for_latin_head(plate, region) or completed
         plate, record = plate_and_record_agree(plate, record)
     fields["plateNum"], fields["inspectionRecord"] = plate, record

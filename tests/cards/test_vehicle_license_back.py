@@ -135,3 +135,17 @@ def test_a_first_read_passing_few_checks_lets_the_re_read_lead(monkeypatch: pyte
     for page in (fragments, whole):
         back.parse_back(ScanInput(card="vehicle-license-back", image=image, engine=pages.FixedEngine(page)))
     assert modes == [False, True]  # fragments: the re-read leads; most checks passed: it only fills
+
+
+def test_province_read_as_a_latin_character_is_replaced_by_the_file_numbers() -> None:
+    fields = empty_fields("vehicle-license-back")
+    # 闽 read as W (35: Fujian); 晋 read as N with the serial's 0 read O (14: Shanxi)
+    reads = (("WVK0542", "350184285124", "闽VK0542"), ("NCOB6F2", "140878105012", "晋C0B6F2"))
+    for read, file_num, plate in reads:
+        fields.update(plateNum=read, fileNum=file_num, inspectionRecord="")
+        back.settle_plate(fields)
+        assert fields["plateNum"] == plate
+    # a plate missing its province is completed, not cut (E18203: 京E18203)
+    fields.update(plateNum="E18203", fileNum="110184285124")
+    back.settle_plate(fields)
+    assert fields["plateNum"] == "京E18203"
