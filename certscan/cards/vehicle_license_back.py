@@ -51,7 +51,7 @@ _BARE_MASS = re.compile(r"[1-9]\d{2,5}")
 def _mass(text: str) -> str:
     """The mass in ``text`` as ``1730kg``, else "". The box's parts apart first: a gap the detector kept
     inside a box parts a remnant of the caption or a speck from the mass (26 2634g, 0 3247kg)."""
-    for part in [*reversed(text.split()), text]:
+    for part in [*text.split(), text]:  # the first mass of a box spanning two cells, as before
         m = _MASS.search(compact(part))
         if m:
             return f"{m.group(1)}kg"

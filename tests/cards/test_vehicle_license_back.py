@@ -149,3 +149,7 @@ def test_province_read_as_a_latin_character_is_replaced_by_the_file_numbers() ->
     fields.update(plateNum="E18203", fileNum="110184285124")
     back.settle_plate(fields)
     assert fields["plateNum"] == "京E18203"
+
+
+def test_a_box_spanning_two_mass_cells_gives_its_first_mass() -> None:
+    assert back._mass("2910kg 核定载质量 2310kg") == "2910kg"
