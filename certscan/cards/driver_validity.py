@@ -18,6 +18,8 @@ def dates_in(text: str, long_term: bool = False) -> list[str]:
     """``find_dates`` over text whose boxes OCR merged: a value glued to the next label or to 至
     (``2009-06-17有效期限``, ``2013-12-03至2019-12-03``) still ends its date."""
     text = re.sub(r"(\d)(?=[\u4e00-\u9fff])", r"\1 ", text)
+    # 至 lost between the two dates (2020-07-172026-07-17): a whole date's day ends where a year begins
+    text = re.sub(r"((?:19|20)\d{2}[-./]\d{2}[-./]\d{2})(?=(?:19|20)\d{2}[-./]\d{2})", r"\1 ", text)
     # a small, blurred hyphen is read as a colon (2017:06-08至长期): the cards print no times, so a
     # colon between digits is a date's separator
     text = re.sub(r"(?<=\d)[:：](?=\d)", "-", text)

@@ -71,6 +71,13 @@ def test_newer_card_prints_both_dates() -> None:
     assert driver_validity.validity(page) == ("2020-06-30", "2026-06-30")
 
 
+def test_newer_card_dates_run_together_when_zhi_was_lost() -> None:
+    # 至 blurred away: the end date's year follows the start date's day (2020-07-172026-07-17)
+    page = front_page([line("有效期限", 53, 544, 154), line("2020-06-302026-06-30", 188, 549, 526)])
+    assert driver_validity.validity(page) == ("2020-06-30", "2026-06-30")
+    assert driver_validity.dates_in("2020-06-3020") == []  # no second date: nothing split off
+
+
 def test_start_date_that_lost_its_last_digit_is_completed_from_first_issue() -> None:
     page = front_page(
         [
