@@ -329,11 +329,12 @@ def parse_resident_page(page: Page, image: np.ndarray | None = None,
     for key in ("birthPlace", "hometown", "otherAddress"):
         out[key] = township(self_governing(fix_place_prefix(out[key])))
     out["servicePremises"] = self_governing(out["servicePremises"])
-    number = page_id_number(id_number(v["idNumber"]), page.lines)
+    read_birthday = printed_date(v["birthday"])
+    number = page_id_number(id_number(v["idNumber"]), page.lines, read_birthday)
     if not number_valid(number) and image is not None and engine is not None and "idNumber" in cells:
-        number = page_id_number(number, _reread_cell(image, page, engine, cells["idNumber"]))
+        number = page_id_number(number, _reread_cell(image, page, engine, cells["idNumber"]), read_birthday)
     out.update(
-        birthday=birthday_from_number(printed_date(v["birthday"]), number),
+        birthday=birthday_from_number(read_birthday, number),
         registerDate=printed_date(v["registerDate"] or last_date_line(page.lines, compact(v["birthday"]))),
         idNumber=number,
         householdNumber=household_number(v["householdNumber"]),

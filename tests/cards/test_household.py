@@ -238,6 +238,20 @@ def test_migration_go_read_as_a_look_alike_after_the_place() -> None:
     assert values.migration("2001年01月01日由辽宁省大连市迁来") == "2001年01月01日由辽宁省大连市迁来"
 
 
+def test_migration_go_read_as_any_character_after_a_county_or_house_number() -> None:
+    # one character between a county (district, house number) and 迁来 is 迁 read twice; one before
+    # a closing 来 is 迁, whatever the recogniser made of it
+    assert values.migration("1984年12月31日由四川省凉山彝族自治州金阳县记迁来") == \
+        "1984年12月31日由四川省凉山彝族自治州金阳县迁来"
+    assert values.migration("1973年07月08日由内蒙古自治区呼和浩特市玉泉区辽迁来") == \
+        "1973年07月08日由内蒙古自治区呼和浩特市玉泉区迁来"
+    assert values.migration("1998年10月27日由广东省汕尾市海丰县张家乡吉祥村62号蓬来") == \
+        "1998年10月27日由广东省汕尾市海丰县张家乡吉祥村62号迁来"
+    # places beginning with 来 (来宾市, 来安县) are kept
+    for kept in ("1973年07月08日由广西壮族自治区来宾市迁来", "1973年07月08日由安徽省滁州市来安县迁来"):
+        assert values.migration(kept) == kept
+
+
 def test_migration_end_read_as_the_stamp_name_under_it() -> None:
     assert values.migration("2022年07月28日由西藏自治区山南市洛扎县迁李永安") == \
         "2022年07月28日由西藏自治区山南市洛扎县迁来"

@@ -67,6 +67,31 @@ def test_the_number_on_the_page_is_repaired_from_the_recogniser_alternatives() -
     assert page_id_number(wrong, [line(wrong, 400, 300, chars)]) == ID
 
 
+NUMBER = "513233196811132508"  # a valid number (region 513233, born 1968-11-13)
+
+
+def test_the_birthday_cell_chooses_among_numbers_that_pass() -> None:
+    # the cell read passes (with another date, 1908: a look-alike swap can make it pass) but the
+    # birthday cell says 1968: the page's run agreeing with it (its doubled 3 read once) is the number
+    other_date = NUMBER[:9] + "0" + NUMBER[10:17]
+    other_date += idnumber.check_char(other_date)
+    assert idnumber.is_valid(other_date)
+    lost_three = NUMBER[:4] + NUMBER[5:]  # 51323196811132508
+    lines = [line(lost_three, 400, 300)]
+    assert page_id_number(other_date, lines, "1968-11-13") == NUMBER
+    assert page_id_number(other_date, lines) == other_date  # no birthday read: the cell's read stands
+    assert page_id_number("", lines) == NUMBER  # one doubling passes
+    # a passing read with no agreeing number on the page is kept
+    assert page_id_number(ID, [line("户号123456789", 80, 40)], "1968-11-13") == ID
+
+
+def test_a_number_whose_date_digits_were_misread_takes_the_birthday_cell() -> None:
+    wrong = NUMBER[:9] + "5" + NUMBER[10:13] + "8" + NUMBER[14:]  # two date digits misread, fails
+    assert not idnumber.checksum_ok(wrong)
+    assert page_id_number(wrong, [line(wrong, 400, 300)], "1968-11-13") == NUMBER
+    assert page_id_number(wrong, [line(wrong, 400, 300)]) == wrong  # without it nothing passes
+
+
 def test_the_birth_date_inside_a_valid_number_settles_the_birthday() -> None:
     assert birthday_from_number("", ID) == "1949-12-31"
     assert birthday_from_number("1940-12-31", ID) == "1949-12-31"
