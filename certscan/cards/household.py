@@ -23,7 +23,7 @@ from dataclasses import replace
 import numpy as np
 
 from certscan.cards.base import CardResult, ScanInput
-from certscan.cards.household_reread import HEAD_CHECKS, RESIDENT_CHECKS, closer_if_failed
+from certscan.cards.household_reread import HEAD_CHECKS, RESIDENT_CHECKS, closer_if_failed, title_line
 from certscan.cards.household_values import (
     BLOOD_TYPES,
     VOCABULARIES,
@@ -38,6 +38,7 @@ from certscan.cards.household_values import (
     migration,
     migrations_by_content,
     nation,
+    occupation,
     page_id_number,
     person_name,
     printed_date,
@@ -168,6 +169,18 @@ def _values(page: Page, labels: LabelSet, image: np.ndarray | None, engine: OcrE
     if "undertaker" in out and "undertaker" not in stamp:
         out["undertaker"] = _stamp_cell(fields)
     return out
+
+
+def _number_beside_title(page: Page) -> str:
+    """The resident page's 户号, printed right of its title (常住人口登记卡 | 户号 336723208), read by
+    place when its caption was not (lost, or read into the number: 户988907558): a run of digits on the
+    title's row, right of it. Empty when the title was not read or no number is printed there."""
+    title = title_line(page)
+    if title is None:
+        return ""
+    beside = [ln for ln in page.lines if ln.x0 > title.x1 - 0.1 * title.height
+              and abs(ln.cy - title.cy) < 0.6 * title.height]
+    return next((n for n in (household_number(ln.text) for ln in beside) if n), "")
 
 
 def _tail_under_seal(black: str, every_ink: str) -> str:
@@ -337,7 +350,7 @@ def parse_resident_page(page: Page, image: np.ndarray | None = None,
         birthday=birthday_from_number(read_birthday, number),
         registerDate=printed_date(v["registerDate"] or last_date_line(page.lines, compact(v["birthday"]))),
         idNumber=number,
-        householdNumber=household_number(v["householdNumber"]),
+        householdNumber=household_number(v["householdNumber"]) or _number_beside_title(page),
         undertaker=stamp_name(v["undertaker"]),
         type=RESIDENT,
     )
@@ -346,6 +359,7 @@ def parse_resident_page(page: Page, image: np.ndarray | None = None,
     out["bloodType"] = blood_type(out["bloodType"])
     out["height"] = height(out["height"])
     out["nation"] = nation(out["nation"])
+    out["occupation"] = occupation(out["occupation"])
     for key, words in VOCABULARIES.items():
         out[key] = snap_word(out[key], words)
     for key in ("name", "formerName"):

@@ -40,6 +40,13 @@ RELATION = (
     "孙子", "孙女", "外孙子", "外孙女", "父亲", "母亲", "公公", "婆婆", "岳父", "岳母", "祖父", "祖母",
     "兄", "弟", "姐", "妹", "侄子", "侄女", "外甥", "外甥女", "其他",
 )
+# 职业 as registers print it: the common single words and the census's occupation classes. Unlike the lists
+# above it is open (any trade may be written), so only a read one slip from one of these is snapped.
+OCCUPATION = (
+    "无", "学生", "职员", "职工", "工人", "农民", "教师", "医生", "护士", "会计", "司机", "军人", "干部",
+    "公务员", "工程师", "个体经营", "个体工商户", "自由职业", "退休", "离休", "无业", "待业", "务农",
+    "经商", "工程技术人员", "专业技术人员", "商业服务人员", "办事人员", "生产运输人员", "农林牧渔人员",
+)
 HOUSEHOLD_TYPES = ("家庭户", "集体户")
 BLOOD_TYPES = ("A", "B", "O", "AB")
 # a migration (何时由何地迁来) as printed whole: its date, 由, a place, 迁来
@@ -84,6 +91,14 @@ def snap_word(text: str, words: Sequence[str]) -> str:
     if len(s) == 1 and not near:  # the first character lost instead (户主 read as 主)
         near = {w for w in words if len(w) == 2 and w[1] == s}
     return near.pop() if len(near) == 1 else text
+
+
+def occupation(text: str) -> str:
+    """职业 as printed; a read one slip from one of the common words of three characters or more, or a
+    lone character beginning one two-character word (教 for 教师), is that word. A two-character read is
+    kept: other trades are written too, one character from a listed one (厨师, 律师 beside 教师)."""
+    s = compact(text)
+    return snap_word(text, OCCUPATION if len(s) == 1 else [w for w in OCCUPATION if len(w) >= 3])
 
 
 def page_id_number(cell_read: str, lines: Sequence[Line], birthday: str = "") -> str:

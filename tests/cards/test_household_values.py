@@ -15,6 +15,7 @@ from certscan.cards.household_values import (
     birthday_from_number,
     last_date_line,
     migrations_by_content,
+    occupation,
     page_id_number,
     snap_word,
 )
@@ -45,6 +46,14 @@ def test_a_lone_character_beginning_one_two_character_word_is_that_word() -> Non
     # or ending one: the first character lost
     assert snap_word("主", RELATION) == "户主"
     assert snap_word("婚", MARITAL) == "婚"  # 已婚, 离婚 ...
+
+
+def test_an_occupation_one_slip_from_one_common_word_is_that_word() -> None:
+    assert occupation("自由职止") == "自由职业"
+    assert occupation("教") == "教师"  # its second character lost
+    assert occupation("职") == "职"  # 职员 or 职工
+    assert occupation("无") == "无"  # printed so
+    assert occupation("厨师") == "厨师"  # an unlisted trade one character from 教师 is kept as read
 
 
 def test_a_read_near_two_words_or_none_is_kept() -> None:
@@ -110,6 +119,16 @@ def test_a_resident_page_whose_number_caption_is_covered() -> None:
     assert out["idNumber"] == ID
     assert out["birthday"] == "1949-12-31"
     assert out["bloodType"] == "不明"
+
+
+def test_the_household_number_beside_the_title_is_read_without_its_caption() -> None:
+    page = Page(width=1500, height=600, lines=[
+        line("常住人口登记卡", 560, 40), line("户988907558", 800, 45),  # 号 lost
+        line("姓名", 100, 150), line("张伟", 330, 150),
+    ])
+    assert household.parse_resident_page(page).fields["householdNumber"] == "988907558"
+    page.lines[1] = line("988907558", 800, 300)  # a number on another row is not it
+    assert household.parse_resident_page(page).fields["householdNumber"] == ""
 
 
 class _CellReader:
