@@ -46,6 +46,7 @@ from certscan.cards.household_values import (
     stamp_name,
 )
 from certscan.cards.idcard import number_valid
+from certscan.cards.idcard_name import surname_from_alternatives
 from certscan.cards.ink import drop_red_lines
 from certscan.cards.labelled import Fields, LabelSet, pieces, same_row
 from certscan.cards.places import fix_place_prefix, self_governing, township
@@ -311,11 +312,11 @@ def parse_head_page(page: Page, image: np.ndarray | None = None,
     out = empty_fields(HEAD)
     out.update(
         householdType=household_type(v["householdType"]),
-        houseHolder=person_name(v["houseHolder"]),
+        houseHolder=surname_from_alternatives(person_name(v["houseHolder"]), page.lines),
         address=township(fix_place_prefix(v["address"])),
         householdNumber=household_number(v["householdNumber"]),
         issueDate=printed_date(v["issueDate"]),
-        undertaker=stamp_name(v["undertaker"]),
+        undertaker=surname_from_alternatives(stamp_name(v["undertaker"]), page.lines),
         locationNumber=v["locationNumber"],
         community=v["community"],
         type=HEAD,
@@ -351,7 +352,7 @@ def parse_resident_page(page: Page, image: np.ndarray | None = None,
         registerDate=printed_date(v["registerDate"] or last_date_line(page.lines, compact(v["birthday"]))),
         idNumber=number,
         householdNumber=household_number(v["householdNumber"]) or _number_beside_title(page),
-        undertaker=stamp_name(v["undertaker"]),
+        undertaker=surname_from_alternatives(stamp_name(v["undertaker"]), page.lines),
         type=RESIDENT,
     )
     if image is not None and engine is not None:
@@ -363,6 +364,7 @@ def parse_resident_page(page: Page, image: np.ndarray | None = None,
     for key, words in VOCABULARIES.items():
         out[key] = snap_word(out[key], words)
     for key in ("name", "formerName"):
-        out[key] = person_name(out[key])
+        # a first character read unsure and no common surname: the recogniser's alternative that is one
+        out[key] = surname_from_alternatives(person_name(out[key]), page.lines)
     extra = {"sex": v["sex"][:1] if v["sex"][:1] in ("男", "女") else ""}
     return CardResult(card=RESIDENT, fields=out, rate=page_rate(page), extra=extra)

@@ -131,6 +131,16 @@ def test_the_household_number_beside_the_title_is_read_without_its_caption() -> 
     assert household.parse_resident_page(page).fields["householdNumber"] == ""
 
 
+def test_a_name_whose_unsure_first_character_is_no_surname_takes_the_alternative_that_is_one() -> None:
+    unsure = [CharCandidates(("非", "张"), (0.5, 0.3)), CharCandidates(("诗",), (0.99,))]
+    page = Page(width=1500, height=600, lines=[
+        line("常住人口登记卡", 560, 40), line("姓名", 100, 150), line("非诗", 330, 150, unsure),
+    ])
+    assert household.parse_resident_page(page).fields["name"] == "张诗"
+    unsure[0] = CharCandidates(("非", "张"), (0.95, 0.03))  # read surely: a rare surname stays
+    assert household.parse_resident_page(page).fields["name"] == "非诗"
+
+
 class _CellReader:
     """Recognises any crop as the citizen number (a cell read whole after the detector cut it short)."""
 
