@@ -153,7 +153,21 @@ def _run_number(run: Sequence[CharCandidates], born: str) -> str:
             if agreed.valid:
                 return agreed.text
     result = repair(run, number_valid, ID_ALPHABET, max_changes=1)
-    return result.text if result.valid else ""
+    return result.text if result.valid else _date_digit_repaired("".join(_id_char(c.best) for c in run))
+
+
+def _date_digit_repaired(read: str) -> str:
+    """A number whose birth date is no date (29490726, 19491331) has a date digit misread: the one change
+    of one date digit that makes the number pass (date, region, check character), when exactly one
+    does; else "". (One wrong digit and a wrong check character are always told apart by MOD 11-2, and
+    the change must mend the date, so a few candidates at most are left.)"""
+    if len(read) != 18 or not read[:17].isdigit():
+        return ""
+    if idnumber.birth_date(read) is not None and number_valid(read[:17] + idnumber.check_char(read[:17])):
+        return ""  # its date (and region) pass: the slip may be anywhere
+    passing = {trial for i in range(6, 14) for d in "0123456789"
+               if number_valid(trial := read[:i] + d + read[i + 1:])}
+    return passing.pop() if len(passing) == 1 else ""
 
 
 def birthday_from_number(read_date: str, number: str) -> str:

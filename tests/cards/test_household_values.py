@@ -101,6 +101,13 @@ def test_a_number_whose_date_digits_were_misread_takes_the_birthday_cell() -> No
     assert page_id_number(wrong, [line(wrong, 400, 300)]) == wrong  # without it nothing passes
 
 
+def test_a_number_whose_date_is_no_date_has_that_digit_mended_by_its_check() -> None:
+    future = "330305294907265377"  # 1949 read as 2949: only the year's first digit can mend it
+    assert page_id_number(future, [line(future, 400, 300)]) == "330305194907265377"
+    wrong_day = "330305194907265378"  # a plausible date and a wrong check character: nothing to go by
+    assert page_id_number(wrong_day, [line(wrong_day, 400, 300)]) == wrong_day
+
+
 def test_the_birth_date_inside_a_valid_number_settles_the_birthday() -> None:
     assert birthday_from_number("", ID) == "1949-12-31"
     assert birthday_from_number("1940-12-31", ID) == "1949-12-31"
