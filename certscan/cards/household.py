@@ -45,6 +45,7 @@ from certscan.cards.household_values import (
     snap_word,
     stamp_name,
 )
+from certscan.cards.household_words import NATIONS, word_from_alternatives
 from certscan.cards.idcard import number_valid
 from certscan.cards.idcard_name import surname_from_alternatives
 from certscan.cards.ink import drop_red_lines
@@ -361,8 +362,9 @@ def parse_resident_page(page: Page, image: np.ndarray | None = None,
     out["height"] = height(out["height"])
     out["nation"] = nation(out["nation"])
     out["occupation"] = occupation(out["occupation"])
+    out["nation"] = word_from_alternatives(out["nation"], NATIONS, page.lines)
     for key, words in VOCABULARIES.items():
-        out[key] = snap_word(out[key], words)
+        out[key] = word_from_alternatives(snap_word(out[key], words), words, page.lines)
     for key in ("name", "formerName"):
         # a first character read unsure and no common surname: the recogniser's alternative that is one
         out[key] = surname_from_alternatives(person_name(out[key]), page.lines)
