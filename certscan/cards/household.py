@@ -299,6 +299,19 @@ def _closing_words(value: str, image: np.ndarray, page: Page, engine: OcrEngine,
     return whole if same and hamming(whole[: len(value)], value) <= 2 else value
 
 
+def _date_line_cut(value: str, page: Page, cell: Cell | None) -> str:
+    """A date cell's value that is no date (``2025年``) but begins the page's line on the cell's row that
+    is one (``2025年02月14日``): a rule the grid saw inside the cell (a stroke of the print closing a
+    small region) cut the line short. That line; else ``value``."""
+    if cell is None or not value or printed_date(value):
+        return value
+    for ln in page.lines:
+        text = strip_punct(compact(ln.text))
+        if cell.y0 <= ln.cy <= cell.y1 and text.startswith(compact(value)) and printed_date(text):
+            return text
+    return value
+
+
 def _whole_row(cell: Cell, cells: dict[str, Cell]) -> Cell:
     """``cell`` widened to the table's right edge: a migration's row is one cell the form's width, and
     a rule the grid saw inside it (a column of the rows above) cut it short of its last words."""
@@ -344,6 +357,8 @@ def parse_resident_page(page: Page, image: np.ndarray | None = None,
     for key in ("birthPlace", "hometown", "otherAddress"):
         out[key] = township(self_governing(fix_place_prefix(out[key])))
     out["servicePremises"] = self_governing(out["servicePremises"])
+    for key in ("birthday", "registerDate"):
+        v[key] = _date_line_cut(v[key], page, cells.get(key))
     read_birthday = printed_date(v["birthday"])
     number = page_id_number(id_number(v["idNumber"]), page.lines, read_birthday)
     if not number_valid(number) and image is not None and engine is not None and "idNumber" in cells:

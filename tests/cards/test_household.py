@@ -371,3 +371,14 @@ def test_a_migration_row_is_read_again_to_the_table_edge() -> None:
              "bloodType": Cell(2, 1200.0, 300.0, 1490.0, 340.0)}
     row = household._whole_row(cells["migrationDate1"], cells)
     assert (row.x0, row.y0, row.x1, row.y1) == (100.0, 500.0, 1490.0, 540.0)
+
+
+def test_a_date_cell_cut_short_by_a_rule_inside_it_is_its_whole_line() -> None:
+    from certscan.cards.table import Cell
+    cell = Cell(1, 1390.0, 410.0, 1440.0, 440.0)  # a small region the grid closed inside the date's cell
+    page = Page(width=1600, height=600,
+                lines=[line("2025年02月14日", 1393, 412, 1500), line("登记日期", 1320, 412, 1380)])
+    assert household._date_line_cut("2025年", page, cell) == "2025年02月14日"
+    assert household._date_line_cut("2025年02月14日", page, cell) == "2025年02月14日"  # a date already
+    below = Cell(2, 1390.0, 450.0, 1440.0, 480.0)
+    assert household._date_line_cut("2025年", page, below) == "2025年"  # the line is another row's
