@@ -265,9 +265,12 @@ _PLACE_UNITS = "省市县区州旗盟号"
 # blurred shape; 证/注 for its radical read as 讠 or 氵 beside 千 read as 正/主): after a place's end,
 # where no place name goes on with them.
 _GO_LOOK_ALIKES = "连进近适过还迂狂猛证注"
+# and for 来 after it (its strokes blurred into 米, 未, 类 ...)
+_COME_LOOK_ALIKES = "米未末采莱乘类"
 
 _MIGRATION = re.compile(
-    r"^(?P<date>\d{4}年\d{1,2}月\d{1,2})[日曰目门]?(?P<by>由)?(?P<place>.*?)(?P<end>[迁送旺]?来|迁[米未末采莱乘])?$"
+    r"^(?P<date>\d{4}年\d{1,2}月\d{1,2})[日曰目门]?(?P<by>由)?(?P<place>.*?)(?P<end>[迁送旺]?来|迁["
+    + _COME_LOOK_ALIKES + "])?$"
 )
 
 
@@ -286,7 +289,9 @@ def migration(text: str) -> str:
     # 区辽迁来), and one before a closing 来 is 迁 misread (号蓬来) whatever it was read as
     text = re.sub(rf"(?<=[{_PLACE_UNITS}])[^迁\d{_DIVISIONS}](?=迁来$)", "", text)
     text = re.sub(rf"(?<={_PLACE_END})[^迁\d{_DIVISIONS}](?=来$)", "迁", text)
-    came = re.search(r"[迁过送旺出]来|迁[米未末采莱乘]", text)
+    # both words misread, after a place's end (县进类): nothing else ends a migration with these
+    text = re.sub(rf"(?<={_PLACE_END})[{_GO_LOOK_ALIKES}][{_COME_LOOK_ALIKES}]$", "迁来", text)
+    came = re.search(rf"[迁过送旺出]来|迁[{_COME_LOOK_ALIKES}]", text)
     if came:  # the printed text ends there (迁 or 来 misread); anything after is a neighbour's ink
         text = text[: came.start()] + "迁来"
     else:  # 来 under the clerk's stamp, read as the stamp's name (县迁李永安): no place follows there
