@@ -264,8 +264,10 @@ def _join_cut_through_text(grid: Grid, lines: Sequence[Line], line_h: float) -> 
         if above not in grid.cells or below not in grid.cells:
             continue  # joined already
         edge = (above.y1 + below.y0) / 2
-        if not any(abs(edge - ln.cy) <= 0.25 * ln.height
-                   and min(ln.x1, above.x1) - max(ln.x0, above.x0) >= 0.5 * (ln.x1 - ln.x0) for ln in single):
+        width = above.x1 - above.x0
+        # only a line across most of the cell looks like a rule (a speck of seal on a real rule does not)
+        if not any(abs(edge - ln.cy) <= 0.25 * ln.height and min(ln.x1, above.x1) - max(ln.x0, above.x0)
+                   >= max(0.5 * (ln.x1 - ln.x0), 0.6 * width) for ln in single):
             continue
         grid.labels[grid.labels == below.index] = above.index
         above.x0, above.x1, above.y1 = min(above.x0, below.x0), max(above.x1, below.x1), below.y1

@@ -277,3 +277,7 @@ def test_a_value_filling_its_cell_taken_for_a_rule_leaves_the_cell_whole() -> No
     apart[-1].box[:, 1] += np.array([-25, -25, -25, -25], dtype=np.float32)  # above the rule
     grid = find_grid(ruled, page(apart))
     assert grid is not None and len(grid.cells) == 9
+    # nor does a speck (a seal's stray character) read across a real rule
+    speck = line("A", 800, 830, 1)  # centred on the rule at y 220
+    grid = find_grid(ruled, page([*lines[:-1], line("1990年", 780, 900, 1), speck]))
+    assert grid is not None and len(grid.cells) == 9
