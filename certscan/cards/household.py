@@ -175,14 +175,16 @@ def _values(page: Page, labels: LabelSet, image: np.ndarray | None, engine: OcrE
 
 def _number_beside_title(page: Page) -> str:
     """The resident page's 户号, printed right of its title (常住人口登记卡 | 户号 336723208), read by
-    place when its caption was not (lost, or read into the number: 户988907558): a run of digits on the
-    title's row, right of it. Empty when the title was not read or no number is printed there."""
+    place when its caption was not (lost, or read into the number: 户988907558): a run of 8 or 9 digits
+    (without the caption to say so, a household number's usual length; a shorter or longer run there
+    is a blurred read of one, or of the caption with it: P1386590284) on the title's row, right of it.
+    Empty when the title was not read or no such number is printed there."""
     title = title_line(page)
     if title is None:
         return ""
     beside = [ln for ln in page.lines if ln.x0 > title.x1 - 0.1 * title.height
               and abs(ln.cy - title.cy) < 0.6 * title.height]
-    return next((n for n in (household_number(ln.text) for ln in beside) if n), "")
+    return next((n for n in (household_number(ln.text) for ln in beside) if len(n) in (8, 9)), "")
 
 
 def _tail_under_seal(black: str, every_ink: str) -> str:

@@ -134,6 +134,8 @@ def test_the_household_number_beside_the_title_is_read_without_its_caption() -> 
         line("姓名", 100, 150), line("张伟", 330, 150),
     ])
     assert household.parse_resident_page(page).fields["householdNumber"] == "988907558"
+    page.lines[1] = line("户9699996", 800, 45)  # seven digits: a blurred read, not taken without caption
+    assert household.parse_resident_page(page).fields["householdNumber"] == ""
     page.lines[1] = line("988907558", 800, 300)  # a number on another row is not it
     assert household.parse_resident_page(page).fields["householdNumber"] == ""
 
