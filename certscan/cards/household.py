@@ -23,7 +23,7 @@ from dataclasses import replace
 import numpy as np
 
 from certscan.cards.base import CardResult, ScanInput
-from certscan.cards.household_reread import HEAD_CHECKS, RESIDENT_CHECKS, closer_if_failed
+from certscan.cards.household_reread import HEAD_CHECKS, RESIDENT_CHECKS, closer_if_failed, title_line
 from certscan.cards.household_values import (
     BLOOD_TYPES,
     VOCABULARIES,
@@ -38,13 +38,16 @@ from certscan.cards.household_values import (
     migration,
     migrations_by_content,
     nation,
+    occupation,
     page_id_number,
     person_name,
     printed_date,
     snap_word,
     stamp_name,
 )
+from certscan.cards.household_words import NATIONS, word_from_alternatives
 from certscan.cards.idcard import number_valid
+from certscan.cards.idcard_name import surname_from_alternatives
 from certscan.cards.ink import drop_red_lines
 from certscan.cards.labelled import Fields, LabelSet, pieces, same_row
 from certscan.cards.places import fix_place_prefix, self_governing, township
@@ -170,6 +173,20 @@ def _values(page: Page, labels: LabelSet, image: np.ndarray | None, engine: OcrE
     return out
 
 
+def _number_beside_title(page: Page) -> str:
+    """The resident page's 户号, printed right of its title (常住人口登记卡 | 户号 336723208), read by
+    place when its caption was not (lost, or read into the number: 户988907558): a run of 8 or 9 digits
+    (without the caption to say so, a household number's usual length; a shorter or longer run there
+    is a blurred read of one, or of the caption with it: P1386590284) on the title's row, right of it.
+    Empty when the title was not read or no such number is printed there."""
+    title = title_line(page)
+    if title is None:
+        return ""
+    beside = [ln for ln in page.lines if ln.x0 > title.x1 - 0.1 * title.height
+              and abs(ln.cy - title.cy) < 0.6 * title.height]
+    return next((n for n in (household_number(ln.text) for ln in beside) if len(n) in (8, 9)), "")
+
+
 def _tail_under_seal(black: str, every_ink: str) -> str:
     """A migration (``1994年12月09日由…``) read without its closing ``迁来`` whose cell, read with every
     ink, has it: the last words under the round seal read red enough to be dropped with it (``…自治县`` |
@@ -284,6 +301,19 @@ def _closing_words(value: str, image: np.ndarray, page: Page, engine: OcrEngine,
     return whole if same and hamming(whole[: len(value)], value) <= 2 else value
 
 
+def _date_line_cut(value: str, page: Page, cell: Cell | None) -> str:
+    """A date cell's value that is no date (``2025年``) but begins the page's line on the cell's row that
+    is one (``2025年02月14日``): a rule the grid saw inside the cell (a stroke of the print closing a
+    small region) cut the line short. That line; else ``value``."""
+    if cell is None or not value or printed_date(value):
+        return value
+    for ln in page.lines:
+        text = strip_punct(compact(ln.text))
+        if cell.y0 <= ln.cy <= cell.y1 and text.startswith(compact(value)) and printed_date(text):
+            return text
+    return value
+
+
 def _whole_row(cell: Cell, cells: dict[str, Cell]) -> Cell:
     """``cell`` widened to the table's right edge: a migration's row is one cell the form's width, and
     a rule the grid saw inside it (a column of the rows above) cut it short of its last words."""
@@ -298,11 +328,11 @@ def parse_head_page(page: Page, image: np.ndarray | None = None,
     out = empty_fields(HEAD)
     out.update(
         householdType=household_type(v["householdType"]),
-        houseHolder=person_name(v["houseHolder"]),
+        houseHolder=surname_from_alternatives(person_name(v["houseHolder"]), page.lines),
         address=township(fix_place_prefix(v["address"])),
         householdNumber=household_number(v["householdNumber"]),
         issueDate=printed_date(v["issueDate"]),
-        undertaker=stamp_name(v["undertaker"]),
+        undertaker=surname_from_alternatives(stamp_name(v["undertaker"]), page.lines),
         locationNumber=v["locationNumber"],
         community=v["community"],
         type=HEAD,
@@ -329,15 +359,18 @@ def parse_resident_page(page: Page, image: np.ndarray | None = None,
     for key in ("birthPlace", "hometown", "otherAddress"):
         out[key] = township(self_governing(fix_place_prefix(out[key])))
     out["servicePremises"] = self_governing(out["servicePremises"])
-    number = page_id_number(id_number(v["idNumber"]), page.lines)
+    for key in ("birthday", "registerDate"):
+        v[key] = _date_line_cut(v[key], page, cells.get(key))
+    read_birthday = printed_date(v["birthday"])
+    number = page_id_number(id_number(v["idNumber"]), page.lines, read_birthday)
     if not number_valid(number) and image is not None and engine is not None and "idNumber" in cells:
-        number = page_id_number(number, _reread_cell(image, page, engine, cells["idNumber"]))
+        number = page_id_number(number, _reread_cell(image, page, engine, cells["idNumber"]), read_birthday)
     out.update(
-        birthday=birthday_from_number(printed_date(v["birthday"]), number),
+        birthday=birthday_from_number(read_birthday, number),
         registerDate=printed_date(v["registerDate"] or last_date_line(page.lines, compact(v["birthday"]))),
         idNumber=number,
-        householdNumber=household_number(v["householdNumber"]),
-        undertaker=stamp_name(v["undertaker"]),
+        householdNumber=household_number(v["householdNumber"]) or _number_beside_title(page),
+        undertaker=surname_from_alternatives(stamp_name(v["undertaker"]), page.lines),
         type=RESIDENT,
     )
     if image is not None and engine is not None:
@@ -345,9 +378,12 @@ def parse_resident_page(page: Page, image: np.ndarray | None = None,
     out["bloodType"] = blood_type(out["bloodType"])
     out["height"] = height(out["height"])
     out["nation"] = nation(out["nation"])
+    out["occupation"] = occupation(out["occupation"])
+    out["nation"] = word_from_alternatives(out["nation"], NATIONS, page.lines)
     for key, words in VOCABULARIES.items():
-        out[key] = snap_word(out[key], words)
+        out[key] = word_from_alternatives(snap_word(out[key], words), words, page.lines)
     for key in ("name", "formerName"):
-        out[key] = person_name(out[key])
+        # a first character read unsure and no common surname: the recogniser's alternative that is one
+        out[key] = surname_from_alternatives(person_name(out[key]), page.lines)
     extra = {"sex": v["sex"][:1] if v["sex"][:1] in ("男", "女") else ""}
     return CardResult(card=RESIDENT, fields=out, rate=page_rate(page), extra=extra)

@@ -18,14 +18,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from certscan.cards.idcard import ETHNIC_GROUPS, ID_ALPHABET, number_valid
+from certscan.cards.idcard import ETHNIC_GROUPS, ID_ALPHABET, number_valid, with_doubled_digit
 from certscan.cards.layout import group_rows
 from certscan.cards.places import fix_place_prefix, self_governing, township
 from certscan.cards.readers import char_runs, line_chars
 from certscan.cards.text import compact, digits_with_lookalikes, hamming, parse_date, strip_punct
 from certscan.checks import idnumber
-from certscan.checks.repair import repair
-from certscan.ocr.types import Line
+from certscan.checks.repair import DIGIT_MAP, plain_chars, repair
+from certscan.ocr.types import CharCandidates, Line
 
 MARITAL = ("未婚", "已婚", "初婚", "再婚", "复婚", "丧偶", "离婚")
 MILITARY = ("未服兵役", "退出现役", "服现役", "预备役", "服预备役", "不服兵役", "退役")
@@ -39,6 +39,13 @@ RELATION = (
     "长女", "次女", "三女", "四女", "五女", "独生女", "养子", "养女", "继子", "继女", "儿媳", "女婿",
     "孙子", "孙女", "外孙子", "外孙女", "父亲", "母亲", "公公", "婆婆", "岳父", "岳母", "祖父", "祖母",
     "兄", "弟", "姐", "妹", "侄子", "侄女", "外甥", "外甥女", "其他",
+)
+# 职业 as registers print it: the common single words and the census's occupation classes. Unlike the lists
+# above it is open (any trade may be written), so only a read one slip from one of these is snapped.
+OCCUPATION = (
+    "无", "学生", "职员", "职工", "工人", "农民", "教师", "医生", "护士", "会计", "司机", "军人", "干部",
+    "公务员", "工程师", "个体经营", "个体工商户", "自由职业", "退休", "离休", "无业", "待业", "务农",
+    "经商", "工程技术人员", "专业技术人员", "商业服务人员", "办事人员", "生产运输人员", "农林牧渔人员",
 )
 HOUSEHOLD_TYPES = ("家庭户", "集体户")
 BLOOD_TYPES = ("A", "B", "O", "AB")
@@ -86,25 +93,81 @@ def snap_word(text: str, words: Sequence[str]) -> str:
     return near.pop() if len(near) == 1 else text
 
 
-def page_id_number(cell_read: str, lines: Sequence[Line]) -> str:
+def occupation(text: str) -> str:
+    """职业 as printed; a read one slip from one of the common words of three characters or more, or a
+    lone character beginning one two-character word (教 for 教师), is that word. A two-character read is
+    kept: other trades are written too, one character from a listed one (厨师, 律师 beside 教师)."""
+    s = compact(text)
+    return snap_word(text, OCCUPATION if len(s) == 1 else [w for w in OCCUPATION if len(w) >= 3])
+
+
+def page_id_number(cell_read: str, lines: Sequence[Line], birthday: str = "") -> str:
     """``cell_read`` when it passes its checks; else the one valid (or repairable) 18-character run on
-    the page, the one nearest ``cell_read`` when several differ; else ``cell_read``."""
-    if number_valid(cell_read):
+    the page, the one nearest ``cell_read`` when several differ; else ``cell_read``.
+
+    ``birthday`` (YYYY-MM-DD, the 出生日期 cell as read) is the number's own date: a passing cell read
+    whose date differs gives way to a number on the page that agrees; a repair agreeing with it is taken
+    first (two changes allowed then, the date pinning eight of the positions), a run whose
+    date digits were misread takes the cell's, and among several numbers the one agreeing is kept. A
+    17-character run (a doubled digit read once, ``…2323…`` for ``…23323…``) is completed when exactly
+    one doubling passes."""
+    born = birthday.replace("-", "") if re.fullmatch(r"\d{4}-\d{2}-\d{2}", birthday) else ""
+    if number_valid(cell_read) and (not born or cell_read[6:14] == born):
         return cell_read
     found: list[str] = []
     for line in lines:
         for run in char_runs(line_chars(line), ID_ALPHABET, max_gap=1):
-            if len(run) < 18:
-                continue
-            result = repair(run[-18:], number_valid, ID_ALPHABET, max_changes=1)
-            if result.valid and result.text not in found:
-                found.append(result.text)
+            number = _run_number(run, born) if len(run) >= 18 else ""
+            if len(run) == 17:
+                number = with_doubled_digit("".join(_id_char(c.best) for c in run))
+            if number and number not in found:
+                found.append(number)
+    if born and any(n[6:14] == born for n in found):
+        found = [n for n in found if n[6:14] == born]
+    elif number_valid(cell_read):  # it passes (a look-alike swap of the cell's read may): nothing agrees
+        return cell_read
     if not found:
         return cell_read
     if len(found) == 1:
         return found[0]
     # several numbers on the page (a neighbour's card in the photo): the one the cell was read as
     return min(found, key=lambda n: hamming(n, cell_read.ljust(18)))
+
+
+def _id_char(c: str) -> str:
+    return DIGIT_MAP.get(c, c).upper()
+
+
+def _run_number(run: Sequence[CharCandidates], born: str) -> str:
+    """The citizen number an 18+ character run holds (its last 18), repaired from the recogniser's
+    alternatives: first agreeing with the birth date ``born`` (YYYYMMDD, or "" unknown), its date digits
+    put in from it when one or two of them were misread; else by the check alone; "" when neither
+    passes."""
+    run = list(run[-18:])
+    if born:
+        read_date = "".join(_id_char(c.best) for c in run[6:14])
+        if hamming(read_date, born) <= 2:
+            dated = [*run[:6], *plain_chars(born), *run[14:]]
+            agreed = repair(dated, lambda n: number_valid(n) and n[6:14] == born, ID_ALPHABET,
+                            max_changes=2)
+            if agreed.valid:
+                return agreed.text
+    result = repair(run, number_valid, ID_ALPHABET, max_changes=1)
+    return result.text if result.valid else _date_digit_repaired("".join(_id_char(c.best) for c in run))
+
+
+def _date_digit_repaired(read: str) -> str:
+    """A number whose birth date is no date (29490726, 19491331) has a date digit misread: the one change
+    of one date digit that makes the number pass (date, region, check character), when exactly one
+    does; else "". (One wrong digit and a wrong check character are always told apart by MOD 11-2, and
+    the change must mend the date, so a few candidates at most are left.)"""
+    if len(read) != 18 or not read[:17].isdigit():
+        return ""
+    if idnumber.birth_date(read) is not None and number_valid(read[:17] + idnumber.check_char(read[:17])):
+        return ""  # its date (and region) pass: the slip may be anywhere
+    passing = {trial for i in range(6, 14) for d in "0123456789"
+               if number_valid(trial := read[:i] + d + read[i + 1:])}
+    return passing.pop() if len(passing) == 1 else ""
 
 
 def birthday_from_number(read_date: str, number: str) -> str:
@@ -196,13 +259,18 @@ def printed_date(text: str) -> str:
 # What a migration's place ends with before 迁来: a division (县, 区, 乡 ...) or a house number.
 _DIVISIONS = "省市县区州旗盟镇乡村组号路街道巷弄"
 _PLACE_END = rf"[{_DIVISIONS}\d]"
+# the divisions a place name never goes on from with a single character (a village or street may: 村口)
+_PLACE_UNITS = "省市县区州旗盟号"
 # Characters the recogniser reads for 迁 (the walking radical and a similar right side; 狂/猛 for its
 # blurred shape; 证/注 for its radical read as 讠 or 氵 beside 千 read as 正/主): after a place's end,
 # where no place name goes on with them.
 _GO_LOOK_ALIKES = "连进近适过还迂狂猛证注"
+# and for 来 after it (its strokes blurred into 米, 未, 类 ...)
+_COME_LOOK_ALIKES = "米未末采莱乘类"
 
 _MIGRATION = re.compile(
-    r"^(?P<date>\d{4}年\d{1,2}月\d{1,2})[日曰目门]?(?P<by>由)?(?P<place>.*?)(?P<end>[迁送旺]?来|迁[米未末采莱乘])?$"
+    r"^(?P<date>\d{4}年\d{1,2}月\d{1,2})[日曰目门]?(?P<by>由)?(?P<place>.*?)(?P<end>[迁送旺]?来|迁["
+    + _COME_LOOK_ALIKES + "])?$"
 )
 
 
@@ -217,7 +285,13 @@ def migration(text: str) -> str:
     # (号连迁来) or read alone (县猛来): the place never ends in these characters there
     text = re.sub(rf"(?<={_PLACE_END})[{_GO_LOOK_ALIKES}]迁?(?=来)", "迁", text)
     text = re.sub(r"(?<=\d号)[^迁\d](?=迁来)", "", text)  # nothing follows a house number but 迁来
-    came = re.search(r"[迁过送旺出]来|迁[米未末采莱乘]", text)
+    # nor a county, city or district: one character between it and 迁来 is 迁 read twice (县记迁来,
+    # 区辽迁来), and one before a closing 来 is 迁 misread (号蓬来) whatever it was read as
+    text = re.sub(rf"(?<=[{_PLACE_UNITS}])[^迁\d{_DIVISIONS}](?=迁来$)", "", text)
+    text = re.sub(rf"(?<={_PLACE_END})[^迁\d{_DIVISIONS}](?=来$)", "迁", text)
+    # both words misread, after a place's end (县进类): nothing else ends a migration with these
+    text = re.sub(rf"(?<={_PLACE_END})[{_GO_LOOK_ALIKES}][{_COME_LOOK_ALIKES}]$", "迁来", text)
+    came = re.search(rf"[迁过送旺出]来|迁[{_COME_LOOK_ALIKES}]", text)
     if came:  # the printed text ends there (迁 or 来 misread); anything after is a neighbour's ink
         text = text[: came.start()] + "迁来"
     else:  # 来 under the clerk's stamp, read as the stamp's name (县迁李永安): no place follows there

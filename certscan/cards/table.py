@@ -214,6 +214,7 @@ def find_grid(image: np.ndarray, page: Page, min_cells: int = 6, text_px: float 
         keep[c.index] = c.index
     found = Grid(cells, keep[labels], (x0, y0), scale)
     _split_merged(found)
+    _join_cut_through_text(found, page.lines, line_h)
     return found
 
 
@@ -248,6 +249,29 @@ def _split_merged(grid: Grid) -> None:
             band[band == cell.index] = next_index
             grid.cells.append(part)
             next_index += 1
+
+
+def _join_cut_through_text(grid: Grid, lines: Sequence[Line], line_h: float) -> None:
+    """Join two cells one above the other, of one width, whose shared edge runs through the middle of
+    a text line: a value filling its cell's width (a long address) looks like a horizontal rule to
+    the kernel once blurred, and cuts its cell in two; a printed rule never runs through a line."""
+    typical = float(np.median([c.height for c in grid.cells]))
+    gap = max(6.0, 0.25 * typical)
+    single = [ln for ln in lines if ln.height <= 1.5 * line_h]  # a box across two rows has a rule inside
+    stacked = [(a, b) for a in grid.cells for b in grid.cells if a is not b and abs(b.y0 - a.y1) <= gap
+               and abs(b.x0 - a.x0) <= gap and abs(b.x1 - a.x1) <= gap]
+    for above, below in stacked:
+        if above not in grid.cells or below not in grid.cells:
+            continue  # joined already
+        edge = (above.y1 + below.y0) / 2
+        width = above.x1 - above.x0
+        # only a line across most of the cell looks like a rule (a speck of seal on a real rule does not)
+        if not any(abs(edge - ln.cy) <= 0.25 * ln.height and min(ln.x1, above.x1) - max(ln.x0, above.x0)
+                   >= max(0.5 * (ln.x1 - ln.x0), 0.6 * width) for ln in single):
+            continue
+        grid.labels[grid.labels == below.index] = above.index
+        above.x0, above.x1, above.y1 = min(above.x0, below.x0), max(above.x1, below.x1), below.y1
+        grid.cells.remove(below)
 
 
 def _char_weights(text: str) -> list[float]:

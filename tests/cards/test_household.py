@@ -238,6 +238,23 @@ def test_migration_go_read_as_a_look_alike_after_the_place() -> None:
     assert values.migration("2001年01月01日由辽宁省大连市迁来") == "2001年01月01日由辽宁省大连市迁来"
 
 
+def test_migration_go_read_as_any_character_after_a_county_or_house_number() -> None:
+    # one character between a county (district, house number) and 迁来 is 迁 read twice; one before
+    # a closing 来 is 迁, whatever the recogniser made of it
+    assert values.migration("1984年12月31日由四川省凉山彝族自治州金阳县记迁来") == \
+        "1984年12月31日由四川省凉山彝族自治州金阳县迁来"
+    assert values.migration("1973年07月08日由内蒙古自治区呼和浩特市玉泉区辽迁来") == \
+        "1973年07月08日由内蒙古自治区呼和浩特市玉泉区迁来"
+    assert values.migration("1998年10月27日由广东省汕尾市海丰县张家乡吉祥村62号蓬来") == \
+        "1998年10月27日由广东省汕尾市海丰县张家乡吉祥村62号迁来"
+    # places beginning with 来 (来宾市, 来安县) are kept
+    # both words misread after the county (进 for 迁, 类 for 来)
+    assert values.migration("1964年11月07日由广西壮族自治区玉林市兴业县进类") == \
+        "1964年11月07日由广西壮族自治区玉林市兴业县迁来"
+    for kept in ("1973年07月08日由广西壮族自治区来宾市迁来", "1973年07月08日由安徽省滁州市来安县迁来"):
+        assert values.migration(kept) == kept
+
+
 def test_migration_end_read_as_the_stamp_name_under_it() -> None:
     assert values.migration("2022年07月28日由西藏自治区山南市洛扎县迁李永安") == \
         "2022年07月28日由西藏自治区山南市洛扎县迁来"
@@ -357,3 +374,14 @@ def test_a_migration_row_is_read_again_to_the_table_edge() -> None:
              "bloodType": Cell(2, 1200.0, 300.0, 1490.0, 340.0)}
     row = household._whole_row(cells["migrationDate1"], cells)
     assert (row.x0, row.y0, row.x1, row.y1) == (100.0, 500.0, 1490.0, 540.0)
+
+
+def test_a_date_cell_cut_short_by_a_rule_inside_it_is_its_whole_line() -> None:
+    from certscan.cards.table import Cell
+    cell = Cell(1, 1390.0, 410.0, 1440.0, 440.0)  # a small region the grid closed inside the date's cell
+    page = Page(width=1600, height=600,
+                lines=[line("2025年02月14日", 1393, 412, 1500), line("登记日期", 1320, 412, 1380)])
+    assert household._date_line_cut("2025年", page, cell) == "2025年02月14日"
+    assert household._date_line_cut("2025年02月14日", page, cell) == "2025年02月14日"  # a date already
+    below = Cell(2, 1390.0, 450.0, 1440.0, 480.0)
+    assert household._date_line_cut("2025年", page, below) == "2025年"  # the line is another row's

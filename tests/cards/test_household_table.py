@@ -257,3 +257,27 @@ def test_a_crop_without_red_lightens_the_seal() -> None:
     assert rgb is not None and grey is not None and rgb.shape == grey.shape
     red = (rgb[..., 0] > 150) & (rgb[..., 1] < 80)
     assert red.any() and grey[red].min() > 150 and grey.min() < 60  # the seal light, the print dark
+
+
+def test_a_value_filling_its_cell_taken_for_a_rule_leaves_the_cell_whole() -> None:
+    # a long value across its cell's width, blurred, looks like a horizontal rule through its middle:
+    # the cell comes out as two, one above the other, their shared edge through the line's middle
+    image = grid_image()
+    cv2.line(image, (COLUMNS[3], 220), (COLUMNS[4], 220), (20, 20, 20), 3)
+    lines = [line("姓名", 140, 220, 0), line("张伟", 280, 360, 0), line("性别", 580, 660, 0),
+             line("男", 780, 820, 0), line("民族", 140, 220, 1), line("汉族", 280, 360, 1),
+             line("出生日期", 580, 740, 1), line("1990年01月02日", 765, 1095, 1)]
+    grid = find_grid(image, page(lines))
+    assert grid is not None and len(grid.cells) == 8
+    assert grid_values(grid, lines, LABELS)["birthday"] == "1990年01月02日"
+    # a rule between two rows' lines is a rule: the cells stay apart
+    ruled = grid_image()
+    cv2.line(ruled, (COLUMNS[3], 220), (COLUMNS[4], 220), (20, 20, 20), 3)
+    apart = [*lines[:-1], line("1990年", 780, 900, 1)]
+    apart[-1].box[:, 1] += np.array([-25, -25, -25, -25], dtype=np.float32)  # above the rule
+    grid = find_grid(ruled, page(apart))
+    assert grid is not None and len(grid.cells) == 9
+    # nor does a speck (a seal's stray character) read across a real rule
+    speck = line("A", 800, 830, 1)  # centred on the rule at y 220
+    grid = find_grid(ruled, page([*lines[:-1], line("1990年", 780, 900, 1), speck]))
+    assert grid is not None and len(grid.cells) == 9

@@ -15,6 +15,7 @@ from certscan.cards.household_values import (
     birthday_from_number,
     last_date_line,
     migrations_by_content,
+    occupation,
     page_id_number,
     snap_word,
 )
@@ -47,6 +48,14 @@ def test_a_lone_character_beginning_one_two_character_word_is_that_word() -> Non
     assert snap_word("婚", MARITAL) == "婚"  # 已婚, 离婚 ...
 
 
+def test_an_occupation_one_slip_from_one_common_word_is_that_word() -> None:
+    assert occupation("自由职止") == "自由职业"
+    assert occupation("教") == "教师"  # its second character lost
+    assert occupation("职") == "职"  # 职员 or 职工
+    assert occupation("无") == "无"  # printed so
+    assert occupation("厨师") == "厨师"  # an unlisted trade one character from 教师 is kept as read
+
+
 def test_a_read_near_two_words_or_none_is_kept() -> None:
     assert snap_word("长干", RELATION) == "长干"  # 长子 or 长女: the list cannot tell
     assert snap_word("自由职业", MILITARY) == "自由职业"
@@ -67,6 +76,38 @@ def test_the_number_on_the_page_is_repaired_from_the_recogniser_alternatives() -
     assert page_id_number(wrong, [line(wrong, 400, 300, chars)]) == ID
 
 
+NUMBER = "513233196811132508"  # a valid number (region 513233, born 1968-11-13)
+
+
+def test_the_birthday_cell_chooses_among_numbers_that_pass() -> None:
+    # the cell read passes (with another date, 1908: a look-alike swap can make it pass) but the
+    # birthday cell says 1968: the page's run agreeing with it (its doubled 3 read once) is the number
+    other_date = NUMBER[:9] + "0" + NUMBER[10:17]
+    other_date += idnumber.check_char(other_date)
+    assert idnumber.is_valid(other_date)
+    lost_three = NUMBER[:4] + NUMBER[5:]  # 51323196811132508
+    lines = [line(lost_three, 400, 300)]
+    assert page_id_number(other_date, lines, "1968-11-13") == NUMBER
+    assert page_id_number(other_date, lines) == other_date  # no birthday read: the cell's read stands
+    assert page_id_number("", lines) == NUMBER  # one doubling passes
+    # a passing read with no agreeing number on the page is kept
+    assert page_id_number(ID, [line("户号123456789", 80, 40)], "1968-11-13") == ID
+
+
+def test_a_number_whose_date_digits_were_misread_takes_the_birthday_cell() -> None:
+    wrong = NUMBER[:9] + "5" + NUMBER[10:13] + "8" + NUMBER[14:]  # two date digits misread, fails
+    assert not idnumber.checksum_ok(wrong)
+    assert page_id_number(wrong, [line(wrong, 400, 300)], "1968-11-13") == NUMBER
+    assert page_id_number(wrong, [line(wrong, 400, 300)]) == wrong  # without it nothing passes
+
+
+def test_a_number_whose_date_is_no_date_has_that_digit_mended_by_its_check() -> None:
+    future = "330305294907265377"  # 1949 read as 2949: only the year's first digit can mend it
+    assert page_id_number(future, [line(future, 400, 300)]) == "330305194907265377"
+    wrong_day = "330305194907265378"  # a plausible date and a wrong check character: nothing to go by
+    assert page_id_number(wrong_day, [line(wrong_day, 400, 300)]) == wrong_day
+
+
 def test_the_birth_date_inside_a_valid_number_settles_the_birthday() -> None:
     assert birthday_from_number("", ID) == "1949-12-31"
     assert birthday_from_number("1940-12-31", ID) == "1949-12-31"
@@ -85,6 +126,28 @@ def test_a_resident_page_whose_number_caption_is_covered() -> None:
     assert out["idNumber"] == ID
     assert out["birthday"] == "1949-12-31"
     assert out["bloodType"] == "不明"
+
+
+def test_the_household_number_beside_the_title_is_read_without_its_caption() -> None:
+    page = Page(width=1500, height=600, lines=[
+        line("常住人口登记卡", 560, 40), line("户988907558", 800, 45),  # 号 lost
+        line("姓名", 100, 150), line("张伟", 330, 150),
+    ])
+    assert household.parse_resident_page(page).fields["householdNumber"] == "988907558"
+    page.lines[1] = line("户9699996", 800, 45)  # seven digits: a blurred read, not taken without caption
+    assert household.parse_resident_page(page).fields["householdNumber"] == ""
+    page.lines[1] = line("988907558", 800, 300)  # a number on another row is not it
+    assert household.parse_resident_page(page).fields["householdNumber"] == ""
+
+
+def test_a_name_whose_unsure_first_character_is_no_surname_takes_the_alternative_that_is_one() -> None:
+    unsure = [CharCandidates(("非", "张"), (0.5, 0.3)), CharCandidates(("诗",), (0.99,))]
+    page = Page(width=1500, height=600, lines=[
+        line("常住人口登记卡", 560, 40), line("姓名", 100, 150), line("非诗", 330, 150, unsure),
+    ])
+    assert household.parse_resident_page(page).fields["name"] == "张诗"
+    unsure[0] = CharCandidates(("非", "张"), (0.95, 0.03))  # read surely: a rare surname stays
+    assert household.parse_resident_page(page).fields["name"] == "非诗"
 
 
 class _CellReader:
