@@ -43,9 +43,12 @@ class EngineOptions:
     # merged with their first read (``surer``; 0 disables): see ``_reread_unsure``.
     reread_below: float = 0.8
     # A page whose median detected line is under this many pixels high in the input image (a low-resolution
-    # photo: text 8-12 px, boxes 15-26 px; the other photos' boxes are 30 px or more) has every line read by
-    # the second recogniser too, not only the unsure ones (0 disables): see ``_low_res``.
+    # photo: text 8-12 px, boxes 15-26 px; the other photos' boxes are 30 px or more) has its lines read
+    # under ``low_res_reread_below`` read by the second recogniser (0 disables): see ``_low_res``. v4 reads
+    # such text wrong even at 0.95+: 1.0 (every line not read perfectly sure) read 5-6 more fields on each
+    # of two seeds' low-res cards; 0.95 as many on one, none on the other, at about half the extra CPU.
     low_res_line_height: float = 27.0
+    low_res_reread_below: float = 1.0
     reread_model: str = "rec_v6"  # the recogniser of that second look (models.MODEL_FILES), loaded lazily
     reread_blur: float = 1.0  # Gaussian sigma, in the crop's own pixels, softening its crops (0: none)
     fold_affine: bool = True  # models with their affine steps folded into convolutions (models.session)
@@ -123,8 +126,9 @@ class OnnxEngine:
         def crop_of(i: int) -> np.ndarray:
             return cropped[i] if i in cropped else self._crop(image, upright_quads[i], scale, w, h, angle)
 
-        every_line = self._low_res(quads, scale)
-        reads = self._reread_unsure(reads, crop_of, float("inf") if every_line else self.options.reread_below)
+        low_res = self._low_res(quads, scale)
+        below = self.options.low_res_reread_below if low_res else self.options.reread_below
+        reads = self._reread_unsure(reads, crop_of, below)
         timings["rec"] = time.perf_counter() - t0
 
         uw, uh = orient.upright_size(w, h, angle)
@@ -224,7 +228,7 @@ class OnnxEngine:
 
     def _low_res(self, quads: Sequence[np.ndarray], scale: float) -> bool:
         """Whether the median line of ``quads`` (work-image boxes) is under ``low_res_line_height`` px high in
-        the input image: text of 8-12 px, which v4 garbles even when it reads it confidently."""
+        the input image: text of 8-12 px, which v4 garbles even when it reads it fairly confidently."""
         if not quads or self.options.low_res_line_height <= 0:
             return False
         line_height = float(np.median([min(orient.quad_extent(q)) for q in quads])) * scale
@@ -244,7 +248,7 @@ class OnnxEngine:
     def _reread_unsure(self, reads: list[Recognition], crop_of: Callable[[int], np.ndarray],
                        below: float) -> list[Recognition]:
         """``reads`` with each unsure line (some text, mean confidence under ``below``: ``reread_below``, or
-        every line of a low-resolution page, see ``low_res_line_height``) merged by
+        ``low_res_reread_below`` on a low-resolution page) merged by
         ``surer`` with a second read of its crop (``crop_of(index)``, the one its first read saw), softened
         by a Gaussian blur of ``reread_blur``, by the ``reread_model`` recogniser.
 
