@@ -126,7 +126,7 @@ class OnnxEngine:
         def crop_of(i: int) -> np.ndarray:
             return cropped[i] if i in cropped else self._crop(image, upright_quads[i], scale, w, h, angle)
 
-        low_res = self._low_res(quads, scale)
+        low_res = self._low_res(first, scale)  # the plain detection's boxes: a zoom's are tighter
         below = self.options.low_res_reread_below if low_res else self.options.reread_below
         reads = self._reread_unsure(reads, crop_of, below)
         timings["rec"] = time.perf_counter() - t0
@@ -227,8 +227,9 @@ class OnnxEngine:
         return cv2.cvtColor(shrink(image, (round(w * s), round(h * s))), cv2.COLOR_RGB2BGR), 1.0 / s
 
     def _low_res(self, quads: Sequence[np.ndarray], scale: float) -> bool:
-        """Whether the median line of ``quads`` (work-image boxes) is under ``low_res_line_height`` px high in
-        the input image: text of 8-12 px, which v4 garbles even when it reads it fairly confidently."""
+        """Whether the median line of ``quads`` (boxes of the plain detection of the work image) is under
+        ``low_res_line_height`` px high in the input image: text of 8-12 px, which v4 garbles even when it
+        reads it fairly confidently."""
         if not quads or self.options.low_res_line_height <= 0:
             return False
         line_height = float(np.median([min(orient.quad_extent(q)) for q in quads])) * scale
