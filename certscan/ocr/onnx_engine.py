@@ -42,6 +42,13 @@ class EngineOptions:
     # Lines read below this mean character confidence are read again, in one more recognition call, and
     # merged with their first read (``surer``; 0 disables): see ``_reread_unsure``.
     reread_below: float = 0.8
+    # A page whose median detected line is under this many pixels high in the input image (a low-resolution
+    # photo: text 8-12 px, boxes 15-26 px; the other photos' boxes are 30 px or more) has its lines read
+    # under ``low_res_reread_below`` read by the second recogniser (0 disables): see ``_low_res``. v4 reads
+    # such text wrong even at 0.95+: 1.0 (every line not read perfectly sure) read 5-6 more fields on each
+    # of two seeds' low-res cards; 0.95 as many on one, none on the other, at about half the extra CPU.
+    low_res_line_height: float = 27.0
+    low_res_reread_below: float = 1.0
     reread_model: str = "rec_v6"  # the recogniser of that second look (models.MODEL_FILES), loaded lazily
     reread_blur: float = 1.0  # Gaussian sigma, in the crop's own pixels, softening its crops (0: none)
     fold_affine: bool = True  # models with their affine steps folded into convolutions (models.session)
@@ -119,7 +126,9 @@ class OnnxEngine:
         def crop_of(i: int) -> np.ndarray:
             return cropped[i] if i in cropped else self._crop(image, upright_quads[i], scale, w, h, angle)
 
-        reads = self._reread_unsure(reads, crop_of)
+        low_res = self._low_res(first, scale)  # the plain detection's boxes: a zoom's are tighter
+        below = self.options.low_res_reread_below if low_res else self.options.reread_below
+        reads = self._reread_unsure(reads, crop_of, below)
         timings["rec"] = time.perf_counter() - t0
 
         uw, uh = orient.upright_size(w, h, angle)
@@ -170,8 +179,8 @@ class OnnxEngine:
             x1, y1 = int(min(w, pts[:, 0].max() + margin)), int(min(h, pts[:, 1].max() + margin))
         zoom = min(self.options.zoom_text_height / line_h,
                    self.options.zoom_max_side / max(y1 - y0, x1 - x0))
-        if zoom <= det_scale * 1.2:
-            return quads  # the region is most of the image: nothing to gain
+        if self._zoom_seen(zoom) <= det_scale * 1.2:
+            return quads  # the region is most of the image, or seen at the size it was: nothing to gain
         return self._detect_region(bgr, (x0, y0, x1, y1), zoom, params, self.options.zoom_upsample) or quads
 
     def _detect_region(self, bgr: np.ndarray, box: tuple[int, int, int, int], zoom: float,
@@ -194,6 +203,14 @@ class OnnxEngine:
         whole = detect.DetParams(**{**params.__dict__, "max_side": max(size)})
         return [q / zoom + offset for q in detect.detect(self._det, enlarged, whole)]
 
+    def _zoom_seen(self, zoom: float) -> float:
+        """The scale at which ``_detect_region`` shows a region asked for at ``zoom``: the detector never
+        enlarges, so without ``zoom_upsample`` (or below ``min_upsample``) at most its own size. A small image
+        already detected at its own size would otherwise be detected again at that size, for nothing."""
+        if self.options.zoom_upsample and zoom >= self.options.min_upsample:
+            return zoom
+        return min(zoom, 1.0)
+
     # -- helpers ------------------------------------------------------------------------------------
     def _work_image(self, image: np.ndarray) -> tuple[np.ndarray, float]:
         """BGR copy capped at ``work_max_side``, and the factor from work to original coordinates.
@@ -209,6 +226,15 @@ class OnnxEngine:
         s = cap / max(h, w)
         return cv2.cvtColor(shrink(image, (round(w * s), round(h * s))), cv2.COLOR_RGB2BGR), 1.0 / s
 
+    def _low_res(self, quads: Sequence[np.ndarray], scale: float) -> bool:
+        """Whether the median line of ``quads`` (boxes of the plain detection of the work image) is under
+        ``low_res_line_height`` px high in the input image: text of 8-12 px, which v4 garbles even when it
+        reads it fairly confidently."""
+        if not quads or self.options.low_res_line_height <= 0:
+            return False
+        line_height = float(np.median([min(orient.quad_extent(q)) for q in quads])) * scale
+        return line_height < self.options.low_res_line_height
+
     @staticmethod
     def _line_height(q: np.ndarray, w: int, h: int, angle: int) -> float:
         u = detect.order_quad(orient.to_upright(q, w, h, angle))
@@ -221,8 +247,9 @@ class OnnxEngine:
         return crop_quad(np.asarray(image[:, :, ::-1]), pts)  # a view: see crop_quad
 
     def _reread_unsure(self, reads: list[Recognition], crop_of: Callable[[int], np.ndarray],
-                       ) -> list[Recognition]:
-        """``reads`` with each unsure line (some text, mean confidence under ``reread_below``) merged by
+                       below: float) -> list[Recognition]:
+        """``reads`` with each unsure line (some text, mean confidence under ``below``: ``reread_below``, or
+        ``low_res_reread_below`` on a low-resolution page) merged by
         ``surer`` with a second read of its crop (``crop_of(index)``, the one its first read saw), softened
         by a Gaussian blur of ``reread_blur``, by the ``reread_model`` recogniser.
 
@@ -234,7 +261,7 @@ class OnnxEngine:
         with v4 on the softened crop (the second look before), 91 plain; the parsed fields of the 40 such
         cards went from 72.4 to 75.4 %. v6 costs about 1.6x v4 per line, so it reads only these lines, and
         is loaded on the first of them. Sharpening, CLAHE, denoising and 2-3x upsampling found nothing."""
-        unsure = [i for i, r in enumerate(reads) if r.text and r.confidence < self.options.reread_below]
+        unsure = [i for i, r in enumerate(reads) if r.text and r.confidence < below]
         if not unsure:
             return reads
         sigma = self.options.reread_blur

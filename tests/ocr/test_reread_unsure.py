@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from certscan.ocr import models, onnx_engine
+from certscan.ocr import detect, models, onnx_engine
 from certscan.ocr.onnx_engine import EngineOptions, OnnxEngine, surer
 from certscan.ocr.recognize import Recognition
 from certscan.ocr.types import CharCandidates
@@ -32,7 +32,7 @@ def test_unsure_labels_read_again_softened() -> None:
     """Read as they stand, the noisy labels come out 姓名 0.73 and 性列; softened and read by v6,
     姓名 and 性别 at 0.95 or more (v6 on the plain crop reads 性剂)."""
     image = low_resolution_photo()
-    plain = OnnxEngine(EngineOptions(reread_below=0.0)).read(image)
+    plain = OnnxEngine(EngineOptions(reread_below=0.0, low_res_line_height=0.0)).read(image)
     again = OnnxEngine().read(image)
     assert "性别" not in plain.text, plain.text
     assert "性别" in again.text, again.text
@@ -105,3 +105,25 @@ def test_surer_of_reads_of_other_lengths_is_the_surer_read() -> None:
     assert surer(plain, softened) is softened
     assert surer(softened, plain) is softened
     assert surer(read_of(("杨", 0.2)), plain) is plain
+
+
+@pytest.mark.slow
+def test_a_low_resolution_page_has_every_line_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lines ~10 px high: the second recogniser reads all of them, the ones v4 read confidently too (v4
+    garbles such text at high confidence); with ``low_res_line_height`` 0 only the unsure ones."""
+    image = low_resolution_photo()
+    counted = counted_recognitions(monkeypatch)
+    page = OnnxEngine().read(image)
+    assert len(counted) == 2 and counted[1] == len(page.lines), counted  # every line read with some text
+    counted.clear()
+    OnnxEngine(EngineOptions(low_res_line_height=0.0)).read(image)
+    assert len(counted) == 2 and counted[1] < len(page.lines) - 3, counted
+
+
+@pytest.mark.slow
+def test_a_card_at_full_size_is_no_low_resolution_page() -> None:
+    engine = OnnxEngine()
+    work = np.ascontiguousarray(on_background(id_card_front())[:, :, ::-1])
+    quads = detect.detect(engine._det, work, engine.options.det)
+    assert not engine._low_res(quads, 1.0)
+    assert engine._low_res(quads, 0.3)  # the same boxes in an image a third the size

@@ -78,3 +78,13 @@ def test_a_slight_zoom_keeps_the_region_at_its_size(monkeypatch: pytest.MonkeyPa
     engine._detect_region(region, (0, 0, 600, 400), 1.3, detect.DetParams(), enlarge=True)
     engine._detect_region(region, (0, 0, 600, 400), 2.0, detect.DetParams(), enlarge=True)
     assert seen == [(384, 608), (800, 1216)]  # as they stand (to multiples of 32), then twice the size
+
+
+def test_a_small_image_is_not_detected_again_at_its_own_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small photo of a small card (rows ~9 px) is detected at its own size; without ``zoom_upsample`` the
+    zoom would show the detector the same pixels again: it is skipped."""
+    small = cv2.resize(id_card_front(), None, fx=0.3, fy=0.3, interpolation=cv2.INTER_AREA)
+    image = on_background(small, 40)
+    seen = detector_inputs(monkeypatch)
+    OnnxEngine().read(image)
+    assert len(seen) == 1, seen
