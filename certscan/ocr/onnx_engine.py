@@ -42,12 +42,13 @@ class EngineOptions:
     # Lines read below this mean character confidence are read again, in one more recognition call, and
     # merged with their first read (``surer``; 0 disables): see ``_reread_unsure``.
     reread_below: float = 0.8
-    # A page whose median detected line is under this many pixels high in the input image (a low-resolution
-    # photo: text 8-12 px, boxes 15-26 px; the other photos' boxes are 30 px or more) has its lines read
-    # under ``low_res_reread_below`` read by the second recogniser (0 disables): see ``_low_res``. v4 reads
-    # such text wrong even at 0.95+: 1.0 (every line not read perfectly sure) read 5-6 more fields on each
-    # of two seeds' low-res cards; 0.95 as many on one, none on the other, at about half the extra CPU.
-    low_res_line_height: float = 27.0
+    # A page whose median detected line is under ``low_res_line_height`` px high in the input image (a
+    # low-resolution photo: text 8-12 px, boxes 15-26 px; other photos' boxes are 30 px or more) can have
+    # its lines read under ``low_res_reread_below`` read by the second recogniser too: see ``_low_res``.
+    # Off by default (0): on two seeds' low-res cards 1.0 read 5 more fields of ~600 each (a third seed:
+    # 1 fewer), but small real scans (passports 500 px wide, business licences 900 px) are such pages, and
+    # ../shared/data cost 36 % more CPU (certscan/stock 2.39x -> 1.91x wall) for no field gained there.
+    low_res_line_height: float = 0.0
     low_res_reread_below: float = 1.0
     reread_model: str = "rec_v6"  # the recogniser of that second look (models.MODEL_FILES), loaded lazily
     reread_blur: float = 1.0  # Gaussian sigma, in the crop's own pixels, softening its crops (0: none)

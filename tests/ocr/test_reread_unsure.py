@@ -109,11 +109,12 @@ def test_surer_of_reads_of_other_lengths_is_the_surer_read() -> None:
 
 @pytest.mark.slow
 def test_a_low_resolution_page_has_every_line_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Lines ~10 px high: the second recogniser reads all of them, the ones v4 read confidently too (v4
-    garbles such text at high confidence); with ``low_res_line_height`` 0 only the unsure ones."""
+    """Lines ~10 px high, with the low-resolution rule on: the second recogniser reads all of them, the
+    ones v4 read confidently too (v4 garbles such text at high confidence); with ``low_res_line_height`` 0
+    (the default) only the unsure ones."""
     image = low_resolution_photo()
     counted = counted_recognitions(monkeypatch)
-    page = OnnxEngine().read(image)
+    page = OnnxEngine(EngineOptions(low_res_line_height=27.0)).read(image)
     assert len(counted) == 2 and counted[1] == len(page.lines), counted  # every line read with some text
     counted.clear()
     OnnxEngine(EngineOptions(low_res_line_height=0.0)).read(image)
@@ -122,7 +123,7 @@ def test_a_low_resolution_page_has_every_line_read_again(monkeypatch: pytest.Mon
 
 @pytest.mark.slow
 def test_a_card_at_full_size_is_no_low_resolution_page() -> None:
-    engine = OnnxEngine()
+    engine = OnnxEngine(EngineOptions(low_res_line_height=27.0))
     work = np.ascontiguousarray(on_background(id_card_front())[:, :, ::-1])
     quads = detect.detect(engine._det, work, engine.options.det)
     assert not engine._low_res(quads, 1.0)
