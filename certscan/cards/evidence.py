@@ -116,7 +116,7 @@ class RecordingEngine:
 
     def read(self, image: np.ndarray, *args: Any, **kwargs: Any) -> Page:
         page = self._engine.read(image, *args, **kwargs)
-        self.sources.append(Source(page=page, mapped=same_frame(image, self._image)))
+        self.sources.append(Source(page=page, in_frame=same_frame(image, self._image)))
         return page
 
     def detect(self, image: np.ndarray) -> list[Quad]:
@@ -126,7 +126,7 @@ class RecordingEngine:
         reads = self._engine.recognize(crops)
         # Crops of unknown origin: their text counts for confidence, never for a box.
         lines = [_line(r, np.zeros((4, 2), np.float32)) for r in reads]
-        self.sources.append(Source(page=Page(width=0, height=0, lines=lines), mapped=False,
+        self.sources.append(Source(page=Page(width=0, height=0, lines=lines), in_frame=False,
                                    rows_by_geometry=False))
         return reads
 
@@ -140,12 +140,14 @@ class RecordingEngine:
         def recorded(image: np.ndarray, page: Page, quads: Sequence[np.ndarray], *args: Any,
                      **kwargs: Any) -> Any:
             reads = read_regions(image, page, quads, *args, **kwargs)
-            # Regions are given in ``page`` coordinates: mapped when that page and this image are the input's.
+            # Regions are given in ``page`` coordinates: mapped when that page is, and this image is the input
+            # (or, for a page read from a crop its parser placed, that crop: the page's own image).
             known = any(s.page is page and s.mapped for s in self.sources)
             lines = [_line(r, np.asarray(q, dtype=np.float32)) for q, r in zip(quads, reads, strict=False)]
             self.sources.append(Source(
-                page=Page(width=page.width, height=page.height, lines=lines, to_image=page.to_image),
-                mapped=known and same_frame(image, self._image)))
+                page=Page(width=page.width, height=page.height, lines=lines, to_image=page.to_image,
+                          crop_to_input=page.crop_to_input if known else None),
+                in_frame=known and same_frame(image, self._image)))
             return reads
 
         return recorded
@@ -245,7 +247,7 @@ def _entry(index: LineIndex, found: Found) -> dict[str, Any]:
         return entry
     entry["box"] = _points(union)
     if len(quads) > 1:
-        entry["lines"] = [_points(page.image_points(q)) for page, q in quads]
+        entry["lines"] = [_points(page.input_points(q)) for page, q in quads]
     return entry
 
 
@@ -254,21 +256,22 @@ def _union(quads: list[tuple[Page, np.ndarray]]) -> np.ndarray:
     upright and deskewed), or in image coordinates when the parts come from different pages."""
     if len(quads) == 1:
         page, quad = quads[0]
-        return page.image_points(quad)
+        return page.input_points(quad)
     first = quads[0][0]
     if all(page is first or _same_map(page, first) for page, _ in quads):
         pts = np.concatenate([q for _, q in quads])
     else:
         first = Page(width=0, height=0)  # identity map: the points below are already the image's
-        pts = np.concatenate([page.image_points(q) for page, q in quads])
+        pts = np.concatenate([page.input_points(q) for page, q in quads])
     (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
-    return first.image_points(np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]))
+    return first.input_points(np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]))
 
 
 def _same_map(a: Page, b: Page) -> bool:
-    if a.to_image is None or b.to_image is None:
-        return a.to_image is None and b.to_image is None
-    return bool(np.allclose(a.to_image, b.to_image))
+    ma, mb = a.input_map(), b.input_map()
+    if ma is None or mb is None:
+        return ma is None and mb is None
+    return bool(np.allclose(ma, mb))
 
 
 def _points(quad: np.ndarray) -> list[list[int]]:

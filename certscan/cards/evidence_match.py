@@ -54,13 +54,20 @@ _Run = tuple[tuple[float, ...], int, int, list[float]]  # (rank key, row, offset
 
 @dataclass(frozen=True)
 class Source:
-    """A page the engine returned during the scan. ``mapped``: its coordinates map to the input image's
-    pixels through ``page.image_points`` (False: read from a crop whose place in the input is unknown, or
-    recognised without any box; values found there get a confidence but no box)."""
+    """A page the engine returned during the scan. ``in_frame``: read from the input image itself (or a
+    colour transform of it), so ``page.image_points`` are the input's pixels."""
 
     page: Page
-    mapped: bool
+    in_frame: bool
     rows_by_geometry: bool = True  # False: the lines carry no real boxes, each is its own row
+
+    @property
+    def mapped(self) -> bool:
+        """Whether the page's coordinates map to the input image's pixels (``page.input_points``): read
+        from the input, or from a crop its parser placed (``Page.crop_to_input``). False: read from a crop
+        whose place in the input is unknown, or recognised without any box; values found there get a
+        confidence but no box."""
+        return self.in_frame or self.page.crop_to_input is not None
 
 
 @dataclass(frozen=True)
@@ -342,8 +349,8 @@ class LineIndex:
         (line_a, source_a), (line_b, source_b) = self.lines[a.line], self.lines[b.line]
         if source_a is source_b or not (source_a.mapped and source_b.mapped):
             return True
-        pts_a = source_a.page.image_points(span_quad(line_a, a.pos, a.pos))
-        pts_b = source_b.page.image_points(span_quad(line_b, b.pos, b.pos))
+        pts_a = source_a.page.input_points(span_quad(line_a, a.pos, a.pos))
+        pts_b = source_b.page.input_points(span_quad(line_b, b.pos, b.pos))
         height = min(float(np.linalg.norm(pts_a[3] - pts_a[0])), float(np.linalg.norm(pts_b[3] - pts_b[0])))
         return float(np.linalg.norm(pts_a.mean(axis=0) - pts_b.mean(axis=0))) > max(height, 1.0)
 

@@ -126,15 +126,16 @@ def closer_if_failed(first: CardResult, page: Page, scan: ScanInput, parse: Page
     if failed < MIN_FAILED:
         return first
     card: np.ndarray | None = None
+    again_page: Page | None = None
     title = title_line(page)
     if title is None:
         # not even the title read: the page was likely turned the wrong way up (a blurred photo leaves
         # the engine's orientation probe unsure, and unsure it keeps the photo as given)
-        card = np.ascontiguousarray(np.rot90(scan.image, 2))
-        again_page: Page | None = scan.engine.read(card)
+        turned = reread.turned_over(scan.image)
+        card, again_page = turned.image, reread.read_cut(scan.engine, turned)
     elif len(page.lines) >= reread.FEW_LINES:
-        card = reread.enlarged_card(scan.image, page, card_region(page, title))
-        again_page = scan.engine.read(card) if card is not None else None
+        cut = reread.enlarged_card(scan.image, page, card_region(page, title))
+        card, again_page = (cut.image, reread.read_cut(scan.engine, cut)) if cut is not None else (None, None)
     else:
         card = scan.image
         again_page = reread.read_closer(scan.engine, scan.image)

@@ -80,7 +80,7 @@ def _second_page(scan: ScanInput, page: Page, region: reread.Region) -> tuple[Pa
     quad = region(page)
     if quad is not None:
         card = reread.enlarged_card(scan.image, page, quad)
-        return (scan.engine.read(card), card) if card is not None else None
+        return (reread.read_cut(scan.engine, card), card.image) if card is not None else None
     closer = reread.read_closer(scan.engine, scan.image)
     return (closer, scan.image) if closer is not None else None
 

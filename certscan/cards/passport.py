@@ -203,6 +203,8 @@ def _plausibility(read: MrzRead, runs: set[str]) -> int:
 # is ~960 px: a larger image is shrunk back and gains nothing).
 ENLARGE_SMALL = 1.5
 ENLARGED_SIDE = 1000.0
+# crop_to_input of a page read from a crop whose own map (mapped_on) already ends at the input image
+_PLACED = np.eye(2, 3, dtype=np.float32)
 
 
 def _closer_reads(scan: ScanInput, page: Page) -> Iterator[Page]:
@@ -235,12 +237,14 @@ def _closer_reads(scan: ScanInput, page: Page) -> Iterator[Page]:
     crop_in_image = np.array([[1 / scale, 0, left], [0, 1 / scale, top]], np.float32)
     closer = scan.engine.read(crop)
     closer.mapped_on(crop_in_image)
+    closer.crop_to_input = _PLACED  # its map now ends at the input: the field details may box its values
     yield closer
     turned = scan.engine.read(np.ascontiguousarray(np.rot90(crop, 2)))
     # turned coordinates (u, v) are (cw-1-u, ch-1-v) in the crop
     ch, cw = crop.shape[:2]
     turned.mapped_on(np.array([[-1, 0, cw - 1], [0, -1, ch - 1]], np.float32))
     turned.mapped_on(crop_in_image)
+    turned.crop_to_input = _PLACED
     turned.angle = round((turned.angle + 180) % 360, 1)
     yield turned
 

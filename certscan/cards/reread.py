@@ -12,6 +12,7 @@ licence front and both vehicle-licence pages use it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import cv2
@@ -19,7 +20,7 @@ import numpy as np
 
 from certscan.ocr.detect import DetParams
 from certscan.ocr.engine import OcrEngine
-from certscan.ocr.recognize import crop_quad
+from certscan.ocr.recognize import crop_quad, turns_strip
 from certscan.ocr.types import Page, rect_quad
 
 # the enlarged card's long side: the detector then sees rows about 40 px high
@@ -72,22 +73,58 @@ def detector_gain(image_side: int, crop_side: int) -> float:
     return (_DETECTOR_SIDE / max(1, crop_side)) / first
 
 
-def enlarged_card(image: np.ndarray, page: Page, quad: np.ndarray | None) -> np.ndarray | None:
+@dataclass(frozen=True)
+class Cut:
+    """A region cut from the input image (rectified, turned, enlarged): its pixels, and the 2×3 affine
+    from them to the input's (``Page.crop_to_input`` of a page read from it: the field details' boxes)."""
+
+    image: np.ndarray
+    to_input: np.ndarray
+
+
+def enlarged_card(image: np.ndarray, page: Page, quad: np.ndarray | None) -> Cut | None:
     """The card (``quad``, page coordinates) cut upright from ``image`` and scaled up so its long side is
     ``CARD_SIDE`` (never down); None without a quad or when the card already filled the first read's
     view (``MIN_DETECTOR_GAIN``)."""
     if quad is None:
         return None
-    crop = crop_quad(image, page.image_points(quad))
+    corners = page.image_points(quad)
+    crop = crop_quad(image, corners)
     if detector_gain(max(image.shape[:2]), max(crop.shape[:2])) < MIN_DETECTOR_GAIN:
         return None
+    turns = 1 if turns_strip(corners) else 0
     if crop.shape[0] > crop.shape[1] and (quad[2, 1] - quad[0, 1]) < (quad[2, 0] - quad[0, 0]):
         crop = np.ascontiguousarray(np.rot90(crop, -1))  # crop_quad turned a tall strip; the card is wide
+        turns -= 1
     scale = CARD_SIDE / max(crop.shape[:2])
-    if scale <= 1.0:
-        return crop
-    size = (round(crop.shape[1] * scale), round(crop.shape[0] * scale))
-    return cv2.resize(crop, size, interpolation=cv2.INTER_CUBIC)
+    if scale > 1.0:
+        size = (round(crop.shape[1] * scale), round(crop.shape[0] * scale))
+        crop = cv2.resize(crop, size, interpolation=cv2.INTER_CUBIC)
+    return Cut(crop, _cut_to_input(corners, turns, crop.shape[1], crop.shape[0]))
+
+
+def _cut_to_input(corners: np.ndarray, turns: int, width: int, height: int) -> np.ndarray:
+    """The affine from a cut's pixels (``width`` × ``height``, after ``turns`` quarter turns of
+    ``np.rot90``) to the input's: crop_quad's strip has the quad's corners (TL, TR, BR, BL) at its own;
+    turning a 2×2 array of corner numbers the same way says which one each of the cut's corners is."""
+    at = np.rot90(np.array([[0, 1], [3, 2]]), turns)
+    src = np.array([[0, 0], [width, 0], [0, height]], dtype=np.float32)
+    dst = np.array([corners[at[0, 0]], corners[at[0, 1]], corners[at[1, 0]]], dtype=np.float32)
+    return cv2.getAffineTransform(src, dst)
+
+
+def turned_over(image: np.ndarray) -> Cut:
+    """The whole image turned by 180° (a page the orientation probe left upside down)."""
+    h, w = image.shape[:2]
+    corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+    return Cut(np.ascontiguousarray(np.rot90(image, 2)), _cut_to_input(corners, 2, w, h))
+
+
+def read_cut(engine: OcrEngine, cut: Cut) -> Page:
+    """The cut read, its page placed on the input image (``Page.crop_to_input``)."""
+    page = engine.read(cut.image)
+    page.crop_to_input = cut.to_input
+    return page
 
 
 def read_closer(engine: OcrEngine, image: np.ndarray) -> Page | None:
@@ -125,7 +162,7 @@ def better_fields(
         card = enlarged_card(image, page, quad)
         if card is None:
             return fields
-        again = parse(engine.read(card))
+        again = parse(read_cut(engine, card))
     else:
         closer = read_closer(engine, image)
         if closer is None:

@@ -47,9 +47,7 @@ def crop_quad(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
     (OpenCV copies a non-contiguous view whole before warping it: that copy was most of the crop's cost).
     """
     q = quad.astype(np.float32)
-    w = int(max(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[3] - q[2])))
-    h = int(max(np.linalg.norm(q[0] - q[3]), np.linalg.norm(q[1] - q[2])))
-    w, h = max(w, 1), max(h, 1)
+    w, h = strip_size(q)
     ih, iw = image.shape[:2]
     lo, hi = q.min(axis=0), q.max(axis=0)
     x0, y0 = max(0, math.floor(lo[0]) - _MARGIN), max(0, math.floor(lo[1]) - _MARGIN)
@@ -61,9 +59,23 @@ def crop_quad(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
     dst = rect_quad(0, 0, w, h)
     m = cv2.getPerspectiveTransform(q, dst)
     crop = cv2.warpPerspective(roi, m, (w, h), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
-    if h / w >= 1.5:
+    if turns_strip(q):
         crop = np.rot90(crop)
     return np.ascontiguousarray(crop)
+
+
+def strip_size(quad: np.ndarray) -> tuple[int, int]:
+    """(width, height) of the strip ``crop_quad`` warps ``quad`` to, before any turn."""
+    q = quad.astype(np.float32)
+    w = int(max(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[3] - q[2])))
+    h = int(max(np.linalg.norm(q[0] - q[3]), np.linalg.norm(q[1] - q[2])))
+    return max(w, 1), max(h, 1)
+
+
+def turns_strip(quad: np.ndarray) -> bool:
+    """Whether ``crop_quad`` turns the strip of ``quad`` by a quarter (``np.rot90``): a tall one."""
+    w, h = strip_size(quad)
+    return h / w >= 1.5
 
 
 def _normalise(crop: np.ndarray, width: int) -> np.ndarray:

@@ -80,23 +80,48 @@ class Page:
     # 2×3 affine map from these (upright, deskewed) coordinates to the input image's pixels, so a parser
     # can cut any region of the page from the full-resolution input (None: the page is the image).
     to_image: np.ndarray | None = None
+    # Set by a parser that read this page from a crop of the input it cut itself (enlarged, turned): 2×3
+    # affine from that crop's pixels (``image_points``) to the input image's. Only the field details use
+    # it, for boxes; parsers keep cutting from the crop through ``to_image``. None: not placed (the page
+    # is the input's, or read from a crop whose place is unknown).
+    crop_to_input: np.ndarray | None = None
 
     def image_points(self, points: np.ndarray) -> np.ndarray:
-        """``points`` (N×2, page coordinates) in the input image's pixels."""
-        pts = np.asarray(points, dtype=np.float32)
-        if self.to_image is None:
-            return pts
-        return (pts @ self.to_image[:, :2].T + self.to_image[:, 2]).astype(np.float32)
+        """``points`` (N×2, page coordinates) in the pixels of the image the page was read from."""
+        return _applied(self.to_image, points)
+
+    def input_points(self, points: np.ndarray) -> np.ndarray:
+        """``points`` (N×2, page coordinates) in the input image's pixels, through ``crop_to_input`` when
+        the page was read from a placed crop."""
+        return _applied(self.input_map(), points)
+
+    def input_map(self) -> np.ndarray | None:
+        """The 2×3 affine ``input_points`` applies (None: the identity)."""
+        if self.crop_to_input is None:
+            return self.to_image
+        return _then(self.to_image, self.crop_to_input)
 
     def mapped_on(self, affine: np.ndarray) -> None:
         """The page read from a derived image (a crop, a turned copy) placed on the image that one was
         derived from: ``affine`` (2×3) takes the derived image's pixels to the other's, and now follows
         this page's own map."""
-        own = self.to_image if self.to_image is not None else np.eye(2, 3, dtype=np.float32)
-        moved = affine[:, :2] @ own
-        moved[:, 2] += affine[:, 2]
-        self.to_image = moved.astype(np.float32)
+        self.to_image = _then(self.to_image, affine)
 
     @property
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines)
+
+
+def _applied(affine: np.ndarray | None, points: np.ndarray) -> np.ndarray:
+    pts = np.asarray(points, dtype=np.float32)
+    if affine is None:
+        return pts
+    return (pts @ affine[:, :2].T + affine[:, 2]).astype(np.float32)
+
+
+def _then(first: np.ndarray | None, second: np.ndarray) -> np.ndarray:
+    """The 2×3 affine applying ``first`` (None: the identity), then ``second``."""
+    own = first if first is not None else np.eye(2, 3, dtype=np.float32)
+    composed = second[:, :2] @ own
+    composed[:, 2] += second[:, 2]
+    return composed.astype(np.float32)

@@ -20,7 +20,7 @@ from tests.cards.pages import line
 def details(fields: dict[str, object], lines: list[Line], card: str = "id-card-front", rate: float = 90.0,
             to_image: np.ndarray | None = None, mapped: bool = True) -> dict[str, dict[str, object]]:
     page = Page(width=1000, height=700, lines=lines, to_image=to_image)
-    return field_details(card, fields, rate, [Source(page=page, mapped=mapped)])
+    return field_details(card, fields, rate, [Source(page=page, in_frame=mapped)])
 
 
 def xs(box: object) -> tuple[float, float]:
@@ -119,7 +119,7 @@ def test_one_line_read_twice_is_not_two_places() -> None:
     page = Page(width=1000, height=700, lines=[line("京A12345", 0, 0, 200, 30)])
     again = Page(width=1000, height=700, lines=[line("京A12345", 1, 2, 201, 31)])
     out = field_details("vehicle-license-front", {"plateNum": "京A12345"}, 90.0,
-                        [Source(page=page, mapped=True), Source(page=again, mapped=True)])
+                        [Source(page=page, in_frame=True), Source(page=again, in_frame=True)])
     assert out["plateNum"]["box"] == [[0, 0], [200, 0], [200, 30], [0, 30]]
 
 
@@ -273,3 +273,17 @@ def test_name_box_lies_on_the_rendered_name(turns: int) -> None:
     text_height = y1 - y0
     assert abs(centre[0] - cx) < text_height and abs(centre[1] - cy) < text_height
     assert result.extra[EXTRA_KEY]["name"]["confidence"] > 50
+
+
+def test_a_value_read_from_a_placed_crop_is_boxed_in_the_input() -> None:
+    """A page read from an enlarged cut (twice the input's size, 100 px in) whose parser placed it:
+    the value's box is given in the input's pixels; unplaced, the value has a confidence and no box."""
+    lines = [line("110101199001021234", 200, 200, 700, 240)]
+    placed = Page(width=1400, height=900, lines=lines,
+                  crop_to_input=np.array([[0.5, 0, 100], [0, 0.5, 100]], np.float32))
+    fields = {"number": "110101199001021234"}
+    out = field_details("id-card-front", fields, 90.0, [Source(page=placed, in_frame=False)])
+    assert np.asarray(out["number"]["box"]).tolist() == [[200, 200], [450, 200], [450, 220], [200, 220]]
+    unplaced = Page(width=1400, height=900, lines=lines)
+    out = field_details("id-card-front", fields, 90.0, [Source(page=unplaced, in_frame=False)])
+    assert out["number"]["box"] is None

@@ -87,3 +87,36 @@ def test_fill_only_keeps_every_passing_value_of_the_first_read() -> None:
                                   fill_only=True)
     assert merged == {"code": "AB12", "count": 3}
     assert reread.better_fields(first, small_card_page(), image, engine, lambda p: again, CHECKS) == again
+
+
+def _input_corners(cut: reread.Cut) -> np.ndarray:
+    h, w = cut.image.shape[:2]
+    corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+    return corners @ cut.to_input[:, :2].T + cut.to_input[:, 2]
+
+
+def test_an_enlarged_card_knows_where_it_lies_in_the_input() -> None:
+    """The cut's corners map back onto the region it was cut from (the field details box values read
+    from it in the input's pixels), for a wide region and for a tall one crop_quad turns."""
+    image = np.zeros((1200, 1600, 3), np.uint8)
+    wide = reread.enlarged_card(image, small_card_page(), reread.clipped_quad(small_card_page(), 700, 500,
+                                                                                900, 620))
+    assert wide is not None and max(wide.image.shape[:2]) == reread.CARD_SIDE
+    assert np.allclose(_input_corners(wide), [[700, 500], [900, 500], [900, 620], [700, 620]], atol=1)
+    tall_page = Page(width=1600, height=1200, lines=[])
+    tall = reread.enlarged_card(image, tall_page, reread.clipped_quad(tall_page, 700, 400, 780, 700))
+    assert tall is not None and tall.image.shape[1] > tall.image.shape[0]  # turned to lie flat
+    # crop_quad turned the strip counter-clockwise: the cut's top-left is the region's top-right
+    assert np.allclose(_input_corners(tall), [[780, 400], [780, 700], [700, 700], [700, 400]], atol=1)
+
+
+def test_a_page_read_from_a_cut_is_placed_on_the_input() -> None:
+    engine = CountingEngine(Page(width=1400, height=840, lines=[line("AB12", 140, 84, 280, 168)]))
+    image = np.zeros((1200, 1600, 3), np.uint8)
+    cut = reread.enlarged_card(image, small_card_page(), reread.clipped_quad(small_card_page(), 700, 500,
+                                                                              900, 620))
+    assert cut is not None
+    page = reread.read_cut(engine, cut)
+    assert np.allclose(page.input_points(np.array([[140, 84], [280, 168]])), [[720, 512], [740, 524]], atol=1)
+    over = reread.turned_over(image)
+    assert np.allclose(_input_corners(over)[0], [1600, 1200])  # its top-left is the image's bottom-right
