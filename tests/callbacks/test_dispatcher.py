@@ -162,7 +162,9 @@ def test_slow_receiver_does_not_block_others(store: Store) -> None:
     finally:
         slow.stop()
         fast.stop()
-    assert settled_at["fast"] < 1.0, f"fast receiver waited {settled_at['fast']:.2f} s behind the slow one"
+    # Behind the slow one it would have waited out the 1.5 s attempt timeout; the bound is that, not a
+    # speed (2 shared cores under load take a second to start a delivery at times).
+    assert settled_at["fast"] < 1.5, f"fast receiver waited {settled_at['fast']:.2f} s behind the slow one"
     assert 1.5 <= settled_at["slow"] < 4.0  # the per-attempt timeout, not the receiver's 5 s
     assert delivery(store, "fast").status == DELIVERY_DELIVERED
     slow_row = delivery(store, "slow")
@@ -181,7 +183,7 @@ def test_one_slow_receiver_cannot_take_every_slot(store: Store) -> None:
         settings = fast_settings(callback_concurrency=4, callback_host_concurrency=2,
                                  callback_timeout_seconds=1.5, callback_attempts=1)
         took = run_until(store, settings, settled(store, "fast"))
-        assert took < 1.0, f"the fast receiver waited {took:.2f} s behind the slow one"
+        assert took < 1.5, f"the fast receiver waited {took:.2f} s behind the slow one"  # the timeout
         assert len(slow.received) <= 2  # never more than its share at once
     finally:
         slow.stop()
