@@ -228,6 +228,20 @@ def _row_chains(pairs: list[tuple[Line, Line]]) -> list[list[Line]]:
     return [[a, b, c] for a, b in pairs for b2, c in pairs if b2 is b and c is not a]
 
 
+def _group_chars(group: list[Line]) -> list[list[tuple[str, tuple[str, ...]]]]:
+    """A group's characters in reading order; and, where two lines of a row overlap and both read the
+    characters under the overlap (``津A5`` | ``55558D``), those characters once."""
+    per_line = [_line_chars(ln) for ln in group]
+    plain = [c for chars in per_line for c in chars]
+    deduped = list(per_line[0])
+    for (a, b), chars in zip(itertools.pairwise(group), per_line[1:], strict=True):
+        overlap = a.x1 - b.x0
+        k = round(overlap / ((b.x1 - b.x0) / len(chars))) if chars and overlap > 0 else 0
+        read_twice = 1 <= k < len(chars) and [c for c, _ in deduped[-k:]] == [c for c, _ in chars[:k]]
+        deduped += chars[k:] if read_twice and layout.same_row(a, b) else chars
+    return [plain, deduped] if len(deduped) < len(plain) else [plain]
+
+
 def read_plates(page: Page) -> list[PlateRead]:
     """Every plate number the page's lines (and stacked or split line pairs) can be repaired into."""
     reads: list[PlateRead] = []
@@ -235,8 +249,8 @@ def read_plates(page: Page) -> list[PlateRead]:
     neighbours = row_neighbours(page.lines)
     groups += [list(p) for p in neighbours] + _row_chains(neighbours) + _stacked_rows(page.lines)
     index = {id(ln): i for i, ln in enumerate(page.lines)}
-    for group in groups:
-        chars = [c for ln in group for c in _line_chars(ln)]
+    variants = [(group, chars) for group in groups for chars in _group_chars(group)]
+    for group, chars in variants:
         if len(chars) < 7:
             continue
         fixed = repair(chars)

@@ -220,3 +220,12 @@ def test_washed_out_blue_plate_keeps_its_hue() -> None:
     assert plate._faded_colour(image, box) == "blue"
     grey = np.full((40, 120, 3), 150, np.uint8)
     assert plate._faded_colour(grey, box) == ""
+
+
+def test_character_read_by_two_overlapping_lines_counts_once() -> None:
+    # 津A5 | 55558D: the detector boxed the first 5 into both lines; read twice it made 津A55555
+    lines = [line("津A5", 331, 838, 412, 57), line("55558D", 384, 840, 544, 54)]
+    page = Page(width=800, height=600, lines=lines)
+    assert plate.read_plates(page)[0].number == "津A55558D"
+    apart = [line("津A5", 331, 838, 412, 57), line("5558D", 420, 840, 544, 54)]
+    assert plate._group_chars(apart) == [[(c, ()) for c in "津A55558D"]]
