@@ -23,6 +23,7 @@ from certscan.cards.plate_marks import marked_reads
 from certscan.cards.text import compact
 from certscan.checks import plate as rules
 from certscan.constants import empty_fields
+from certscan.ocr.engine import OcrEngine
 from certscan.ocr.types import CharCandidates, Line, Page, rect_quad
 
 # Characters OCR hangs between or around plate characters: the separator dot, rivets, frame edges.
@@ -68,12 +69,19 @@ class PlateRead:
     lines: tuple[int, ...] = ()  # the indices of the page's lines read (none for a located plate)
 
 
+# Letters no plate carries: their look-alike digit is a likelier repair than the recogniser's second
+# guess (O read for 0 offers o and Q next, and Q fits a serial as well as 0 does).
+_NEVER_ON_PLATES = "OI"
+
+
 def _options(chars: list[tuple[str, tuple[str, ...]]]) -> list[list[str]]:
-    """Per position: the read char first, then the recogniser's alternatives, then look-alikes."""
+    """Per position: the read char first, then the recogniser's alternatives, then look-alikes (the
+    look-alikes before the alternatives for a letter plates never carry)."""
     out = []
     for best, alts in chars:
         opts = [best]
-        for c in list(alts) + list(_CONFUSIONS.get(best, "")):
+        looks = list(_CONFUSIONS.get(best, ""))
+        for c in (looks + list(alts) if best in _NEVER_ON_PLATES else list(alts) + looks):
             c = c.upper()
             if c not in opts and c.strip():
                 opts.append(c)
@@ -220,6 +228,20 @@ def _row_chains(pairs: list[tuple[Line, Line]]) -> list[list[Line]]:
     return [[a, b, c] for a, b in pairs for b2, c in pairs if b2 is b and c is not a]
 
 
+def _group_chars(group: list[Line]) -> list[list[tuple[str, tuple[str, ...]]]]:
+    """A group's characters in reading order; and, where two lines of a row overlap and both read the
+    characters under the overlap (``津A5`` | ``55558D``), those characters once."""
+    per_line = [_line_chars(ln) for ln in group]
+    plain = [c for chars in per_line for c in chars]
+    deduped = list(per_line[0])
+    for (a, b), chars in zip(itertools.pairwise(group), per_line[1:], strict=True):
+        overlap = a.x1 - b.x0
+        k = round(overlap / ((b.x1 - b.x0) / len(chars))) if chars and overlap > 0 else 0
+        read_twice = 1 <= k < len(chars) and [c for c, _ in deduped[-k:]] == [c for c, _ in chars[:k]]
+        deduped += chars[k:] if read_twice and layout.same_row(a, b) else chars
+    return [plain, deduped] if len(deduped) < len(plain) else [plain]
+
+
 def read_plates(page: Page) -> list[PlateRead]:
     """Every plate number the page's lines (and stacked or split line pairs) can be repaired into."""
     reads: list[PlateRead] = []
@@ -227,8 +249,8 @@ def read_plates(page: Page) -> list[PlateRead]:
     neighbours = row_neighbours(page.lines)
     groups += [list(p) for p in neighbours] + _row_chains(neighbours) + _stacked_rows(page.lines)
     index = {id(ln): i for i, ln in enumerate(page.lines)}
-    for group in groups:
-        chars = [c for ln in group for c in _line_chars(ln)]
+    variants = [(group, chars) for group in groups for chars in _group_chars(group)]
+    for group, chars in variants:
         if len(chars) < 7:
             continue
         fixed = repair(chars)
@@ -273,6 +295,31 @@ def plate_colour(image: np.ndarray, box: tuple[float, float, float, float]) -> t
     return colour, counts[colour] / total
 
 
+# a washed-out plate (glare, low contrast) keeps its hue at saturations under plate_colour's floors;
+# a photocopy or night shot has none: its tinted pixels are fewer than this share
+_FADED_SAT, _FADED_SHARE = 20, 0.5
+
+
+def _faded_colour(image: np.ndarray, box: tuple[float, float, float, float]) -> str:
+    """"blue" or "yellow" for a washed-out standard plate whose faint tint is still mostly one hue under
+    the text box, else ""."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    crop = image[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)]
+    if crop.size == 0:
+        return ""
+    hsv = cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2HSV).reshape(-1, 3).astype(np.int32)
+    hue, sat = hsv[:, 0], hsv[:, 1]
+    tinted = sat >= _FADED_SAT
+    if tinted.mean() < _FADED_SHARE:
+        return ""
+    shares = {
+        "blue": float(((hue >= 95) & (hue <= 130) & tinted).sum() / tinted.sum()),
+        "yellow": float(((hue >= 12) & (hue < 35) & tinted).sum() / tinted.sum()),
+    }
+    colour = max(shares, key=lambda k: shares[k])
+    return colour if shares[colour] >= _FADED_SHARE else ""
+
+
 def _grey_polarity(image: np.ndarray, box: tuple[float, float, float, float]) -> str:
     """For a colourless (photocopied, night) plate: light characters on dark → blue, dark on light →
     yellow; the background is the larger Otsu class under the text box."""
@@ -295,7 +342,7 @@ def _result(image: np.ndarray, read: PlateRead) -> dict[str, object]:
     colour, share = plate_colour(image, read.box)
     if colour in ("white", "black", "") and rules.kind(read.number) == "standard":
         # A standard civil plate is blue or yellow: white or black here means the colour was lost.
-        colour, share = _grey_polarity(image, read.box), 0.5
+        colour, share = _faded_colour(image, read.box) or _grey_polarity(image, read.box), 0.5
     vtype = rules.vehicle_type(read.number, colour)
     if rules.decided_by_characters(read.number) or (colour == "green" and vtype == "New energy vehicle"):
         type_conf = read.confidence
@@ -353,10 +400,25 @@ def _with_red_marks(image: np.ndarray, page: Page, reads: list[PlateRead]) -> li
     return sorted(completed + kept, key=lambda r: -r.size * r.confidence * (1.0 - 0.2 * r.repairs))
 
 
+def _with_double_rows(engine: OcrEngine, image: np.ndarray, page: Page, reads: list[PlateRead],
+                      ) -> list[PlateRead]:
+    """``reads`` and the double-row plates whose top row the read lost, read again (``plate_rows``) from
+    the bottom rows no read uses."""
+    from certscan.cards.plate_rows import bottom_rows, reread_top_rows  # it imports this module
+
+    chars = {i: "".join(c for c, _ in _line_chars(ln)) for i, ln in enumerate(page.lines)}
+    rows = bottom_rows(page, chars, {i for read in reads for i in read.lines})
+    if not rows:
+        return reads
+    found = reread_top_rows(engine, image, page, rows)
+    return sorted(found + reads, key=lambda r: -r.size * r.confidence * (1.0 - 0.2 * r.repairs))
+
+
 def parse(scan: ScanInput) -> CardResult:
     page = scan.engine.read(scan.image)
     image = scan.image
-    plates = _in_image(image, page, _with_red_marks(image, page, read_plates(page)))
+    plates = _in_image(image, page, _with_double_rows(scan.engine, image, page, _with_red_marks(
+        image, page, read_plates(page))))
     if not plates:
         from certscan.cards.plate_locate import read_located, reread_widened  # they import this module
 

@@ -26,6 +26,7 @@ _RANGES = {
     "green": ((35, 50, 70), (95, 255, 255)),
 }
 _MAX_CANDIDATES = 6
+_LONGEST = 8  # a new-energy plate's characters
 
 
 def reread_widened(engine: OcrEngine, image: np.ndarray, page: Page) -> list[PlateRead]:
@@ -34,13 +35,17 @@ def reread_widened(engine: OcrEngine, image: np.ndarray, page: Page) -> list[Pla
     plate split into two lines (``F`` | ``54042F``, the province lost) is widened from both."""
     h, w = page.height, page.width
     groups = [list(pair) for pair in row_neighbours(page.lines)] + [[ln] for ln in page.lines]
-    suspects = [group for group in groups if 5 <= len(_latin("".join(ln.text for ln in group))) <= 8]
+    latin = [len(_latin("".join(ln.text for ln in group))) for group in groups]
+    suspects = [(group, n) for group, n in zip(groups, latin, strict=True) if 5 <= n <= 8]
     crops, boxes = [], []
-    for group in suspects[:4]:
+    for group, n in suspects[:4]:
         x0, y0, x1, y1 = lines_box(group)
         pad_x, pad_y = 0.3 * (x1 - x0), 0.15 * max(ln.height for ln in group)
+        # a short read may have lost more than the province: up to a new-energy plate's 8 characters,
+        # and the separator's gap, to its left (甘Z lost from 28100F on the yellow block)
+        pad_left = max(pad_x, (x1 - x0) / n * (_LONGEST - n + 1))
         box = (
-            max(0.0, x0 - pad_x),
+            max(0.0, x0 - pad_left),
             max(0.0, y0 - pad_y),
             min(float(w), x1 + pad_x * 0.5),
             min(float(h), y1 + pad_y),

@@ -81,6 +81,13 @@ def _slot(line: Line, chars: int, after: bool, replaces_last: bool) -> tuple[flo
     return _middle(line, line.x0 - 0.8 * pitch, line.x0)
 
 
+def _gap_slot(line: Line, chars: int) -> tuple[float, float, float, float]:
+    """The red character's place half a pitch further on: the line's box stopped short of a gap (the
+    separator widens the line's pitch estimate, and 领 stands apart from the serial on some plates)."""
+    pitch = (line.x1 - line.x0) / max(1, chars)
+    return _middle(line, line.x1 + 0.4 * pitch, line.x1 + 1.2 * pitch)
+
+
 def _candidate(chars: str) -> tuple[str, bool, bool] | None:
     """(the characters the red one completes, whether it follows them, whether it replaces the last
     read character) for a line that reads as a plate without its red character, else None."""
@@ -108,7 +115,10 @@ def marked_reads(image: np.ndarray, page: Page, line_chars: dict[int, str]) -> d
             continue
         # the line's own characters, but the misread red one
         own = _middle(line, line.x0, line.x1 - (line.x1 - line.x0) / 7 if replaces_last else line.x1)
-        red = red_share(image, page, _slot(line, len(chars), after, replaces_last))
+        slots = [_slot(line, len(chars), after, replaces_last)]
+        if after and not replaces_last:
+            slots.append(_gap_slot(line, len(chars)))
+        red = max(red_share(image, page, slot) for slot in slots)
         if red < MIN_RED_SHARE or red < LINE_RED_RATIO * red_share(image, page, own):
             continue
         number = body + SUFFIX_BY_COLOUR[colour] if after else "使" + body

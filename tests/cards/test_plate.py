@@ -202,3 +202,30 @@ def test_military_read_on_a_civil_coloured_plate_is_no_plate() -> None:
     assert plate._in_image(blue, page, plate.read_plates(page)) == []
     white = np.full((200, 400, 3), 238, np.uint8)
     assert [r.number for r in plate._in_image(white, page, plate.read_plates(page))] == ["GF46121"]
+
+
+def test_letter_never_on_plates_repairs_to_its_digit_first() -> None:
+    # O read for 0 with the recogniser offering o and Q next: Q fits the serial too, 0 is the likelier
+    read = [("渝", ()), ("H", ()), ("C", ()), ("O", ("o", "Q")), ("F", ()), ("4", ()), ("挂", ())]
+    assert plate.repair(read) == ("渝HC0F4挂", 1)
+
+
+def test_washed_out_blue_plate_keeps_its_hue() -> None:
+    # a blue plate faded under glare: saturation ~40, under plate_colour's floor for blue
+    image = np.zeros((40, 120, 3), np.uint8)
+    image[:] = (135, 140, 160)
+    image[12:28, 20:100:12] = (235, 235, 240)  # light strokes
+    box = (0.0, 0.0, 120.0, 40.0)
+    assert plate.plate_colour(image, box)[0] == "white"
+    assert plate._faded_colour(image, box) == "blue"
+    grey = np.full((40, 120, 3), 150, np.uint8)
+    assert plate._faded_colour(grey, box) == ""
+
+
+def test_character_read_by_two_overlapping_lines_counts_once() -> None:
+    # 津A5 | 55558D: the detector boxed the first 5 into both lines; read twice it made 津A55555
+    lines = [line("津A5", 331, 838, 412, 57), line("55558D", 384, 840, 544, 54)]
+    page = Page(width=800, height=600, lines=lines)
+    assert plate.read_plates(page)[0].number == "津A55558D"
+    apart = [line("津A5", 331, 838, 412, 57), line("5558D", 420, 840, 544, 54)]
+    assert plate._group_chars(apart) == [[(c, ()) for c in "津A55558D"]]

@@ -60,3 +60,13 @@ def test_parse_prefers_the_marked_plate_over_the_letter_read_in_its_place() -> N
     page = page_with("琼X·3114G", (31.0, 50.0, 849.0, 230.0), image)
     reads = plate._with_red_marks(image, page, plate.read_plates(page))
     assert reads[0].number == "琼X3114警"
+
+
+def test_consulate_suffix_past_a_gap_after_the_line() -> None:
+    # the line's box stopped short of the serial's end (the separator widens its pitch): 领 lies half a
+    # pitch further on than the first slot looks
+    image = rendered("晋B1426领", "consulate")
+    x0, y0, x1, y1 = SIX_CHARS
+    short = (x0, y0, x1 - 0.45 * (x1 - x0) / 6, y1)
+    page = page_with("晋B·1426", short, image)
+    assert plate_marks.marked_reads(image, page, {0: "晋B1426"}) == {0: "晋B1426领"}
