@@ -26,6 +26,8 @@ from certscan.ocr.types import Line, Page
 
 _TITLE = re.compile(r"机动车|驾驶证|人民共和国")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}|Long-term")
+# a house number read without its digits (北京路号) or without its 号 (3组59): part of the address was lost
+_NUMBER_LOST = re.compile(r"[路街巷弄道]号|\d$")
 
 
 # a wrong value usually fails its check: a bad ID check digit, a date not read whole, a name of one char
@@ -35,7 +37,7 @@ FIELD_CHECKS: dict[str, Callable[[str], bool]] = {
     "vehicleType": bool,
     "validStartDate": lambda value: bool(_DATE.fullmatch(value)),
     "validEndDate": lambda value: bool(_DATE.fullmatch(value)),
-    "address": lambda value: len(value) >= 6,
+    "address": lambda value: len(value) >= 6 and not _NUMBER_LOST.search(value),
 }
 
 

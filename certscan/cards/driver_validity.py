@@ -38,7 +38,7 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _text_after(page: Page, labels: list[str]) -> str:
+def text_after(page: Page, labels: list[str]) -> str:
     """The label's own line after the label plus the lines right of it on its row."""
     hit = layout.find_label(page, labels)
     if hit is None:
@@ -70,10 +70,10 @@ def _partial_date(text: str, month_day: str) -> str:
 
 
 def validity(page: Page) -> tuple[str, str]:
-    first_issue = dates_in(_text_after(page, ["初次领证日期"]))
+    first_issue = dates_in(text_after(page, ["初次领证日期"]))
     month_day = first_issue[0][5:] if first_issue else ""
-    start_text = _text_after(page, ["有效起始日期", "有效起始"])
-    period_text = _text_after(page, ["有效期限"])
+    start_text = text_after(page, ["有效起始日期", "有效起始"])
+    period_text = text_after(page, ["有效期限"])
     if not start_text and "至" not in period_text and re.search(r"年|长|長", period_text):
         start_text = _row_left_of(page, "有效期限")  # older card whose 有效起始日期 label was misread
     if not start_text and not period_text:  # neither label read: the row that ends in "6年/10年/长期"

@@ -343,7 +343,25 @@ def test_number_failing_its_check_digit_is_repaired_from_one_recogniser_alternat
     page = replaced(front_page([]), "110101199003071234", number)
     assert driver._id_number(page) == "110101199003071233"
     plain = replaced(front_page([]), "110101199003071234", line(read, 360, 120, 680))
+    plain = replaced(plain, "1990-03-07")  # nor the printed birth date
     assert driver._id_number(plain) == read  # no alternative to repair with: as read
+
+
+def test_number_failing_its_check_digit_takes_the_printed_birth_date() -> None:
+    read = "110101199803071233"  # 110101199003071233 with its year's 0 read as 8; 1990-03-07 printed
+    page = replaced(front_page([]), "110101199003071234", line(read, 360, 120, 680))
+    assert driver._id_number(page) == "110101199003071233"
+    # birth label unread: the page's earliest date is the birth date
+    unlabelled = replaced(page, "出生日期")
+    assert driver._id_number(unlabelled) == "110101199003071233"
+    far = replaced(page, "1990-03-07", line("1970-11-07", 442, 355, 599))  # more than two digits apart
+    assert driver._id_number(far) == read
+
+
+def test_name_label_near_match_in_the_address_second_line_is_not_the_name() -> None:
+    page = replaced(front_page([]), "姓名")  # the label hidden (a sticker)
+    page = replaced(page, "中心1座", line("光名苑15栋2单元904室", 151, 299, 460))
+    assert driver._name(page) == "王小明"
 
 
 def test_address_character_cut_off_behind_an_exactly_read_label_is_kept() -> None:

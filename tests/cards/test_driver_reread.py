@@ -79,3 +79,10 @@ def test_second_read_only_fills_the_values_that_failed() -> None:
     image = np.zeros((600, 800, 3), np.uint8)
     merged = driver_reread.better_fields(first, small_card_page(), image, engine, lambda p: again)
     assert merged == GOOD  # the number from the re-read, every value the first read passed kept
+
+
+@pytest.mark.parametrize(("lost", "whole"), [("北京市朝阳区建国路号", "北京市朝阳区建国路17号"),
+                                            ("河北省保定市蠡县大营村3组59", "河北省保定市蠡县大营村3组59号")])
+def test_address_that_lost_its_house_number_or_its_hao_fails_its_check(lost: str, whole: str) -> None:
+    assert not driver_reread.FIELD_CHECKS["address"](lost)
+    assert driver_reread.FIELD_CHECKS["address"](whole)
