@@ -47,6 +47,11 @@ def text_after(page: Page, labels: list[str]) -> str:
 
 
 _PERIOD = re.compile(r"(?<!\d)(?:6|10)年$|长期$")
+# the period's years, once the dates are taken out: a start date glued to its period (2021-11-056年) is
+# not a 56-year one
+_PERIOD_YEARS = re.compile(r"(\d{1,2})\s*年")
+_PERIOD_END = re.compile(r"(?:6|10)\s*年$|长期$")
+_DATE_TEXT = re.compile(r"(?:19|20)\d{2}\D?\d{1,2}\D?\d{2}")
 
 
 def _row_left_of(page: Page, anchor: str | Line) -> str:
@@ -82,14 +87,14 @@ def validity(page: Page) -> tuple[str, str]:
             start_text = _row_left_of(page, found[0])
             period_text = found[1].group() if start_text else ""
     if start_text:  # older card: start date + period
-        dates = dates_in(start_text)
+        dates = dates_in(_PERIOD_END.sub("", start_text))
         start = dates[0] if dates else _partial_date(start_text, month_day)
         if re.search(r"\d{4}\D\d{1,2}\D\d(?!\d)", start_text) and month_day and start[5:] != month_day:
             start = _partial_date(start_text, month_day) or start  # a zero-padded day lost its last digit
         period_text = period_text or start_text
         if is_long_term(period_text):
             return start, LONG_TERM if start else ""
-        years = re.search(r"(\d{1,2})\s*年", period_text)
+        years = _PERIOD_YEARS.search(_DATE_TEXT.sub(" ", period_text))
         if start and years:
             return start, add_years(dt.date.fromisoformat(start), int(years.group(1))).isoformat()
         later = [d for d in dates_in(period_text) if d != start]
@@ -100,7 +105,7 @@ def validity(page: Page) -> tuple[str, str]:
     start = dates[0] if dates else ""
     end = dates[1] if len(dates) > 1 else ""
     if start and not end:
-        years = re.search(r"(\d{1,2})\s*年", period_text)
+        years = _PERIOD_YEARS.search(_DATE_TEXT.sub(" ", period_text))
         end = add_years(dt.date.fromisoformat(start), int(years.group(1))).isoformat() if years else ""
     start, end = period_pair(start, end, first_issue[0] if first_issue else "")
     # still impossible (equally close mends): the end is left unread, so its check fails and the card is

@@ -376,3 +376,9 @@ def test_an_impossible_period_no_mend_decides_leaves_the_end_unread() -> None:
     page = front_page([line("有效期限", 53, 544, 154), line("2022-12-11至2022-12-11", 188, 549, 526)])
     page = replaced(page, "初次领证日期")
     assert driver_validity.validity(page) == ("2022-12-11", "")
+
+
+def test_older_card_period_glued_to_its_start_date_is_not_read_with_the_dates_last_digit() -> None:
+    # both validity labels misread: the start date's box runs into the period (2021-11-056年)
+    page = front_page([line("有起日期2021-11-05", 53, 544, 400), line("6年", 410, 544, 460)])
+    assert driver_validity.validity(page) == ("2021-11-05", "2027-11-05")
