@@ -54,6 +54,17 @@ _PERIOD_END = re.compile(r"(?:6|10)\s*年$|长期$")
 _DATE_TEXT = re.compile(r"(?:19|20)\d{2}\D?\d{1,2}\D?\d{2}")
 
 
+# 至 and 期 both misread (2015-05-14星长票): a date, one character, then 长 is the long-term span
+_MISREAD_LONG_TERM = re.compile(r"\d[^\d长]?长")
+
+
+def _is_span(text: str) -> bool:
+    """A line printing "D1 至 D2" or "D1 至 长期", also with 至 misread (里, 星): a date followed by
+    one character and a second date or 长."""
+    dates = dates_in(text, long_term=True)
+    return bool(dates) and ("至" in text or len(dates) > 1 or bool(_MISREAD_LONG_TERM.search(text)))
+
+
 def _row_left_of(page: Page, anchor: str | Line) -> str:
     """The text left of a label (or line) on its row, when it holds a date (the older card's start)."""
     if isinstance(anchor, str):
@@ -100,10 +111,13 @@ def validity(page: Page) -> tuple[str, str]:
         later = [d for d in dates_in(period_text) if d != start]
         return start, later[0] if later else ""
     if not period_text:  # labels not read: the line that prints "D1 至 D2"
-        period_text = next((ln.text for ln in page.lines if "至" in ln.text and dates_in(ln.text)), "")
+        spans = [ln.text for ln in page.lines if _is_span(compact(ln.text))]
+        period_text = next((text for text in spans if "至" in text), spans[0] if spans else "")
     dates = dates_in(period_text, long_term=True)  # newer card: D1 至 D2
     start = dates[0] if dates else ""
     end = dates[1] if len(dates) > 1 else ""
+    if start and not end and _MISREAD_LONG_TERM.search(compact(period_text)):
+        end = LONG_TERM
     if start and not end:
         years = _PERIOD_YEARS.search(_DATE_TEXT.sub(" ", period_text))
         end = add_years(dt.date.fromisoformat(start), int(years.group(1))).isoformat() if years else ""

@@ -382,3 +382,10 @@ def test_older_card_period_glued_to_its_start_date_is_not_read_with_the_dates_la
     # both validity labels misread: the start date's box runs into the period (2021-11-056年)
     page = front_page([line("有起日期2021-11-05", 53, 544, 400), line("6年", 410, 544, 460)])
     assert driver_validity.validity(page) == ("2021-11-05", "2027-11-05")
+
+
+def test_newer_card_span_whose_zhi_and_qi_were_misread_when_no_label_was_read() -> None:
+    page = front_page([line("2015-05-14星长票", 188, 549, 526)])
+    assert driver_validity.validity(page) == ("2015-05-14", LONG_TERM)
+    page = front_page([line("2015-05-14里2021-05-14", 188, 549, 526)])
+    assert driver_validity.validity(page) == ("2015-05-14", "2021-05-14")
