@@ -19,7 +19,7 @@ from certscan.cards.driver_address import (
     place_by_alternatives,
     repeated_name_repair,
 )
-from certscan.cards.driver_reread import better_fields
+from certscan.cards.driver_reread import better_fields, name_read_whole
 from certscan.cards.driver_validity import dates_in, text_after, validity
 from certscan.cards.idcard import ID_ALPHABET, number_valid, number_with_printed_birth
 from certscan.cards.readers import char_runs, line_chars, page_rate
@@ -336,7 +336,10 @@ def parse_front(scan: ScanInput) -> CardResult:
     page = scan.engine.read(image)
     if not page.lines:
         return CardResult.empty("driver-license-front")
-    fields = better_fields(front_fields(page), page, image, scan.engine, front_fields)
+    first = front_fields(page)
+    fields = better_fields(first, page, image, scan.engine, front_fields)
+    if fields["name"] == first["name"]:  # the page's own name: its box may show a character more
+        fields["name"] = name_read_whole(first["name"], page, scan.region_reader(page, image))
     return CardResult(card="driver-license-front", fields=fields, rate=page_rate(page))
 
 
