@@ -19,9 +19,9 @@ from certscan.cards.driver_address import (
     place_by_alternatives,
     repeated_name_repair,
 )
-from certscan.cards.driver_reread import better_fields
-from certscan.cards.driver_validity import dates_in, validity
-from certscan.cards.idcard import ID_ALPHABET, number_valid
+from certscan.cards.driver_reread import better_fields, name_read_whole
+from certscan.cards.driver_validity import dates_in, text_after, validity
+from certscan.cards.idcard import ID_ALPHABET, number_valid, number_with_printed_birth
 from certscan.cards.readers import char_runs, line_chars, page_rate
 from certscan.cards.text import compact, find_dates, strip_punct, to_digits
 from certscan.checks import idnumber
@@ -69,7 +69,16 @@ def _id_number(page: Page) -> str:
     if not fallback:
         value = layout.value_right_of(page, "证号")
         fallback = value if re.fullmatch(r"\d{17}[\dXx]", value) else ""
-    return fallback.upper()
+    return number_with_printed_birth(fallback.upper(), _birth_date(page))[0]
+
+
+def _birth_date(page: Page) -> str:
+    """The 出生日期 value: the date after its label, else the page's earliest date (the holder was born
+    before the first licence and its validity)."""
+    labelled = dates_in(text_after(page, ["出生日期"]))
+    if labelled:
+        return labelled[0]
+    return min((d for ln in page.lines for d in dates_in(ln.text)), default="")
 
 
 def _repaired_number(page: Page) -> str:
@@ -151,6 +160,10 @@ def _value_column(page: Page, name_row: Line) -> float | None:
 def _name(page: Page) -> str:
     stops = ["性别", "国籍", "档案编号", "Name"]
     hit = layout.find_label(page, "姓名")
+    if hit is not None and hit.errors and re.search(r"\d", hit.rest):
+        # a near match in the address's second line (光名苑15栋…: 名 of a building), not the label: a
+        # name holds no digits
+        hit = None
     if hit is None:
         value = _left_of_sex(page) or _under_number(page)
     else:
@@ -323,7 +336,10 @@ def parse_front(scan: ScanInput) -> CardResult:
     page = scan.engine.read(image)
     if not page.lines:
         return CardResult.empty("driver-license-front")
-    fields = better_fields(front_fields(page), page, image, scan.engine, front_fields)
+    first = front_fields(page)
+    fields = better_fields(first, page, image, scan.engine, front_fields)
+    if fields["name"] == first["name"]:  # the page's own name: its box may show a character more
+        fields["name"] = name_read_whole(first["name"], page, scan.region_reader(page, image))
     return CardResult(card="driver-license-front", fields=fields, rate=page_rate(page))
 
 

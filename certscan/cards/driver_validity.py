@@ -38,7 +38,7 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _text_after(page: Page, labels: list[str]) -> str:
+def text_after(page: Page, labels: list[str]) -> str:
     """The label's own line after the label plus the lines right of it on its row."""
     hit = layout.find_label(page, labels)
     if hit is None:
@@ -47,6 +47,22 @@ def _text_after(page: Page, labels: list[str]) -> str:
 
 
 _PERIOD = re.compile(r"(?<!\d)(?:6|10)年$|长期$")
+# the period's years, once the dates are taken out: a start date glued to its period (2021-11-056年) is
+# not a 56-year one
+_PERIOD_YEARS = re.compile(r"(\d{1,2})\s*年")
+_PERIOD_END = re.compile(r"(?:6|10)\s*年$|长期$")
+_DATE_TEXT = re.compile(r"(?:19|20)\d{2}\D?\d{1,2}\D?\d{2}")
+
+
+# 至 and 期 both misread (2015-05-14星长票): a date, one character, then 长 is the long-term span
+_MISREAD_LONG_TERM = re.compile(r"\d[^\d长]?长")
+
+
+def _is_span(text: str) -> bool:
+    """A line printing "D1 至 D2" or "D1 至 长期", also with 至 misread (里, 星): a date followed by
+    one character and a second date or 长."""
+    dates = dates_in(text, long_term=True)
+    return bool(dates) and ("至" in text or len(dates) > 1 or bool(_MISREAD_LONG_TERM.search(text)))
 
 
 def _row_left_of(page: Page, anchor: str | Line) -> str:
@@ -70,10 +86,10 @@ def _partial_date(text: str, month_day: str) -> str:
 
 
 def validity(page: Page) -> tuple[str, str]:
-    first_issue = dates_in(_text_after(page, ["初次领证日期"]))
+    first_issue = dates_in(text_after(page, ["初次领证日期"]))
     month_day = first_issue[0][5:] if first_issue else ""
-    start_text = _text_after(page, ["有效起始日期", "有效起始"])
-    period_text = _text_after(page, ["有效期限"])
+    start_text = text_after(page, ["有效起始日期", "有效起始"])
+    period_text = text_after(page, ["有效期限"])
     if not start_text and "至" not in period_text and re.search(r"年|长|長", period_text):
         start_text = _row_left_of(page, "有效期限")  # older card whose 有效起始日期 label was misread
     if not start_text and not period_text:  # neither label read: the row that ends in "6年/10年/长期"
@@ -82,25 +98,28 @@ def validity(page: Page) -> tuple[str, str]:
             start_text = _row_left_of(page, found[0])
             period_text = found[1].group() if start_text else ""
     if start_text:  # older card: start date + period
-        dates = dates_in(start_text)
+        dates = dates_in(_PERIOD_END.sub("", start_text))
         start = dates[0] if dates else _partial_date(start_text, month_day)
         if re.search(r"\d{4}\D\d{1,2}\D\d(?!\d)", start_text) and month_day and start[5:] != month_day:
             start = _partial_date(start_text, month_day) or start  # a zero-padded day lost its last digit
         period_text = period_text or start_text
         if is_long_term(period_text):
             return start, LONG_TERM if start else ""
-        years = re.search(r"(\d{1,2})\s*年", period_text)
+        years = _PERIOD_YEARS.search(_DATE_TEXT.sub(" ", period_text))
         if start and years:
             return start, add_years(dt.date.fromisoformat(start), int(years.group(1))).isoformat()
         later = [d for d in dates_in(period_text) if d != start]
         return start, later[0] if later else ""
     if not period_text:  # labels not read: the line that prints "D1 至 D2"
-        period_text = next((ln.text for ln in page.lines if "至" in ln.text and dates_in(ln.text)), "")
+        spans = [ln.text for ln in page.lines if _is_span(compact(ln.text))]
+        period_text = next((text for text in spans if "至" in text), spans[0] if spans else "")
     dates = dates_in(period_text, long_term=True)  # newer card: D1 至 D2
     start = dates[0] if dates else ""
     end = dates[1] if len(dates) > 1 else ""
+    if start and not end and _MISREAD_LONG_TERM.search(compact(period_text)):
+        end = LONG_TERM
     if start and not end:
-        years = re.search(r"(\d{1,2})\s*年", period_text)
+        years = _PERIOD_YEARS.search(_DATE_TEXT.sub(" ", period_text))
         end = add_years(dt.date.fromisoformat(start), int(years.group(1))).isoformat() if years else ""
     start, end = period_pair(start, end, first_issue[0] if first_issue else "")
     # still impossible (equally close mends): the end is left unread, so its check fails and the card is

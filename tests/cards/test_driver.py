@@ -343,7 +343,25 @@ def test_number_failing_its_check_digit_is_repaired_from_one_recogniser_alternat
     page = replaced(front_page([]), "110101199003071234", number)
     assert driver._id_number(page) == "110101199003071233"
     plain = replaced(front_page([]), "110101199003071234", line(read, 360, 120, 680))
+    plain = replaced(plain, "1990-03-07")  # nor the printed birth date
     assert driver._id_number(plain) == read  # no alternative to repair with: as read
+
+
+def test_number_failing_its_check_digit_takes_the_printed_birth_date() -> None:
+    read = "110101199803071233"  # 110101199003071233 with its year's 0 read as 8; 1990-03-07 printed
+    page = replaced(front_page([]), "110101199003071234", line(read, 360, 120, 680))
+    assert driver._id_number(page) == "110101199003071233"
+    # birth label unread: the page's earliest date is the birth date
+    unlabelled = replaced(page, "出生日期")
+    assert driver._id_number(unlabelled) == "110101199003071233"
+    far = replaced(page, "1990-03-07", line("1970-11-07", 442, 355, 599))  # more than two digits apart
+    assert driver._id_number(far) == read
+
+
+def test_name_label_near_match_in_the_address_second_line_is_not_the_name() -> None:
+    page = replaced(front_page([]), "姓名")  # the label hidden (a sticker)
+    page = replaced(page, "中心1座", line("光名苑15栋2单元904室", 151, 299, 460))
+    assert driver._name(page) == "王小明"
 
 
 def test_address_character_cut_off_behind_an_exactly_read_label_is_kept() -> None:
@@ -358,3 +376,16 @@ def test_an_impossible_period_no_mend_decides_leaves_the_end_unread() -> None:
     page = front_page([line("有效期限", 53, 544, 154), line("2022-12-11至2022-12-11", 188, 549, 526)])
     page = replaced(page, "初次领证日期")
     assert driver_validity.validity(page) == ("2022-12-11", "")
+
+
+def test_older_card_period_glued_to_its_start_date_is_not_read_with_the_dates_last_digit() -> None:
+    # both validity labels misread: the start date's box runs into the period (2021-11-056年)
+    page = front_page([line("有起日期2021-11-05", 53, 544, 400), line("6年", 410, 544, 460)])
+    assert driver_validity.validity(page) == ("2021-11-05", "2027-11-05")
+
+
+def test_newer_card_span_whose_zhi_and_qi_were_misread_when_no_label_was_read() -> None:
+    page = front_page([line("2015-05-14星长票", 188, 549, 526)])
+    assert driver_validity.validity(page) == ("2015-05-14", LONG_TERM)
+    page = front_page([line("2015-05-14里2021-05-14", 188, 549, 526)])
+    assert driver_validity.validity(page) == ("2015-05-14", "2021-05-14")

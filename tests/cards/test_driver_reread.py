@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from certscan.cards import driver_reread
+from certscan.ocr.recognize import Recognition
 from certscan.ocr.types import Line, Page
 from tests.cards.pages import CountingEngine
 
@@ -79,3 +80,35 @@ def test_second_read_only_fills_the_values_that_failed() -> None:
     image = np.zeros((600, 800, 3), np.uint8)
     merged = driver_reread.better_fields(first, small_card_page(), image, engine, lambda p: again)
     assert merged == GOOD  # the number from the re-read, every value the first read passed kept
+
+
+@pytest.mark.parametrize(("lost", "whole"), [("北京市朝阳区建国路号", "北京市朝阳区建国路17号"),
+                                            ("河北省保定市蠡县大营村3组59", "河北省保定市蠡县大营村3组59号")])
+def test_address_that_lost_its_house_number_or_its_hao_fails_its_check(lost: str, whole: str) -> None:
+    assert not driver_reread.FIELD_CHECKS["address"](lost)
+    assert driver_reread.FIELD_CHECKS["address"](whole)
+
+
+def name_box(text: str, width: float) -> Page:
+    return Page(width=800, height=600, lines=[line(text, 100, 100, 100 + width, 140)])
+
+
+def test_name_in_a_box_wider_than_its_characters_is_read_again_from_the_input() -> None:
+    asked: list[int] = []
+
+    def reader(quads: list[np.ndarray]) -> list[Recognition]:
+        asked.append(len(quads))
+        return [Recognition(text="贺琪霞", confidence=0.9)]
+
+    assert driver_reread.name_read_whole("贺琪", name_box("贺琪", 100), reader) == "贺琪霞"
+    # a box as wide as two characters: no second read
+    assert driver_reread.name_read_whole("贺琪", name_box("贺琪", 70), reader) == "贺琪"
+    assert asked == [1]
+
+
+def test_name_read_again_is_kept_only_when_it_extends_the_first_read() -> None:
+    def reader(quads: list[np.ndarray]) -> list[Recognition]:
+        return [Recognition(text="刘票A", confidence=0.9)]
+
+    assert driver_reread.name_read_whole("刘", name_box("刘", 60), reader) == "刘"
+    assert driver_reread.name_read_whole("刘", name_box("刘", 60), None) == "刘"
