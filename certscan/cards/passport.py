@@ -82,8 +82,10 @@ def _fill_viz(page: Page, fields: dict[str, Any], reread: RegionReader | None = 
             place = place_under_birth_date(page, fields["birthDate"])
         cjk, latin = split_place(place)
         latin_only = latin and not cjk and re.fullmatch(r"[A-Za-z][A-Za-z .,'-]*", place)
-        fields[key] = cjk or (place.upper() if latin_only else latin)  # NEW YORK U.S.A. keeps its dots
-        fields[f"{key}Raw"] = place.upper() if latin_only else latin
+        if latin_only:
+            place = closed_initialism(place.upper())
+        fields[key] = cjk or (place if latin_only else latin)  # NEW YORK U.S.A. keeps its dots
+        fields[f"{key}Raw"] = place if latin_only else latin
     if not fields["authority"]:
         authority = viz_value(page, "authority") or _authority_by_name(page)
         fields["authority"] = "".join(CJK_RUN.findall(authority)) if CJK_RUN.search(authority) else authority
@@ -113,6 +115,16 @@ def _fill_viz(page: Page, fields: dict[str, Any], reread: RegionReader | None = 
         hit = find_label(page, ("类型/Type", "Type"), max_errors=1)
         below = value_below(page, hit.line) if hit else None
         fields["type"] = compact(below.text)[:2] if below else ""
+
+
+# A dotted initialism at the end of a place (``U.S.A``) whose last dot the recogniser dropped: a small
+# dot after the line's last letter falls outside its box.
+_OPEN_INITIALISM = re.compile(r"(?:^|\s)(?:[A-Z]\.)+[A-Z]$")
+
+
+def closed_initialism(place: str) -> str:
+    """``CALIFORNIA U.S.A`` as printed, ``CALIFORNIA U.S.A.``: an initialism's letters each end with a dot."""
+    return place + "." if _OPEN_INITIALISM.search(place) else place
 
 
 def _same_date(printed: str, known: str) -> bool:
@@ -173,9 +185,11 @@ def _keeps_names_line(old: MrzRead, old_runs: set[str], new: MrzRead, new_runs: 
     return unread or (names_confirmed(old, old_runs) and not names_confirmed(new, new_runs))
 
 
-def _page_mrz(scan: ScanInput, page: Page) -> tuple[set[str], MrzRead | None]:
-    """The page's Latin words outside the MRZ, and its MRZ read (rows re-read from the input image)."""
-    runs = latin_runs(page)
+def _page_mrz(scan: ScanInput, page: Page, printed: frozenset[str] = frozenset(),
+              ) -> tuple[set[str], MrzRead | None]:
+    """The page's Latin words outside the MRZ (with those an earlier read of the same image found:
+    ``printed``), and its MRZ read (rows re-read from the input image)."""
+    runs = latin_runs(page) | printed
     reread = scan.region_reader(page)
     read = read_mrz(page, reread, lambda r: names_confirmed(r, runs))
     if read is not None and reread is not None and lost_last_digit(read):
@@ -258,7 +272,8 @@ def parse(scan: ScanInput) -> CardResult:
     # read of the whole page costs more than the first read.
     if read is None or not read.valid:
         for closer in _closer_reads(scan, page):
-            runs2, read2 = _page_mrz(scan, closer)
+            # a name the first read printed clearly confirms the closer read's names line too
+            runs2, read2 = _page_mrz(scan, closer, frozenset(runs))
             if _better(read2, runs2, read, runs):
                 if read is not None and read2 is not None and _keeps_names_line(read, runs, read2, runs2):
                     read2.line0, runs2 = read.line0, runs | runs2  # line 2 from the closer read only

@@ -7,7 +7,7 @@ import numpy as np
 from certscan.cards.base import ScanInput
 from certscan.cards.mrz_fields import mrz_date
 from certscan.cards.mrz_read import fit_length
-from certscan.cards.passport import parse, printed_date
+from certscan.cards.passport import closed_initialism, parse, printed_date
 from certscan.checks.repair import plain_chars
 from certscan.ocr.recognize import Recognition
 from certscan.ocr.types import Line, Page
@@ -219,3 +219,32 @@ def test_an_mrz_passing_every_check_is_not_read_again_for_its_names() -> None:
     scan_input = ScanInput(card="passport", image=np.zeros((1400, 2000, 3), np.uint8), engine=engine)
     f = parse(scan_input).fields
     assert len(engine.images) == 1 and (f["line0"], f["line1"]) == (LINE0, LINE1)
+
+
+def test_a_names_line_re_read_with_its_frame_broken_keeps_the_page_read() -> None:
+    viz = [ln for ln in VIZ if ln.text != "ERIKSSON"] + [line("ERIKSON", 400, 125, 520, 150)]  # misprinted
+    rows = [line(LINE0, 50, 560, 950, 590), line(LINE1, 50, 610, 950, 640)]
+    # the halves read the fillers after the names as letters: no P, no ``<<``, but more letters
+    halves = ["F<UTOERIKSSONK<ANNA<MAR", "IAKKS<<<<<<<<<<<<<<<<<<"]
+    scan_input, engine = _passport_scan([*viz, *rows], halves)
+    f = parse(scan_input).fields
+    assert engine.asked == [2] and f["line0"] == LINE0
+
+
+def test_a_dotted_initialism_that_lost_its_last_dot_gets_it_back() -> None:
+    assert closed_initialism("CALIFORNIA U.S.A") == "CALIFORNIA U.S.A."
+    assert closed_initialism("NEW YORK U.S.A.") == "NEW YORK U.S.A."
+    assert closed_initialism("PARIS") == closed_initialism("PARIS") == "PARIS"
+
+
+def test_line_2_the_detector_missed_is_read_under_a_names_line_cut_short() -> None:
+    names_start = line(LINE0[:22], 50, 560, 501, 590)  # 22 characters at a 20.5 px pitch, no line 2
+    garbage = ["ceceeeeeee", "eeeecece"]
+    # the names band, then line 2's band one, 1.4 and 1.8 line heights under it
+    halves = [LINE0[:22], LINE0[22:], *garbage, LINE1[:22], LINE1[22:], *garbage]
+    scan_input, engine = _passport_scan([*VIZ, names_start], halves)
+    result = parse(scan_input)
+    assert engine.asked == [8] and (result.fields["line0"], result.fields["line1"]) == (LINE0, LINE1)
+    assert result.extra["mrzValid"] is True
+    scan_input, engine = _passport_scan([*VIZ, names_start], [LINE0[:22], LINE0[22:], *garbage * 3])
+    assert parse(scan_input).fields["line1"] == ""  # no band under it passes the check digits: no MRZ

@@ -204,3 +204,14 @@ def test_a_nationality_that_is_no_state_code_is_the_issuing_state_near_it() -> N
     assert parse(scan("passport", lines)).fields["srcCountry"] == "CAN"
     lines[2] = line(line1.replace("ANS", "GBD"), 50, 610, 950, 640)  # a code of its own: kept
     assert parse(scan("passport", lines)).fields["srcCountry"] == "GBD"
+
+
+def test_names_the_first_read_printed_confirm_the_closer_reads_names_line() -> None:
+    # the closer crop's read lost the printed names; its names line, confirmed by the first read's
+    # print, is not read again (the halves would add a letter where a filler goes)
+    first = _small_passport([line("P<UT0ERIK", 10, 80, 40, 84)])
+    closer = _page([line("PASSPORT", 60, 40, 300, 80), line(LINE0, 50, 560, 950, 590),
+                    line(LINE1, 50, 610, 950, 640)])
+    engine = _Engine([first, closer], ["P<UTOERIKSSONS<<ANNA<MA", "RIA<<<<<<<<<<<<<<<<<<<<"])
+    result = parse(_scan(engine, size=1000))
+    assert engine.asked == [] and result.fields["line0"] == LINE0
