@@ -110,13 +110,31 @@ def padded_optional_data(raw: Sequence[CharCandidates]) -> list[CharCandidates]:
     fillers, so after its first filler the filler look-alikes (``742<KK<``) are fillers too, and data
     that is all fillers has a filler for its check digit."""
     data, digit = list(raw[:-1]), raw[-1]
-    first = next((i for i, ch in enumerate(data) if ch.best == "<"), None)
-    if first is None:
+    first = next((i for i, ch in enumerate(data) if ch.best == "<"), len(data))
+    if first > 0 and _filler_as_neutral_letter(data[first - 1]):
+        first -= 1  # the data's last letter (before the padding or filling the field) is its first filler
+        data[first] = FILLER
+    if first == len(data):
         return list(raw)
     data[first:] = [FILLER if ch.best in FILLER_READS else ch for ch in data[first:]]
     if all(ch.best == "<" for ch in data) and digit.best in FILLER_READS:
         digit = FILLER
     return [*data, digit]
+
+
+# Letters that weigh like a filler in a check sum (A 10, K 20, U 30: 0 mod 10), so no check digit tells
+# them from one; and how likely the recogniser must find a filler there to take it for one.
+_CHECK_NEUTRAL = "AKU"
+FILLER_ALTERNATIVE = 0.02
+
+
+def _filler_as_neutral_letter(read: CharCandidates) -> bool:
+    """The first filler of the padding read as K (a blurred ``<`` is angular like it), the recogniser
+    offering the filler too: a check-neutral letter the check digit cannot refuse."""
+    if read.best not in _CHECK_NEUTRAL:
+        return False
+    offered = zip(read.chars[1:], read.probs[1:], strict=False)
+    return any(ch == "<" and p >= FILLER_ALTERNATIVE for ch, p in offered)
 
 
 _SEX_LOOKALIKES = {"H": "M", "W": "M", "N": "M", "E": "F", "P": "F"}

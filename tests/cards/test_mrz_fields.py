@@ -54,3 +54,18 @@ def test_optional_data_of_letters_is_repaired_as_letters_only() -> None:
     chars[10] = CharCandidates(chars=("E", "F", "L"), probs=(0.87, 0.07, 0.01))
     text, _ = fix_field(chars, field_validator("personal"), digits_only=False, by_majority=True)
     assert text != "1P1AE1KKJMECH<2"
+
+
+def _with_alternative(text: str, position: int, alternative: str, prob: float) -> list[CharCandidates]:
+    chars = plain_chars(text)
+    best = chars[position].best
+    chars[position] = CharCandidates(chars=(best, alternative), probs=(1.0 - prob, prob))
+    return chars
+
+
+def test_a_k_ending_the_optional_data_that_the_recogniser_also_reads_as_a_filler_is_one() -> None:
+    # CN_LINE1's data ``IDIAEIKKJMFCH<``: its first filler read as K, which weighs like one
+    read = CN_LINE1[:41] + "K" + CN_LINE1[42:]
+    assert _line2(_with_alternative(read, 41, "<", 0.05)) == CN_LINE1
+    assert _line2(plain_chars(read)) == read  # the recogniser sure of its K: the read stands
+    assert _line2(_with_alternative(CN_LINE1, 40, "<", 0.3)) == CN_LINE1  # H weighs 17: no filler
