@@ -312,8 +312,9 @@ def chinese_viz(page: Page, fields: dict[str, Any], reread: RegionReader | None 
         ln, cjk, latin = found[key]
         mrz_name = fields[key].replace(" ", "")
         printed = latin.replace(" ", "")
+        # (not when the characters spell the MRZ's name and not the print's: 王 WANG printed WUANG)
         if printed != mrz_name and (not mrz_name or _same_name(mrz_name, printed)) and not _pinyin_kept(
-                mrz_name, printed):
+                mrz_name, printed) and not (spells(cjk, mrz_name) and not spells(cjk, printed)):
             fields[key] = latin  # the MRZ read lost (or misread) letters the print has
             corrected = True
         keep = 1 if key == "surname" else 2  # a surname may have one character, a given name two at least

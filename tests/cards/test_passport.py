@@ -248,3 +248,13 @@ def test_line_2_the_detector_missed_is_read_under_a_names_line_cut_short() -> No
     assert result.extra["mrzValid"] is True
     scan_input, engine = _passport_scan([*VIZ, names_start], [LINE0[:22], LINE0[22:], *garbage * 3])
     assert parse(scan_input).fields["line1"] == ""  # no band under it passes the check digits: no MRZ
+
+
+def test_a_printed_pinyin_with_a_letter_too_many_does_not_replace_the_name_its_characters_spell() -> None:
+    line0 = "P<CHNWANG<<XINYAN".ljust(44, "<")
+    line1 = "E123456782CHN8001014F3001019<<<<<<<<<<<<<<08"
+    lines = [line("姓/Surname", 400, 100, 520, 125), line("王WUANG", 400, 130, 520, 160),  # W read as WU
+             line("名/Given names", 400, 170, 560, 195), line("欣燕XINYAN", 400, 200, 600, 230),
+             line(line0, 50, 560, 950, 590), line(line1, 50, 610, 950, 640)]
+    f = parse(scan("passport", lines)).fields
+    assert (f["surname"], f["line0"], f["cnName"], f["cnNameRaw"]) == ("WANG", line0, "王欣燕", "WANG XINYAN")
