@@ -105,6 +105,9 @@ def _fill_viz(page: Page, fields: dict[str, Any], reread: RegionReader | None = 
         fields["expireDay"] = fields["expireDate"][5:]
     unique_other = others[0] if len(others) == 1 else issue
     fields["issueDate"] = issue if issue and issue not in known else unique_other
+    if fields["issueDate"] and fields["expireDate"]:
+        issued = issue_year_by_expiry(fields["issueDate"], fields["expireDate"], fields["birthDate"])
+        fields["issueDate"] = issued
     if chinese and not fields["authority"]:
         fields["authority"] = authority_by_characters(page, fields["issueDate"])
     for key in ("birthDate", "expireDate"):
@@ -125,6 +128,34 @@ _OPEN_INITIALISM = re.compile(r"(?:^|\s)(?:[A-Z]\.)+[A-Z]$")
 def closed_initialism(place: str) -> str:
     """``CALIFORNIA U.S.A`` as printed, ``CALIFORNIA U.S.A.``: an initialism's letters each end with a dot."""
     return place + "." if _OPEN_INITIALISM.search(place) else place
+
+
+# A passport is valid for this many years from its issue (to the day, or to the day before).
+VALIDITY_YEARS = (5, 10)
+
+
+def issue_year_by_expiry(issue: str, expiry: str, birth: str) -> str:
+    """A printed issue date (YYYY-MM-DD) that cannot be (not before the expiry, in the future, not after
+    the birth date) with its year misread (``2929`` for 2020): the year the validity gives from the
+    expiry, its day and month as printed, the one nearest the read year by digits; else as read."""
+    read = dt.date.fromisoformat(issue)
+    expires = dt.date.fromisoformat(expiry)
+    born = dt.date.fromisoformat(birth) if birth else dt.date.min
+    if born < read < expires and read <= dt.date.today():
+        return issue
+    candidates = []
+    for years in VALIDITY_YEARS:
+        try:
+            candidate = read.replace(year=expires.year - years)
+            valid_until = candidate.replace(year=candidate.year + years)
+        except ValueError:  # 29 February
+            continue
+        if (valid_until - expires).days in (0, 1) and born < candidate:
+            candidates.append((hamming(str(candidate.year), str(read.year)), candidate.isoformat()))
+    candidates.sort()
+    if candidates and (len(candidates) == 1 or candidates[0][0] < candidates[1][0]):
+        return candidates[0][1]
+    return issue
 
 
 def _same_date(printed: str, known: str) -> bool:

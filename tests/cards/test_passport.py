@@ -7,7 +7,7 @@ import numpy as np
 from certscan.cards.base import ScanInput
 from certscan.cards.mrz_fields import mrz_date
 from certscan.cards.mrz_read import fit_length
-from certscan.cards.passport import closed_initialism, parse, printed_date
+from certscan.cards.passport import closed_initialism, issue_year_by_expiry, parse, printed_date
 from certscan.checks.repair import plain_chars
 from certscan.ocr.recognize import Recognition
 from certscan.ocr.types import Line, Page
@@ -258,3 +258,10 @@ def test_a_printed_pinyin_with_a_letter_too_many_does_not_replace_the_name_its_c
              line(line0, 50, 560, 950, 590), line(line1, 50, 610, 950, 640)]
     f = parse(scan("passport", lines)).fields
     assert (f["surname"], f["line0"], f["cnName"], f["cnNameRaw"]) == ("WANG", line0, "王欣燕", "WANG XINYAN")
+
+
+def test_an_issue_date_with_its_year_misread_takes_the_year_its_validity_gives() -> None:
+    # 2929 is after the expiry: five years before it (to the day before) is 2020, ten is 2015
+    assert issue_year_by_expiry("2929-08-25", "2025-08-24", "2018-10-19") == "2020-08-25"
+    assert issue_year_by_expiry("2020-08-25", "2025-08-24", "2018-10-19") == "2020-08-25"  # plausible
+    assert issue_year_by_expiry("1985-02-08", "2028-09-30", "1985-02-10") == "1985-02-08"  # no year fits
