@@ -204,11 +204,13 @@ def _read_widened(rows: list[list[Line]], bands: list[list[Line]], reread: Regio
 
 
 def _upper_row_above(row: Sequence[Line], read: MrzRead, reread: RegionReader, names_ok: NamesCheck) -> None:
-    """Line 1 the detector missed, read where it must be: right above line 2, as wide. Kept only when
-    the visual zone confirms its names (the line spacing varies, so a few offsets are tried)."""
+    """Line 1 the detector missed, read where it must be: right above line 2, as wide. Kept when the
+    visual zone confirms its names (the line spacing varies, so a few offsets are tried), else when it
+    confirms the surname they begin with."""
     x0, x1 = min(ln.x0 for ln in row), max(ln.x1 for ln in row)
     y0, y1 = min(ln.y0 for ln in row), max(ln.y1 for ln in row)
     h = y1 - y0
+    fallback: str | None = None
     for offset in ROW_OFFSETS:
         top, bottom = y0 - offset * h, y1 - offset * h
         box = rect_quad(x0, top, x1, bottom)
@@ -220,6 +222,21 @@ def _upper_row_above(row: Sequence[Line], read: MrzRead, reread: RegionReader, n
         if alt is not None and names_ok(MrzRead(line0=alt.line0, line1=read.line1, checks=read.checks)):
             read.line0 = alt.line0
             return
+        if alt is not None and fallback is None and _printed_surname_starts(alt.line0, read, names_ok):
+            fallback = alt.line0
+    if fallback is not None:
+        read.line0 = fallback  # its names as read, for the names repairs to mend on the print
+
+
+def _printed_surname_starts(line0: str, read: MrzRead, names_ok: NamesCheck) -> bool:
+    """Line 1 read above line 2 whose names begin with a surname the visual zone prints (its issuing
+    state confirmed too), though its fillers were read as letters (``LIUCCHUACHAOCCCC``)."""
+    names = line0[5:]
+    for end in range(2, min(len(names), 8)):
+        surname_only = (line0[:5] + names[:end]).ljust(mrz.TD3_LENGTH, "<")
+        if names[:end].isalpha() and names_ok(MrzRead(line0=surname_only, line1=read.line1)):
+            return True
+    return False
 
 
 # Where line 2 may lie under line 1 (or line 1 above line 2), in line heights: the spacing varies.

@@ -265,3 +265,16 @@ def test_an_issue_date_with_its_year_misread_takes_the_year_its_validity_gives()
     assert issue_year_by_expiry("2929-08-25", "2025-08-24", "2018-10-19") == "2020-08-25"
     assert issue_year_by_expiry("2020-08-25", "2025-08-24", "2018-10-19") == "2020-08-25"  # plausible
     assert issue_year_by_expiry("1985-02-08", "2028-09-30", "1985-02-10") == "1985-02-08"  # no year fits
+
+
+def test_a_names_line_read_above_line_2_with_a_printed_surname_is_kept_for_the_names_repairs() -> None:
+    line1 = "E123456782CHN8001014F3001019<<<<<<<<<<<<<<08"
+    names = "P<CHNLIUCCHUACHAOCCCC"  # fillers read as C: only the surname is printed (the given misread)
+    viz = [line("刘LIU", 400, 130, 520, 160), line("华超RUACHAO", 400, 200, 600, 230)]
+    halves = [names, "C" * 23]
+    scan_input, _ = _passport_scan([*viz, line(line1, 50, 610, 950, 640)], halves)
+    f = parse(scan_input).fields
+    expected = "P<CHNLIU<<HUACHAO".ljust(44, "<")
+    assert (f["line0"], f["surname"], f["givenName"]) == (expected, "LIU", "HUACHAO")
+    scan_input, _ = _passport_scan([line(line1, 50, 610, 950, 640)], halves)
+    assert parse(scan_input).fields["line0"] == ""  # nothing printed: not taken
