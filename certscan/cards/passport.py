@@ -22,6 +22,7 @@ from certscan.cards.mrz_fields import mrz_date
 from certscan.cards.mrz_read import MrzRead, mrz_like, read_mrz
 from certscan.cards.mrz_tail import lost_last_digit, read_last_digit
 from certscan.cards.passport_crosscheck import (
+    chinese_number_digits,
     cross_check_number,
     latin_runs,
     names_confirmed,
@@ -313,6 +314,7 @@ def parse(scan: ScanInput) -> CardResult:
                 break
     if read is not None:
         cross_check_number(page, read)
+        chinese_number_digits(read)
         repair_nationality(read, runs)
         repair_header(read, runs)
         repair_separator(read, runs)
