@@ -137,8 +137,10 @@ def _row_texts(page: Page) -> list[tuple[Line, str, list[Line]]]:
     out = []
     for i, (x0, y0, x1, y1) in enumerate(bounds):
         h = max(y1 - y0, 1.0)
+        # a box starting over the line's first half is stacked on it, not beside it (a caption above a
+        # tilted value, ``姓/Surname`` over ``胡HU``, wider and overlapping it by half a line)
         row = sorted((bx0, j) for j, (bx0, by0, bx1, by1) in enumerate(bounds)
-                     if j != i and (bx0 + bx1) / 2 > (x0 + x1) / 2
+                     if j != i and (bx0 + bx1) / 2 > (x0 + x1) / 2 and bx0 > (x0 + x1) / 2
                      and max(0.0, min(y1, by1) - max(y0, by0)) >= 0.5 * max(1.0, min(h, by1 - by0)))
         parts, right = [lines[i]], x1
         for bx0, j in row:
