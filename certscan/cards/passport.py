@@ -34,6 +34,7 @@ from certscan.cards.passport_crosscheck import (
 )
 from certscan.cards.passport_viz import (
     CJK_RUN,
+    MONTHS,
     authority_by_characters,
     chinese_viz,
     printed_date,
@@ -165,11 +166,19 @@ def _same_date(printed: str, known: str) -> bool:
     return bool(printed and known) and hamming(printed, known) <= 1
 
 
+def _birth_date_garbled(text: str, birth: str) -> bool:
+    """A printed birth date too garbled to parse (``14 JU 205`` for 14 JUL 2005): the birth day as two
+    digits, then the start of its month's abbreviation (two letters at least)."""
+    m = re.match(r"\s*(\d{2})\s*([A-Z]{2,3})\b", normalize(text))
+    return m is not None and m[1] == birth[8:] and MONTHS[int(birth[5:7]) - 1].startswith(m[2])
+
+
 def place_under_birth_date(page: Page, birth: str) -> str:
     """A place of birth whose caption was not read, where ICAO's visual-zone order prints it: the next
     value under the date of birth in its column (captions, smaller and in mixed case, skipped; nothing
     when the next value is another date or holds more than letters)."""
-    dated = [ln for ln in page.lines if birth and _same_date(printed_date(ln.text), birth)]
+    dated = [ln for ln in page.lines if birth and (_same_date(printed_date(ln.text), birth)
+                                                   or _birth_date_garbled(ln.text, birth))]
     if len(dated) != 1:
         return ""
     date = dated[0]

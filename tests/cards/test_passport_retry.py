@@ -215,3 +215,13 @@ def test_names_the_first_read_printed_confirm_the_closer_reads_names_line() -> N
     engine = _Engine([first, closer], ["P<UTOERIKSSONS<<ANNA<MA", "RIA<<<<<<<<<<<<<<<<<<<<"])
     result = parse(_scan(engine, size=1000))
     assert engine.asked == [] and result.fields["line0"] == LINE0
+
+
+def test_a_place_of_birth_under_a_birth_date_too_garbled_to_parse() -> None:
+    lines = [line("24 SE 177", 400, 120, 540, 145), line("AICHI", 400, 165, 470, 188),  # 24 SEP 1977
+             line("11 MAR 2017", 400, 200, 540, 225),
+             line("P<JPNTANAKA<<SOTA".ljust(44, "<"), 50, 560, 950, 590),
+             line("L4SFHK6905JPN7709243M2703109<<<<<<<<<<<<<<<4", 50, 610, 950, 640)]
+    assert parse(scan("passport", lines)).fields["birthPlace"] == "AICHI"
+    lines[0] = line("24 MA 177", 400, 120, 540, 145)  # not the birth date's month
+    assert parse(scan("passport", lines)).fields["birthPlace"] == ""
