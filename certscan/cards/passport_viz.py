@@ -120,7 +120,10 @@ def _province(text: str) -> tuple[str, str] | None:
     printed = next((p for p in PROVINCES if cjk.startswith(p)), None)
     if printed is not None:
         # the Chinese names the province: its Latin read two letters off is its pinyin (SHAANOO)
-        own = not exact and len(flat) >= 4 and edit_distance(flat, PROVINCE_LATIN[printed]) <= 2
+        # (read wholly and naming no other, the Chinese settles a Latin read half off: JANGO, 江西)
+        off = edit_distance(flat, PROVINCE_LATIN[printed])
+        alone = cjk == printed and not near and off <= len(PROVINCE_LATIN[printed]) // 2
+        own = not exact and len(flat) >= 4 and (off <= 2 or alone)
         return cjk, PROVINCE_LATIN[printed] if printed in near or own else latin
     # The Chinese shares a character with the province (a garbled read), or was not read at all.
     if len(near) == 1 and len(cjk) <= 3 and (not cjk or set(cjk) & set(near[0])):

@@ -62,3 +62,11 @@ def test_a_caption_stacked_over_a_tilted_name_row_is_not_read_as_part_of_it() ->
              line(line0, 50, 1100, 950, 1130), line(line1, 50, 1140, 950, 1170)]
     f = parse(scan("passport", lines)).fields
     assert (f["cnName"], f["surname"], f["givenName"]) == ("胡宇", "HU", "YU")
+
+
+def test_a_province_read_wholly_in_chinese_settles_a_latin_read_half_off() -> None:
+    from certscan.cards.passport_viz import _province
+
+    assert _province("江西 JANGO") == ("江西", "JIANGXI")  # three letters off JIANGXI
+    assert _province("江西 SHAANXI") == ("江西", "SHAANXI")  # the Latin names another province: kept
+    assert _province("江西 QWERTZU") == ("江西", "QWERTZU")  # more than half off
