@@ -26,7 +26,7 @@ def latin_runs(page: Page) -> set[str]:
     """Capital Latin words and phrases printed outside the MRZ, spaces removed (``MEI HUA`` → MEIHUA)."""
     runs: set[str] = set()
     for ln in page.lines:
-        if mrz_like(ln.text):
+        if mrz_like(ln.text) or "<" in ln.text:  # a piece of the MRZ too short to look like one
             continue
         for run in re.findall(r"[A-Z]+(?: [A-Z]+)*", normalize(ln.text)):
             runs.add(run.replace(" ", ""))

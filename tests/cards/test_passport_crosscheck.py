@@ -54,3 +54,14 @@ def test_letters_in_a_chinese_passport_numbers_digits_are_the_digits_that_pass()
     read = MrzRead(line0="", line1=foreign, checks=mrz.td3_checks(foreign))
     chinese_number_digits(read)
     assert read.line1 == foreign
+
+
+def test_a_names_line_piece_too_short_to_look_like_an_mrz_confirms_no_names() -> None:
+    from certscan.cards.passport_crosscheck import latin_runs
+    from certscan.ocr.types import Page
+    from tests.cards.pages import line
+
+    # the detector cut line 1 after ZI (ZIWEN): its piece must not confirm the given name ZI
+    page = Page(width=900, height=660, lines=[line("子文ZIWEN", 294, 192, 400, 209),
+                                              line("P<CHNZHOU<<ZI", 148, 386, 400, 401)])
+    assert latin_runs(page) == {"ZIWEN"}
