@@ -166,6 +166,8 @@ def repaired_line2(line1_chars: Sequence[CharCandidates]) -> tuple[str, list[str
             if valid("".join(ch.best for ch in padded)) or not valid("".join(ch.best for ch in raw)):
                 raw = padded
         fixed_text, was_repaired = fix_field(raw, valid, digits, by_majority=name == "personal")
+        if digits and not calendar_date(fixed_text[:6]):
+            fixed_text, was_repaired = _calendar_repair(raw, valid, fixed_text, was_repaired)
         if was_repaired:
             repaired.append(name)
         text1[a:b] = list(fixed_text[:-1])
@@ -182,6 +184,27 @@ def repaired_line2(line1_chars: Sequence[CharCandidates]) -> tuple[str, list[str
             line1 = realigned
             repaired.append("alignment")
     return line1, repaired
+
+
+def calendar_date(yymmdd: str) -> bool:
+    """Six digits naming a day of the calendar (the century aside)."""
+    if not re.fullmatch(r"\d{6}", yymmdd):
+        return False
+    try:
+        dt.date(2000 + int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:]))
+    except ValueError:
+        return False
+    return True
+
+
+def _calendar_repair(raw: Sequence[CharCandidates], valid: Callable[[str], bool], text: str,
+                     was_repaired: bool) -> tuple[str, bool]:
+    """A date field passing its check digit but naming no day (510851: two 3s read as 5, whose weights
+    7 and 3 cancel out in the sum) repaired from the recogniser's alternatives, up to two positions,
+    when exactly one repair is a calendar date passing the check; else as it was."""
+    fixed = repair(typed(raw, True), lambda t: valid(t) and calendar_date(t[:6]), mrz.DIGITS, mapping={},
+                   max_changes=2)
+    return (fixed.text, True) if fixed.valid else (text, was_repaired)
 
 
 _EXPECTED = "A" * 9 + "D" + "AAA" + "D" * 7 + "S" + "D" * 7  # per position before the optional data

@@ -69,3 +69,12 @@ def test_a_k_ending_the_optional_data_that_the_recogniser_also_reads_as_a_filler
     assert _line2(_with_alternative(read, 41, "<", 0.05)) == CN_LINE1
     assert _line2(plain_chars(read)) == read  # the recogniser sure of its K: the read stands
     assert _line2(_with_alternative(CN_LINE1, 40, "<", 0.3)) == CN_LINE1  # H weighs 17: no filler
+
+
+def test_a_date_passing_its_check_digit_but_naming_no_day_is_repaired_from_alternatives() -> None:
+    right = "EK57556613CHN9802160M3108310CLCKAOFOBFONE<98"
+    read = right[:21] + "5108510" + right[28:]  # two 3s read as 5: weights 7 and 3, the sum unchanged
+    chars = _with_alternative(read, 21, "3", 0.16)
+    chars[25] = CharCandidates(chars=("5", "3"), probs=(0.86, 0.13))
+    assert _line2(chars) == right
+    assert _line2(plain_chars(read)) == read  # no alternative to take: as read
