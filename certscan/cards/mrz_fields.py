@@ -174,7 +174,7 @@ def repaired_line2(line1_chars: Sequence[CharCandidates]) -> tuple[str, list[str
         text1[c] = fixed_text[-1]
     text1[10:13] = [LETTER_MAP.get(ch, ch) for ch in text1[10:13]]
     text1[20] = _sex(line1_chars[20])
-    line1 = "".join(text1)
+    line1 = left_aligned_letters(text1)
     if not all(mrz.td3_checks(line1).values()):
         # on the read as fitted (the typing above turned the shifted fields' letters into digits), else
         # on the typed one (look-alikes in digit fields)
@@ -184,6 +184,20 @@ def repaired_line2(line1_chars: Sequence[CharCandidates]) -> tuple[str, list[str
             line1 = realigned
             repaired.append("alignment")
     return line1, repaired
+
+
+def left_aligned_letters(text1: Sequence[str]) -> str:
+    """Line 2 whose optional data of letters begins with zeros (``00IJJJICGJDMNI`` for
+    ``IJJJICGJDMNI<<``: the fit of a long read dropped the padding instead of two stray characters; a
+    zero weighs like a filler, so the checks may still pass): the data moved to the left, the zeros
+    becoming its padding, when its own and the composite check digits pass so."""
+    line1 = "".join(text1)
+    data = re.fullmatch(r"(0+)([A-Z]{6,}<*)", line1[28:42])
+    if data is None:
+        return line1
+    moved = line1[:28] + data[2].ljust(14, "<") + line1[42:]
+    checks = mrz.td3_checks(moved)
+    return moved if checks["personal"] and checks["composite"] else line1
 
 
 def calendar_date(yymmdd: str) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from certscan.cards.mrz_fields import FILLER, LETTER_MAP, filler_runs, repaired_line2
+from certscan.cards.mrz_fields import FILLER, LETTER_MAP, filler_runs, left_aligned_letters, repaired_line2
 from certscan.cards.mrz_rows import _FILLER_LOOKALIKES, find_mrz_rows, lone_names_row
 from certscan.cards.mrz_rows import mrz_like as mrz_like  # where the passport modules import it from
 from certscan.cards.readers import line_chars
@@ -153,6 +153,7 @@ def read_mrz(page: Page, reread: RegionReader | None = None,
     if best is not None and not best.valid:
         # each read passes some fields: together, with every check (the composite too), the line
         merged = mrz.td3_merge([best.line1, *(r.line1 for r in (first, *seen) if r is not None)])
+        merged = left_aligned_letters(merged) if merged is not None else None
         if merged is not None and merged != best.line1:
             best.line1, best.checks = merged, mrz.td3_checks(merged)
             best.repaired.append("merged")

@@ -78,3 +78,13 @@ def test_a_date_passing_its_check_digit_but_naming_no_day_is_repaired_from_alter
     chars[25] = CharCandidates(chars=("5", "3"), probs=(0.86, 0.13))
     assert _line2(chars) == right
     assert _line2(plain_chars(read)) == read  # no alternative to take: as read
+
+
+def test_optional_data_of_letters_after_stray_zeros_is_moved_left_when_the_checks_agree() -> None:
+    from certscan.cards.mrz_fields import left_aligned_letters
+
+    right = "EL20149874CHN6509077F3410200IJJJICGJDMNI<<48"
+    assert left_aligned_letters("EL20149874CHN6509077F341020000IJJJICGJDMNI48") == right
+    assert left_aligned_letters(right) == right
+    digits = "L898902C36UTO7408122F1204159001842260<<<<<10"  # data of digits: left as read
+    assert left_aligned_letters(digits) == digits
