@@ -110,13 +110,31 @@ def padded_optional_data(raw: Sequence[CharCandidates]) -> list[CharCandidates]:
     fillers, so after its first filler the filler look-alikes (``742<KK<``) are fillers too, and data
     that is all fillers has a filler for its check digit."""
     data, digit = list(raw[:-1]), raw[-1]
-    first = next((i for i, ch in enumerate(data) if ch.best == "<"), None)
-    if first is None:
+    first = next((i for i, ch in enumerate(data) if ch.best == "<"), len(data))
+    if first > 0 and _filler_as_neutral_letter(data[first - 1]):
+        first -= 1  # the data's last letter (before the padding or filling the field) is its first filler
+        data[first] = FILLER
+    if first == len(data):
         return list(raw)
     data[first:] = [FILLER if ch.best in FILLER_READS else ch for ch in data[first:]]
     if all(ch.best == "<" for ch in data) and digit.best in FILLER_READS:
         digit = FILLER
     return [*data, digit]
+
+
+# Letters that weigh like a filler in a check sum (A 10, K 20, U 30: 0 mod 10), so no check digit tells
+# them from one; and how likely the recogniser must find a filler there to take it for one.
+_CHECK_NEUTRAL = "AKU"
+FILLER_ALTERNATIVE = 0.02
+
+
+def _filler_as_neutral_letter(read: CharCandidates) -> bool:
+    """The first filler of the padding read as K (a blurred ``<`` is angular like it), the recogniser
+    offering the filler too: a check-neutral letter the check digit cannot refuse."""
+    if read.best not in _CHECK_NEUTRAL:
+        return False
+    offered = zip(read.chars[1:], read.probs[1:], strict=False)
+    return any(ch == "<" and p >= FILLER_ALTERNATIVE for ch, p in offered)
 
 
 _SEX_LOOKALIKES = {"H": "M", "W": "M", "N": "M", "E": "F", "P": "F"}
@@ -148,13 +166,15 @@ def repaired_line2(line1_chars: Sequence[CharCandidates]) -> tuple[str, list[str
             if valid("".join(ch.best for ch in padded)) or not valid("".join(ch.best for ch in raw)):
                 raw = padded
         fixed_text, was_repaired = fix_field(raw, valid, digits, by_majority=name == "personal")
+        if digits and not calendar_date(fixed_text[:6]):
+            fixed_text, was_repaired = _calendar_repair(raw, valid, fixed_text, was_repaired)
         if was_repaired:
             repaired.append(name)
         text1[a:b] = list(fixed_text[:-1])
         text1[c] = fixed_text[-1]
     text1[10:13] = [LETTER_MAP.get(ch, ch) for ch in text1[10:13]]
     text1[20] = _sex(line1_chars[20])
-    line1 = "".join(text1)
+    line1 = left_aligned_letters(text1)
     if not all(mrz.td3_checks(line1).values()):
         # on the read as fitted (the typing above turned the shifted fields' letters into digits), else
         # on the typed one (look-alikes in digit fields)
@@ -164,6 +184,41 @@ def repaired_line2(line1_chars: Sequence[CharCandidates]) -> tuple[str, list[str
             line1 = realigned
             repaired.append("alignment")
     return line1, repaired
+
+
+def left_aligned_letters(text1: Sequence[str]) -> str:
+    """Line 2 whose optional data of letters begins with zeros (``00IJJJICGJDMNI`` for
+    ``IJJJICGJDMNI<<``: the fit of a long read dropped the padding instead of two stray characters; a
+    zero weighs like a filler, so the checks may still pass): the data moved to the left, the zeros
+    becoming its padding, when its own and the composite check digits pass so."""
+    line1 = "".join(text1)
+    data = re.fullmatch(r"(0+)([A-Z]{6,}<*)", line1[28:42])
+    if data is None:
+        return line1
+    moved = line1[:28] + data[2].ljust(14, "<") + line1[42:]
+    checks = mrz.td3_checks(moved)
+    return moved if checks["personal"] and checks["composite"] else line1
+
+
+def calendar_date(yymmdd: str) -> bool:
+    """Six digits naming a day of the calendar (the century aside)."""
+    if not re.fullmatch(r"\d{6}", yymmdd):
+        return False
+    try:
+        dt.date(2000 + int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:]))
+    except ValueError:
+        return False
+    return True
+
+
+def _calendar_repair(raw: Sequence[CharCandidates], valid: Callable[[str], bool], text: str,
+                     was_repaired: bool) -> tuple[str, bool]:
+    """A date field passing its check digit but naming no day (510851: two 3s read as 5, whose weights
+    7 and 3 cancel out in the sum) repaired from the recogniser's alternatives, up to two positions,
+    when exactly one repair is a calendar date passing the check; else as it was."""
+    fixed = repair(typed(raw, True), lambda t: valid(t) and calendar_date(t[:6]), mrz.DIGITS, mapping={},
+                   max_changes=2)
+    return (fixed.text, True) if fixed.valid else (text, was_repaired)
 
 
 _EXPECTED = "A" * 9 + "D" + "AAA" + "D" * 7 + "S" + "D" * 7  # per position before the optional data

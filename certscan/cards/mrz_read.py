@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from certscan.cards.mrz_fields import FILLER, LETTER_MAP, filler_runs, repaired_line2
-from certscan.cards.mrz_rows import _FILLER_LOOKALIKES, find_mrz_rows
+from certscan.cards.mrz_fields import FILLER, LETTER_MAP, filler_runs, left_aligned_letters, repaired_line2
+from certscan.cards.mrz_rows import _FILLER_LOOKALIKES, find_mrz_rows, lone_names_row
 from certscan.cards.mrz_rows import mrz_like as mrz_like  # where the passport modules import it from
 from certscan.cards.readers import line_chars
 from certscan.checks import mrz
+from certscan.checks.mrz_codes import known_state
 from certscan.checks.repair import plain_chars
 from certscan.ocr.engine import RegionReader
 from certscan.ocr.types import CharCandidates, Line, Page, rect_quad
@@ -135,9 +136,9 @@ def read_mrz(page: Page, reread: RegionReader | None = None,
     ``names_ok`` confirms its names against the visual zone. (Re-reading every row cost a passport
     about a quarter of its recognition time, and a line 2 that passes every check never improved.)"""
     rows = find_mrz_rows(page)
-    if not rows:
-        return None
-    first = read_rows(rows)
+    first = read_rows(rows) if rows else None
+    if first is None and len(rows) < 2:  # no line 2 found: where it must be, under a names line
+        return _zone_under_names_line(page, reread) if reread is not None else None
     seen: list[MrzRead] = []  # every read of line 2, for a field-by-field merge
     bands = _widened(rows, page.width) if reread is not None and len(rows) == 2 else None
     widened = None
@@ -152,6 +153,7 @@ def read_mrz(page: Page, reread: RegionReader | None = None,
     if best is not None and not best.valid:
         # each read passes some fields: together, with every check (the composite too), the line
         merged = mrz.td3_merge([best.line1, *(r.line1 for r in (first, *seen) if r is not None)])
+        merged = left_aligned_letters(merged) if merged is not None else None
         if merged is not None and merged != best.line1:
             best.line1, best.checks = merged, mrz.td3_checks(merged)
             best.repaired.append("merged")
@@ -203,12 +205,14 @@ def _read_widened(rows: list[list[Line]], bands: list[list[Line]], reread: Regio
 
 
 def _upper_row_above(row: Sequence[Line], read: MrzRead, reread: RegionReader, names_ok: NamesCheck) -> None:
-    """Line 1 the detector missed, read where it must be: right above line 2, as wide. Kept only when
-    the visual zone confirms its names (the line spacing varies, so a few offsets are tried)."""
+    """Line 1 the detector missed, read where it must be: right above line 2, as wide. Kept when the
+    visual zone confirms its names (the line spacing varies, so a few offsets are tried), else when it
+    confirms the surname they begin with."""
     x0, x1 = min(ln.x0 for ln in row), max(ln.x1 for ln in row)
     y0, y1 = min(ln.y0 for ln in row), max(ln.y1 for ln in row)
     h = y1 - y0
-    for offset in (1.0, 1.4, 1.8):
+    fallback: str | None = None
+    for offset in ROW_OFFSETS:
         top, bottom = y0 - offset * h, y1 - offset * h
         box = rect_quad(x0, top, x1, bottom)
         band = Line(text="", box=box, confidence=0.0)
@@ -219,6 +223,59 @@ def _upper_row_above(row: Sequence[Line], read: MrzRead, reread: RegionReader, n
         if alt is not None and names_ok(MrzRead(line0=alt.line0, line1=read.line1, checks=read.checks)):
             read.line0 = alt.line0
             return
+        if alt is not None and fallback is None and _printed_surname_starts(alt.line0, read, names_ok):
+            fallback = alt.line0
+    if fallback is not None:
+        read.line0 = fallback  # its names as read, for the names repairs to mend on the print
+
+
+def _printed_surname_starts(line0: str, read: MrzRead, names_ok: NamesCheck) -> bool:
+    """Line 1 read above line 2 whose names begin with a surname the visual zone prints (its issuing
+    state confirmed too), though its fillers were read as letters (``LIUCCHUACHAOCCCC``)."""
+    names = line0[5:]
+    for end in range(2, min(len(names), 8)):
+        surname_only = (line0[:5] + names[:end]).ljust(mrz.TD3_LENGTH, "<")
+        if names[:end].isalpha() and names_ok(MrzRead(line0=surname_only, line1=read.line1)):
+            return True
+    return False
+
+
+# Where line 2 may lie under line 1 (or line 1 above line 2), in line heights: the spacing varies.
+ROW_OFFSETS = (1.0, 1.4, 1.8)
+# Check digits (of 5) a line 2 read where none was detected must pass: garbage rarely passes 4.
+UNDER_NAMES_MIN_CHECKS = 4
+
+
+def _zone_under_names_line(page: Page, reread: RegionReader) -> MrzRead | None:
+    """The zone of a page where only the start of a names line was found (``lone_names_row``): both
+    lines read over 44 characters from its left edge (the pitch from the names read), line 2 at each
+    likely spacing under line 1; the line 2 read passing most check digits, if it passes nearly all."""
+    upper = lone_names_row(page)
+    if upper is None:
+        return None
+    x0, x1 = min(ln.x0 for ln in upper), max(ln.x1 for ln in upper)
+    y0, y1 = min(ln.y0 for ln in upper), max(ln.y1 for ln in upper)
+    pitch = (x1 - x0) / len(re.sub(r"\s", "", "".join(ln.text for ln in upper)))
+    left, right = max(0.0, x0 - 0.5 * pitch), min(float(page.width), x0 + (mrz.TD3_LENGTH + 1.5) * pitch)
+    h = y1 - y0
+    bands = [[Line(text="", box=rect_quad(left, y0 + k * h, right, y1 + k * h), confidence=0.0)]
+             for k in (0.0, *ROW_OFFSETS)]
+    reads = _reread_rows(bands, reread)
+    if reads is None:
+        return None
+    page_names = _mrz_chars(upper)
+    best: MrzRead | None = None
+    for band, lower in zip(bands[1:], reads[1:], strict=True):
+        alt = read_rows([bands[0], band], reads[0], lower) if lower else None
+        if alt is not None and (best is None or sum(alt.checks.values()) > sum(best.checks.values())):
+            best = alt
+    if best is None or sum(best.checks.values()) < UNDER_NAMES_MIN_CHECKS:
+        return None
+    as_found = read_rows([bands[0], best.lines[-1:]], page_names, None)
+    if as_found is not None and ((names_line_shape(as_found.line0), _letters(page_names))
+                                 > (names_line_shape(best.line0), _letters(reads[0]))):
+        best.line0 = as_found.line0  # the names as the page read them
+    return best
 
 
 def _read_found_rows(rows: list[list[Line]], first: MrzRead | None, reread: RegionReader | None,
@@ -247,11 +304,22 @@ def _read_found_rows(rows: list[list[Line]], first: MrzRead | None, reread: Regi
     # Line 1 (no check digits): the one the visual zone confirms, else the one with more letters.
     if upper2 is not None:
         alt_ok = names_ok is not None and names_ok(alt)
-        keep_first = not alt_ok and _letters(upper2) < _letters(_mrz_chars(rows[0]))
+        # the read whose line has the shape of a names line; of two alike, the one with more letters
+        # (a row the detector cut short loses names, a re-read in halves may keep them)
+        first_rank = (names_line_shape(first.line0), _letters(_mrz_chars(rows[0])))
+        keep_first = not alt_ok and (names_line_shape(alt.line0), _letters(upper2)) < first_rank
         best.line0 = first.line0 if keep_first else alt.line0
     else:
         best.line0 = first.line0
     return best
+
+
+def names_line_shape(line0: str) -> int:
+    """How much of a names line's frame a read keeps: the document code P, a known issuing state, the
+    ``<<`` between surname and given names. A re-read that reads fillers as letters
+    (``FSCHNLTUS<YUENAK``) breaks the frame that a read of the same line with its letters right keeps."""
+    names = line0[5:].strip("<")
+    return int(line0.startswith("P")) + int(known_state(line0[2:5])) + int("<<" in names)
 
 
 def read_rows(rows: list[list[Line]], upper: list[CharCandidates] | None = None,

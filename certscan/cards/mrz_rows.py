@@ -84,3 +84,14 @@ def _names_row_above(all_rows: Sequence[Sequence[Line]], lower: Sequence[Line]) 
     h = max(max(ln.height for ln in lower), 1.0)
     near = min(ln.y0 for ln in lower) - max(ln.y1 for ln in above) < 2 * h
     return list(above) if m and near and known_state(m.group(1)) else None
+
+
+def lone_names_row(page: Page) -> list[Line] | None:
+    """The lowest row starting a names line (``P<CHNLI<<JIEXIU<<<``, at least 10 characters), for a page
+    where no MRZ row was found: on a small tilted page the detector can miss line 2 entirely and cut
+    line 1 after its names, too short to look like an MRZ."""
+    for row in reversed(group_rows(page, min_overlap=0.5)):
+        text = re.sub(r"\s", "", "".join(ln.text for ln in row)).upper()
+        if len(text) >= 10 and _NAMES_START.match(text):
+            return row
+    return None

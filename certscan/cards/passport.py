@@ -22,6 +22,7 @@ from certscan.cards.mrz_fields import mrz_date
 from certscan.cards.mrz_read import MrzRead, mrz_like, read_mrz
 from certscan.cards.mrz_tail import lost_last_digit, read_last_digit
 from certscan.cards.passport_crosscheck import (
+    chinese_number_digits,
     cross_check_number,
     latin_runs,
     names_confirmed,
@@ -33,6 +34,7 @@ from certscan.cards.passport_crosscheck import (
 )
 from certscan.cards.passport_viz import (
     CJK_RUN,
+    MONTHS,
     authority_by_characters,
     chinese_viz,
     printed_date,
@@ -82,8 +84,10 @@ def _fill_viz(page: Page, fields: dict[str, Any], reread: RegionReader | None = 
             place = place_under_birth_date(page, fields["birthDate"])
         cjk, latin = split_place(place)
         latin_only = latin and not cjk and re.fullmatch(r"[A-Za-z][A-Za-z .,'-]*", place)
-        fields[key] = cjk or (place.upper() if latin_only else latin)  # NEW YORK U.S.A. keeps its dots
-        fields[f"{key}Raw"] = place.upper() if latin_only else latin
+        if latin_only:
+            place = closed_initialism(place.upper())
+        fields[key] = cjk or (place if latin_only else latin)  # NEW YORK U.S.A. keeps its dots
+        fields[f"{key}Raw"] = place if latin_only else latin
     if not fields["authority"]:
         authority = viz_value(page, "authority") or _authority_by_name(page)
         fields["authority"] = "".join(CJK_RUN.findall(authority)) if CJK_RUN.search(authority) else authority
@@ -103,6 +107,9 @@ def _fill_viz(page: Page, fields: dict[str, Any], reread: RegionReader | None = 
         fields["expireDay"] = fields["expireDate"][5:]
     unique_other = others[0] if len(others) == 1 else issue
     fields["issueDate"] = issue if issue and issue not in known else unique_other
+    if fields["issueDate"] and fields["expireDate"]:
+        issued = issue_year_by_expiry(fields["issueDate"], fields["expireDate"], fields["birthDate"])
+        fields["issueDate"] = issued
     if chinese and not fields["authority"]:
         fields["authority"] = authority_by_characters(page, fields["issueDate"])
     for key in ("birthDate", "expireDate"):
@@ -115,17 +122,63 @@ def _fill_viz(page: Page, fields: dict[str, Any], reread: RegionReader | None = 
         fields["type"] = compact(below.text)[:2] if below else ""
 
 
+# A dotted initialism at the end of a place (``U.S.A``) whose last dot the recogniser dropped: a small
+# dot after the line's last letter falls outside its box.
+_OPEN_INITIALISM = re.compile(r"(?:^|\s)(?:[A-Z]\.)+[A-Z]$")
+
+
+def closed_initialism(place: str) -> str:
+    """``CALIFORNIA U.S.A`` as printed, ``CALIFORNIA U.S.A.``: an initialism's letters each end with a dot."""
+    return place + "." if _OPEN_INITIALISM.search(place) else place
+
+
+# A passport is valid for this many years from its issue (to the day, or to the day before).
+VALIDITY_YEARS = (5, 10)
+
+
+def issue_year_by_expiry(issue: str, expiry: str, birth: str) -> str:
+    """A printed issue date (YYYY-MM-DD) that cannot be (not before the expiry, in the future, not after
+    the birth date) with its year misread (``2929`` for 2020): the year the validity gives from the
+    expiry, its day and month as printed, the one nearest the read year by digits; else as read."""
+    read = dt.date.fromisoformat(issue)
+    expires = dt.date.fromisoformat(expiry)
+    born = dt.date.fromisoformat(birth) if birth else dt.date.min
+    if born < read < expires and read <= dt.date.today():
+        return issue
+    candidates = []
+    for years in VALIDITY_YEARS:
+        try:
+            candidate = read.replace(year=expires.year - years)
+            valid_until = candidate.replace(year=candidate.year + years)
+        except ValueError:  # 29 February
+            continue
+        if (valid_until - expires).days in (0, 1) and born < candidate:
+            candidates.append((hamming(str(candidate.year), str(read.year)), candidate.isoformat()))
+    candidates.sort()
+    if candidates and (len(candidates) == 1 or candidates[0][0] < candidates[1][0]):
+        return candidates[0][1]
+    return issue
+
+
 def _same_date(printed: str, known: str) -> bool:
     """A printed date is the MRZ's date (both YYYY-MM-DD) up to one digit misread (09NOV1946 printed for
     the MRZ's 481109)."""
     return bool(printed and known) and hamming(printed, known) <= 1
 
 
+def _birth_date_garbled(text: str, birth: str) -> bool:
+    """A printed birth date too garbled to parse (``14 JU 205`` for 14 JUL 2005): the birth day as two
+    digits, then the start of its month's abbreviation (two letters at least)."""
+    m = re.match(r"\s*(\d{2})\s*([A-Z]{2,3})\b", normalize(text))
+    return m is not None and m[1] == birth[8:] and MONTHS[int(birth[5:7]) - 1].startswith(m[2])
+
+
 def place_under_birth_date(page: Page, birth: str) -> str:
     """A place of birth whose caption was not read, where ICAO's visual-zone order prints it: the next
     value under the date of birth in its column (captions, smaller and in mixed case, skipped; nothing
     when the next value is another date or holds more than letters)."""
-    dated = [ln for ln in page.lines if birth and _same_date(printed_date(ln.text), birth)]
+    dated = [ln for ln in page.lines if birth and (_same_date(printed_date(ln.text), birth)
+                                                   or _birth_date_garbled(ln.text, birth))]
     if len(dated) != 1:
         return ""
     date = dated[0]
@@ -173,9 +226,11 @@ def _keeps_names_line(old: MrzRead, old_runs: set[str], new: MrzRead, new_runs: 
     return unread or (names_confirmed(old, old_runs) and not names_confirmed(new, new_runs))
 
 
-def _page_mrz(scan: ScanInput, page: Page) -> tuple[set[str], MrzRead | None]:
-    """The page's Latin words outside the MRZ, and its MRZ read (rows re-read from the input image)."""
-    runs = latin_runs(page)
+def _page_mrz(scan: ScanInput, page: Page, printed: frozenset[str] = frozenset(),
+              ) -> tuple[set[str], MrzRead | None]:
+    """The page's Latin words outside the MRZ (with those an earlier read of the same image found:
+    ``printed``), and its MRZ read (rows re-read from the input image)."""
+    runs = latin_runs(page) | printed
     reread = scan.region_reader(page)
     read = read_mrz(page, reread, lambda r: names_confirmed(r, runs))
     if read is not None and reread is not None and lost_last_digit(read):
@@ -262,7 +317,8 @@ def parse(scan: ScanInput) -> CardResult:
     # read of the whole page costs more than the first read.
     if read is None or not read.valid:
         for closer in _closer_reads(scan, page):
-            runs2, read2 = _page_mrz(scan, closer)
+            # a name the first read printed clearly confirms the closer read's names line too
+            runs2, read2 = _page_mrz(scan, closer, frozenset(runs))
             if _better(read2, runs2, read, runs):
                 if read is not None and read2 is not None and _keeps_names_line(read, runs, read2, runs2):
                     read2.line0, runs2 = read.line0, runs | runs2  # line 2 from the closer read only
@@ -271,6 +327,7 @@ def parse(scan: ScanInput) -> CardResult:
                 break
     if read is not None:
         cross_check_number(page, read)
+        chinese_number_digits(read)
         repair_nationality(read, runs)
         repair_header(read, runs)
         repair_separator(read, runs)

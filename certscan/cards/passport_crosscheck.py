@@ -9,6 +9,7 @@ state, separator and names by the printed names, a Chinese names line by its pin
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from certscan.cards.mrz_fields import FILLER_READS
@@ -25,7 +26,7 @@ def latin_runs(page: Page) -> set[str]:
     """Capital Latin words and phrases printed outside the MRZ, spaces removed (``MEI HUA`` → MEIHUA)."""
     runs: set[str] = set()
     for ln in page.lines:
-        if mrz_like(ln.text):
+        if mrz_like(ln.text) or "<" in ln.text:  # a piece of the MRZ too short to look like one
             continue
         for run in re.findall(r"[A-Z]+(?: [A-Z]+)*", normalize(ln.text)):
             runs.add(run.replace(" ", ""))
@@ -182,3 +183,35 @@ def repair_chinese_names(read: MrzRead, runs: set[str]) -> None:
         return
     kind = read.line0[1] if read.line0[1] not in FILLER_READS else "<"
     read.line0 = (f"P{kind}CHN{found[0]}<<{found[1]}").ljust(mrz.TD3_LENGTH, "<")
+
+
+# Digits a letter read in a Chinese passport number's digit positions stands for (S weighs 28, as 8 in
+# the check sum mod 10; as 5 it does not).
+_DIGIT_LOOKALIKES = {"S": "58", "B": "8", "O": "0", "D": "0", "Q": "0", "U": "0", "I": "1", "L": "1",
+                     "T": "1", "Z": "2", "G": "6", "A": "4"}
+MAX_LETTERS_TYPED = 4
+
+
+def chinese_number_digits(read: MrzRead) -> None:
+    """A Chinese passport number (G or E, a digit or a series letter, then seven digits) with letters
+    read in its last seven positions (EJSS061301 for EJ88061301: S and 8 weigh alike, the check digit
+    passes): those letters as the digits they look like, when exactly one such reading passes the
+    number's and the composite check digits."""
+    line1 = read.line1
+    if line1[10:13] != "CHN" or not re.fullmatch(r"[A-Z][A-Z0-9][A-Z0-9]{7}", line1[:9]):
+        return
+    letters = [i for i in range(2, 9) if line1[i].isalpha()]
+    if not letters or len(letters) > MAX_LETTERS_TYPED or any(line1[i] not in _DIGIT_LOOKALIKES
+                                                                for i in letters):
+        return
+    passing = []
+    for digits in itertools.product(*(_DIGIT_LOOKALIKES[line1[i]] for i in letters)):
+        chars = list(line1)
+        for i, d in zip(letters, digits, strict=True):
+            chars[i] = d
+        fixed = "".join(chars)
+        checks = mrz.td3_checks(fixed)
+        if checks["number"] and checks["composite"]:
+            passing.append((fixed, checks))
+    if len(passing) == 1:
+        read.line1, read.checks = passing[0]

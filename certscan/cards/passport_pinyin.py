@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from pypinyin import Style, pinyin, pinyin_dict
 
-from certscan.cards.text import is_subsequence
+from certscan.cards.text import edit_distance, is_subsequence
 from certscan.checks.repair import sole_passing
 
 # At most this many positions changed at once (a name has 1-4 characters; more changes fit anything).
@@ -148,13 +148,26 @@ def pinyin_names(names: str, printed: set[str], filler_reads: str) -> tuple[str,
                 # the tail: filler reads, up to one other letter in ten (SSSSSISSSS)
                 if (given.isalpha() and sum(ch not in filler_reads for ch in tail) <= len(tail) // 10
                         and pinyin_name(given)):
-                    if len(given) > len(found.get(surname, "")):
+                    if _preferred(given, found.get(surname, ""), printed):
                         found[surname] = given
                     break
     if len(found) != 1:
         return None
     ((surname, given),) = found.items()
     return surname, given
+
+
+def _preferred(given: str, other: str, printed: set[str]) -> bool:
+    """``given`` before ``other`` (two readings of where the separator ends: CC|HUACHAO, C|CHUACHAO): the
+    one a printed word spells up to one letter (RUACHAO), else the longer."""
+    def near_print(name: str) -> bool:
+        return any(len(word) >= 3 and edit_distance(name, word) <= 1 for word in printed)
+
+    if not other:
+        return True
+    if near_print(given) != near_print(other):
+        return near_print(given)
+    return len(given) > len(other)
 
 
 def clean_pinyin_names(line0: str) -> bool:

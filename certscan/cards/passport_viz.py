@@ -120,7 +120,10 @@ def _province(text: str) -> tuple[str, str] | None:
     printed = next((p for p in PROVINCES if cjk.startswith(p)), None)
     if printed is not None:
         # the Chinese names the province: its Latin read two letters off is its pinyin (SHAANOO)
-        own = not exact and len(flat) >= 4 and edit_distance(flat, PROVINCE_LATIN[printed]) <= 2
+        # (read wholly and naming no other, the Chinese settles a Latin read half off: JANGO, 江西)
+        off = edit_distance(flat, PROVINCE_LATIN[printed])
+        alone = cjk == printed and not near and off <= len(PROVINCE_LATIN[printed]) // 2
+        own = not exact and len(flat) >= 4 and (off <= 2 or alone)
         return cjk, PROVINCE_LATIN[printed] if printed in near or own else latin
     # The Chinese shares a character with the province (a garbled read), or was not read at all.
     if len(near) == 1 and len(cjk) <= 3 and (not cjk or set(cjk) & set(near[0])):
@@ -137,8 +140,10 @@ def _row_texts(page: Page) -> list[tuple[Line, str, list[Line]]]:
     out = []
     for i, (x0, y0, x1, y1) in enumerate(bounds):
         h = max(y1 - y0, 1.0)
+        # a box starting over the line's first half is stacked on it, not beside it (a caption above a
+        # tilted value, ``姓/Surname`` over ``胡HU``, wider and overlapping it by half a line)
         row = sorted((bx0, j) for j, (bx0, by0, bx1, by1) in enumerate(bounds)
-                     if j != i and (bx0 + bx1) / 2 > (x0 + x1) / 2
+                     if j != i and (bx0 + bx1) / 2 > (x0 + x1) / 2 and bx0 > (x0 + x1) / 2
                      and max(0.0, min(y1, by1) - max(y0, by0)) >= 0.5 * max(1.0, min(h, by1 - by0)))
         parts, right = [lines[i]], x1
         for bx0, j in row:
@@ -312,8 +317,9 @@ def chinese_viz(page: Page, fields: dict[str, Any], reread: RegionReader | None 
         ln, cjk, latin = found[key]
         mrz_name = fields[key].replace(" ", "")
         printed = latin.replace(" ", "")
+        # (not when the characters spell the MRZ's name and not the print's: 王 WANG printed WUANG)
         if printed != mrz_name and (not mrz_name or _same_name(mrz_name, printed)) and not _pinyin_kept(
-                mrz_name, printed):
+                mrz_name, printed) and not (spells(cjk, mrz_name) and not spells(cjk, printed)):
             fields[key] = latin  # the MRZ read lost (or misread) letters the print has
             corrected = True
         keep = 1 if key == "surname" else 2  # a surname may have one character, a given name two at least

@@ -54,3 +54,37 @@ def test_optional_data_of_letters_is_repaired_as_letters_only() -> None:
     chars[10] = CharCandidates(chars=("E", "F", "L"), probs=(0.87, 0.07, 0.01))
     text, _ = fix_field(chars, field_validator("personal"), digits_only=False, by_majority=True)
     assert text != "1P1AE1KKJMECH<2"
+
+
+def _with_alternative(text: str, position: int, alternative: str, prob: float) -> list[CharCandidates]:
+    chars = plain_chars(text)
+    best = chars[position].best
+    chars[position] = CharCandidates(chars=(best, alternative), probs=(1.0 - prob, prob))
+    return chars
+
+
+def test_a_k_ending_the_optional_data_that_the_recogniser_also_reads_as_a_filler_is_one() -> None:
+    # CN_LINE1's data ``IDIAEIKKJMFCH<``: its first filler read as K, which weighs like one
+    read = CN_LINE1[:41] + "K" + CN_LINE1[42:]
+    assert _line2(_with_alternative(read, 41, "<", 0.05)) == CN_LINE1
+    assert _line2(plain_chars(read)) == read  # the recogniser sure of its K: the read stands
+    assert _line2(_with_alternative(CN_LINE1, 40, "<", 0.3)) == CN_LINE1  # H weighs 17: no filler
+
+
+def test_a_date_passing_its_check_digit_but_naming_no_day_is_repaired_from_alternatives() -> None:
+    right = "EK57556613CHN9802160M3108310CLCKAOFOBFONE<98"
+    read = right[:21] + "5108510" + right[28:]  # two 3s read as 5: weights 7 and 3, the sum unchanged
+    chars = _with_alternative(read, 21, "3", 0.16)
+    chars[25] = CharCandidates(chars=("5", "3"), probs=(0.86, 0.13))
+    assert _line2(chars) == right
+    assert _line2(plain_chars(read)) == read  # no alternative to take: as read
+
+
+def test_optional_data_of_letters_after_stray_zeros_is_moved_left_when_the_checks_agree() -> None:
+    from certscan.cards.mrz_fields import left_aligned_letters
+
+    right = "EL20149874CHN6509077F3410200IJJJICGJDMNI<<48"
+    assert left_aligned_letters("EL20149874CHN6509077F341020000IJJJICGJDMNI48") == right
+    assert left_aligned_letters(right) == right
+    digits = "L898902C36UTO7408122F1204159001842260<<<<<10"  # data of digits: left as read
+    assert left_aligned_letters(digits) == digits

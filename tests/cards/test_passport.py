@@ -7,7 +7,7 @@ import numpy as np
 from certscan.cards.base import ScanInput
 from certscan.cards.mrz_fields import mrz_date
 from certscan.cards.mrz_read import fit_length
-from certscan.cards.passport import parse, printed_date
+from certscan.cards.passport import closed_initialism, issue_year_by_expiry, parse, printed_date
 from certscan.checks.repair import plain_chars
 from certscan.ocr.recognize import Recognition
 from certscan.ocr.types import Line, Page
@@ -219,3 +219,62 @@ def test_an_mrz_passing_every_check_is_not_read_again_for_its_names() -> None:
     scan_input = ScanInput(card="passport", image=np.zeros((1400, 2000, 3), np.uint8), engine=engine)
     f = parse(scan_input).fields
     assert len(engine.images) == 1 and (f["line0"], f["line1"]) == (LINE0, LINE1)
+
+
+def test_a_names_line_re_read_with_its_frame_broken_keeps_the_page_read() -> None:
+    viz = [ln for ln in VIZ if ln.text != "ERIKSSON"] + [line("ERIKSON", 400, 125, 520, 150)]  # misprinted
+    rows = [line(LINE0, 50, 560, 950, 590), line(LINE1, 50, 610, 950, 640)]
+    # the halves read the fillers after the names as letters: no P, no ``<<``, but more letters
+    halves = ["F<UTOERIKSSONK<ANNA<MAR", "IAKKS<<<<<<<<<<<<<<<<<<"]
+    scan_input, engine = _passport_scan([*viz, *rows], halves)
+    f = parse(scan_input).fields
+    assert engine.asked == [2] and f["line0"] == LINE0
+
+
+def test_a_dotted_initialism_that_lost_its_last_dot_gets_it_back() -> None:
+    assert closed_initialism("CALIFORNIA U.S.A") == "CALIFORNIA U.S.A."
+    assert closed_initialism("NEW YORK U.S.A.") == "NEW YORK U.S.A."
+    assert closed_initialism("PARIS") == closed_initialism("PARIS") == "PARIS"
+
+
+def test_line_2_the_detector_missed_is_read_under_a_names_line_cut_short() -> None:
+    names_start = line(LINE0[:22], 50, 560, 501, 590)  # 22 characters at a 20.5 px pitch, no line 2
+    garbage = ["ceceeeeeee", "eeeecece"]
+    # the names band, then line 2's band one, 1.4 and 1.8 line heights under it
+    halves = [LINE0[:22], LINE0[22:], *garbage, LINE1[:22], LINE1[22:], *garbage]
+    scan_input, engine = _passport_scan([*VIZ, names_start], halves)
+    result = parse(scan_input)
+    assert engine.asked == [8] and (result.fields["line0"], result.fields["line1"]) == (LINE0, LINE1)
+    assert result.extra["mrzValid"] is True
+    scan_input, engine = _passport_scan([*VIZ, names_start], [LINE0[:22], LINE0[22:], *garbage * 3])
+    assert parse(scan_input).fields["line1"] == ""  # no band under it passes the check digits: no MRZ
+
+
+def test_a_printed_pinyin_with_a_letter_too_many_does_not_replace_the_name_its_characters_spell() -> None:
+    line0 = "P<CHNWANG<<XINYAN".ljust(44, "<")
+    line1 = "E123456782CHN8001014F3001019<<<<<<<<<<<<<<08"
+    lines = [line("姓/Surname", 400, 100, 520, 125), line("王WUANG", 400, 130, 520, 160),  # W read as WU
+             line("名/Given names", 400, 170, 560, 195), line("欣燕XINYAN", 400, 200, 600, 230),
+             line(line0, 50, 560, 950, 590), line(line1, 50, 610, 950, 640)]
+    f = parse(scan("passport", lines)).fields
+    assert (f["surname"], f["line0"], f["cnName"], f["cnNameRaw"]) == ("WANG", line0, "王欣燕", "WANG XINYAN")
+
+
+def test_an_issue_date_with_its_year_misread_takes_the_year_its_validity_gives() -> None:
+    # 2929 is after the expiry: five years before it (to the day before) is 2020, ten is 2015
+    assert issue_year_by_expiry("2929-08-25", "2025-08-24", "2018-10-19") == "2020-08-25"
+    assert issue_year_by_expiry("2020-08-25", "2025-08-24", "2018-10-19") == "2020-08-25"  # plausible
+    assert issue_year_by_expiry("1985-02-08", "2028-09-30", "1985-02-10") == "1985-02-08"  # no year fits
+
+
+def test_a_names_line_read_above_line_2_with_a_printed_surname_is_kept_for_the_names_repairs() -> None:
+    line1 = "E123456782CHN8001014F3001019<<<<<<<<<<<<<<08"
+    names = "P<CHNLIUCCHUACHAOCCCC"  # fillers read as C: only the surname is printed (the given misread)
+    viz = [line("刘LIU", 400, 130, 520, 160), line("华超RUACHAO", 400, 200, 600, 230)]
+    halves = [names, "C" * 23]
+    scan_input, _ = _passport_scan([*viz, line(line1, 50, 610, 950, 640)], halves)
+    f = parse(scan_input).fields
+    expected = "P<CHNLIU<<HUACHAO".ljust(44, "<")
+    assert (f["line0"], f["surname"], f["givenName"]) == (expected, "LIU", "HUACHAO")
+    scan_input, _ = _passport_scan([line(line1, 50, 610, 950, 640)], halves)
+    assert parse(scan_input).fields["line0"] == ""  # nothing printed: not taken

@@ -131,3 +131,11 @@ def test_a_chinese_names_line_whose_state_lost_or_gained_a_letter() -> None:
              line("E123456782CHN8001014F3001019<<<<<<<<<<<<<<08", 50, 610, 950, 640)]
     f = parse(scan("passport", lines)).fields
     assert (f["line0"], f["surname"], f["givenName"]) == (fixed, "XIE", "XIUJIA")
+
+
+def test_of_two_separator_readings_the_given_name_a_printed_word_spells_wins() -> None:
+    from certscan.cards.mrz_fields import FILLER_READS
+    from certscan.cards.passport_pinyin import pinyin_names
+    names = "LIUCCHUACHAOCCCCCSSSG<<<<<<<<<<<<<<<<<<"  # CC|HUACHAO and C|CHUACHAO both pinyin
+    assert pinyin_names(names, {"LIU", "RUACHAO"}, FILLER_READS) == ("LIU", "HUACHAO")  # print one off
+    assert pinyin_names(names, {"LIU"}, FILLER_READS) == ("LIU", "CHUACHAO")  # no print: the longer

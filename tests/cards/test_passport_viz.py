@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from certscan.cards.passport import parse
 from certscan.cards.passport_viz import characters_beside_pinyin
 from certscan.ocr.types import CharCandidates, Page
-from tests.cards.pages import line
+from tests.cards.pages import line, scan
 
 
 @dataclass
@@ -51,3 +52,21 @@ def test_a_caption_row_that_lost_its_slash_is_no_given_name() -> None:
     ]
     f = parse(scan("passport", lines)).fields
     assert f["givenName"] == "DANJIE" and "出生" not in f["cnName"]
+
+
+def test_a_caption_stacked_over_a_tilted_name_row_is_not_read_as_part_of_it() -> None:
+    line0 = "P<CHNHU<<YU".ljust(44, "<")
+    line1 = "E123456782CHN8001014M3001019<<<<<<<<<<<<<<08"
+    lines = [line("姓/Surname", 205, 896, 300, 920), line("胡HU", 201, 906, 264, 933),  # half a line under it
+             line("名/Given names", 202, 928, 320, 950), line("宇YU", 197, 952, 258, 979),
+             line(line0, 50, 1100, 950, 1130), line(line1, 50, 1140, 950, 1170)]
+    f = parse(scan("passport", lines)).fields
+    assert (f["cnName"], f["surname"], f["givenName"]) == ("胡宇", "HU", "YU")
+
+
+def test_a_province_read_wholly_in_chinese_settles_a_latin_read_half_off() -> None:
+    from certscan.cards.passport_viz import _province
+
+    assert _province("江西 JANGO") == ("江西", "JIANGXI")  # three letters off JIANGXI
+    assert _province("江西 SHAANXI") == ("江西", "SHAANXI")  # the Latin names another province: kept
+    assert _province("江西 QWERTZU") == ("江西", "QWERTZU")  # more than half off
