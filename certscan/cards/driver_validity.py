@@ -105,9 +105,9 @@ def validity(page: Page) -> tuple[str, str]:
         period_text = period_text or start_text
         if is_long_term(period_text):
             return start, LONG_TERM if start else ""
-        years = _PERIOD_YEARS.search(_DATE_TEXT.sub(" ", period_text))
-        if start and years:
-            return start, add_years(dt.date.fromisoformat(start), int(years.group(1))).isoformat()
+        by_period = _end_by_period(start, period_text) if start else ""
+        if by_period:
+            return start, by_period
         later = [d for d in dates_in(period_text) if d != start]
         return start, later[0] if later else ""
     if not period_text:  # labels not read: the line that prints "D1 至 D2"
@@ -119,8 +119,7 @@ def validity(page: Page) -> tuple[str, str]:
     if start and not end and _MISREAD_LONG_TERM.search(compact(period_text)):
         end = LONG_TERM
     if start and not end:
-        years = _PERIOD_YEARS.search(_DATE_TEXT.sub(" ", period_text))
-        end = add_years(dt.date.fromisoformat(start), int(years.group(1))).isoformat() if years else ""
+        end = _end_by_period(start, period_text)
     start, end = period_pair(start, end, first_issue[0] if first_issue else "")
     # still impossible (equally close mends): the end is left unread, so its check fails and the card is
     # read again, enlarged, where the re-read can place it
@@ -159,3 +158,10 @@ def period_pair(start: str, end: str, first_issue: str = "") -> tuple[str, str]:
     if len(best) > 1 and earliest:
         best = [pair for pair in best if own_period(pair)]
     return (best[0][0], best[0][1]) if len(best) == 1 and closest <= 2 else (start, end)
+
+
+def _end_by_period(start: str, period_text: str) -> str:
+    """The end date ``start`` plus the years the period prints (6年; dates in the text taken out first, so
+    a start glued to its period is no 56-year one); "" when it prints none."""
+    years = _PERIOD_YEARS.search(_DATE_TEXT.sub(" ", period_text))
+    return add_years(dt.date.fromisoformat(start), int(years.group(1))).isoformat() if years else ""

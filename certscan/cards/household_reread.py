@@ -125,9 +125,8 @@ def closer_if_failed(first: CardResult, page: Page, scan: ScanInput, parse: Page
     failed = len(checks) - reread.passed(first.fields, checks)
     if failed < MIN_FAILED:
         return first
-    card: np.ndarray | None = None
-    again_page: Page | None = None
     title = title_line(page)
+    again_page: Page | None
     if title is None:
         # not even the title read: the page was likely turned the wrong way up (a blurred photo leaves
         # the engine's orientation probe unsure, and unsure it keeps the photo as given)
@@ -135,11 +134,13 @@ def closer_if_failed(first: CardResult, page: Page, scan: ScanInput, parse: Page
         card, again_page = turned.image, reread.read_cut(scan.engine, turned)
     elif len(page.lines) >= reread.FEW_LINES:
         cut = reread.enlarged_card(scan.image, page, card_region(page, title))
-        card, again_page = (cut.image, reread.read_cut(scan.engine, cut)) if cut is not None else (None, None)
+        if cut is None:
+            return first
+        card, again_page = cut.image, reread.read_cut(scan.engine, cut)
     else:
         card = scan.image
         again_page = reread.read_closer(scan.engine, scan.image)
-    if again_page is None or card is None:
+    if again_page is None:
         return first
     again = parse(again_page, card, scan.engine)
     # Only a second read passing clearly more checks saw the page better (a small card now seen large);

@@ -155,7 +155,7 @@ def ethnic_group(text: str) -> str:
         value = value[2:]  # the caption read with a wrong character (民旅鑫): no group starts like it
     m = CJK_NAME.findall(value)
     # the caption alone (民族 with its value unread; its head 民, or read 民旅) is no value
-    if not m or m[-1] in ("民", "族", "民族") or (len(m[-1]) == 2 and hamming(m[-1], "民族") == 1):
+    if not m or m[-1] in ("民", "族") or (len(m[-1]) == 2 and hamming(m[-1], "民族") <= 1):
         return ""
     return m[-1]
 

@@ -66,12 +66,7 @@ def front_region(page: Page) -> np.ndarray | None:
 def back_region(page: Page) -> np.ndarray | None:
     """The emblem side's text (title, bureau, validity: the emblem left of them holds none), with a wide
     margin: the boxes found may be a part of it. Its four lines place it (fewer than the front needs)."""
-    if len(page.lines) < _BACK_LINES:
-        return None
-    x0, x1 = min(ln.x0 for ln in page.lines), max(ln.x1 for ln in page.lines)
-    y0, y1 = min(ln.y0 for ln in page.lines), max(ln.y1 for ln in page.lines)
-    margin = _AROUND_PAD * max(x1 - x0, y1 - y0)
-    return reread.clipped_quad(page, x0 - margin, y0 - margin, x1 + margin, y1 + margin)
+    return reread.around_lines(page, pad=_AROUND_PAD, min_lines=_BACK_LINES)
 
 
 def _second_page(scan: ScanInput, page: Page, region: reread.Region) -> tuple[Page, np.ndarray] | None:

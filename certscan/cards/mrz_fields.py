@@ -201,14 +201,8 @@ def left_aligned_letters(text1: Sequence[str]) -> str:
 
 
 def calendar_date(yymmdd: str) -> bool:
-    """Six digits naming a day of the calendar (the century aside)."""
-    if not re.fullmatch(r"\d{6}", yymmdd):
-        return False
-    try:
-        dt.date(2000 + int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:]))
-    except ValueError:
-        return False
-    return True
+    """Six digits naming a day of the calendar (the century aside: ``mrz_date``'s own test)."""
+    return mrz_date(yymmdd, future=True) != ""
 
 
 def _calendar_repair(raw: Sequence[CharCandidates], valid: Callable[[str], bool], text: str,

@@ -254,8 +254,9 @@ def line0_with_names(line0: str, surname: str, given: str) -> str:
     return (line0[:5] + names).ljust(44, "<")[:44]
 
 
-_DASHES = re.compile(r"[-‐‑–—－_~]+")
-_DASH_BY_CJK = re.compile(r"(?<=[\u4e00-\u9fff])[-‐‑–—－_~]|[-‐‑–—－_~](?=[\u4e00-\u9fff])")
+_DASH = "[-‐‑–—－_~]"
+_DASHES = re.compile(_DASH + "+")
+_DASH_BY_CJK = re.compile(rf"(?<=[\u4e00-\u9fff]){_DASH}|{_DASH}(?=[\u4e00-\u9fff])")
 
 
 def _dash_as_yi(text: str) -> str:

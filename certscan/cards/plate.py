@@ -69,6 +69,11 @@ class PlateRead:
     lines: tuple[int, ...] = ()  # the indices of the page's lines read (none for a located plate)
 
 
+def _prominence_rank(read: PlateRead) -> float:
+    """Sort key, most prominent plate first: its size times its confidence, each repair costing a fifth."""
+    return -read.size * read.confidence * (1.0 - 0.2 * read.repairs)
+
+
 # Letters no plate carries: their look-alike digit is a likelier repair than the recogniser's second
 # guess (O read for 0 offers o and Q next, and Q fits a serial as well as 0 does).
 _NEVER_ON_PLATES = "OI"
@@ -266,7 +271,7 @@ def read_plates(page: Page) -> list[PlateRead]:
     unique: dict[str, PlateRead] = {}
     for r in reads:
         unique.setdefault(r.number, r)
-    return sorted(unique.values(), key=lambda r: -r.size * r.confidence * (1.0 - 0.2 * r.repairs))
+    return sorted(unique.values(), key=_prominence_rank)
 
 
 # OpenCV HSV ranges (H 0-180) of plate backgrounds.
@@ -397,7 +402,7 @@ def _with_red_marks(image: np.ndarray, page: Page, reads: list[PlateRead]) -> li
     ]
     used = {i for read in completed for i in read.lines}
     kept = [read for read in reads if not used & set(read.lines)]
-    return sorted(completed + kept, key=lambda r: -r.size * r.confidence * (1.0 - 0.2 * r.repairs))
+    return sorted(completed + kept, key=_prominence_rank)
 
 
 def _with_double_rows(engine: OcrEngine, image: np.ndarray, page: Page, reads: list[PlateRead],
@@ -411,7 +416,7 @@ def _with_double_rows(engine: OcrEngine, image: np.ndarray, page: Page, reads: l
     if not rows:
         return reads
     found = reread_top_rows(engine, image, page, rows)
-    return sorted(found + reads, key=lambda r: -r.size * r.confidence * (1.0 - 0.2 * r.repairs))
+    return sorted(found + reads, key=_prominence_rank)
 
 
 def parse(scan: ScanInput) -> CardResult:

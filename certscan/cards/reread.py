@@ -52,10 +52,11 @@ def clipped_quad(page: Page, x0: float, y0: float, x1: float, y1: float) -> np.n
     return rect_quad(x0, y0, x1, y1)
 
 
-def around_lines(page: Page, pad: float = 0.15) -> np.ndarray | None:
+def around_lines(page: Page, pad: float = 0.15, min_lines: int = FEW_LINES) -> np.ndarray | None:
     """The region around every box found, widened by ``pad`` of its long side (rows the first read
-    missed at the card's edges come back); None from a few boxes (specks do not place a card)."""
-    if len(page.lines) < FEW_LINES:
+    missed at the card's edges come back); None from fewer than ``min_lines`` boxes (specks do not place
+    a card)."""
+    if len(page.lines) < min_lines:
         return None
     x0 = min(ln.x0 for ln in page.lines)
     x1 = max(ln.x1 for ln in page.lines)

@@ -133,7 +133,8 @@ def register_by_alternatives(register: str, issue: str, line: Line | None) -> st
     for k, cand in enumerate(digits[at : at + len(whole)]):
         for alt, p in zip(cand.chars[1:3], cand.probs[1:3], strict=False):
             changed = whole[:k] + alt + whole[k + 1 :]
-            date = find_dates(changed)[0] if alt.isdigit() and find_dates(changed) else ""
+            found = find_dates(changed) if alt.isdigit() else []
+            date = found[0] if found else ""
             if date == f"{changed[:4]}-{changed[4:6]}-{changed[6:]}":
                 options.append((p / max(cand.confidence, 1e-6), date))
     if register > issue:

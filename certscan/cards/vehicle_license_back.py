@@ -21,7 +21,13 @@ from certscan.cards.plate import read_plates
 from certscan.cards.readers import page_rate
 from certscan.cards.text import compact
 from certscan.cards.vehicle_license import cell_texts, cell_value, find_caption, first_match
-from certscan.cards.vehicle_plate import civil_plate, page_plate, plate_number, province_from_address
+from certscan.cards.vehicle_plate import (
+    DIGIT_NOT_LETTER,
+    civil_plate,
+    page_plate,
+    plate_number,
+    province_from_address,
+)
 from certscan.checks import plate as plate_rules
 from certscan.checks import regions
 from certscan.constants import empty_fields
@@ -244,12 +250,8 @@ def _province_for_latin_head(plate: str, region: str) -> str:
     if len(plate) not in (7, 8) or not plate.isascii() or not province or not plate[1].isupper():
         return ""
     # the office letter as read, no repair: a second guess on top of the province would invent plates
-    replaced = province + plate[1] + plate[2:].translate(_DIGITS_NOT_LETTERS)
+    replaced = province + plate[1] + plate[2:].translate(DIGIT_NOT_LETTER)
     return replaced if civil_plate(replaced) else ""
-
-
-# a plate never carries I or O (GA 36): past the office letter they are 1 and 0
-_DIGITS_NOT_LETTERS = str.maketrans("OI", "01")
 
 
 def plate_and_record_agree(plate: str, record: str) -> tuple[str, str]:

@@ -14,14 +14,15 @@ from certscan.cards.text import compact
 from certscan.checks import plate as plate_rules
 from certscan.ocr.types import Page
 
-_DIGIT_NOT_LETTER = str.maketrans("OI", "01")
+# a plate never carries I or O (GA 36): past the office letter they are 1 and 0
+DIGIT_NOT_LETTER = str.maketrans("OI", "01")
 
 
 def plate_number(text: str) -> str:
     s = [c for c in compact(text).upper() if c not in "·.•・-_:：'\"*"]
     # A plate never carries I or O (GA 36): past the office letter (the character after the province)
     # they are 1 and 0, which the repair would count as changes (豫JOONO5: three).
-    s = [c.translate(_DIGIT_NOT_LETTER) if not (i and s[i - 1] in plate_rules.PROVINCES) else c
+    s = [c.translate(DIGIT_NOT_LETTER) if not (i and s[i - 1] in plate_rules.PROVINCES) else c
          for i, c in enumerate(s)]
     at = next((i for i, c in enumerate(s) if c in plate_rules.PROVINCES), -1)
     if 0 <= at < len(s) - 1 and s[at + 1] == s[at]:

@@ -77,8 +77,9 @@ class Page:
     lines: list[Line] = field(default_factory=list)
     angle: float = 0.0  # clockwise degrees the input was rotated by; the lines are in upright coordinates
     timings: dict[str, float] = field(default_factory=dict)  # seconds per engine stage (profiling)
-    # 2×3 affine map from these (upright, deskewed) coordinates to the input image's pixels, so a parser
-    # can cut any region of the page from the full-resolution input (None: the page is the image).
+    # 2×3 affine map from these (upright, deskewed) coordinates to the pixels of the image the page was
+    # read from (the input, or a crop a parser cut), so a parser can cut any region of the page from that
+    # full-resolution image (None: the page is the image).
     to_image: np.ndarray | None = None
     # Set by a parser that read this page from a crop of the input it cut itself (enlarged, turned): 2×3
     # affine from that crop's pixels (``image_points``) to the input image's. Only the field details use

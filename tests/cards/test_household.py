@@ -247,10 +247,10 @@ def test_migration_go_read_as_any_character_after_a_county_or_house_number() -> 
         "1973年07月08日由内蒙古自治区呼和浩特市玉泉区迁来"
     assert values.migration("1998年10月27日由广东省汕尾市海丰县张家乡吉祥村62号蓬来") == \
         "1998年10月27日由广东省汕尾市海丰县张家乡吉祥村62号迁来"
-    # places beginning with 来 (来宾市, 来安县) are kept
     # both words misread after the county (进 for 迁, 类 for 来)
     assert values.migration("1964年11月07日由广西壮族自治区玉林市兴业县进类") == \
         "1964年11月07日由广西壮族自治区玉林市兴业县迁来"
+    # places beginning with 来 (来宾市, 来安县) are kept
     for kept in ("1973年07月08日由广西壮族自治区来宾市迁来", "1973年07月08日由安徽省滁州市来安县迁来"):
         assert values.migration(kept) == kept
 
